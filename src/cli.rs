@@ -1,0 +1,436 @@
+//! Every clap type of hb, and nothing else: the commands do the work.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock;
+
+/// hb: the heartbeat of a real-estate deal platform and of the services behind it.
+///
+/// One binary over one SQLite file. Each invocation runs one job and exits; cron or a
+/// systemd timer gives the rhythm (`hb cycle` every 5 minutes).
+#[derive(Debug, Parser)]
+#[command(name = "hb", version, propagate_version = true, max_term_width = 100)]
+#[command(after_long_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0   success (status/checks: ok)
+  1   failure, e.g. an unknown id (status/checks: warning)
+  2   status/checks: critical
+  3   status/checks: unknown (e.g. no cycle ever ran)
+  64  usage error (bad arguments)
+  65  bad input data (import rows, malformed files)
+  75  busy: another cycle is running, or the store is locked
+  78  configuration error
+
+Environment:
+  HB_CONFIG  path of heartbeat.toml (like --config)
+  HB_DB      path of the SQLite store (like --db)
+  HB_NOW     the clock, RFC 3339 (like --now)
+  NO_COLOR   disables colour when set and not empty";
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]
+    #[arg(long, global = true, env = "HB_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]
+    #[arg(long, global = true, env = "HB_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// Print one JSON document instead of a table
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print nothing but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more (repeat for more detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// The clock for every time-based decision, RFC 3339 (for tests and replays)
+    #[arg(long, global = true, env = "HB_NOW", value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    clock::parse_time(s).map_err(|e| e.to_string())
+}
+
+fn parse_time_arg(s: &str) -> Result<DateTime<Utc>, String> {
+    clock::parse_time(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One property's pipeline heartbeat; `list` and `set` manage the portfolio
+    Property(PropertyArgs),
+    /// Record contract facts: attach, sent, signed, completed, cancelled, deadline
+    #[command(subcommand)]
+    Contract(ContractCommand),
+    /// Import properties, contracts, contacts, interactions, watchlists, reminders or prices
+    Import(ImportArgs),
+    /// What needs attention now, highest priority first (reads only)
+    Insights(InsightsArgs),
+    /// Run one system-heartbeat cycle (what cron or a timer calls every 5 minutes)
+    Cycle(CycleArgs),
+    /// Last cycle, module results, open notifications; exits Nagios-style
+    Status(StatusArgs),
+    /// Recent runs, or one run in detail
+    Logs(LogsArgs),
+    /// The health checks of the protocol: list, run, validate, doc
+    Checks(ChecksArgs),
+    /// Notifications and alert delivery: list, ack, test, outbox
+    Alerts(AlertsArgs),
+    /// Write a commented config and create the store
+    Init(InitArgs),
+    /// Create a deterministic sample portfolio in a demo store and show it
+    Demo(DemoArgs),
+    /// Print cron or systemd entries for the two cadences
+    Schedule(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PropertyArgs {
+    #[command(subcommand)]
+    pub command: Option<PropertyCommand>,
+
+    /// Property id
+    #[arg(required = true, value_name = "ID")]
+    pub id: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PropertyCommand {
+    /// Properties with their health, most overdue first
+    List(PropertyListArgs),
+    /// Record facts about one property by hand
+    Set(PropertySetArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HealthArg {
+    Healthy,
+    Stale,
+    Blocked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    New,
+    Enriched,
+    Researched,
+    WaitingForContracts,
+    Complete,
+}
+
+#[derive(Debug, Args)]
+pub struct PropertyListArgs {
+    /// Only properties with this health
+    #[arg(long, value_enum)]
+    pub health: Option<HealthArg>,
+    /// Only properties in this stage
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
+    /// At most this many rows
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("fact").required(true).multiple(true)))]
+pub struct PropertySetArgs {
+    /// Property id
+    pub id: i64,
+    /// Zillow enrichment done, at TIME (default: now)
+    #[arg(long, group = "fact", value_name = "TIME", num_args = 0..=1, default_missing_value = "now")]
+    pub enriched: Option<String>,
+    /// Skip trace done, at TIME (default: now)
+    #[arg(long, group = "fact", value_name = "TIME", num_args = 0..=1, default_missing_value = "now")]
+    pub skip_traced: Option<String>,
+    /// Record a blocker with its reason
+    #[arg(
+        long,
+        group = "fact",
+        value_name = "REASON",
+        conflicts_with = "unblocked"
+    )]
+    pub blocked: Option<String>,
+    /// Clear the blocker
+    #[arg(long, group = "fact")]
+    pub unblocked: bool,
+    /// Deal score, 0-100
+    #[arg(long, group = "fact", value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub score: Option<u8>,
+    /// Record that someone acted on the property, at TIME (default: now)
+    #[arg(long, group = "fact", value_name = "TIME", num_args = 0..=1, default_missing_value = "now")]
+    pub acted: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractCommand {
+    /// Attach a new contract to a property
+    Attach {
+        /// Property id
+        property_id: i64,
+        /// Contract name, e.g. "Purchase agreement"
+        #[arg(long)]
+        name: String,
+        /// Deadline for completion (RFC 3339 or YYYY-MM-DD)
+        #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
+        deadline: Option<DateTime<Utc>>,
+        /// When it was attached [default: now]
+        #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The contract was sent for signature
+    Sent(ContractEventArgs),
+    /// The contract was signed
+    Signed(ContractEventArgs),
+    /// The contract was completed
+    Completed(ContractEventArgs),
+    /// The contract was cancelled (it no longer counts for the stage)
+    Cancelled(ContractEventArgs),
+    /// Set or clear a contract's deadline
+    Deadline {
+        /// Contract id
+        contract_id: i64,
+        /// New deadline (RFC 3339 or YYYY-MM-DD)
+        #[arg(value_parser = parse_time_arg, value_name = "TIME", required_unless_present = "clear")]
+        deadline: Option<DateTime<Utc>>,
+        /// Remove the deadline
+        #[arg(long, conflicts_with = "deadline")]
+        clear: bool,
+    },
+    /// The contracts of one property
+    List {
+        /// Property id
+        property_id: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ContractEventArgs {
+    /// Contract id
+    pub contract_id: i64,
+    /// When it happened [default: now]
+    #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Properties,
+    Contracts,
+    Contacts,
+    Interactions,
+    Watchlists,
+    Reminders,
+    Prices,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Csv,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The file, or - for standard input
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Input format [default: from the extension; csv for stdin]
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct InsightsArgs {
+    /// At most this many findings in the table (the JSON document always counts them all)
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CycleArgs {
+    /// Run every module, due or not
+    #[arg(long, conflicts_with = "only")]
+    pub all: bool,
+    /// Run only this module (repeatable): portfolio, market, relationships, system, predictive, scheduled
+    #[arg(long, value_name = "MODULE")]
+    pub only: Vec<String>,
+    /// Compute and print, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Window for uptime and latency figures
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub window: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// One run in detail
+    pub run_id: Option<i64>,
+    /// Only runs that started within this duration, e.g. 24h
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// Only runs with this status (ok, failed, aborted, running)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only runs in which this module ran
+    #[arg(long, value_name = "MODULE")]
+    pub module: Option<String>,
+    /// Only runs in which this check ran
+    #[arg(long, value_name = "NAME")]
+    pub check: Option<String>,
+    /// At most this many runs
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per line
+    #[arg(long, conflicts_with = "json")]
+    pub ndjson: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ChecksArgs {
+    #[command(subcommand)]
+    pub command: Option<ChecksCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// Every configured check with its last status and next due time
+    List,
+    /// Run checks now and print the results; exits with the worst status
+    Run {
+        /// Check names
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// Leave the store untouched
+        #[arg(long)]
+        no_record: bool,
+    },
+    /// Lint the checks of the config
+    Validate,
+    /// The protocol in Markdown (this is HEARTBEAT.md)
+    Doc,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AlertsArgs {
+    #[command(subcommand)]
+    pub command: Option<AlertsCommand>,
+    #[command(flatten)]
+    pub list: AlertsListArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsListArgs {
+    /// Only this priority: low, medium, high, critical
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Only this kind, e.g. stale_property
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Include acknowledged and resolved notifications
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many rows
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// List notifications (open ones by default)
+    List(AlertsListArgs),
+    /// Acknowledge notifications
+    Ack {
+        /// Notification ids
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Send a test message through a channel and report the server's answer
+    Test {
+        /// Channel name from the config
+        channel: String,
+    },
+    /// Pending and failed deliveries
+    Outbox,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing config
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many properties to generate
+    #[arg(long, default_value_t = 500)]
+    pub properties: u32,
+    /// Directory for the demo store and config [default: $XDG_DATA_HOME/hb/demo]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[arg(value_enum)]
+    pub kind: ScheduleKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScheduleKind {
+    Cron,
+    Systemd,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,9 @@
+//! `hb insights`
+
+use anyhow::Result;
+
+use super::Ctx;
+
+pub fn run(_ctx: &mut Ctx, _args: crate::cli::InsightsArgs) -> Result<u8> {
+    super::not_yet("insights")
+}

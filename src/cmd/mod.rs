@@ -1,0 +1,89 @@
+//! One module per subcommand: gather inputs, call the domain, hand the result to output.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::clock::Clock;
+use crate::config::{self, Loaded};
+use crate::exit::HbError;
+use crate::output::Output;
+use crate::store::Store;
+
+mod contract;
+mod demo;
+mod import;
+mod init;
+mod insights;
+mod property;
+
+/// What every command gets: the global flags, the clock, the output mode.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub clock: Clock,
+    pub out: Output,
+    loaded: Option<Loaded>,
+}
+
+impl Ctx {
+    pub fn new(global: GlobalArgs) -> Self {
+        let clock = Clock::new(global.now);
+        let out = Output::new(global.json, global.color, global.quiet);
+        Ctx {
+            global,
+            clock,
+            out,
+            loaded: None,
+        }
+    }
+
+    /// The config, loaded once on first use (commands that need none never read it).
+    pub fn config(&mut self) -> Result<&Loaded> {
+        if self.loaded.is_none() {
+            self.loaded = Some(config::load(self.global.config.as_deref())?);
+        }
+        Ok(self.loaded.get_or_insert_with(Loaded::default))
+    }
+
+    pub fn store_path(&mut self) -> Result<PathBuf> {
+        let db = self.global.db.clone();
+        self.config()?.store_path(db.as_deref())
+    }
+
+    /// The store for commands that write: created and migrated as needed.
+    pub fn store(&mut self) -> Result<Store> {
+        let path = self.store_path()?;
+        Store::open(&path)
+    }
+
+    /// The store for commands that read: it must exist.
+    pub fn existing_store(&mut self) -> Result<Store> {
+        let path = self.store_path()?;
+        Store::open_existing(&path)
+    }
+}
+
+/// Run the parsed command; the result is the process exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    let mut ctx = Ctx::new(cli.global);
+    match cli.command {
+        Command::Property(args) => property::run(&mut ctx, args),
+        Command::Contract(args) => contract::run(&mut ctx, args),
+        Command::Import(args) => import::run(&mut ctx, args),
+        Command::Insights(args) => insights::run(&mut ctx, args),
+        Command::Init(args) => init::run(&mut ctx, args),
+        Command::Demo(args) => demo::run(&mut ctx, args),
+        Command::Cycle(_) => not_yet("cycle"),
+        Command::Status(_) => not_yet("status"),
+        Command::Logs(_) => not_yet("logs"),
+        Command::Checks(_) => not_yet("checks"),
+        Command::Alerts(_) => not_yet("alerts"),
+        Command::Schedule(_) => not_yet("schedule"),
+    }
+}
+
+/// A command of the design whose issue has not landed: say so, never pretend.
+fn not_yet(name: &str) -> Result<u8> {
+    Err(HbError::Usage(format!("`hb {name}` is not yet available in this build")).into())
+}

@@ -1,0 +1,417 @@
+//! `heartbeat.toml`: discovery, defaults, and errors that name file, line and key.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Deserializer};
+
+use crate::clock;
+use crate::exit::HbError;
+
+pub const FILE_NAME: &str = "heartbeat.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub store: StoreConfig,
+    pub schedule: ScheduleConfig,
+    pub property: PropertyConfig,
+    pub insights: InsightsConfig,
+    pub modules: ModulesConfig,
+    /// `[[check]]` tables: typed by the checks module.
+    pub check: Vec<toml::Table>,
+    /// `[alerts]`: typed by the alert module.
+    pub alerts: Option<toml::Table>,
+    pub deadman: Option<toml::Table>,
+    pub export: Option<toml::Table>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Relative to the config file's directory.
+    pub path: Option<PathBuf>,
+    pub retention_days: u32,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: None,
+            retention_days: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScheduleConfig {
+    /// How often the timer runs `hb cycle`; a last cycle older than twice this is overdue.
+    pub system: Every,
+    /// How often the full health protocol runs.
+    pub protocol: Every,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            system: Every::secs(300),
+            protocol: Every::secs(4 * 3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PropertyConfig {
+    pub stale_days: StaleDays,
+}
+
+/// Days in a stage after which a property is stale.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StaleDays {
+    pub new: f64,
+    pub enriched: f64,
+    pub researched: f64,
+    pub waiting_for_contracts: f64,
+}
+
+impl Default for StaleDays {
+    fn default() -> Self {
+        StaleDays {
+            new: 3.0,
+            enriched: 5.0,
+            researched: 7.0,
+            waiting_for_contracts: 10.0,
+        }
+    }
+}
+
+/// Thresholds of `hb insights` and of the cycle's portfolio module.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InsightsConfig {
+    /// An open contract whose deadline is within this many days is a finding.
+    pub deadline_within_days: f64,
+    /// A contract sent and still unsigned after this many days is a finding.
+    pub unsigned_after_days: f64,
+    /// A property not enriched this many days after it was created is a finding.
+    pub enrichment_after_days: f64,
+    /// An enriched property not skip traced this many days after enrichment is a finding.
+    pub skip_trace_after_days: f64,
+    /// A score at or above this is "high"...
+    pub high_score: f64,
+    /// ...and a high-score property with no action for this many days is a finding.
+    pub high_score_idle_days: f64,
+}
+
+impl Default for InsightsConfig {
+    fn default() -> Self {
+        InsightsConfig {
+            deadline_within_days: 7.0,
+            unsigned_after_days: 5.0,
+            enrichment_after_days: 2.0,
+            skip_trace_after_days: 3.0,
+            high_score: 80.0,
+            high_score_idle_days: 3.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModulesConfig {
+    pub portfolio: ModuleConfig,
+    pub market: MarketConfig,
+    pub relationships: RelationshipsConfig,
+    pub system: ModuleConfig,
+    pub predictive: ModuleConfig,
+    pub scheduled: ModuleConfig,
+}
+
+impl Default for ModulesConfig {
+    fn default() -> Self {
+        ModulesConfig {
+            portfolio: ModuleConfig::every_secs(300),
+            market: MarketConfig::default(),
+            relationships: RelationshipsConfig::default(),
+            system: ModuleConfig::every_secs(300),
+            predictive: ModuleConfig::every_secs(3600),
+            scheduled: ModuleConfig::every_secs(300),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleConfig {
+    pub every: Every,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl ModuleConfig {
+    fn every_secs(secs: u64) -> Self {
+        ModuleConfig {
+            every: Every::secs(secs),
+            enabled: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketConfig {
+    pub every: Every,
+    pub enabled: bool,
+    /// Median list price over the last window vs the window before it.
+    pub price_window: Every,
+    /// A shift of the median beyond this percent (either way) is a finding.
+    pub price_shift_percent: f64,
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        MarketConfig {
+            every: Every::secs(3600),
+            enabled: true,
+            price_window: Every::secs(30 * 86_400),
+            price_shift_percent: 5.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelationshipsConfig {
+    pub every: Every,
+    pub enabled: bool,
+    /// A score drop of this percent or more since the last scoring is "cooling".
+    pub cooling_drop_percent: f64,
+}
+
+impl Default for RelationshipsConfig {
+    fn default() -> Self {
+        RelationshipsConfig {
+            every: Every::secs(86_400),
+            enabled: true,
+            cooling_drop_percent: 10.0,
+        }
+    }
+}
+
+/// A duration written as `"5m"`, `"4h"`, `"1d"` in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Every(pub Duration);
+
+impl Every {
+    pub const fn secs(secs: u64) -> Self {
+        Every(Duration::from_secs(secs))
+    }
+    pub fn as_secs(&self) -> i64 {
+        self.0.as_secs() as i64
+    }
+}
+
+impl std::fmt::Display for Every {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&clock::format_duration(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Every {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        clock::parse_duration(&text)
+            .map(Every)
+            .map_err(|e| serde::de::Error::custom(format!("{e:#}")))
+    }
+}
+
+/// A config and where it came from (`None`: built-in defaults).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+}
+
+impl Loaded {
+    /// The store file: `--db`/`HB_DB`, else `[store] path` relative to the config file,
+    /// else `$XDG_DATA_HOME/hb/heartbeat.db`.
+    pub fn store_path(&self, cli_db: Option<&Path>) -> Result<PathBuf> {
+        if let Some(db) = cli_db {
+            return Ok(db.to_path_buf());
+        }
+        if let Some(path) = &self.config.store.path {
+            let base = self
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            return Ok(base.join(path));
+        }
+        Ok(data_dir()?.join("heartbeat.db"))
+    }
+
+    /// Resolve a path written in the config relative to the config file's directory.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        match self.path.as_deref().and_then(Path::parent) {
+            Some(dir) if path.is_relative() => dir.join(path),
+            _ => path.to_path_buf(),
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/hb`, or `~/.local/share/hb`.
+pub fn data_dir() -> Result<PathBuf> {
+    xdg_dir("XDG_DATA_HOME", ".local/share")
+}
+
+/// `$XDG_CONFIG_HOME/hb`, or `~/.config/hb`.
+pub fn config_dir() -> Result<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config")
+}
+
+fn xdg_dir(var: &str, home_fallback: &str) -> Result<PathBuf> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir).join("hb")),
+        None => {
+            let home = std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .context("neither $XDG_DATA_HOME nor $HOME is set: pass --db and --config")?;
+            Ok(PathBuf::from(home).join(home_fallback).join("hb"))
+        }
+    }
+}
+
+/// Find and load the config: `--config`/`HB_CONFIG` (must exist), else
+/// `./heartbeat.toml`, else `$XDG_CONFIG_HOME/hb/heartbeat.toml`, else defaults.
+pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
+    if let Some(path) = explicit {
+        if !path.exists() {
+            return Err(HbError::Config(format!(
+                "config file {} does not exist: create it with `hb init` or fix --config/HB_CONFIG",
+                path.display()
+            ))
+            .into());
+        }
+        return load_file(path);
+    }
+    let local = PathBuf::from(FILE_NAME);
+    if local.is_file() {
+        return load_file(&local);
+    }
+    if let Ok(dir) = config_dir() {
+        let user = dir.join(FILE_NAME);
+        if user.is_file() {
+            return load_file(&user);
+        }
+    }
+    Ok(Loaded::default())
+}
+
+pub fn load_file(path: &Path) -> Result<Loaded> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
+    let config =
+        parse(&text).map_err(|e| HbError::Config(e.render(&path.display().to_string())))?;
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Ok(Loaded {
+        config,
+        path: Some(path),
+    })
+}
+
+/// A config error with its position, rendered as `file:line: key `a.b`: message`.
+#[derive(Debug)]
+pub struct ParseError {
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn render(&self, file: &str) -> String {
+        let mut out = format!("invalid config {file}");
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+        }
+        if let Some(key) = &self.key {
+            out.push_str(&format!(": key `{key}`"));
+        }
+        out.push_str(&format!(": {}", self.message));
+        out
+    }
+}
+
+pub fn parse(text: &str) -> Result<Config, ParseError> {
+    let deserializer = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let line = inner.span().map(|span| line_of(text, span.start));
+        let key = (!path.is_empty() && path != ".").then_some(path);
+        ParseError {
+            line,
+            key,
+            message: inner.message().trim().to_string(),
+        }
+    })
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let config = parse("").unwrap();
+        assert_eq!(config.property.stale_days, StaleDays::default());
+        assert_eq!(config.store.retention_days, 30);
+        assert_eq!(config.modules.market.every, Every::secs(3600));
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let err =
+            parse("[store]\nretention_days = 3\n\n[property.stale_days]\nneww = 4\n").unwrap_err();
+        assert_eq!(err.line, Some(5));
+        assert_eq!(err.key.as_deref(), Some("property.stale_days.neww"));
+        assert!(
+            err.message.contains("unknown field `neww`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn bad_value_names_line_and_key() {
+        let err = parse("[modules.market]\nevery = \"soon\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.key.as_deref(), Some("modules.market.every"));
+        assert!(err.message.contains("invalid duration"), "{}", err.message);
+        let rendered = err.render("hb.toml");
+        assert!(
+            rendered.starts_with("invalid config hb.toml:2: key `modules.market.every`"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn stale_days_are_configurable() {
+        let config = parse("[property.stale_days]\nnew = 1\n").unwrap();
+        assert_eq!(config.property.stale_days.new, 1.0);
+        assert_eq!(config.property.stale_days.enriched, 5.0);
+    }
+}

@@ -1,0 +1,1 @@
+//! Insights: what needs attention now.

@@ -1,0 +1,117 @@
+//! Rendering: tables for people, JSON for scripts. Commands build a serializable
+//! output struct first; this module only prints it.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+
+/// How this invocation prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub json: bool,
+    pub color: bool,
+    pub quiet: bool,
+}
+
+impl Output {
+    pub fn new(json: bool, choice: ColorChoice, quiet: bool) -> Self {
+        Output {
+            json,
+            color: use_color(choice),
+            quiet,
+        }
+    }
+
+    /// A table that fits the terminal, styled only when colour is on.
+    pub fn table<I, S>(&self, header: I) -> Table
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Cell>,
+    {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !std::io::stdout().is_terminal() {
+            // Piped: no terminal width to fit, and plain ASCII for scripts and mail.
+            table.load_preset(presets::ASCII_MARKDOWN);
+        }
+        if !self.color {
+            table.force_no_tty();
+        } else {
+            table.enforce_styling();
+        }
+        table.set_header(header);
+        table
+    }
+
+    /// A cell coloured by a status word (healthy/ok green, stale/warning yellow, ...).
+    pub fn status_cell(&self, status: &str) -> Cell {
+        let cell = Cell::new(status);
+        if !self.color {
+            return cell;
+        }
+        match status {
+            "healthy" | "ok" | "delivered" | "resolved" => cell.fg(Color::Green),
+            "stale" | "warning" | "medium" | "pending" | "overdue" => cell.fg(Color::Yellow),
+            "blocked" | "critical" | "failed" | "high" | "aborted" => cell.fg(Color::Red),
+            "unknown" | "skipped" | "low" => cell.fg(Color::DarkGrey),
+            _ => cell,
+        }
+    }
+}
+
+/// auto = stdout is a terminal, `NO_COLOR` unset or empty, `TERM` not `dumb`.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Write one pretty JSON document to stdout.
+pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Write one compact JSON line to stdout (NDJSON streams).
+pub fn print_json_line<T: Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Write text to stdout, surfacing a closed pipe as an error (main exits quietly on it).
+pub fn print(text: impl std::fmt::Display) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
+/// Times in JSON and tables: RFC 3339, or null.
+pub fn ts(ts: Option<i64>) -> Option<String> {
+    ts.map(crate::clock::format_ts)
+}
+
+/// Times in tables: `2026-11-25 08:00`, or `-`.
+pub fn ts_short(ts: Option<i64>) -> String {
+    ts.map(|t| {
+        crate::clock::from_ts(t)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    })
+    .unwrap_or_else(|| "-".into())
+}

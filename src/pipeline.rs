@@ -1,0 +1,521 @@
+//! The acquisition pipeline of one property: stage, checklist, health, next action.
+//!
+//! Pure functions over plain facts and a `now` (unix seconds); no I/O. The store keeps
+//! `stage` and `stage_entered_at` as derived columns computed by [`derive`], so queries
+//! over a million properties can use an index instead of recomputing every stage.
+
+use serde::Serialize;
+
+use crate::clock::{self, DAY_SECS};
+use crate::config::StaleDays;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    New,
+    Enriched,
+    Researched,
+    WaitingForContracts,
+    Complete,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::New,
+        Stage::Enriched,
+        Stage::Researched,
+        Stage::WaitingForContracts,
+        Stage::Complete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::New => "new",
+            Stage::Enriched => "enriched",
+            Stage::Researched => "researched",
+            Stage::WaitingForContracts => "waiting_for_contracts",
+            Stage::Complete => "complete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|stage| stage.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::New => "New Property",
+            Stage::Enriched => "Enriched",
+            Stage::Researched => "Researched",
+            Stage::WaitingForContracts => "Waiting for Contracts",
+            Stage::Complete => "Complete",
+        }
+    }
+
+    /// Days in this stage after which a property is stale; `None`: never stale.
+    pub fn stale_after_days(self, stale: &StaleDays) -> Option<f64> {
+        match self {
+            Stage::New => Some(stale.new),
+            Stage::Enriched => Some(stale.enriched),
+            Stage::Researched => Some(stale.researched),
+            Stage::WaitingForContracts => Some(stale.waiting_for_contracts),
+            Stage::Complete => None,
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Stage::New => "Run Zillow enrichment",
+            Stage::Enriched => "Run skip trace to find owner",
+            Stage::Researched => "Attach purchase contracts",
+            Stage::WaitingForContracts => "Get the open contracts signed and completed",
+            Stage::Complete => "Nothing: every contract is completed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Healthy,
+    Stale,
+    Blocked,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Healthy => "healthy",
+            Health::Stale => "stale",
+            Health::Blocked => "blocked",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    Attached,
+    Sent,
+    Signed,
+    Completed,
+    Cancelled,
+}
+
+impl ContractStatus {
+    pub const ALL: [ContractStatus; 5] = [
+        ContractStatus::Attached,
+        ContractStatus::Sent,
+        ContractStatus::Signed,
+        ContractStatus::Completed,
+        ContractStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractStatus::Attached => "attached",
+            ContractStatus::Sent => "sent",
+            ContractStatus::Signed => "signed",
+            ContractStatus::Completed => "completed",
+            ContractStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContractStatus> {
+        ContractStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+
+    /// Still to be completed: counts for the stage and its deadline can block.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ContractStatus::Attached | ContractStatus::Sent | ContractStatus::Signed
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractFacts {
+    pub id: i64,
+    pub name: String,
+    pub status: ContractStatus,
+    pub attached_at: i64,
+    pub completed_at: Option<i64>,
+    pub deadline_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyFacts {
+    pub id: i64,
+    pub address: String,
+    pub created_at: i64,
+    pub enriched_at: Option<i64>,
+    pub skip_traced_at: Option<i64>,
+    pub blocked_reason: Option<String>,
+    pub contracts: Vec<ContractFacts>,
+}
+
+/// What the facts imply, independent of the clock: stored with the property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Derived {
+    pub stage: Stage,
+    pub stage_entered_at: i64,
+    /// First attachment among contracts that still count (not cancelled).
+    pub contracts_attached_at: Option<i64>,
+    /// When the last contract was completed, once every counting contract is.
+    pub contracts_completed_at: Option<i64>,
+}
+
+/// The stage is the furthest step the facts reach; it was entered when the fact that
+/// moved it there happened. Cancelled contracts do not count.
+pub fn derive(
+    created_at: i64,
+    enriched_at: Option<i64>,
+    skip_traced_at: Option<i64>,
+    contracts: &[ContractFacts],
+) -> Derived {
+    let counting: Vec<&ContractFacts> = contracts
+        .iter()
+        .filter(|c| c.status != ContractStatus::Cancelled)
+        .collect();
+    let contracts_attached_at = counting.iter().map(|c| c.attached_at).min();
+    let all_completed = !counting.is_empty()
+        && counting
+            .iter()
+            .all(|c| c.status == ContractStatus::Completed);
+    let contracts_completed_at = if all_completed {
+        // A completed contract without a time counts as completed when attached.
+        counting
+            .iter()
+            .map(|c| c.completed_at.unwrap_or(c.attached_at))
+            .max()
+    } else {
+        None
+    };
+    let (stage, stage_entered_at) = if let Some(at) = contracts_completed_at {
+        (Stage::Complete, at)
+    } else if let Some(at) = contracts_attached_at {
+        (Stage::WaitingForContracts, at)
+    } else if let Some(at) = skip_traced_at {
+        (Stage::Researched, at)
+    } else if let Some(at) = enriched_at {
+        (Stage::Enriched, at)
+    } else {
+        (Stage::New, created_at)
+    };
+    Derived {
+        stage,
+        stage_entered_at,
+        contracts_attached_at,
+        contracts_completed_at,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub done: bool,
+    /// Unix seconds; rendered by the output layer.
+    #[serde(skip)]
+    pub done_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heartbeat {
+    pub stage: Stage,
+    pub stage_entered_at: i64,
+    pub checklist: Vec<ChecklistItem>,
+    pub days_in_stage: f64,
+    pub stale_after_days: Option<f64>,
+    pub health: Health,
+    pub blocked_reason: Option<String>,
+    pub next_action: String,
+    pub voice_summary: String,
+}
+
+/// Is a property stale at `now`? Exact seconds, so it agrees with the store's queries.
+pub fn is_stale(stage: Stage, stage_entered_at: i64, stale: &StaleDays, now: i64) -> bool {
+    match stage.stale_after_days(stale) {
+        Some(days) => now - stage_entered_at > days_to_secs(days),
+        None => false,
+    }
+}
+
+pub fn days_to_secs(days: f64) -> i64 {
+    (days * DAY_SECS as f64).round() as i64
+}
+
+/// The first open contract whose deadline has passed at `now`.
+fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<&ContractFacts> {
+    contracts
+        .iter()
+        .filter(|c| c.status.is_open() && c.deadline_at.is_some_and(|d| d <= now))
+        .min_by_key(|c| c.deadline_at)
+}
+
+pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbeat {
+    let derived = derive(
+        facts.created_at,
+        facts.enriched_at,
+        facts.skip_traced_at,
+        &facts.contracts,
+    );
+    let checklist = vec![
+        ChecklistItem {
+            key: "enrichment",
+            label: "Zillow enrichment",
+            done: facts.enriched_at.is_some(),
+            done_at: facts.enriched_at,
+        },
+        ChecklistItem {
+            key: "skip_trace",
+            label: "Skip trace",
+            done: facts.skip_traced_at.is_some(),
+            done_at: facts.skip_traced_at,
+        },
+        ChecklistItem {
+            key: "contracts_attached",
+            label: "Contracts attached",
+            done: derived.contracts_attached_at.is_some(),
+            done_at: derived.contracts_attached_at,
+        },
+        ChecklistItem {
+            key: "contracts_completed",
+            label: "Contracts completed",
+            done: derived.contracts_completed_at.is_some(),
+            done_at: derived.contracts_completed_at,
+        },
+    ];
+    let days_in_stage = clock::days_between(derived.stage_entered_at, now);
+    let stale_after_days = derived.stage.stale_after_days(stale);
+
+    let missed = missed_deadline(&facts.contracts, now);
+    let blocked_reason = facts.blocked_reason.clone().or_else(|| {
+        missed.map(|c| {
+            format!(
+                "contract #{} \"{}\" missed its deadline of {}",
+                c.id,
+                c.name,
+                clock::from_ts(c.deadline_at.unwrap_or(now)).format("%Y-%m-%d")
+            )
+        })
+    });
+    let health = if blocked_reason.is_some() {
+        Health::Blocked
+    } else if is_stale(derived.stage, derived.stage_entered_at, stale, now) {
+        Health::Stale
+    } else {
+        Health::Healthy
+    };
+
+    let next_action = match (&facts.blocked_reason, missed) {
+        (Some(reason), _) => format!("Resolve the blocker: {reason}"),
+        (None, Some(c)) => format!(
+            "Extend or cancel contract #{} \"{}\": its deadline passed",
+            c.id, c.name
+        ),
+        (None, None) => {
+            // A later stage reached with an earlier step skipped: that step comes first.
+            if derived.stage > Stage::Enriched && facts.enriched_at.is_none() {
+                format!("{} (skipped so far)", Stage::New.action())
+            } else if derived.stage > Stage::Researched && facts.skip_traced_at.is_none() {
+                format!("{} (skipped so far)", Stage::Enriched.action())
+            } else {
+                derived.stage.action().to_string()
+            }
+        }
+    };
+
+    let health_phrase = match health {
+        Health::Healthy => "healthy".to_string(),
+        Health::Stale => format!(
+            "stale after {days_in_stage:.1} days in stage (limit {})",
+            stale_after_days.map(format_days).unwrap_or_default()
+        ),
+        Health::Blocked => "blocked".to_string(),
+    };
+    let voice_summary = format!(
+        "Property #{} at {} is {} and {}. Next step: {}.",
+        facts.id,
+        facts.address,
+        derived.stage.label(),
+        health_phrase,
+        lowercase_first(next_action.trim_end_matches('.'))
+    );
+
+    Heartbeat {
+        stage: derived.stage,
+        stage_entered_at: derived.stage_entered_at,
+        checklist,
+        days_in_stage,
+        stale_after_days,
+        health,
+        blocked_reason,
+        next_action,
+        voice_summary,
+    }
+}
+
+/// `3` rather than `3.0`, `2.5` as is.
+pub fn format_days(days: f64) -> String {
+    if days.fract() == 0.0 {
+        format!("{days:.0}")
+    } else {
+        format!("{days}")
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn facts() -> PropertyFacts {
+        PropertyFacts {
+            id: 5,
+            address: "123 Main St".into(),
+            created_at: NOW - 10 * DAY_SECS,
+            enriched_at: None,
+            skip_traced_at: None,
+            blocked_reason: None,
+            contracts: vec![],
+        }
+    }
+
+    fn contract(id: i64, status: ContractStatus, attached_at: i64) -> ContractFacts {
+        ContractFacts {
+            id,
+            name: format!("C{id}"),
+            status,
+            attached_at,
+            completed_at: None,
+            deadline_at: None,
+        }
+    }
+
+    #[test]
+    fn new_property_is_stale_after_three_days() {
+        let mut f = facts();
+        f.created_at = NOW - 3 * DAY_SECS;
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.stage, Stage::New);
+        assert_eq!(
+            hb.health,
+            Health::Healthy,
+            "exactly at the threshold is not over it"
+        );
+        f.created_at -= 1;
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.health, Health::Stale);
+        assert_eq!(hb.stale_after_days, Some(3.0));
+        assert_eq!(hb.next_action, "Run Zillow enrichment");
+    }
+
+    #[test]
+    fn enriched_voice_summary() {
+        let mut f = facts();
+        f.enriched_at = Some(NOW - DAY_SECS - DAY_SECS / 2);
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.stage, Stage::Enriched);
+        assert_eq!(hb.days_in_stage, 1.5);
+        assert_eq!(
+            hb.voice_summary,
+            "Property #5 at 123 Main St is Enriched and healthy. Next step: run skip trace to find owner."
+        );
+        assert!(hb.checklist[0].done);
+        assert_eq!(hb.checklist[0].done_at, f.enriched_at);
+        assert!(!hb.checklist[1].done);
+    }
+
+    #[test]
+    fn stages_follow_the_facts() {
+        let mut f = facts();
+        f.enriched_at = Some(NOW - 9 * DAY_SECS);
+        f.skip_traced_at = Some(NOW - 8 * DAY_SECS);
+        assert_eq!(
+            heartbeat(&f, &StaleDays::default(), NOW).stage,
+            Stage::Researched
+        );
+        f.contracts = vec![contract(1, ContractStatus::Sent, NOW - 7 * DAY_SECS)];
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.stage, Stage::WaitingForContracts);
+        assert_eq!(hb.stage_entered_at, NOW - 7 * DAY_SECS);
+        f.contracts[0].status = ContractStatus::Completed;
+        f.contracts[0].completed_at = Some(NOW - DAY_SECS);
+        f.contracts
+            .push(contract(2, ContractStatus::Cancelled, NOW - 2 * DAY_SECS));
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.stage, Stage::Complete);
+        assert_eq!(hb.stage_entered_at, NOW - DAY_SECS);
+        assert!(hb.checklist.iter().all(|item| item.done));
+        // Complete is never stale.
+        let hb = heartbeat(&f, &StaleDays::default(), NOW + 1000 * DAY_SECS);
+        assert_eq!(hb.health, Health::Healthy);
+    }
+
+    #[test]
+    fn only_cancelled_contracts_fall_back_to_researched() {
+        let mut f = facts();
+        f.skip_traced_at = Some(NOW - DAY_SECS);
+        f.contracts = vec![contract(1, ContractStatus::Cancelled, NOW)];
+        let d = derive(f.created_at, f.enriched_at, f.skip_traced_at, &f.contracts);
+        assert_eq!(d.stage, Stage::Researched);
+        assert_eq!(d.contracts_attached_at, None);
+    }
+
+    #[test]
+    fn blocker_and_missed_deadline_block() {
+        let mut f = facts();
+        f.blocked_reason = Some("Title dispute".into());
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.health, Health::Blocked);
+        assert_eq!(hb.next_action, "Resolve the blocker: Title dispute");
+
+        let mut f = facts();
+        let mut c = contract(3, ContractStatus::Signed, NOW - 2 * DAY_SECS);
+        c.deadline_at = Some(NOW - 60);
+        f.contracts = vec![c];
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.health, Health::Blocked);
+        assert!(hb.blocked_reason.unwrap().contains("missed its deadline"));
+        // A deadline still ahead does not block.
+        let hb = heartbeat(&f, &StaleDays::default(), NOW - 120);
+        assert_eq!(hb.health, Health::Healthy);
+    }
+
+    #[test]
+    fn stale_voice_names_days_and_limit() {
+        let mut f = facts();
+        f.enriched_at = Some(NOW - 6 * DAY_SECS);
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.health, Health::Stale);
+        assert!(
+            hb.voice_summary
+                .contains("is Enriched and stale after 6.0 days in stage (limit 5)"),
+            "{}",
+            hb.voice_summary
+        );
+    }
+
+    #[test]
+    fn skipped_step_is_the_next_action() {
+        let mut f = facts();
+        f.enriched_at = None;
+        f.skip_traced_at = Some(NOW - DAY_SECS);
+        let hb = heartbeat(&f, &StaleDays::default(), NOW);
+        assert_eq!(hb.stage, Stage::Researched);
+        assert_eq!(hb.next_action, "Run Zillow enrichment (skipped so far)");
+    }
+}

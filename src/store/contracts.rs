@@ -1,0 +1,162 @@
+//! Contracts of a property: attach, status events, deadlines. Every write refreshes the
+//! property's derived stage in the same transaction.
+
+use anyhow::Result;
+use rusqlite::{params, OptionalExtension};
+
+use super::properties::refresh_derived;
+use super::{ensure_changed, not_found, Store};
+use crate::exit::HbError;
+use crate::pipeline::ContractStatus;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContractRow {
+    pub id: i64,
+    pub property_id: i64,
+    pub name: String,
+    pub status: ContractStatus,
+    pub attached_at: i64,
+    pub sent_at: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+    pub deadline_at: Option<i64>,
+}
+
+impl Store {
+    pub fn attach_contract(
+        &mut self,
+        property_id: i64,
+        name: &str,
+        deadline_at: Option<i64>,
+        attached_at: i64,
+        now: i64,
+    ) -> Result<i64> {
+        self.transaction(|tx| {
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM properties WHERE id = ?1",
+                    [property_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if exists.is_none() {
+                return Err(not_found("property", property_id));
+            }
+            tx.execute(
+                "INSERT INTO contracts (property_id, name, status, attached_at, deadline_at)
+                 VALUES (?1, ?2, 'attached', ?3, ?4)",
+                params![property_id, name, attached_at, deadline_at],
+            )?;
+            let id = tx.last_insert_rowid();
+            refresh_derived(tx, property_id, now)?;
+            Ok(id)
+        })
+    }
+
+    /// Move a contract to `status` at `at`. Contracts move forward only
+    /// (attached, sent, signed, completed); any open contract can be cancelled.
+    pub fn contract_event(
+        &mut self,
+        contract_id: i64,
+        status: ContractStatus,
+        at: i64,
+        now: i64,
+    ) -> Result<ContractRow> {
+        self.transaction(|tx| {
+            let current = contract(tx, contract_id)?;
+            if !current.status.is_open() {
+                return Err(HbError::Data(format!(
+                    "contract {contract_id} is already {}: it cannot become {}",
+                    current.status.as_str(),
+                    status.as_str()
+                ))
+                .into());
+            }
+            if status != ContractStatus::Cancelled && rank(status) <= rank(current.status) {
+                return Err(HbError::Data(format!(
+                    "contract {contract_id} is {}: it cannot go back to {}",
+                    current.status.as_str(),
+                    status.as_str()
+                ))
+                .into());
+            }
+            let column = match status {
+                ContractStatus::Attached => "attached_at",
+                ContractStatus::Sent => "sent_at",
+                ContractStatus::Signed => "signed_at",
+                ContractStatus::Completed => "completed_at",
+                ContractStatus::Cancelled => "cancelled_at",
+            };
+            tx.execute(
+                &format!("UPDATE contracts SET status = ?2, {column} = ?3 WHERE id = ?1"),
+                params![contract_id, status.as_str(), at],
+            )?;
+            refresh_derived(tx, current.property_id, now)?;
+            contract(tx, contract_id)
+        })
+    }
+
+    pub fn set_contract_deadline(
+        &mut self,
+        contract_id: i64,
+        deadline_at: Option<i64>,
+        now: i64,
+    ) -> Result<ContractRow> {
+        self.transaction(|tx| {
+            let changed = tx.execute(
+                "UPDATE contracts SET deadline_at = ?2 WHERE id = ?1",
+                params![contract_id, deadline_at],
+            )?;
+            ensure_changed(changed, "contract", contract_id)?;
+            let row = contract(tx, contract_id)?;
+            refresh_derived(tx, row.property_id, now)?;
+            Ok(row)
+        })
+    }
+
+    pub fn contracts_of(&self, property_id: i64) -> Result<Vec<ContractRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_CONTRACT} WHERE property_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([property_id], contract_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+const SELECT_CONTRACT: &str =
+    "SELECT id, property_id, name, status, attached_at, sent_at, signed_at,
+    completed_at, cancelled_at, deadline_at FROM contracts";
+
+fn contract(conn: &rusqlite::Connection, id: i64) -> Result<ContractRow> {
+    conn.prepare_cached(&format!("{SELECT_CONTRACT} WHERE id = ?1"))?
+        .query_row([id], contract_row)
+        .optional()?
+        .ok_or_else(|| not_found("contract", id))
+}
+
+fn contract_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ContractRow> {
+    let status: String = row.get(3)?;
+    Ok(ContractRow {
+        id: row.get(0)?,
+        property_id: row.get(1)?,
+        name: row.get(2)?,
+        status: ContractStatus::parse(&status).unwrap_or(ContractStatus::Attached),
+        attached_at: row.get(4)?,
+        sent_at: row.get(5)?,
+        signed_at: row.get(6)?,
+        completed_at: row.get(7)?,
+        cancelled_at: row.get(8)?,
+        deadline_at: row.get(9)?,
+    })
+}
+
+fn rank(status: ContractStatus) -> u8 {
+    match status {
+        ContractStatus::Attached => 0,
+        ContractStatus::Sent => 1,
+        ContractStatus::Signed => 2,
+        ContractStatus::Completed => 3,
+        ContractStatus::Cancelled => 4,
+    }
+}

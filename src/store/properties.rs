@@ -1,0 +1,293 @@
+//! Properties: their facts, the derived stage columns, and the portfolio queries.
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{ensure_changed, Store};
+use crate::config::StaleDays;
+use crate::pipeline::{self, ContractFacts, ContractStatus, PropertyFacts, Stage};
+
+/// One property as imported or generated: the facts, not the derived columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PropertyRecord {
+    pub id: Option<i64>,
+    pub external_ref: Option<String>,
+    pub address: String,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+    pub kind: Option<String>,
+    pub list_price: Option<f64>,
+    pub beds: Option<i64>,
+    pub baths: Option<f64>,
+    pub sqft: Option<i64>,
+    pub score: Option<f64>,
+    pub created_at: i64,
+    pub enriched_at: Option<i64>,
+    pub skip_traced_at: Option<i64>,
+    pub blocked_reason: Option<String>,
+    pub last_action_at: Option<i64>,
+}
+
+/// A row of `hb property list`: what the list shows, health computed by SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyListRow {
+    pub id: i64,
+    pub address: String,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub stage: Stage,
+    pub stage_entered_at: i64,
+    pub score: Option<f64>,
+    pub blocked: bool,
+    pub blocked_reason: Option<String>,
+}
+
+/// Which properties a list wants, by health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthFilter {
+    Any,
+    Healthy,
+    Stale,
+    Blocked,
+}
+
+/// Manual facts of `hb property set`; `None` leaves a fact as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PropertyFactsUpdate {
+    pub enriched_at: Option<i64>,
+    pub skip_traced_at: Option<i64>,
+    /// `Some(None)` clears the blocker.
+    pub blocked_reason: Option<Option<String>>,
+    pub score: Option<f64>,
+    pub last_action_at: Option<i64>,
+}
+
+/// SQL for "this property is blocked at ?now": a blocker, or an open contract past its deadline.
+pub(crate) const BLOCKED_SQL: &str = "(p.blocked_reason IS NOT NULL OR EXISTS (
+    SELECT 1 FROM contracts c WHERE c.property_id = p.id
+    AND c.status IN ('attached','sent','signed') AND c.deadline_at <= :now))";
+
+impl Store {
+    /// Everything the property heartbeat needs, in two indexed lookups.
+    pub fn property_facts(&self, id: i64) -> Result<Option<PropertyFacts>> {
+        property_facts(&self.conn, id)
+    }
+
+    /// Record manual facts and refresh the derived stage, in one transaction.
+    pub fn update_property_facts(
+        &mut self,
+        id: i64,
+        update: &PropertyFactsUpdate,
+        now: i64,
+    ) -> Result<()> {
+        self.transaction(|tx| {
+            let changed = tx.execute(
+                "UPDATE properties SET
+                    enriched_at = COALESCE(:enriched_at, enriched_at),
+                    skip_traced_at = COALESCE(:skip_traced_at, skip_traced_at),
+                    blocked_reason = CASE WHEN :set_blocked THEN :blocked_reason ELSE blocked_reason END,
+                    score = COALESCE(:score, score),
+                    last_action_at = COALESCE(:last_action_at, last_action_at),
+                    updated_at = :now
+                 WHERE id = :id",
+                rusqlite::named_params! {
+                    ":enriched_at": update.enriched_at,
+                    ":skip_traced_at": update.skip_traced_at,
+                    ":set_blocked": update.blocked_reason.is_some(),
+                    ":blocked_reason": update.blocked_reason.clone().flatten(),
+                    ":score": update.score,
+                    ":last_action_at": update.last_action_at,
+                    ":now": now,
+                    ":id": id,
+                },
+            )?;
+            ensure_changed(changed, "property", id)?;
+            refresh_derived(tx, id, now)
+        })
+    }
+
+    /// Properties of one stage, oldest in stage first, filtered by health at `now`.
+    /// Uses the (stage, stage_entered_at) index, so a limit stays cheap on big stores.
+    pub fn list_stage(
+        &self,
+        stage: Stage,
+        health: HealthFilter,
+        stale: &StaleDays,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<PropertyListRow>> {
+        let cutoff = stage
+            .stale_after_days(stale)
+            .map(|days| now - pipeline::days_to_secs(days));
+        let health_clause = match (health, cutoff) {
+            (HealthFilter::Any, _) => String::new(),
+            (HealthFilter::Blocked, _) => format!("AND {BLOCKED_SQL}"),
+            (HealthFilter::Stale, None) => return Ok(Vec::new()),
+            (HealthFilter::Stale, Some(_)) => {
+                format!("AND p.stage_entered_at < :cutoff AND NOT {BLOCKED_SQL}")
+            }
+            (HealthFilter::Healthy, None) => format!("AND NOT {BLOCKED_SQL}"),
+            (HealthFilter::Healthy, Some(_)) => {
+                format!("AND p.stage_entered_at >= :cutoff AND NOT {BLOCKED_SQL}")
+            }
+        };
+        let sql = format!(
+            "SELECT p.id, p.address, p.city, p.state, p.stage, p.stage_entered_at, p.score,
+                    {BLOCKED_SQL} AS blocked, p.blocked_reason
+             FROM properties p
+             WHERE p.stage = :stage {health_clause}
+             ORDER BY p.stage_entered_at, p.id
+             LIMIT :limit"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let stage_name = stage.as_str();
+        let limit = limit as i64;
+        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
+            vec![(":stage", &stage_name), (":now", &now), (":limit", &limit)];
+        let cutoff_value = cutoff.unwrap_or(i64::MIN);
+        if health_clause.contains(":cutoff") {
+            params.push((":cutoff", &cutoff_value));
+        }
+        let rows = stmt.query_map(params.as_slice(), list_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Number of properties per stage.
+    pub fn count_by_stage(&self) -> Result<Vec<(Stage, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT stage, count(*) FROM properties GROUP BY stage")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?;
+        let mut counts = Vec::new();
+        for row in rows {
+            let (stage, count) = row?;
+            if let Some(stage) = Stage::parse(&stage) {
+                counts.push((stage, count));
+            }
+        }
+        Ok(counts)
+    }
+}
+
+fn list_row(row: &Row<'_>) -> rusqlite::Result<PropertyListRow> {
+    let stage: String = row.get(4)?;
+    Ok(PropertyListRow {
+        id: row.get(0)?,
+        address: row.get(1)?,
+        city: row.get(2)?,
+        state: row.get(3)?,
+        stage: Stage::parse(&stage).unwrap_or(Stage::New),
+        stage_entered_at: row.get(5)?,
+        score: row.get(6)?,
+        blocked: row.get(7)?,
+        blocked_reason: row.get(8)?,
+    })
+}
+
+pub(crate) fn property_facts(conn: &Connection, id: i64) -> Result<Option<PropertyFacts>> {
+    let property = conn
+        .prepare_cached(
+            "SELECT id, address, created_at, enriched_at, skip_traced_at, blocked_reason
+             FROM properties WHERE id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok(PropertyFacts {
+                id: row.get(0)?,
+                address: row.get(1)?,
+                created_at: row.get(2)?,
+                enriched_at: row.get(3)?,
+                skip_traced_at: row.get(4)?,
+                blocked_reason: row.get(5)?,
+                contracts: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut property) = property else {
+        return Ok(None);
+    };
+    property.contracts = contract_facts(conn, id)?;
+    Ok(Some(property))
+}
+
+pub(crate) fn contract_facts(conn: &Connection, property_id: i64) -> Result<Vec<ContractFacts>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, status, attached_at, completed_at, deadline_at
+         FROM contracts WHERE property_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([property_id], |row| {
+        let status: String = row.get(2)?;
+        Ok(ContractFacts {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            status: ContractStatus::parse(&status).unwrap_or(ContractStatus::Attached),
+            attached_at: row.get(3)?,
+            completed_at: row.get(4)?,
+            deadline_at: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Recompute a property's derived stage columns from its facts and contracts.
+pub(crate) fn refresh_derived(conn: &Connection, id: i64, now: i64) -> Result<()> {
+    let Some(facts) = property_facts(conn, id)? else {
+        return Ok(());
+    };
+    let derived = pipeline::derive(
+        facts.created_at,
+        facts.enriched_at,
+        facts.skip_traced_at,
+        &facts.contracts,
+    );
+    conn.prepare_cached(
+        "UPDATE properties SET stage = ?2, stage_entered_at = ?3, contracts_attached_at = ?4,
+            contracts_completed_at = ?5, updated_at = ?6 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        derived.stage.as_str(),
+        derived.stage_entered_at,
+        derived.contracts_attached_at,
+        derived.contracts_completed_at,
+        now
+    ])?;
+    Ok(())
+}
+
+/// Insert a property with its derived columns (a new property has no contracts yet).
+/// Returns its id. Used by import and the demo, inside their transaction.
+pub(crate) fn insert_property(conn: &Connection, p: &PropertyRecord, now: i64) -> Result<i64> {
+    let derived = pipeline::derive(p.created_at, p.enriched_at, p.skip_traced_at, &[]);
+    conn.prepare_cached(
+        "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price, beds,
+            baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
+            last_action_at, stage, stage_entered_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?
+    .execute(params![
+        p.id,
+        p.external_ref,
+        p.address,
+        p.city,
+        p.state,
+        p.zip,
+        p.kind,
+        p.list_price,
+        p.beds,
+        p.baths,
+        p.sqft,
+        p.score,
+        p.created_at,
+        p.enriched_at,
+        p.skip_traced_at,
+        p.blocked_reason,
+        p.last_action_at,
+        derived.stage.as_str(),
+        derived.stage_entered_at,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}

@@ -1,0 +1,163 @@
+//! Migrations: append-only. Never edit or remove a shipped migration; add one.
+
+use anyhow::{bail, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the portfolio (foundation).
+    r#"
+    CREATE TABLE properties (
+        id INTEGER PRIMARY KEY,
+        external_ref TEXT UNIQUE,
+        address TEXT NOT NULL,
+        city TEXT,
+        state TEXT,
+        zip TEXT,
+        kind TEXT,
+        list_price REAL,
+        beds INTEGER,
+        baths REAL,
+        sqft INTEGER,
+        score REAL,
+        created_at INTEGER NOT NULL,
+        enriched_at INTEGER,
+        skip_traced_at INTEGER,
+        blocked_reason TEXT,
+        last_action_at INTEGER,
+        -- Derived from the facts above and the contracts by pipeline::derive, kept
+        -- current by every write so portfolio queries use indexes.
+        contracts_attached_at INTEGER,
+        contracts_completed_at INTEGER,
+        stage TEXT NOT NULL CHECK (stage IN ('new','enriched','researched','waiting_for_contracts','complete')),
+        stage_entered_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX properties_stage_entered ON properties (stage, stage_entered_at);
+    CREATE INDEX properties_blocked ON properties (id) WHERE blocked_reason IS NOT NULL;
+    CREATE INDEX properties_unenriched ON properties (created_at) WHERE enriched_at IS NULL;
+    CREATE INDEX properties_untraced ON properties (enriched_at) WHERE skip_traced_at IS NULL AND enriched_at IS NOT NULL;
+    CREATE INDEX properties_score ON properties (score) WHERE score IS NOT NULL;
+    CREATE INDEX properties_created ON properties (created_at);
+    CREATE INDEX properties_area ON properties (state, city);
+
+    CREATE TABLE contracts (
+        id INTEGER PRIMARY KEY,
+        property_id INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('attached','sent','signed','completed','cancelled')),
+        attached_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        signed_at INTEGER,
+        completed_at INTEGER,
+        cancelled_at INTEGER,
+        deadline_at INTEGER
+    );
+    CREATE INDEX contracts_property ON contracts (property_id);
+    CREATE INDEX contracts_open_deadline ON contracts (deadline_at)
+        WHERE deadline_at IS NOT NULL AND status IN ('attached','sent','signed');
+    CREATE INDEX contracts_sent_unsigned ON contracts (sent_at) WHERE status = 'sent';
+
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT,
+        phone TEXT,
+        property_id INTEGER REFERENCES properties (id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX contacts_property ON contacts (property_id);
+
+    CREATE TABLE interactions (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        UNIQUE (contact_id, at, kind)
+    );
+    CREATE INDEX interactions_at ON interactions (at);
+
+    CREATE TABLE watchlists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        city TEXT,
+        state TEXT,
+        zip TEXT,
+        kind TEXT,
+        max_price REAL,
+        min_beds INTEGER,
+        min_score REAL,
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE price_history (
+        property_id INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        price REAL NOT NULL,
+        PRIMARY KEY (property_id, at)
+    ) WITHOUT ROWID;
+    CREATE INDEX price_history_at ON price_history (at);
+
+    CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        property_id INTEGER REFERENCES properties (id) ON DELETE SET NULL,
+        recurrence TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX reminders_due ON reminders (due_at);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection, read_only: bool) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > CURRENT {
+        bail!(
+            "the store has schema version {version} but this hb knows only up to {CURRENT}: \
+             it was written by a newer hb; upgrade hb"
+        );
+    }
+    if version == CURRENT {
+        return Ok(());
+    }
+    if read_only {
+        bail!("the store needs a schema upgrade (version {version} -> {CURRENT}) but is read-only");
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Re-read inside the lock: another process may have migrated meanwhile.
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrate_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, false).unwrap();
+        migrate(&mut conn, false).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, CURRENT);
+    }
+
+    #[test]
+    fn refuses_a_newer_store() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", CURRENT + 1)
+            .unwrap();
+        let err = migrate(&mut conn, false).unwrap_err().to_string();
+        assert!(err.contains("newer hb"), "{err}");
+    }
+}
