@@ -107,6 +107,87 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX reminders_due ON reminders (due_at);
     "#,
+    // 2: the system heartbeat: runs, module results, notifications, cycle lock.
+    r#"
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        trigger TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('running','ok','failed','aborted')),
+        duration_ms INTEGER,
+        pid INTEGER,
+        summary TEXT
+    );
+    CREATE INDEX runs_started ON runs (started_at);
+    CREATE INDEX runs_running ON runs (id) WHERE status = 'running';
+
+    CREATE TABLE module_results (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        module TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok','failed','skipped')),
+        findings INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        message TEXT,
+        PRIMARY KEY (run_id, module)
+    ) WITHOUT ROWID;
+    CREATE INDEX module_results_module ON module_results (module, run_id);
+
+    -- When each module last ran, and where it left off (market: the last property seen).
+    CREATE TABLE module_state (
+        module TEXT PRIMARY KEY,
+        last_run_at INTEGER,
+        last_run_id INTEGER,
+        cursor INTEGER
+    ) WITHOUT ROWID;
+
+    -- Held by the running cycle; a row whose pid is gone belongs to a killed cycle.
+    CREATE TABLE cycle_lock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pid INTEGER NOT NULL,
+        run_id INTEGER,
+        started_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        priority TEXT NOT NULL CHECK (priority IN ('low','medium','high','critical')),
+        subject TEXT NOT NULL,
+        message TEXT NOT NULL,
+        property_id INTEGER,
+        created_at INTEGER NOT NULL,
+        notified_at INTEGER NOT NULL,
+        notify_count INTEGER NOT NULL DEFAULT 1,
+        last_seen_at INTEGER NOT NULL,
+        acked_at INTEGER,
+        resolved_at INTEGER,
+        run_id INTEGER
+    );
+    CREATE UNIQUE INDEX notifications_open_key ON notifications (dedup_key) WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_open_source ON notifications (source) WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_created ON notifications (created_at);
+
+    CREATE TABLE watchlist_matches (
+        watchlist_id INTEGER NOT NULL REFERENCES watchlists (id) ON DELETE CASCADE,
+        property_id INTEGER NOT NULL REFERENCES properties (id) ON DELETE CASCADE,
+        matched_at INTEGER NOT NULL,
+        PRIMARY KEY (watchlist_id, property_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE contact_scores (
+        contact_id INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        previous_score REAL,
+        scored_at INTEGER NOT NULL
+    );
+
+    ALTER TABLE properties ADD COLUMN close_probability REAL;
+    ALTER TABLE reminders ADD COLUMN notified_at INTEGER;
+    CREATE INDEX reminders_pending ON reminders (due_at) WHERE notified_at IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
