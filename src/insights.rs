@@ -1,1 +1,397 @@
-//! Insights: what needs attention now.
+//! Insights: what needs attention in the portfolio now, highest priority first.
+//!
+//! The store finds the rows (indexed SQL); this module decides what each finding says,
+//! how urgent it is and how it is keyed for de-duplication. No writes.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::clock::{self, DAY_SECS};
+use crate::config::{InsightsConfig, StaleDays};
+use crate::notify::Priority;
+use crate::pipeline::{self, Stage};
+use crate::store::{FindingQuery, FindingRow, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    BlockedProperty,
+    DeadlinePassed,
+    DeadlineNear,
+    StaleProperty,
+    ContractUnsigned,
+    HighScoreIdle,
+    MissingEnrichment,
+    MissingSkipTrace,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::BlockedProperty => "blocked_property",
+            FindingKind::DeadlinePassed => "deadline_passed",
+            FindingKind::DeadlineNear => "deadline_near",
+            FindingKind::StaleProperty => "stale_property",
+            FindingKind::ContractUnsigned => "contract_unsigned",
+            FindingKind::HighScoreIdle => "high_score_idle",
+            FindingKind::MissingEnrichment => "missing_enrichment",
+            FindingKind::MissingSkipTrace => "missing_skip_trace",
+        }
+    }
+
+    pub fn priority(self) -> Priority {
+        match self {
+            FindingKind::BlockedProperty | FindingKind::DeadlinePassed => Priority::High,
+            FindingKind::DeadlineNear
+            | FindingKind::StaleProperty
+            | FindingKind::ContractUnsigned
+            | FindingKind::HighScoreIdle => Priority::Medium,
+            FindingKind::MissingEnrichment | FindingKind::MissingSkipTrace => Priority::Low,
+        }
+    }
+
+    /// Singular noun for summaries: "1 stale property".
+    pub fn singular(self) -> &'static str {
+        match self {
+            FindingKind::BlockedProperty => "blocked property",
+            FindingKind::DeadlinePassed => "missed contract deadline",
+            FindingKind::DeadlineNear => "contract deadline near",
+            FindingKind::StaleProperty => "stale property",
+            FindingKind::ContractUnsigned => "contract unsigned",
+            FindingKind::HighScoreIdle => "high-score property idle",
+            FindingKind::MissingEnrichment => "property missing enrichment",
+            FindingKind::MissingSkipTrace => "property missing skip trace",
+        }
+    }
+
+    /// Plural noun for summaries: "3 stale properties".
+    pub fn plural(self) -> &'static str {
+        match self {
+            FindingKind::BlockedProperty => "blocked properties",
+            FindingKind::DeadlinePassed => "missed contract deadlines",
+            FindingKind::DeadlineNear => "contract deadlines near",
+            FindingKind::StaleProperty => "stale properties",
+            FindingKind::ContractUnsigned => "contracts unsigned",
+            FindingKind::HighScoreIdle => "high-score properties idle",
+            FindingKind::MissingEnrichment => "properties missing enrichment",
+            FindingKind::MissingSkipTrace => "properties missing skip trace",
+        }
+    }
+}
+
+/// One thing that needs attention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub priority: Priority,
+    pub property_id: i64,
+    pub contract_id: Option<i64>,
+    pub address: String,
+    pub subject: String,
+    /// When the condition began (unix seconds); `None` when unknown (a recorded blocker).
+    #[serde(skip)]
+    pub since: Option<i64>,
+    /// Same condition, same key: the cycle notifies a key once, not every run.
+    pub dedup_key: String,
+}
+
+/// The queries for every kind of finding at `now`, in priority order.
+pub fn queries(
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Vec<(FindingKind, FindingQuery)> {
+    let days = |d: f64| pipeline::days_to_secs(d);
+    let stale_cutoff = |stage: Stage| {
+        stage
+            .stale_after_days(stale)
+            .map(|d| now - days(d))
+            .unwrap_or(i64::MIN)
+    };
+    let mut queries = vec![
+        (FindingKind::BlockedProperty, FindingQuery::Blocked),
+        (
+            FindingKind::DeadlinePassed,
+            FindingQuery::Deadline { until: now + 1 },
+        ),
+    ];
+    // Near deadlines: strictly in the future and within the window.
+    queries.push((
+        FindingKind::DeadlineNear,
+        FindingQuery::Deadline {
+            until: now + days(cfg.deadline_within_days),
+        },
+    ));
+    for stage in [
+        Stage::New,
+        Stage::Enriched,
+        Stage::Researched,
+        Stage::WaitingForContracts,
+    ] {
+        queries.push((
+            FindingKind::StaleProperty,
+            FindingQuery::Stale {
+                stage: stage.as_str(),
+                cutoff: stale_cutoff(stage),
+            },
+        ));
+    }
+    queries.push((
+        FindingKind::ContractUnsigned,
+        FindingQuery::Unsigned {
+            cutoff: now - days(cfg.unsigned_after_days),
+        },
+    ));
+    queries.push((
+        FindingKind::HighScoreIdle,
+        FindingQuery::HighScoreIdle {
+            min_score: cfg.high_score,
+            cutoff: now - days(cfg.high_score_idle_days),
+        },
+    ));
+    queries.push((
+        FindingKind::MissingEnrichment,
+        FindingQuery::MissingEnrichment {
+            cutoff: now - days(cfg.enrichment_after_days),
+            new_stale_cutoff: stale_cutoff(Stage::New),
+        },
+    ));
+    queries.push((
+        FindingKind::MissingSkipTrace,
+        FindingQuery::MissingSkipTrace {
+            cutoff: now - days(cfg.skip_trace_after_days),
+            enriched_stale_cutoff: stale_cutoff(Stage::Enriched),
+        },
+    ));
+    queries
+}
+
+/// What a row of a query means, at `now`.
+pub fn finding(
+    kind: FindingKind,
+    row: FindingRow,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Finding {
+    let id = row.property_id;
+    let stage = Stage::parse(&row.stage).unwrap_or(Stage::New);
+    let days_since = |at: i64| clock::days_between(at, now);
+    let date = |at: i64| clock::from_ts(at).format("%Y-%m-%d").to_string();
+    let contract = || {
+        format!(
+            "contract #{} \"{}\"",
+            row.contract_id.unwrap_or_default(),
+            row.contract_name.as_deref().unwrap_or("")
+        )
+    };
+    let (subject, since, key) = match kind {
+        FindingKind::BlockedProperty => (
+            format!(
+                "Property #{id} is blocked: {}",
+                row.blocked_reason.as_deref().unwrap_or("no reason given")
+            ),
+            None,
+            format!("blocked:{id}"),
+        ),
+        FindingKind::DeadlinePassed => (
+            format!(
+                "Property #{id}: {} missed its deadline of {}",
+                contract(),
+                date(row.at)
+            ),
+            Some(row.at),
+            format!("deadline_passed:{}", row.contract_id.unwrap_or_default()),
+        ),
+        FindingKind::DeadlineNear => (
+            format!(
+                "Property #{id}: {} is due {} (in {:.1} days)",
+                contract(),
+                date(row.at),
+                (row.at - now) as f64 / DAY_SECS as f64
+            ),
+            Some(row.at - pipeline::days_to_secs(cfg.deadline_within_days)),
+            format!("deadline_near:{}", row.contract_id.unwrap_or_default()),
+        ),
+        FindingKind::StaleProperty => {
+            let limit = stage.stale_after_days(stale).unwrap_or_default();
+            (
+                format!(
+                    "Property #{id} is stale: {:.1} days in {} (limit {})",
+                    days_since(row.at),
+                    stage.label(),
+                    pipeline::format_days(limit)
+                ),
+                Some(row.at + pipeline::days_to_secs(limit)),
+                format!("stale:{id}:{}", stage.as_str()),
+            )
+        }
+        FindingKind::ContractUnsigned => (
+            format!(
+                "Property #{id}: {} sent {:.1} days ago and still unsigned",
+                contract(),
+                days_since(row.at)
+            ),
+            Some(row.at + pipeline::days_to_secs(cfg.unsigned_after_days)),
+            format!("unsigned:{}", row.contract_id.unwrap_or_default()),
+        ),
+        FindingKind::HighScoreIdle => (
+            format!(
+                "Property #{id} scores {:.0} but nothing happened for {:.1} days",
+                row.score.unwrap_or_default(),
+                days_since(row.at)
+            ),
+            Some(row.at + pipeline::days_to_secs(cfg.high_score_idle_days)),
+            format!("high_score_idle:{id}"),
+        ),
+        FindingKind::MissingEnrichment => (
+            format!(
+                "Property #{id} has no Zillow enrichment {:.1} days after it was added",
+                days_since(row.at)
+            ),
+            Some(row.at + pipeline::days_to_secs(cfg.enrichment_after_days)),
+            format!("missing_enrichment:{id}"),
+        ),
+        FindingKind::MissingSkipTrace => (
+            format!(
+                "Property #{id} has no skip trace {:.1} days after enrichment",
+                days_since(row.at)
+            ),
+            Some(row.at + pipeline::days_to_secs(cfg.skip_trace_after_days)),
+            format!("missing_skip_trace:{id}"),
+        ),
+    };
+    Finding {
+        kind,
+        priority: kind.priority(),
+        property_id: id,
+        contract_id: row.contract_id,
+        address: row.address,
+        subject,
+        since,
+        dedup_key: key,
+    }
+}
+
+/// Stream every finding at `now` (at most `limit_per_kind` of each kind), kind by kind in
+/// priority order. A deadline that is both passed and near counts once, as passed.
+pub fn scan(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+    limit_per_kind: Option<usize>,
+    mut each: impl FnMut(Finding) -> Result<()>,
+) -> Result<()> {
+    for (kind, query) in queries(cfg, stale, now) {
+        store.scan_findings(&query, now, limit_per_kind, |row| {
+            if kind == FindingKind::DeadlineNear && row.at <= now {
+                return Ok(());
+            }
+            each(finding(kind, row, cfg, stale, now))
+        })?;
+    }
+    Ok(())
+}
+
+/// How many findings of each kind there are at `now`.
+pub fn counts(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Result<Vec<(FindingKind, i64)>> {
+    let mut counts: Vec<(FindingKind, i64)> = Vec::new();
+    let mut passed = 0;
+    for (kind, query) in queries(cfg, stale, now) {
+        let mut count = store.count_findings(&query, now)?;
+        match kind {
+            FindingKind::DeadlinePassed => passed = count,
+            // The near window includes the passed ones: count them once.
+            FindingKind::DeadlineNear => count -= passed,
+            _ => {}
+        }
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, total)) => *total += count,
+            None => counts.push((kind, count)),
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn row(at: i64) -> FindingRow {
+        FindingRow {
+            property_id: 5,
+            address: "123 Main St".into(),
+            stage: "enriched".into(),
+            at,
+            contract_id: Some(9),
+            contract_name: Some("Purchase".into()),
+            blocked_reason: None,
+            score: Some(91.0),
+        }
+    }
+
+    #[test]
+    fn stale_finding_is_keyed_by_property_and_stage() {
+        let f = finding(
+            FindingKind::StaleProperty,
+            row(NOW - 6 * DAY_SECS),
+            &InsightsConfig::default(),
+            &StaleDays::default(),
+            NOW,
+        );
+        assert_eq!(f.dedup_key, "stale:5:enriched");
+        assert_eq!(f.priority, Priority::Medium);
+        assert_eq!(
+            f.subject,
+            "Property #5 is stale: 6.0 days in Enriched (limit 5)"
+        );
+        assert_eq!(f.since, Some(NOW - DAY_SECS));
+    }
+
+    #[test]
+    fn deadlines_and_priorities() {
+        let cfg = InsightsConfig::default();
+        let passed = finding(
+            FindingKind::DeadlinePassed,
+            row(NOW - DAY_SECS),
+            &cfg,
+            &StaleDays::default(),
+            NOW,
+        );
+        assert_eq!(passed.priority, Priority::High);
+        assert_eq!(passed.dedup_key, "deadline_passed:9");
+        let near = finding(
+            FindingKind::DeadlineNear,
+            row(NOW + 2 * DAY_SECS),
+            &cfg,
+            &StaleDays::default(),
+            NOW,
+        );
+        assert!(near.subject.contains("in 2.0 days"), "{}", near.subject);
+        assert!(FindingKind::MissingEnrichment.priority() < FindingKind::StaleProperty.priority());
+    }
+
+    #[test]
+    fn queries_use_configured_thresholds() {
+        let stale = StaleDays {
+            enriched: 2.0,
+            ..StaleDays::default()
+        };
+        let qs = queries(&InsightsConfig::default(), &stale, NOW);
+        assert!(qs.contains(&(
+            FindingKind::StaleProperty,
+            FindingQuery::Stale {
+                stage: "enriched",
+                cutoff: NOW - 2 * DAY_SECS
+            }
+        )));
+    }
+}

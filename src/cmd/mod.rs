@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{AlertsCommand, Cli, Command, GlobalArgs};
 use crate::clock::Clock;
 use crate::config::{self, Loaded};
 use crate::exit::HbError;
@@ -12,11 +12,15 @@ use crate::output::Output;
 use crate::store::Store;
 
 mod contract;
+mod cycle;
 mod demo;
 mod import;
 mod init;
 mod insights;
+mod logs;
+mod notifications;
 mod property;
+mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
 pub struct Ctx {
@@ -74,11 +78,17 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Insights(args) => insights::run(&mut ctx, args),
         Command::Init(args) => init::run(&mut ctx, args),
         Command::Demo(args) => demo::run(&mut ctx, args),
-        Command::Cycle(_) => not_yet("cycle"),
-        Command::Status(_) => not_yet("status"),
-        Command::Logs(_) => not_yet("logs"),
+        Command::Cycle(args) => cycle::run(&mut ctx, args),
+        Command::Status(args) => status::run(&mut ctx, args),
+        Command::Logs(args) => logs::run(&mut ctx, args),
         Command::Checks(_) => not_yet("checks"),
-        Command::Alerts(_) => not_yet("alerts"),
+        Command::Alerts(args) => match args.command {
+            None => notifications::list(&mut ctx, args.list),
+            Some(AlertsCommand::List(list)) => notifications::list(&mut ctx, list),
+            Some(AlertsCommand::Ack { ids }) => notifications::ack(&mut ctx, &ids),
+            Some(AlertsCommand::Test { .. }) => not_yet("alerts test"),
+            Some(AlertsCommand::Outbox) => not_yet("alerts outbox"),
+        },
         Command::Schedule(_) => not_yet("schedule"),
     }
 }

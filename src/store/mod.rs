@@ -12,11 +12,23 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+mod insights;
+pub mod modules;
+mod notifications;
 mod properties;
+mod runs;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use insights::{FindingQuery, FindingRow};
+pub use notifications::{
+    insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use runs::{
+    module_cursor, record_module_result, set_module_cursor, LockHolder, LockOutcome,
+    ModuleResultRow, RunFilter, RunRow,
+};
 
 pub struct Store {
     conn: Connection,
@@ -98,6 +110,25 @@ impl Store {
         tx.commit()
             .with_context(|| format!("could not commit to store {}", self.path.display()))?;
         Ok(value)
+    }
+
+    /// Run `f` in one write transaction on `&self`, so `f` can read through the same
+    /// store while it writes. `commit = false` rolls back (dry runs). An error rolls back.
+    pub fn write<T>(&self, commit: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .with_context(|| format!("could not start a write on store {}", self.path.display()))?;
+        let result = f(self).and_then(|value| {
+            let end = if commit { "COMMIT" } else { "ROLLBACK" };
+            self.conn
+                .execute_batch(end)
+                .with_context(|| format!("could not commit to store {}", self.path.display()))?;
+            Ok(value)
+        });
+        if result.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        result
     }
 
     pub(crate) fn conn(&self) -> &Connection {

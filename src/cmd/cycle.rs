@@ -1,0 +1,62 @@
+//! `hb cycle`: one system-heartbeat cycle, as cron or a timer runs it.
+
+use anyhow::Result;
+
+use super::Ctx;
+use crate::cli::CycleArgs;
+use crate::cycle::{self, CycleOptions, Module, Selection};
+use crate::exit::{self, HbError};
+use crate::output;
+use crate::store::Store;
+
+pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
+    let selection = if args.all {
+        Selection::All
+    } else if !args.only.is_empty() {
+        let mut modules = Vec::new();
+        for name in &args.only {
+            let module = Module::parse(name).ok_or_else(|| {
+                HbError::Usage(format!(
+                    "unknown module {name:?}: expected one of portfolio, market, relationships, system, predictive, scheduled"
+                ))
+            })?;
+            modules.push(module);
+        }
+        Selection::Only(modules)
+    } else {
+        Selection::Due
+    };
+    let config = ctx.config()?.config.clone();
+    let path = ctx.store_path()?;
+    // A dry run writes nothing, not even a new store.
+    let mut store = if args.dry_run {
+        Store::open_existing(&path)?
+    } else {
+        Store::open(&path)?
+    };
+    let options = CycleOptions {
+        selection,
+        dry_run: args.dry_run,
+        pid: i64::from(std::process::id()),
+    };
+    let report = cycle::run_cycle(&mut store, &config, ctx.clock.now_ts(), &options)?;
+
+    if ctx.out.json {
+        output::print_json(&report)?;
+    } else if !ctx.out.quiet || report.status != "ok" {
+        output::print(report.summary_line())?;
+        if ctx.global.verbose > 0 {
+            for m in &report.modules {
+                output::print(format!(
+                    "  {:<13} {:<7} {:>6} ms  {}",
+                    m.module.as_str(),
+                    m.status,
+                    m.duration_ms,
+                    m.message
+                ))?;
+            }
+        }
+    }
+    // The cycle completed: findings travel as notifications, not as an exit code.
+    Ok(exit::OK)
+}

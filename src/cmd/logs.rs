@@ -1,0 +1,168 @@
+//! `hb logs [RUN_ID]`: the run log.
+
+use anyhow::Result;
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::cli::LogsArgs;
+use crate::clock;
+use crate::exit::{self, HbError};
+use crate::output;
+use crate::store::{RunFilter, RunRow};
+
+#[derive(Debug, Serialize)]
+struct RunOut {
+    id: i64,
+    trigger: String,
+    started_at: String,
+    finished_at: Option<String>,
+    status: String,
+    duration_ms: Option<i64>,
+    pid: Option<i64>,
+    summary: serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+struct RunDetail {
+    #[serde(flatten)]
+    run: RunOut,
+    modules: Vec<ModuleOut>,
+}
+
+#[derive(Debug, Serialize)]
+struct ModuleOut {
+    module: String,
+    status: String,
+    findings: i64,
+    duration_ms: i64,
+    message: Option<String>,
+}
+
+impl From<RunRow> for RunOut {
+    fn from(run: RunRow) -> Self {
+        RunOut {
+            id: run.id,
+            trigger: run.trigger,
+            started_at: clock::format_ts(run.started_at),
+            finished_at: output::ts(run.finished_at),
+            status: run.status,
+            duration_ms: run.duration_ms,
+            pid: run.pid,
+            summary: run
+                .summary
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
+    let store = ctx.existing_store()?;
+    if let Some(id) = args.run_id {
+        let run = store
+            .run(id)?
+            .ok_or_else(|| HbError::NotFound(format!("no run with id {id}")))?;
+        let modules = store
+            .module_results(id)?
+            .into_iter()
+            .map(|m| ModuleOut {
+                module: m.module,
+                status: m.status,
+                findings: m.findings,
+                duration_ms: m.duration_ms,
+                message: m.message,
+            })
+            .collect();
+        let detail = RunDetail {
+            run: run.into(),
+            modules,
+        };
+        if ctx.out.json || args.ndjson {
+            if args.ndjson {
+                output::print_json_line(&detail)?;
+            } else {
+                output::print_json(&detail)?;
+            }
+        } else if !ctx.out.quiet {
+            let r = &detail.run;
+            output::print(format!(
+                "run {} ({}) {} at {}, {} ms",
+                r.id,
+                r.trigger,
+                r.status,
+                r.started_at,
+                r.duration_ms
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into())
+            ))?;
+            let mut table = ctx
+                .out
+                .table(["Module", "Status", "Findings", "ms", "Message"]);
+            for m in &detail.modules {
+                table.add_row(vec![
+                    Cell::new(&m.module),
+                    ctx.out.status_cell(&m.status),
+                    Cell::new(m.findings),
+                    Cell::new(m.duration_ms),
+                    Cell::new(m.message.as_deref().unwrap_or("")),
+                ]);
+            }
+            output::print(table)?;
+        }
+        return Ok(exit::OK);
+    }
+
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| clock::parse_duration(s).map_err(|e| HbError::Usage(format!("--since: {e:#}"))))
+        .transpose()?
+        .map(|d| ctx.clock.now_ts() - d.as_secs() as i64);
+    let filter = RunFilter {
+        since,
+        status: args.status,
+        module: args.module,
+        check: args.check,
+        limit: args.limit,
+    };
+    let runs: Vec<RunOut> = store.runs(&filter)?.into_iter().map(RunOut::from).collect();
+    if args.ndjson {
+        for run in &runs {
+            output::print_json_line(run)?;
+        }
+    } else if ctx.out.json {
+        output::print_json(&runs)?;
+    } else if !ctx.out.quiet {
+        if runs.is_empty() {
+            output::print("no runs match")?;
+            return Ok(exit::OK);
+        }
+        let mut table = ctx
+            .out
+            .table(["Run", "Trigger", "Started", "Status", "ms", "Summary"]);
+        for run in &runs {
+            let line = run
+                .summary
+                .get("line")
+                .and_then(|l| l.as_str())
+                .unwrap_or("")
+                .to_string();
+            table.add_row(vec![
+                Cell::new(run.id),
+                Cell::new(&run.trigger),
+                Cell::new(&run.started_at),
+                ctx.out.status_cell(&run.status),
+                Cell::new(
+                    run.duration_ms
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                ),
+                Cell::new(line),
+            ]);
+        }
+        output::print(table)?;
+    }
+    Ok(exit::OK)
+}

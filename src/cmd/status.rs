@@ -1,0 +1,307 @@
+//! `hb status`: is the heartbeat alive, what did it find, what is open. Exits Nagios-style.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::cli::StatusArgs;
+use crate::clock;
+use crate::cycle::{schedule, Module};
+use crate::exit::{self, HbError};
+use crate::output;
+use crate::store::NotificationFilter;
+
+#[derive(Debug, Serialize)]
+struct StatusOut {
+    /// ok, warning, critical or unknown: also the exit code (0, 1, 2, 3).
+    status: &'static str,
+    reasons: Vec<String>,
+    last_cycle: Option<LastCycle>,
+    modules: Vec<ModuleStatus>,
+    open_notifications: BTreeMap<String, i64>,
+    top_actions: Vec<ActionItem>,
+    window: WindowStats,
+}
+
+#[derive(Debug, Serialize)]
+struct LastCycle {
+    run_id: i64,
+    started_at: String,
+    status: String,
+    duration_ms: Option<i64>,
+    age_seconds: i64,
+    overdue: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ModuleStatus {
+    module: &'static str,
+    enabled: bool,
+    every: String,
+    last_run_at: Option<String>,
+    last_status: Option<String>,
+    findings: Option<i64>,
+    message: Option<String>,
+    next_due_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ActionItem {
+    id: i64,
+    priority: String,
+    kind: String,
+    subject: String,
+    since: String,
+}
+
+#[derive(Debug, Serialize)]
+struct WindowStats {
+    window: String,
+    cycles: usize,
+    ok: usize,
+    failed: usize,
+    aborted: usize,
+    /// Cycles that completed ok, of those started in the window, in percent.
+    completion_rate: Option<f64>,
+}
+
+pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
+    let window = clock::parse_duration(&args.window)
+        .map_err(|e| HbError::Usage(format!("--window: {e:#}")))?;
+    let config = ctx.config()?.config.clone();
+    let path = ctx.store_path()?;
+    if !path.exists() {
+        // No store: nothing ever ran here. Nagios reads that as unknown, not as an error.
+        let reason = format!("no store at {}: no cycle has ever run", path.display());
+        if ctx.out.json {
+            output::print_json(&serde_json::json!({ "status": "unknown", "reasons": [reason] }))?;
+        } else if !ctx.out.quiet {
+            output::print(format!("UNKNOWN: {reason}"))?;
+        }
+        return Ok(exit::UNKNOWN);
+    }
+    let store = crate::store::Store::open_existing(&path)?;
+    let now = ctx.clock.now_ts();
+    let cadence = config.schedule.system.as_secs();
+
+    let last_cycle = store.last_run()?.map(|run| {
+        let age = now - run.started_at;
+        LastCycle {
+            run_id: run.id,
+            started_at: clock::format_ts(run.started_at),
+            status: run.status,
+            duration_ms: run.duration_ms,
+            age_seconds: age,
+            overdue: age > 2 * cadence,
+        }
+    });
+
+    let last_results = store.last_module_results()?;
+    let modules = Module::ALL
+        .into_iter()
+        .map(|module| {
+            let (every, enabled) = module.cadence(&config);
+            let last = last_results
+                .iter()
+                .find(|(row, _)| row.module == module.as_str());
+            let last_at = last.map(|(_, at)| *at);
+            let next_due = match last_at {
+                _ if !enabled => None,
+                None => Some(now),
+                Some(at) => Some(if schedule::is_due(Some(at), every, now) {
+                    now
+                } else {
+                    at + every
+                }),
+            };
+            ModuleStatus {
+                module: module.as_str(),
+                enabled,
+                every: clock::format_duration(std::time::Duration::from_secs(every as u64)),
+                last_run_at: output::ts(last_at),
+                last_status: last.map(|(row, _)| row.status.clone()),
+                findings: last.map(|(row, _)| row.findings),
+                message: last.and_then(|(row, _)| row.message.clone()),
+                next_due_at: output::ts(next_due),
+            }
+        })
+        .collect();
+
+    let open: BTreeMap<String, i64> = store.open_notification_counts()?.into_iter().collect();
+    let top_actions = store
+        .notifications(&NotificationFilter {
+            limit: 5,
+            ..NotificationFilter::default()
+        })?
+        .into_iter()
+        .map(|n| ActionItem {
+            id: n.id,
+            priority: n.priority,
+            kind: n.kind,
+            subject: n.subject,
+            since: clock::format_ts(n.created_at),
+        })
+        .collect();
+
+    let starts = store.run_starts_since(now - window.as_secs() as i64)?;
+    let count = |s: &str| starts.iter().filter(|(_, status)| status == s).count();
+    let finished = starts.iter().filter(|(_, s)| s != "running").count();
+    let window_stats = WindowStats {
+        window: clock::format_duration(window),
+        cycles: starts.len(),
+        ok: count("ok"),
+        failed: count("failed"),
+        aborted: count("aborted"),
+        completion_rate: (finished > 0)
+            .then(|| (count("ok") as f64 / finished as f64 * 1000.0).round() / 10.0),
+    };
+
+    let (status, reasons) = verdict(last_cycle.as_ref(), &open, cadence);
+    let out = StatusOut {
+        status,
+        reasons,
+        last_cycle,
+        modules,
+        open_notifications: open,
+        top_actions,
+        window: window_stats,
+    };
+    let code = match status {
+        "ok" => exit::OK,
+        "warning" => exit::WARNING,
+        "critical" => exit::CRITICAL,
+        _ => exit::UNKNOWN,
+    };
+    if ctx.out.json {
+        output::print_json(&out)?;
+    } else if !ctx.out.quiet {
+        print_table(ctx, &out)?;
+    }
+    Ok(code)
+}
+
+/// unknown: no cycle ever ran. critical: the heartbeat is overdue, or critical
+/// notifications are open. warning: the last cycle failed or was aborted, or high-priority
+/// notifications are open. ok otherwise.
+fn verdict(
+    last: Option<&LastCycle>,
+    open: &BTreeMap<String, i64>,
+    cadence: i64,
+) -> (&'static str, Vec<String>) {
+    let Some(last) = last else {
+        return (
+            "unknown",
+            vec![
+                "no cycle has ever run: run `hb cycle` or install the timer (`hb schedule`)".into(),
+            ],
+        );
+    };
+    let mut critical = Vec::new();
+    let mut warning = Vec::new();
+    if last.overdue {
+        critical.push(format!(
+            "the last cycle started {} ago, more than twice the {} cadence: is the timer running?",
+            clock::format_duration(std::time::Duration::from_secs(
+                last.age_seconds.max(0) as u64
+            )),
+            clock::format_duration(std::time::Duration::from_secs(cadence as u64))
+        ));
+    }
+    if let Some(n) = open.get("critical").filter(|n| **n > 0) {
+        critical.push(format!("{n} critical notifications open"));
+    }
+    if last.status == "failed" || last.status == "aborted" {
+        warning.push(format!(
+            "the last cycle (run {}) {}",
+            last.run_id, last.status
+        ));
+    }
+    if let Some(n) = open.get("high").filter(|n| **n > 0) {
+        warning.push(format!("{n} high-priority notifications open"));
+    }
+    if !critical.is_empty() {
+        critical.extend(warning);
+        ("critical", critical)
+    } else if !warning.is_empty() {
+        ("warning", warning)
+    } else {
+        ("ok", Vec::new())
+    }
+}
+
+fn print_table(ctx: &Ctx, out: &StatusOut) -> Result<()> {
+    let o = ctx.out;
+    let headline = match &out.last_cycle {
+        Some(last) => format!(
+            "{}: last cycle {} at {} ({}, {} ms){}",
+            out.status.to_uppercase(),
+            last.run_id,
+            last.started_at,
+            last.status,
+            last.duration_ms.unwrap_or_default(),
+            if last.overdue { ", OVERDUE" } else { "" }
+        ),
+        None => format!("{}: no cycle has run yet", out.status.to_uppercase()),
+    };
+    output::print(headline)?;
+    for reason in &out.reasons {
+        output::print(format!("  - {reason}"))?;
+    }
+    let mut table = o.table([
+        "Module", "Every", "Last run", "Status", "Findings", "Next due",
+    ]);
+    for m in &out.modules {
+        let status = if m.enabled {
+            m.last_status.clone().unwrap_or_else(|| "-".into())
+        } else {
+            "disabled".into()
+        };
+        table.add_row(vec![
+            Cell::new(m.module),
+            Cell::new(&m.every),
+            Cell::new(m.last_run_at.as_deref().unwrap_or("never")),
+            o.status_cell(&status),
+            Cell::new(
+                m.findings
+                    .map(|f| f.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            Cell::new(m.next_due_at.as_deref().unwrap_or("-")),
+        ]);
+    }
+    output::print(table)?;
+    let open: Vec<String> = ["critical", "high", "medium", "low"]
+        .iter()
+        .filter_map(|p| out.open_notifications.get(*p).map(|n| format!("{n} {p}")))
+        .collect();
+    output::print(format!(
+        "open notifications: {}",
+        if open.is_empty() {
+            "none".to_string()
+        } else {
+            open.join(", ")
+        }
+    ))?;
+    let w = &out.window;
+    output::print(format!(
+        "last {}: {} cycles, {} ok, {} failed, {} aborted{}",
+        w.window,
+        w.cycles,
+        w.ok,
+        w.failed,
+        w.aborted,
+        w.completion_rate
+            .map(|r| format!(" ({r}% completed)"))
+            .unwrap_or_default()
+    ))?;
+    if !out.top_actions.is_empty() {
+        output::print("top action items:")?;
+        for a in &out.top_actions {
+            output::print(format!("  #{} [{}] {}", a.id, a.priority, a.subject))?;
+        }
+    }
+    Ok(())
+}

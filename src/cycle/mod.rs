@@ -1,0 +1,495 @@
+//! One system-heartbeat cycle: take the lock, run the modules that are due (each in its
+//! own transaction), log the run, prune the log, release the lock.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::exit::HbError;
+use crate::store::{LockOutcome, ModuleResultRow, Store, Transitions};
+
+pub mod market;
+pub mod portfolio;
+pub mod predictive;
+pub mod relationships;
+pub mod schedule;
+pub mod scheduled;
+pub mod system;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Module {
+    Portfolio,
+    Market,
+    Relationships,
+    System,
+    Predictive,
+    Scheduled,
+}
+
+impl Module {
+    /// The order of a cycle: the design's order.
+    pub const ALL: [Module; 6] = [
+        Module::Portfolio,
+        Module::Market,
+        Module::Relationships,
+        Module::System,
+        Module::Predictive,
+        Module::Scheduled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Module::Portfolio => "portfolio",
+            Module::Market => "market",
+            Module::Relationships => "relationships",
+            Module::System => "system",
+            Module::Predictive => "predictive",
+            Module::Scheduled => "scheduled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Module> {
+        Module::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Cadence (seconds) and whether it is enabled, from the config.
+    pub fn cadence(self, config: &Config) -> (i64, bool) {
+        let m = &config.modules;
+        match self {
+            Module::Portfolio => (m.portfolio.every.as_secs(), m.portfolio.enabled),
+            Module::Market => (m.market.every.as_secs(), m.market.enabled),
+            Module::Relationships => (m.relationships.every.as_secs(), m.relationships.enabled),
+            Module::System => (m.system.every.as_secs(), m.system.enabled),
+            Module::Predictive => (m.predictive.every.as_secs(), m.predictive.enabled),
+            Module::Scheduled => (m.scheduled.every.as_secs(), m.scheduled.enabled),
+        }
+    }
+}
+
+/// What a module gets to work with.
+pub struct ModuleEnv<'a> {
+    pub config: &'a Config,
+    pub now: i64,
+    /// `None` in a dry run.
+    pub run_id: Option<i64>,
+    pub renotify_after: i64,
+}
+
+/// A count for the summary line: "3 stale properties (5, 12, 27)".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SummaryItem {
+    pub count: i64,
+    #[serde(skip)]
+    pub one: &'static str,
+    pub what: &'static str,
+    /// A few ids, for the operator to look at first.
+    pub ids: Vec<i64>,
+}
+
+impl SummaryItem {
+    pub fn new(count: i64, one: &'static str, many: &'static str, mut ids: Vec<i64>) -> Self {
+        ids.truncate(3);
+        SummaryItem {
+            count,
+            one,
+            what: many,
+            ids,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let noun = if self.count == 1 { self.one } else { self.what };
+        let ids = match self.ids.as_slice() {
+            [] => String::new(),
+            ids => {
+                let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                let more = if self.count as usize > ids.len() {
+                    ", ..."
+                } else {
+                    ""
+                };
+                format!(" ({}{more})", list.join(", "))
+            }
+        };
+        format!("{} {noun}{ids}", self.count)
+    }
+}
+
+/// What one module did.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleOutcome {
+    pub findings: i64,
+    pub message: String,
+    pub items: Vec<SummaryItem>,
+    pub transitions: Transitions,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleReport {
+    pub module: Module,
+    /// ok, failed or skipped (not due, or disabled).
+    pub status: &'static str,
+    pub findings: i64,
+    pub duration_ms: i64,
+    pub message: String,
+    pub items: Vec<SummaryItem>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NotificationCounts {
+    pub new: usize,
+    pub renotified: usize,
+    pub resolved: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleReport {
+    pub run_id: Option<i64>,
+    /// ok, or failed when a module failed (the cycle itself still completed).
+    pub status: &'static str,
+    pub dry_run: bool,
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub modules: Vec<ModuleReport>,
+    pub notifications: NotificationCounts,
+    /// Runs of killed cycles this cycle marked aborted.
+    pub aborted_runs: Vec<i64>,
+    pub pruned_runs: usize,
+    /// The summary line, as printed.
+    pub line: String,
+}
+
+impl CycleReport {
+    /// The one line cron mails: `cycle 1842 ok in 212 ms: 3 stale properties (5, 12, 27), ...`.
+    pub fn summary_line(&self) -> String {
+        let name = match (self.run_id, self.dry_run) {
+            (_, true) => "dry-run cycle".to_string(),
+            (Some(id), false) => format!("cycle {id}"),
+            (None, false) => "cycle".to_string(),
+        };
+        let mut parts: Vec<String> = self
+            .modules
+            .iter()
+            .flat_map(|m| m.items.iter())
+            .filter(|item| item.count > 0)
+            .map(SummaryItem::render)
+            .collect();
+        for m in self.modules.iter().filter(|m| m.status == "failed") {
+            parts.push(format!("{} failed: {}", m.module.as_str(), m.message));
+        }
+        if parts.is_empty() {
+            parts.push("nothing to report".into());
+        }
+        let n = &self.notifications;
+        let mut tail = format!(
+            "{} new notification{}",
+            n.new,
+            if n.new == 1 { "" } else { "s" }
+        );
+        if n.renotified > 0 {
+            tail.push_str(&format!(", {} re-notified", n.renotified));
+        }
+        if n.resolved > 0 {
+            tail.push_str(&format!(", {} resolved", n.resolved));
+        }
+        format!(
+            "{name} {} in {} ms: {}; {tail}",
+            self.status,
+            self.duration_ms,
+            parts.join(", ")
+        )
+    }
+}
+
+/// Which modules this cycle runs.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// Those due by their cadence.
+    Due,
+    /// Every enabled module.
+    All,
+    /// Exactly these, due or not, enabled or not (the operator asked by name).
+    Only(Vec<Module>),
+}
+
+pub struct CycleOptions {
+    pub selection: Selection,
+    pub dry_run: bool,
+    pub pid: i64,
+}
+
+pub fn run_cycle(
+    store: &mut Store,
+    config: &Config,
+    now: i64,
+    options: &CycleOptions,
+) -> Result<CycleReport> {
+    let started = Instant::now();
+    let trigger = match &options.selection {
+        Selection::Due => "timer".to_string(),
+        Selection::All => "all".to_string(),
+        Selection::Only(modules) => {
+            format!(
+                "only:{}",
+                modules
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        }
+    };
+    let (run_id, aborted_runs) = if options.dry_run {
+        (None, Vec::new())
+    } else {
+        match store.begin_run(&trigger, options.pid, now, is_alive)? {
+            LockOutcome::Acquired { run_id, aborted } => (Some(run_id), aborted),
+            LockOutcome::Busy(holder) => {
+                return Err(HbError::Busy(format!(
+                    "another cycle is running (pid {} since {}): try again when it ends",
+                    holder.pid,
+                    crate::clock::format_ts(holder.started_at)
+                ))
+                .into())
+            }
+        }
+    };
+
+    let env = ModuleEnv {
+        config,
+        now,
+        run_id,
+        renotify_after: renotify_after_secs(config),
+    };
+    let last_runs = store.module_last_runs()?;
+    let mut modules = Vec::new();
+    let mut notifications = NotificationCounts::default();
+    for module in Module::ALL {
+        let (every, enabled) = module.cadence(config);
+        let last = last_runs
+            .iter()
+            .find(|(name, _)| name == module.as_str())
+            .map(|(_, at)| *at);
+        let selected = match &options.selection {
+            Selection::Due => enabled && schedule::is_due(last, every, now),
+            Selection::All => enabled,
+            Selection::Only(list) => list.contains(&module),
+        };
+        if !selected {
+            let why = if enabled { "not due" } else { "disabled" };
+            modules.push(skipped(module, why));
+            continue;
+        }
+        let module_started = Instant::now();
+        // A module's writes, its result row and its last-run time commit together.
+        let result = store.write(!options.dry_run, |store| {
+            let outcome = run_module(module, store, &env)?;
+            if let Some(run_id) = run_id {
+                let row = ModuleResultRow {
+                    run_id,
+                    module: module.as_str().into(),
+                    status: "ok".into(),
+                    findings: outcome.findings,
+                    duration_ms: elapsed_ms(module_started),
+                    message: Some(outcome.message.clone()),
+                };
+                crate::store::record_module_result(store.conn(), &row, now)?;
+            }
+            Ok(outcome)
+        });
+        let duration_ms = elapsed_ms(module_started);
+        match result {
+            Ok(outcome) => {
+                notifications.new += outcome.transitions.new.len();
+                notifications.renotified += outcome.transitions.renotified.len();
+                notifications.resolved += outcome.transitions.resolved.len();
+                modules.push(ModuleReport {
+                    module,
+                    status: "ok",
+                    findings: outcome.findings,
+                    duration_ms,
+                    message: outcome.message,
+                    items: outcome.items,
+                });
+            }
+            Err(err) => {
+                let message = format!("{err:#}");
+                if let Some(run_id) = run_id {
+                    let row = ModuleResultRow {
+                        run_id,
+                        module: module.as_str().into(),
+                        status: "failed".into(),
+                        findings: 0,
+                        duration_ms,
+                        message: Some(message.clone()),
+                    };
+                    store.write(true, |store| {
+                        crate::store::record_module_result(store.conn(), &row, now)
+                    })?;
+                }
+                modules.push(ModuleReport {
+                    module,
+                    status: "failed",
+                    findings: 0,
+                    duration_ms,
+                    message,
+                    items: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let status = if modules.iter().any(|m| m.status == "failed") {
+        "failed"
+    } else {
+        "ok"
+    };
+    let mut report = CycleReport {
+        run_id,
+        status,
+        dry_run: options.dry_run,
+        started_at: crate::clock::format_ts(now),
+        duration_ms: 0,
+        modules,
+        notifications,
+        aborted_runs,
+        pruned_runs: 0,
+        line: String::new(),
+    };
+    if let Some(run_id) = run_id {
+        let retention = i64::from(config.store.retention_days) * crate::clock::DAY_SECS;
+        report.pruned_runs = store.prune_runs(now - retention)?;
+        report.duration_ms = elapsed_ms(started);
+        report.line = report.summary_line();
+        let summary = serde_json::to_string(&report)?;
+        store.finish_run(run_id, status, now, report.duration_ms, &summary)?;
+    } else {
+        report.duration_ms = elapsed_ms(started);
+        report.line = report.summary_line();
+    }
+    Ok(report)
+}
+
+fn run_module(module: Module, store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    match module {
+        Module::Portfolio => portfolio::run(store, env),
+        Module::Market => market::run(store, env),
+        Module::Relationships => relationships::run(store, env),
+        Module::System => system::run(store, env),
+        Module::Predictive => predictive::run(store, env),
+        Module::Scheduled => scheduled::run(store, env),
+    }
+}
+
+fn skipped(module: Module, why: &str) -> ModuleReport {
+    ModuleReport {
+        module,
+        status: "skipped",
+        findings: 0,
+        duration_ms: 0,
+        message: why.into(),
+        items: Vec::new(),
+    }
+}
+
+fn elapsed_ms(since: Instant) -> i64 {
+    since.elapsed().as_millis() as i64
+}
+
+/// How long a persisting finding waits before it is notified again.
+pub fn renotify_after_secs(config: &Config) -> i64 {
+    const DEFAULT: i64 = 24 * 3600;
+    config
+        .alerts
+        .as_ref()
+        .and_then(|a| a.get("routes"))
+        .and_then(|r| r.get("renotify_after"))
+        .and_then(|v| v.as_str())
+        .and_then(|s| crate::clock::parse_duration(s).ok())
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(DEFAULT)
+}
+
+/// Is the process that holds the lock still there? On Linux, /proc says; the executable
+/// must also be an hb (a reused pid of another program does not hold our lock).
+pub fn is_alive(pid: i64) -> bool {
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    if std::path::Path::new("/proc/self").exists() {
+        if !proc_dir.exists() {
+            return false;
+        }
+        return match (
+            std::fs::read_link(proc_dir.join("exe")),
+            std::env::current_exe(),
+        ) {
+            (Ok(theirs), Ok(ours)) => {
+                let name = |p: &std::path::Path| {
+                    p.file_name().map(|n| {
+                        n.to_string_lossy()
+                            .trim_end_matches(" (deleted)")
+                            .to_string()
+                    })
+                };
+                name(&theirs) == name(&ours)
+            }
+            // Unreadable (another user's process): assume it is alive.
+            _ => true,
+        };
+    }
+    // Elsewhere: `kill -0` asks without signalling.
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_reads_like_the_design() {
+        let report = CycleReport {
+            run_id: Some(1842),
+            status: "ok",
+            dry_run: false,
+            started_at: String::new(),
+            duration_ms: 212,
+            modules: vec![ModuleReport {
+                module: Module::Portfolio,
+                status: "ok",
+                findings: 3,
+                duration_ms: 1,
+                message: String::new(),
+                items: vec![
+                    SummaryItem::new(3, "stale property", "stale properties", vec![5, 12, 27]),
+                    SummaryItem::new(1, "reminder due", "reminders due", vec![4]),
+                    SummaryItem::new(0, "price shift", "price shifts", vec![]),
+                ],
+            }],
+            notifications: NotificationCounts {
+                new: 4,
+                renotified: 0,
+                resolved: 0,
+            },
+            aborted_runs: vec![],
+            pruned_runs: 0,
+            line: String::new(),
+        };
+        assert_eq!(
+            report.summary_line(),
+            "cycle 1842 ok in 212 ms: 3 stale properties (5, 12, 27), 1 reminder due (4); 4 new notifications"
+        );
+    }
+
+    #[test]
+    fn our_own_pid_is_alive_and_a_missing_one_is_not() {
+        assert!(is_alive(std::process::id() as i64));
+        assert!(!is_alive(i32::MAX as i64));
+    }
+}

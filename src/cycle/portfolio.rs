@@ -1,0 +1,64 @@
+//! Portfolio: the findings of `hb insights`, as notifications.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::insights::{self, FindingKind};
+use crate::store::{NotificationDraft, Reconciler, Store};
+
+/// Ids shown per kind in the summary line.
+const IDS_SHOWN: usize = 3;
+
+pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    let conn = store.conn();
+    let config = env.config;
+    let mut reconciler = Reconciler::new(conn, "portfolio")?;
+    let mut per_kind: BTreeMap<usize, (FindingKind, i64, Vec<i64>)> = BTreeMap::new();
+    let mut order = Vec::new();
+    let mut total = 0;
+    insights::scan(
+        store,
+        &config.insights,
+        &config.property.stale_days,
+        env.now,
+        None,
+        |finding| {
+            total += 1;
+            let slot = match order.iter().position(|k| *k == finding.kind) {
+                Some(i) => i,
+                None => {
+                    order.push(finding.kind);
+                    order.len() - 1
+                }
+            };
+            let entry = per_kind
+                .entry(slot)
+                .or_insert((finding.kind, 0, Vec::new()));
+            entry.1 += 1;
+            if entry.2.len() < IDS_SHOWN && !entry.2.contains(&finding.property_id) {
+                entry.2.push(finding.property_id);
+            }
+            reconciler.add(&NotificationDraft {
+                message: format!("{} ({})", finding.subject, finding.address),
+                dedup_key: finding.dedup_key,
+                kind: finding.kind.as_str().into(),
+                priority: finding.priority.as_str().into(),
+                subject: finding.subject,
+                property_id: Some(finding.property_id),
+            })
+        },
+    )?;
+    let transitions = reconciler.apply(env.now, env.renotify_after, env.run_id)?;
+    let items = per_kind
+        .into_values()
+        .map(|(kind, count, ids)| SummaryItem::new(count, kind.singular(), kind.plural(), ids))
+        .collect();
+    Ok(ModuleOutcome {
+        findings: total,
+        message: format!("{total} findings"),
+        items,
+        transitions,
+    })
+}

@@ -1,0 +1,98 @@
+//! Relationship scores: how warm each contact is, from interaction recency and frequency.
+
+use anyhow::Result;
+
+use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::clock::DAY_SECS;
+use crate::store::modules::{self as sql};
+use crate::store::Store;
+use crate::store::{NotificationDraft, Reconciler};
+
+/// Interactions counted for frequency: the last 90 days.
+pub const FREQUENCY_WINDOW_DAYS: i64 = 90;
+
+/// score = 0.7 × recency + 0.3 × frequency, rounded, 0-100, where
+/// recency = 100 × 0.5^(days since the last interaction / 14) (half-life two weeks) and
+/// frequency = 100 × min(1, interactions in the last 90 days / 12) (monthly contact = full).
+/// A contact never contacted scores 0.
+pub fn relationship_score(last_at: Option<i64>, recent_count: i64, now: i64) -> f64 {
+    let Some(last) = last_at else { return 0.0 };
+    let days = (now - last).max(0) as f64 / DAY_SECS as f64;
+    let recency = 100.0 * 0.5_f64.powf(days / 14.0);
+    let frequency = 100.0 * (recent_count as f64 / 12.0).min(1.0);
+    (0.7 * recency + 0.3 * frequency).round()
+}
+
+/// Cooling: the score fell by `drop_percent` or more since the last scoring.
+pub fn is_cooling(previous: Option<f64>, current: f64, drop_percent: f64) -> bool {
+    match previous {
+        Some(prev) if prev > 0.0 => (prev - current) / prev * 100.0 >= drop_percent,
+        _ => false,
+    }
+}
+
+pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    let conn = store.conn();
+    let cfg = &env.config.modules.relationships;
+    let contacts =
+        sql::contact_activity(conn, env.now, env.now - FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
+    let mut reconciler = Reconciler::new(conn, "relationships")?;
+    let mut cooling = Vec::new();
+    for contact in &contacts {
+        let score = relationship_score(contact.last_at, contact.recent_count, env.now);
+        sql::save_contact_score(conn, contact.contact_id, score, env.now)?;
+        if is_cooling(contact.previous_score, score, cfg.cooling_drop_percent) {
+            let previous = contact.previous_score.unwrap_or_default();
+            cooling.push(contact.contact_id);
+            reconciler.add(&NotificationDraft {
+                dedup_key: format!("cooling:{}", contact.contact_id),
+                kind: "cooling_relationship".into(),
+                priority: "medium".into(),
+                subject: format!("Relationship with {} is cooling: score {previous:.0} -> {score:.0}", contact.name),
+                message: format!(
+                    "Contact #{} {} scored {score:.0}, down from {previous:.0} at the last scoring.",
+                    contact.contact_id, contact.name
+                ),
+                property_id: None,
+            })?;
+        }
+    }
+    let transitions = reconciler.apply(env.now, env.renotify_after, env.run_id)?;
+    Ok(ModuleOutcome {
+        findings: cooling.len() as i64,
+        message: format!(
+            "scored {} contacts, {} cooling",
+            contacts.len(),
+            cooling.len()
+        ),
+        items: vec![SummaryItem::new(
+            cooling.len() as i64,
+            "cooling relationship",
+            "cooling relationships",
+            cooling,
+        )],
+        transitions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_formula() {
+        let now = 1_000 * DAY_SECS;
+        assert_eq!(relationship_score(None, 0, now), 0.0);
+        assert_eq!(relationship_score(Some(now), 12, now), 100.0);
+        // Two weeks of silence halves recency: 0.7 × 50 + 0.3 × 50 = 50.
+        assert_eq!(relationship_score(Some(now - 14 * DAY_SECS), 6, now), 50.0);
+    }
+
+    #[test]
+    fn cooling_threshold() {
+        assert!(is_cooling(Some(50.0), 45.0, 10.0));
+        assert!(!is_cooling(Some(50.0), 45.5, 10.0));
+        assert!(!is_cooling(None, 0.0, 10.0));
+        assert!(!is_cooling(Some(0.0), 0.0, 10.0));
+    }
+}

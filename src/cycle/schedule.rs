@@ -1,0 +1,108 @@
+//! When a module is due, and when a recurring reminder comes next. Pure.
+
+use anyhow::{bail, Result};
+use chrono::Months;
+
+use crate::clock::{self, DAY_SECS};
+
+/// A module is due when it never ran, or its cadence has passed since the last run, less a
+/// small tolerance (a tenth of the cadence, at most 30 s): a 5-minute timer that fires a
+/// few seconds early must not skip every other run.
+pub fn is_due(last_run_at: Option<i64>, every_secs: i64, now: i64) -> bool {
+    match last_run_at {
+        None => true,
+        Some(last) => now - last >= every_secs - (every_secs / 10).min(30),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recurrence {
+    Daily,
+    Weekly,
+    Monthly,
+    EveryDays(u32),
+}
+
+impl Recurrence {
+    /// `daily`, `weekly`, `monthly` or `every Nd` (N days, N >= 1).
+    pub fn parse(s: &str) -> Result<Recurrence> {
+        let s = s.trim().to_ascii_lowercase();
+        Ok(match s.as_str() {
+            "daily" => Recurrence::Daily,
+            "weekly" => Recurrence::Weekly,
+            "monthly" => Recurrence::Monthly,
+            other => {
+                let days = other
+                    .strip_prefix("every")
+                    .map(str::trim)
+                    .and_then(|rest| rest.strip_suffix('d'))
+                    .and_then(|n| n.trim().parse::<u32>().ok())
+                    .filter(|n| *n >= 1);
+                match days {
+                    Some(n) => Recurrence::EveryDays(n),
+                    None => bail!("invalid recurrence {s:?}: expected daily, weekly, monthly or every Nd (e.g. every 3d)"),
+                }
+            }
+        })
+    }
+
+    fn step(self, from: i64) -> i64 {
+        match self {
+            Recurrence::Daily => from + DAY_SECS,
+            Recurrence::Weekly => from + 7 * DAY_SECS,
+            Recurrence::EveryDays(n) => from + i64::from(n) * DAY_SECS,
+            Recurrence::Monthly => clock::from_ts(from)
+                .checked_add_months(Months::new(1))
+                .map(|t| t.timestamp())
+                .unwrap_or(from + 30 * DAY_SECS),
+        }
+    }
+
+    /// The first occurrence after `now`: missed occurrences are not replayed one by one.
+    pub fn next_after(self, due_at: i64, now: i64) -> i64 {
+        let mut next = self.step(due_at);
+        while next <= now {
+            next = self.step(next);
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_with_tolerance() {
+        assert!(is_due(None, 300, 0));
+        assert!(is_due(Some(0), 300, 300));
+        assert!(
+            is_due(Some(0), 300, 290),
+            "a timer firing 10 s early still runs"
+        );
+        assert!(!is_due(Some(0), 300, 260));
+        assert!(!is_due(Some(0), 3600, 300));
+        assert!(is_due(Some(0), 3600, 3600));
+    }
+
+    #[test]
+    fn recurrences() {
+        assert_eq!(Recurrence::parse("weekly").unwrap(), Recurrence::Weekly);
+        assert_eq!(
+            Recurrence::parse("every 3d").unwrap(),
+            Recurrence::EveryDays(3)
+        );
+        assert!(Recurrence::parse("every 0d").is_err());
+        assert!(Recurrence::parse("fortnightly").is_err());
+        let due = clock::parse_time("2026-01-31T09:00:00Z")
+            .unwrap()
+            .timestamp();
+        let next = Recurrence::Monthly.next_after(due, due);
+        assert_eq!(clock::format_ts(next), "2026-02-28T09:00:00Z");
+        // Missed occurrences collapse into the next future one.
+        assert_eq!(
+            Recurrence::Weekly.next_after(due, due + 15 * DAY_SECS),
+            due + 21 * DAY_SECS
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! The portfolio queries behind `hb insights` and the cycle's portfolio module.
+//!
+//! Each kind of finding is one WHERE clause over a partial or composite index, used both
+//! to count and to stream rows, so a million-property store is never loaded into memory.
+
+use anyhow::Result;
+use rusqlite::Row;
+
+use super::properties::BLOCKED_SQL;
+use super::Store;
+
+/// One query of the portfolio, with the cutoffs it needs (unix seconds).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingQuery {
+    /// In `stage` since before `cutoff`, and not blocked.
+    Stale { stage: &'static str, cutoff: i64 },
+    /// A blocker is recorded.
+    Blocked,
+    /// An open contract whose deadline is before `until` (passed or near).
+    Deadline { until: i64 },
+    /// Sent before `cutoff` and still unsigned.
+    Unsigned { cutoff: i64 },
+    /// Created before `cutoff` and not enriched, unless it is already stale as new.
+    MissingEnrichment { cutoff: i64, new_stale_cutoff: i64 },
+    /// Enriched before `cutoff` and not skip traced, unless already stale as enriched.
+    MissingSkipTrace {
+        cutoff: i64,
+        enriched_stale_cutoff: i64,
+    },
+    /// Score at least `min_score`, not complete, nothing happened since `cutoff`.
+    HighScoreIdle { min_score: f64, cutoff: i64 },
+}
+
+/// What a finding needs from the store; `at` is the time the condition is measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingRow {
+    pub property_id: i64,
+    pub address: String,
+    pub stage: String,
+    pub at: i64,
+    pub contract_id: Option<i64>,
+    pub contract_name: Option<String>,
+    pub blocked_reason: Option<String>,
+    pub score: Option<f64>,
+}
+
+struct Plan {
+    from: &'static str,
+    filter: String,
+    order: &'static str,
+    /// Columns: property id, address, stage, at, contract id, contract name, blocker, score.
+    columns: &'static str,
+}
+
+const PROPERTY_COLUMNS_AT_STAGE: &str =
+    "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL, p.blocked_reason, p.score";
+
+fn plan(query: &FindingQuery) -> Plan {
+    let property = "properties p";
+    let contract = "contracts c JOIN properties p ON p.id = c.property_id";
+    match query {
+        FindingQuery::Stale { .. } => Plan {
+            from: property,
+            filter: format!("p.stage = :stage AND p.stage_entered_at < :a AND NOT {BLOCKED_SQL}"),
+            order: "p.stage_entered_at, p.id",
+            columns: PROPERTY_COLUMNS_AT_STAGE,
+        },
+        FindingQuery::Blocked => Plan {
+            from: property,
+            filter: "p.blocked_reason IS NOT NULL".into(),
+            order: "p.id",
+            columns: PROPERTY_COLUMNS_AT_STAGE,
+        },
+        FindingQuery::Deadline { .. } => Plan {
+            from: contract,
+            filter: "c.deadline_at IS NOT NULL AND c.status IN ('attached','sent','signed') AND c.deadline_at < :a"
+                .into(),
+            order: "c.deadline_at, c.id",
+            columns: "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason, p.score",
+        },
+        FindingQuery::Unsigned { .. } => Plan {
+            from: contract,
+            filter: "c.status = 'sent' AND c.sent_at < :a".into(),
+            order: "c.sent_at, c.id",
+            columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
+        },
+        FindingQuery::MissingEnrichment { .. } => Plan {
+            from: property,
+            filter: "p.enriched_at IS NULL AND p.created_at < :a
+                     AND NOT (p.stage = 'new' AND p.stage_entered_at < :b)"
+                .into(),
+            order: "p.created_at, p.id",
+            columns: "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
+        },
+        FindingQuery::MissingSkipTrace { .. } => Plan {
+            from: property,
+            filter: "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
+                     AND NOT (p.stage = 'enriched' AND p.stage_entered_at < :b)"
+                .into(),
+            order: "p.enriched_at, p.id",
+            columns: "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason, p.score",
+        },
+        FindingQuery::HighScoreIdle { .. } => Plan {
+            from: property,
+            filter: "p.score IS NOT NULL AND p.score >= :score AND p.stage <> 'complete'
+                     AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a"
+                .into(),
+            order: "p.score DESC, p.id",
+            columns: "p.id, p.address, p.stage, max(coalesce(p.last_action_at, 0), p.stage_entered_at),
+                      NULL, NULL, p.blocked_reason, p.score",
+        },
+    }
+}
+
+fn bind<'a>(
+    query: &'a FindingQuery,
+    now: &'a i64,
+    sql: &str,
+) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+    let mut params: Vec<(&'static str, &dyn rusqlite::ToSql)> = Vec::new();
+    if sql.contains(":now") {
+        params.push((":now", now));
+    }
+    match query {
+        FindingQuery::Stale { stage, cutoff } => {
+            params.push((":stage", stage));
+            params.push((":a", cutoff));
+        }
+        FindingQuery::Blocked => {}
+        FindingQuery::Deadline { until: a } | FindingQuery::Unsigned { cutoff: a } => {
+            params.push((":a", a))
+        }
+        FindingQuery::MissingEnrichment {
+            cutoff,
+            new_stale_cutoff: b,
+        }
+        | FindingQuery::MissingSkipTrace {
+            cutoff,
+            enriched_stale_cutoff: b,
+        } => {
+            params.push((":a", cutoff));
+            params.push((":b", b));
+        }
+        FindingQuery::HighScoreIdle { min_score, cutoff } => {
+            params.push((":score", min_score));
+            params.push((":a", cutoff));
+        }
+    }
+    params
+}
+
+impl Store {
+    pub fn count_findings(&self, query: &FindingQuery, now: i64) -> Result<i64> {
+        let plan = plan(query);
+        let sql = format!("SELECT count(*) FROM {} WHERE {}", plan.from, plan.filter);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params = bind(query, &now, &sql);
+        Ok(stmt.query_row(params.as_slice(), |row| row.get(0))?)
+    }
+
+    /// Stream the rows of one finding query, in the query's natural order.
+    pub fn scan_findings(
+        &self,
+        query: &FindingQuery,
+        now: i64,
+        limit: Option<usize>,
+        mut each: impl FnMut(FindingRow) -> Result<()>,
+    ) -> Result<()> {
+        let plan = plan(query);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT {}",
+            plan.columns,
+            plan.from,
+            plan.filter,
+            plan.order,
+            limit.map(|l| l as i64).unwrap_or(-1)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params = bind(query, &now, &sql);
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            each(finding_row(row)?)?;
+        }
+        Ok(())
+    }
+}
+
+fn finding_row(row: &Row<'_>) -> rusqlite::Result<FindingRow> {
+    Ok(FindingRow {
+        property_id: row.get(0)?,
+        address: row.get(1)?,
+        stage: row.get(2)?,
+        at: row.get(3)?,
+        contract_id: row.get(4)?,
+        contract_name: row.get(5)?,
+        blocked_reason: row.get(6)?,
+        score: row.get(7)?,
+    })
+}

@@ -1,0 +1,280 @@
+//! Notifications: findings turned into notices, de-duplicated by key.
+//!
+//! A *condition* source (portfolio, price shifts, cooling relationships, checks) reports
+//! its whole current set of findings each time it runs; [`Reconciler`] compares that set
+//! with what is open, set-based in SQL over a temp table, so a hundred thousand findings
+//! cost a few statements, not a hundred thousand round trips. An *event* (a reminder
+//! due, a watchlist match) is inserted once under a unique key and never re-notified.
+
+use anyhow::Result;
+use rusqlite::{params, Connection, Row};
+
+use super::Store;
+
+/// A finding as the notification layer sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationDraft {
+    pub dedup_key: String,
+    pub kind: String,
+    pub priority: String,
+    pub subject: String,
+    pub message: String,
+    pub property_id: Option<i64>,
+}
+
+/// What a reconcile did: notification ids by transition.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Transitions {
+    pub new: Vec<i64>,
+    pub renotified: Vec<i64>,
+    pub resolved: Vec<i64>,
+}
+
+impl Transitions {
+    pub fn extend(&mut self, other: Transitions) {
+        self.new.extend(other.new);
+        self.renotified.extend(other.renotified);
+        self.resolved.extend(other.resolved);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub source: String,
+    pub dedup_key: String,
+    pub kind: String,
+    pub priority: String,
+    pub subject: String,
+    pub message: String,
+    pub property_id: Option<i64>,
+    pub created_at: i64,
+    pub notified_at: i64,
+    pub notify_count: i64,
+    pub acked_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NotificationFilter {
+    pub priority: Option<String>,
+    pub kind: Option<String>,
+    /// Include acknowledged and resolved ones.
+    pub all: bool,
+    pub limit: usize,
+}
+
+/// Collects one source's current findings in a temp table, then applies the transitions.
+pub struct Reconciler<'c> {
+    conn: &'c Connection,
+    source: String,
+}
+
+impl<'c> Reconciler<'c> {
+    pub fn new(conn: &'c Connection, source: &str) -> Result<Self> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS current_findings (
+                dedup_key TEXT PRIMARY KEY, kind TEXT NOT NULL, priority TEXT NOT NULL,
+                subject TEXT NOT NULL, message TEXT NOT NULL, property_id INTEGER
+             ) WITHOUT ROWID;
+             DELETE FROM temp.current_findings;",
+        )?;
+        Ok(Reconciler {
+            conn,
+            source: source.to_string(),
+        })
+    }
+
+    pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO temp.current_findings (dedup_key, kind, priority, subject, message, property_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                draft.dedup_key,
+                draft.kind,
+                draft.priority,
+                draft.subject,
+                draft.message,
+                draft.property_id
+            ])?;
+        Ok(())
+    }
+
+    /// New findings are notified; persisting unacknowledged ones are re-notified once
+    /// `renotify_after` seconds have passed since the last notice; vanished ones resolve.
+    pub fn apply(self, now: i64, renotify_after: i64, run_id: Option<i64>) -> Result<Transitions> {
+        let ids = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Vec<i64>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(args, |row| row.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+        };
+        let resolved = ids(
+            "UPDATE notifications SET resolved_at = ?2
+             WHERE source = ?1 AND resolved_at IS NULL
+               AND dedup_key NOT IN (SELECT dedup_key FROM temp.current_findings)
+             RETURNING id",
+            &[&self.source, &now],
+        )?;
+        let renotified = ids(
+            "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1, last_seen_at = ?2,
+                subject = f.subject, message = f.message, priority = f.priority, run_id = ?4
+             FROM temp.current_findings f
+             WHERE notifications.dedup_key = f.dedup_key AND notifications.source = ?1
+               AND notifications.resolved_at IS NULL AND notifications.acked_at IS NULL
+               AND notifications.notified_at <= ?2 - ?3
+             RETURNING notifications.id",
+            &[&self.source, &now, &renotify_after, &run_id],
+        )?;
+        let new = ids(
+            "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message, property_id,
+                created_at, notified_at, last_seen_at, run_id)
+             SELECT ?1, f.dedup_key, f.kind, f.priority, f.subject, f.message, f.property_id, ?2, ?2, ?2, ?3
+             FROM temp.current_findings f
+             WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = f.dedup_key AND n.resolved_at IS NULL)
+             RETURNING id",
+            &[&self.source, &now, &run_id],
+        )?;
+        self.conn.execute("DELETE FROM temp.current_findings", [])?;
+        Ok(Transitions {
+            new,
+            renotified,
+            resolved,
+        })
+    }
+}
+
+/// Insert an event notification unless one with its key was ever recorded; returns its id.
+pub fn insert_event(
+    conn: &Connection,
+    source: &str,
+    draft: &NotificationDraft,
+    now: i64,
+    run_id: Option<i64>,
+) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message, property_id,
+            created_at, notified_at, last_seen_at, run_id)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9
+         WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE dedup_key = ?2)
+         RETURNING id",
+    )?;
+    let mut rows = stmt.query(params![
+        source,
+        draft.dedup_key,
+        draft.kind,
+        draft.priority,
+        draft.subject,
+        draft.message,
+        draft.property_id,
+        now,
+        run_id
+    ])?;
+    Ok(match rows.next()? {
+        Some(row) => Some(row.get(0)?),
+        None => None,
+    })
+}
+
+const SELECT_NOTIFICATION: &str =
+    "SELECT id, source, dedup_key, kind, priority, subject, message, property_id,
+    created_at, notified_at, notify_count, acked_at, resolved_at FROM notifications";
+
+impl Store {
+    pub fn notifications(&self, filter: &NotificationFilter) -> Result<Vec<NotificationRow>> {
+        let mut sql = format!("{SELECT_NOTIFICATION} WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if !filter.all {
+            sql.push_str(" AND resolved_at IS NULL AND acked_at IS NULL");
+        }
+        if let Some(priority) = &filter.priority {
+            sql.push_str(" AND priority = ?");
+            args.push(Box::new(priority.clone()));
+        }
+        if let Some(kind) = &filter.kind {
+            sql.push_str(" AND kind = ?");
+            args.push(Box::new(kind.clone()));
+        }
+        sql.push_str(
+            " ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+              created_at DESC, id DESC LIMIT ?",
+        );
+        args.push(Box::new(filter.limit as i64));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), notification_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn notifications_by_id(&self, ids: &[i64]) -> Result<Vec<NotificationRow>> {
+        notifications_by_id(&self.conn, ids)
+    }
+
+    /// Acknowledge: the notice stays until its condition clears, but is not re-notified.
+    /// Returns the ids that do not exist.
+    pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<Vec<i64>> {
+        self.transaction(|tx| {
+            let mut missing = Vec::new();
+            for id in ids {
+                let changed = tx.execute(
+                    "UPDATE notifications SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1",
+                    params![id, now],
+                )?;
+                if changed == 0 {
+                    missing.push(*id);
+                }
+            }
+            if !missing.is_empty() {
+                // Nothing is acknowledged when any id is wrong: the operator retries as a whole.
+                anyhow::bail!(crate::exit::HbError::NotFound(format!(
+                    "no notification with id {}",
+                    missing
+                        .iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            Ok(missing)
+        })
+    }
+
+    /// Open (unresolved, unacknowledged) notifications per priority.
+    pub fn open_notification_counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT priority, count(*) FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+pub(crate) fn notifications_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<NotificationRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT_NOTIFICATION} WHERE id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut rows = stmt.query_map([id], notification_row)?;
+        if let Some(row) = rows.next() {
+            out.push(row?);
+        }
+    }
+    Ok(out)
+}
+
+fn notification_row(row: &Row<'_>) -> rusqlite::Result<NotificationRow> {
+    Ok(NotificationRow {
+        id: row.get(0)?,
+        source: row.get(1)?,
+        dedup_key: row.get(2)?,
+        kind: row.get(3)?,
+        priority: row.get(4)?,
+        subject: row.get(5)?,
+        message: row.get(6)?,
+        property_id: row.get(7)?,
+        created_at: row.get(8)?,
+        notified_at: row.get(9)?,
+        notify_count: row.get(10)?,
+        acked_at: row.get(11)?,
+        resolved_at: row.get(12)?,
+    })
+}

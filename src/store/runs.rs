@@ -1,0 +1,305 @@
+//! The run log: one row per cycle, a result row per module, the cycle lock, and each
+//! module's last run.
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::Store;
+
+/// Who holds the cycle lock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LockHolder {
+    pub pid: i64,
+    pub run_id: Option<i64>,
+    pub started_at: i64,
+}
+
+/// What taking the lock found and did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LockOutcome {
+    /// The lock is ours; `aborted` lists runs of killed cycles now marked aborted.
+    Acquired { run_id: i64, aborted: Vec<i64> },
+    /// A live cycle holds it: nothing was written.
+    Busy(LockHolder),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    pub id: i64,
+    pub trigger: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub status: String,
+    pub duration_ms: Option<i64>,
+    pub pid: Option<i64>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleResultRow {
+    pub run_id: i64,
+    pub module: String,
+    pub status: String,
+    pub findings: i64,
+    pub duration_ms: i64,
+    pub message: Option<String>,
+}
+
+/// Filters of `hb logs`.
+#[derive(Debug, Clone, Default)]
+pub struct RunFilter {
+    pub since: Option<i64>,
+    pub status: Option<String>,
+    pub module: Option<String>,
+    pub check: Option<String>,
+    pub limit: usize,
+}
+
+const SELECT_RUN: &str =
+    "SELECT id, trigger, started_at, finished_at, status, duration_ms, pid, summary FROM runs";
+
+impl Store {
+    /// Take the cycle lock and open a run, in one transaction. A lock or `running` run
+    /// left by a process that no longer exists is taken over and its run marked aborted.
+    pub fn begin_run(
+        &mut self,
+        trigger: &str,
+        pid: i64,
+        now: i64,
+        is_alive: impl Fn(i64) -> bool,
+    ) -> Result<LockOutcome> {
+        self.transaction(|tx| {
+            let holder = tx
+                .query_row("SELECT pid, run_id, started_at FROM cycle_lock WHERE id = 1", [], |row| {
+                    Ok(LockHolder { pid: row.get(0)?, run_id: row.get(1)?, started_at: row.get(2)? })
+                })
+                .optional()?;
+            if let Some(holder) = holder {
+                if holder.pid != pid && is_alive(holder.pid) {
+                    return Ok(LockOutcome::Busy(holder));
+                }
+            }
+            let mut aborted = Vec::new();
+            {
+                let mut stmt = tx.prepare("SELECT id, pid FROM runs WHERE status = 'running'")?;
+                let rows = stmt.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?)))?;
+                for row in rows {
+                    let (id, run_pid) = row?;
+                    if run_pid.is_none_or(|p| p == pid || !is_alive(p)) {
+                        aborted.push(id);
+                    }
+                }
+            }
+            for id in &aborted {
+                tx.execute(
+                    "UPDATE runs SET status = 'aborted', finished_at = ?2,
+                        summary = json_object('error', 'the process running this cycle ended before it finished')
+                     WHERE id = ?1",
+                    params![id, now],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, 'running', ?3)",
+                params![trigger, now, pid],
+            )?;
+            let run_id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT OR REPLACE INTO cycle_lock (id, pid, run_id, started_at) VALUES (1, ?1, ?2, ?3)",
+                params![pid, run_id, now],
+            )?;
+            Ok(LockOutcome::Acquired { run_id, aborted })
+        })
+    }
+
+    /// Close the run and release the lock.
+    pub fn finish_run(
+        &mut self,
+        run_id: i64,
+        status: &str,
+        finished_at: i64,
+        duration_ms: i64,
+        summary: &str,
+    ) -> Result<()> {
+        self.transaction(|tx| {
+            tx.execute(
+                "UPDATE runs SET status = ?2, finished_at = ?3, duration_ms = ?4, summary = ?5 WHERE id = ?1",
+                params![run_id, status, finished_at, duration_ms, summary],
+            )?;
+            tx.execute("DELETE FROM cycle_lock WHERE run_id = ?1", [run_id])?;
+            Ok(())
+        })
+    }
+
+    /// Delete runs (with their results) that started before `cutoff`; returns how many.
+    pub fn prune_runs(&mut self, cutoff: i64) -> Result<usize> {
+        self.transaction(|tx| {
+            let runs = tx.execute(
+                "DELETE FROM runs WHERE started_at < ?1 AND status <> 'running'",
+                [cutoff],
+            )?;
+            // Resolved notifications age out with the log; open ones stay whatever their age.
+            tx.execute(
+                "DELETE FROM notifications WHERE resolved_at IS NOT NULL AND resolved_at < ?1",
+                [cutoff],
+            )?;
+            Ok(runs)
+        })
+    }
+
+    /// When each module last ran (`module_state`).
+    pub fn module_last_runs(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT module, last_run_at FROM module_state WHERE last_run_at IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn last_run(&self) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{SELECT_RUN} WHERE trigger <> 'checks' ORDER BY id DESC LIMIT 1"
+            ))?
+            .query_row([], run_row)
+            .optional()?)
+    }
+
+    pub fn run(&self, id: i64) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("{SELECT_RUN} WHERE id = ?1"))?
+            .query_row([id], run_row)
+            .optional()?)
+    }
+
+    pub fn runs(&self, filter: &RunFilter) -> Result<Vec<RunRow>> {
+        let mut sql = format!("{SELECT_RUN} r WHERE 1 = 1");
+        let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(since) = filter.since {
+            sql.push_str(" AND r.started_at >= ?");
+            params.push(Box::new(since));
+        }
+        if let Some(status) = &filter.status {
+            sql.push_str(" AND r.status = ?");
+            params.push(Box::new(status.clone()));
+        }
+        if let Some(module) = &filter.module {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM module_results m WHERE m.run_id = r.id AND m.module = ? AND m.status <> 'skipped')");
+            params.push(Box::new(module.clone()));
+        }
+        if let Some(check) = &filter.check {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM check_results c WHERE c.run_id = r.id AND c.name = ?)",
+            );
+            params.push(Box::new(check.clone()));
+        }
+        sql.push_str(" ORDER BY r.id DESC LIMIT ?");
+        params.push(Box::new(filter.limit as i64));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), run_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn module_results(&self, run_id: i64) -> Result<Vec<ModuleResultRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT run_id, module, status, findings, duration_ms, message FROM module_results
+             WHERE run_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([run_id], module_result_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Each module's most recent result that actually ran (not skipped).
+    pub fn last_module_results(&self) -> Result<Vec<(ModuleResultRow, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.run_id, m.module, m.status, m.findings, m.duration_ms, m.message, r.started_at
+             FROM module_results m JOIN runs r ON r.id = m.run_id
+             WHERE m.run_id = (SELECT max(m2.run_id) FROM module_results m2
+                               WHERE m2.module = m.module AND m2.status <> 'skipped')
+             ORDER BY m.module",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((module_result_row(row)?, row.get(6)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Start times of runs since `since`, oldest first (for gaps and completion rates).
+    pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_at, status FROM runs WHERE started_at >= ?1 AND trigger <> 'checks' ORDER BY started_at",
+        )?;
+        let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+/// Record a module's result and last run; called inside the module's own transaction so
+/// the result commits with the module's writes.
+pub fn record_module_result(
+    conn: &Connection,
+    result: &ModuleResultRow,
+    ran_at: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO module_results (run_id, module, status, findings, duration_ms, message)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        result.run_id,
+        result.module,
+        result.status,
+        result.findings,
+        result.duration_ms,
+        result.message
+    ])?;
+    if result.status == "ok" {
+        conn.prepare_cached(
+            "INSERT INTO module_state (module, last_run_at, last_run_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (module) DO UPDATE SET last_run_at = excluded.last_run_at, last_run_id = excluded.last_run_id",
+        )?
+        .execute(params![result.module, ran_at, result.run_id])?;
+    }
+    Ok(())
+}
+
+/// A module's saved position (market: the last property id it has seen).
+pub fn module_cursor(conn: &Connection, module: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT cursor FROM module_state WHERE module = ?1")?
+        .query_row([module], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+pub fn set_module_cursor(conn: &Connection, module: &str, cursor: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO module_state (module, cursor) VALUES (?1, ?2)
+         ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
+    )?
+    .execute(params![module, cursor])?;
+    Ok(())
+}
+
+fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: row.get(0)?,
+        trigger: row.get(1)?,
+        started_at: row.get(2)?,
+        finished_at: row.get(3)?,
+        status: row.get(4)?,
+        duration_ms: row.get(5)?,
+        pid: row.get(6)?,
+        summary: row.get(7)?,
+    })
+}
+
+fn module_result_row(row: &Row<'_>) -> rusqlite::Result<ModuleResultRow> {
+    Ok(ModuleResultRow {
+        run_id: row.get(0)?,
+        module: row.get(1)?,
+        status: row.get(2)?,
+        findings: row.get(3)?,
+        duration_ms: row.get(4)?,
+        message: row.get(5)?,
+    })
+}
