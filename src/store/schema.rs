@@ -168,6 +168,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX notifications_open_key ON notifications (dedup_key) WHERE resolved_at IS NULL;
     CREATE INDEX notifications_open_source ON notifications (source) WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_key ON notifications (dedup_key);
     CREATE INDEX notifications_created ON notifications (created_at);
 
     CREATE TABLE watchlist_matches (

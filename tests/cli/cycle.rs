@@ -1,0 +1,484 @@
+//! `hb cycle`, `hb status`, `hb logs`, `hb alerts`.
+
+use chrono::{DateTime, Duration, Utc};
+use predicates::prelude::*;
+
+use crate::Hb;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Hb {
+    /// `hb cycle --json` at time `now`.
+    fn cycle_at(&self, now: DateTime<Utc>) -> serde_json::Value {
+        let out = self
+            .cmd()
+            .env("HB_NOW", ts(now))
+            .args(["cycle", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cycle failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.query_i64(sql)
+    }
+
+    fn import(&self, kind: &str, csv: &str) {
+        let file = self.write(&format!("{kind}.csv"), csv);
+        self.ok(&["import", kind, file.to_str().unwrap()]);
+    }
+}
+
+fn module<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["module"] == name)
+        .unwrap()
+}
+
+#[test]
+fn stale_property_notifies_once_renotifies_after_a_day_and_resolves_when_fixed() {
+    let hb = Hb::new();
+    // Stale (new for more than 3 days) from 2026-11-25T12:05Z on.
+    hb.import(
+        "properties",
+        "id,address,created_at\n1,1 Main St,2026-11-22T12:05:00Z\n",
+    );
+    let stale = "SELECT count(*) FROM notifications WHERE kind = 'stale_property'";
+    let start = at("2026-11-25T12:00:00Z");
+    hb.cycle_at(start);
+    assert_eq!(hb.count(stale), 0);
+
+    let crossed = start + Duration::minutes(10);
+    let report = hb.cycle_at(crossed);
+    assert_eq!(
+        hb.count(stale),
+        1,
+        "exactly one notification when it crosses the threshold"
+    );
+    assert!(
+        report["line"]
+            .as_str()
+            .unwrap()
+            .contains("1 stale property (1)"),
+        "{}",
+        report["line"]
+    );
+
+    // A day of 5-minute cycles on an unchanged portfolio: nothing new.
+    let mut now = crossed;
+    for _ in 0..287 {
+        now += Duration::minutes(5);
+        let report = hb.cycle_at(now);
+        assert_eq!(report["notifications"]["new"], 0, "at {now}: {report}");
+        assert_eq!(
+            report["notifications"]["renotified"], 0,
+            "at {now}: {report}"
+        );
+    }
+    assert_eq!(hb.count(stale), 1);
+    assert_eq!(
+        hb.count("SELECT notify_count FROM notifications WHERE kind = 'stale_property'"),
+        1
+    );
+
+    // 24 hours after the first notice: one re-notification, still one row.
+    let report = hb.cycle_at(crossed + Duration::hours(24));
+    assert_eq!(report["notifications"]["renotified"], 1, "{report}");
+    assert_eq!(
+        hb.count("SELECT notify_count FROM notifications WHERE kind = 'stale_property'"),
+        2
+    );
+    let report = hb.cycle_at(crossed + Duration::hours(24) + Duration::minutes(5));
+    assert_eq!(report["notifications"]["renotified"], 0);
+
+    // Fixing the property resolves it.
+    let fixed_at = crossed + Duration::hours(25);
+    hb.cmd()
+        .env("HB_NOW", ts(fixed_at))
+        .args(["property", "set", "1", "--enriched"])
+        .assert()
+        .success();
+    let report = hb.cycle_at(fixed_at + Duration::minutes(5));
+    assert_eq!(report["notifications"]["resolved"], 1, "{report}");
+    assert_eq!(hb.count("SELECT count(*) FROM notifications WHERE kind = 'stale_property' AND resolved_at IS NULL"), 0);
+    let open = hb.json(&["alerts"]);
+    assert!(
+        open.as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] != "stale_property"),
+        "{open}"
+    );
+}
+
+#[test]
+fn watchlist_match_and_reminders_notify_once() {
+    let hb = Hb::new();
+    hb.import(
+        "watchlists",
+        "id,name,city,max_price,min_beds\n1,Austin starters,Austin,400000,3\n",
+    );
+    let start = at("2026-11-25T12:00:00Z");
+    hb.cycle_at(start);
+    // Added after the first market run: new.
+    hb.import(
+        "properties",
+        "id,address,city,list_price,beds,created_at\n\
+         10,5 Elm St,Austin,350000,3,2026-11-25T12:01:00Z\n\
+         11,6 Elm St,Austin,550000,3,2026-11-25T12:01:00Z\n\
+         12,7 Elm St,Dallas,350000,3,2026-11-25T12:01:00Z\n",
+    );
+    hb.import(
+        "reminders",
+        "id,title,due_at,recurrence\n1,Call the title company,2026-11-25T12:30:00Z,\n2,Weekly pipeline review,2026-11-25T12:30:00Z,weekly\n",
+    );
+    let matches = "SELECT count(*) FROM notifications WHERE kind = 'watchlist_match'";
+    let reminders = "SELECT count(*) FROM notifications WHERE kind = 'reminder'";
+    let mut now = start + Duration::hours(1);
+    for _ in 0..3 {
+        hb.cycle_at(now);
+        now += Duration::hours(1);
+    }
+    assert_eq!(hb.count(matches), 1, "one match, once, across three cycles");
+    assert_eq!(
+        hb.count("SELECT property_id FROM notifications WHERE kind = 'watchlist_match'"),
+        10
+    );
+    assert_eq!(hb.count(reminders), 2, "each due reminder once");
+    // The weekly reminder moved to its next occurrence; the one-off is done.
+    assert_eq!(
+        hb.count("SELECT due_at FROM reminders WHERE id = 2"),
+        at("2026-12-02T12:30:00Z").timestamp()
+    );
+    assert_eq!(
+        hb.count("SELECT count(*) FROM reminders WHERE id = 1 AND notified_at IS NOT NULL"),
+        1
+    );
+    // A week later the weekly one is due again: one more notification.
+    hb.cycle_at(at("2026-12-02T12:31:00Z"));
+    assert_eq!(hb.count(reminders), 3);
+}
+
+#[test]
+fn module_cadence_is_respected() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[modules.market]\nevery = \"1h\"\n",
+    );
+    let run = |now: DateTime<Utc>| -> serde_json::Value {
+        let out = hb
+            .cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", ts(now))
+            .args(["cycle", "--json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let start = at("2026-11-25T12:00:00Z");
+    assert_eq!(module(&run(start), "market")["status"], "ok");
+    let report = run(start + Duration::minutes(5));
+    assert_eq!(module(&report, "market")["status"], "skipped");
+    assert_eq!(
+        module(&report, "portfolio")["status"],
+        "ok",
+        "portfolio runs every 5 minutes"
+    );
+    // A timer firing a few seconds early still counts as due.
+    assert_eq!(
+        module(
+            &run(start + Duration::minutes(60) - Duration::seconds(5)),
+            "market"
+        )["status"],
+        "ok"
+    );
+}
+
+#[test]
+fn only_all_and_dry_run() {
+    let hb = Hb::new();
+    hb.import(
+        "properties",
+        "id,address,created_at\n1,1 Main St,2026-11-01\n",
+    );
+    // A dry run computes, prints and writes nothing.
+    let out = hb.ok(&["cycle", "--dry-run"]);
+    assert!(out.starts_with("dry-run cycle ok"), "{out}");
+    assert!(out.contains("1 stale property (1)"), "{out}");
+    assert_eq!(hb.count("SELECT count(*) FROM runs"), 0);
+    assert_eq!(hb.count("SELECT count(*) FROM notifications"), 0);
+
+    let report = hb.json(&["cycle", "--only", "market", "--only", "scheduled"]);
+    let ran: Vec<&str> = report["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "ok")
+        .map(|m| m["module"].as_str().unwrap())
+        .collect();
+    assert_eq!(ran, vec!["market", "scheduled"]);
+    hb.cmd()
+        .args(["cycle", "--only", "weather"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("unknown module \"weather\""));
+    let report = hb.json(&["cycle", "--all"]);
+    assert!(
+        report["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "ok"),
+        "{report}"
+    );
+}
+
+#[test]
+fn quiet_cycle_prints_nothing_and_summary_line_is_one_line() {
+    let hb = Hb::new();
+    hb.cmd().args(["cycle", "-q"]).assert().success().stdout("");
+    let out = hb.ok(&["cycle", "--all"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("cycle 2 ok in "), "{out}");
+    assert!(out.trim_end().ends_with("0 new notifications"), "{out}");
+}
+
+#[test]
+fn a_killed_cycle_is_marked_aborted() {
+    let hb = Hb::new();
+    hb.ok(&["cycle"]);
+    {
+        let conn = rusqlite::Connection::open(hb.db()).unwrap();
+        // A cycle whose process is gone: its run still says running and it holds the lock.
+        conn.execute_batch(
+            "INSERT INTO runs (id, trigger, started_at, status, pid) VALUES (50, 'timer', 1795000000, 'running', 2147483000);
+             INSERT OR REPLACE INTO cycle_lock (id, pid, run_id, started_at) VALUES (1, 2147483000, 50, 1795000000);",
+        )
+        .unwrap();
+    }
+    let report = hb.json(&["cycle"]);
+    assert_eq!(report["aborted_runs"], serde_json::json!([50]));
+    assert_eq!(report["status"], "ok");
+    let run = hb.json(&["logs", "50"]);
+    assert_eq!(run["status"], "aborted");
+    assert_eq!(
+        hb.count("SELECT count(*) FROM cycle_lock"),
+        0,
+        "the lock is released at the end"
+    );
+}
+
+#[test]
+fn a_live_cycle_holds_the_lock() {
+    let hb = Hb::new();
+    hb.ok(&["cycle"]);
+    // A live hb process (an import waiting on stdin) recorded as the lock holder.
+    let mut holder = std::process::Command::new(assert_cmd::cargo::cargo_bin("hb"))
+        .args(["import", "properties", "-"])
+        .env("HB_DB", hb.path("other.db"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = holder.id();
+    {
+        let conn = rusqlite::Connection::open(hb.db()).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO runs (id, trigger, started_at, status, pid) VALUES (60, 'timer', 1795000000, 'running', {pid});
+             INSERT OR REPLACE INTO cycle_lock (id, pid, run_id, started_at) VALUES (1, {pid}, 60, 1795000000);"
+        ))
+        .unwrap();
+    }
+    let runs_before = hb.count("SELECT count(*) FROM runs");
+    hb.cmd()
+        .args(["cycle"])
+        .assert()
+        .code(75)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "another cycle is running (pid {pid} since 2026-11-18T"
+        )));
+    assert_eq!(
+        hb.count("SELECT count(*) FROM runs"),
+        runs_before,
+        "a busy cycle writes nothing"
+    );
+    drop(holder.stdin.take());
+    holder.wait().unwrap();
+    // Its process is gone: the next cycle takes over and marks the run aborted.
+    let report = hb.json(&["cycle"]);
+    assert_eq!(report["aborted_runs"], serde_json::json!([60]));
+}
+
+#[test]
+fn status_exit_codes() {
+    let hb = Hb::new();
+    // Never ran: unknown.
+    hb.cmd()
+        .args(["status"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("UNKNOWN"));
+    hb.cycle_at(at("2026-11-25T12:00:00Z"));
+    let v = hb.json(&["status"]);
+    assert_eq!(v["status"], "ok");
+    hb.cmd().args(["status"]).assert().code(0);
+    // Overdue: the last cycle is older than twice the 5-minute cadence.
+    hb.cmd()
+        .env("HB_NOW", "2026-11-25T12:11:00Z")
+        .args(["status"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("OVERDUE"));
+    hb.cmd()
+        .env("HB_NOW", "2026-11-25T12:09:00Z")
+        .args(["status"])
+        .assert()
+        .code(0);
+    // A blocked property raises a high-priority notification: warning.
+    hb.import(
+        "properties",
+        "id,address,blocked_reason\n1,1 Main St,Title dispute\n",
+    );
+    hb.cycle_at(at("2026-11-25T12:05:00Z"));
+    let v = hb.json(&["status"]);
+    assert_eq!(v["status"], "warning", "{v}");
+    assert_eq!(v["open_notifications"]["high"], 1);
+    assert!(
+        v["top_actions"][0]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("blocked"),
+        "{v}"
+    );
+    hb.cmd().args(["status"]).assert().code(1);
+    // Acknowledged, it no longer counts.
+    let id = v["top_actions"][0]["id"].as_i64().unwrap().to_string();
+    hb.ok(&["alerts", "ack", &id]);
+    hb.cmd().args(["status"]).assert().code(0);
+}
+
+#[test]
+fn logs_list_filter_and_detail() {
+    let hb = Hb::new();
+    let start = at("2026-11-25T12:00:00Z");
+    for i in 0..3 {
+        hb.cycle_at(start + Duration::minutes(5 * i));
+    }
+    let runs = hb.json(&["logs"]);
+    assert_eq!(runs.as_array().unwrap().len(), 3);
+    assert_eq!(runs[0]["id"], 3, "newest first");
+    assert_eq!(runs[0]["status"], "ok");
+    let ndjson = hb.ok(&["logs", "--ndjson", "--limit", "2"]);
+    assert_eq!(ndjson.lines().count(), 2);
+    for line in ndjson.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let recent = hb
+        .cmd()
+        .env("HB_NOW", "2026-11-25T12:12:00Z")
+        .args(["logs", "--since", "5m", "--json"])
+        .output()
+        .unwrap();
+    let recent: serde_json::Value = serde_json::from_slice(&recent.stdout).unwrap();
+    assert_eq!(recent.as_array().unwrap().len(), 1);
+    let detail = hb.json(&["logs", "1"]);
+    assert_eq!(detail["modules"].as_array().unwrap().len(), 6);
+    assert!(
+        hb.json(&["logs", "--module", "market"])
+            .as_array()
+            .unwrap()
+            .len()
+            == 1,
+        "market ran only in the first cycle"
+    );
+    assert!(hb
+        .json(&["logs", "--status", "failed"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    hb.cmd()
+        .args(["logs", "99"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no run with id 99"));
+    let table = hb.ok(&["logs"]);
+    assert!(table.contains("cycle 3 ok"), "{table}");
+}
+
+#[test]
+fn retention_prunes_old_runs() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\nretention_days = 1\n",
+    );
+    let run = |now: DateTime<Utc>| {
+        hb.cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", ts(now))
+            .args(["cycle", "-q"])
+            .assert()
+            .success();
+    };
+    let start = at("2026-11-25T12:00:00Z");
+    run(start);
+    run(start + Duration::hours(1));
+    run(start + Duration::hours(25));
+    assert_eq!(
+        hb.count("SELECT count(*) FROM runs"),
+        2,
+        "the run older than a day is gone"
+    );
+    assert_eq!(
+        hb.count("SELECT count(*) FROM module_results WHERE run_id = 1"),
+        0
+    );
+}
+
+#[test]
+fn alerts_list_filters_and_ack_errors() {
+    let hb = Hb::new();
+    hb.import(
+        "properties",
+        "id,address,created_at,blocked_reason\n1,1 Main St,2026-11-01,\n2,2 Main St,2026-11-25,Lawsuit\n",
+    );
+    hb.ok(&["cycle"]);
+    let high = hb.json(&["alerts", "--priority", "high"]);
+    assert_eq!(high.as_array().unwrap().len(), 1);
+    assert_eq!(high[0]["kind"], "blocked_property");
+    let stale = hb.json(&["alerts", "list", "--kind", "stale_property"]);
+    assert_eq!(stale.as_array().unwrap().len(), 1);
+    hb.cmd()
+        .args(["alerts", "--priority", "urgent"])
+        .assert()
+        .code(64);
+    hb.cmd()
+        .args(["alerts", "ack", "1", "999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no notification with id 999"));
+    assert_eq!(
+        hb.count("SELECT count(*) FROM notifications WHERE acked_at IS NOT NULL"),
+        0,
+        "all or nothing"
+    );
+    hb.ok(&["alerts", "ack", "1"]);
+    assert_eq!(hb.json(&["alerts", "--all"]).as_array().unwrap().len(), 2);
+}
