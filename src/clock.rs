@@ -71,7 +71,18 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
 
 /// A duration as an operator writes it: `5m`, `4h`, `1d 2h`.
 pub fn format_duration(d: Duration) -> String {
-    humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
+    let mut secs = d.as_secs();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut parts = Vec::new();
+    for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= size {
+            parts.push(format!("{}{unit}", secs / size));
+            secs %= size;
+        }
+    }
+    parts.join(" ")
 }
 
 /// Unix seconds to a time.
@@ -114,6 +125,16 @@ mod tests {
         assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
         assert_eq!(parse_duration("1d").unwrap(), Duration::from_secs(86_400));
         assert_eq!(format_duration(Duration::from_secs(3600 * 4)), "4h");
+        assert_eq!(
+            format_duration(Duration::from_secs(7 * 86_400 + 1800)),
+            "7d 30m"
+        );
+        assert_eq!(
+            parse_duration(&format_duration(Duration::from_secs(93_784)))
+                .unwrap()
+                .as_secs(),
+            93_784
+        );
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("often").is_err());
     }

@@ -198,8 +198,9 @@ pub struct RelationshipsConfig {
 
 impl Default for RelationshipsConfig {
     fn default() -> Self {
+        // Weekly: a relationship cools over weeks; daily re-scoring would compare near-equal scores.
         RelationshipsConfig {
-            every: Every::secs(86_400),
+            every: Every::secs(7 * 86_400),
             enabled: true,
             cooling_drop_percent: 10.0,
         }

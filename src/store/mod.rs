@@ -105,7 +105,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .with_context(|| format!("could not start a write on store {}", self.path.display()))?;
+            .with_context(|| busy_hint(&self.path))?;
         let value = f(&tx)?;
         tx.commit()
             .with_context(|| format!("could not commit to store {}", self.path.display()))?;
@@ -117,7 +117,7 @@ impl Store {
     pub fn write<T>(&self, commit: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
-            .with_context(|| format!("could not start a write on store {}", self.path.display()))?;
+            .with_context(|| busy_hint(&self.path))?;
         let result = f(self).and_then(|value| {
             let end = if commit { "COMMIT" } else { "ROLLBACK" };
             self.conn
@@ -134,6 +134,15 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+fn busy_hint(path: &Path) -> String {
+    format!(
+        "could not start a write on store {} (if it is locked, another process holds a write on it \
+         for longer than {}s: try again when it ends)",
+        path.display(),
+        BUSY_TIMEOUT.as_secs()
+    )
 }
 
 fn is_read_only(err: &anyhow::Error) -> bool {
