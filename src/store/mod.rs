@@ -12,10 +12,15 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+mod import;
 mod properties;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use import::{
+    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
+    PropertyImport, ReminderImport, Upsert, WatchlistImport,
+};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 
 pub struct Store {
