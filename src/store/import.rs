@@ -221,14 +221,27 @@ fn push_some<'a, T: ToSql>(sets: &mut Sets<'a>, column: &'static str, value: &'a
 
 impl Importer<'_> {
     pub fn property(&mut self, p: &PropertyImport) -> Result<Upsert> {
-        let existing = match (p.id, p.external_ref.value()) {
-            (Some(id), _) => self.exists("properties", id)?.then_some(id),
-            (None, Some(external_ref)) => self
+        let owner = match p.external_ref.value() {
+            Some(external_ref) => self
                 .conn
                 .prepare_cached("SELECT id FROM properties WHERE external_ref = ?1")?
-                .query_row([external_ref], |r| r.get(0))
+                .query_row([external_ref], |r| r.get::<_, i64>(0))
                 .optional()?,
-            (None, None) => None,
+            None => None,
+        };
+        let existing = match p.id {
+            Some(id) => {
+                // Checked here rather than left to the UNIQUE index, to name the column.
+                if let Some(owner) = owner.filter(|&owner| owner != id) {
+                    return Err(ColumnError::new(
+                        "external_ref",
+                        format!("already belongs to property {owner}"),
+                    )
+                    .into());
+                }
+                self.exists("properties", id)?.then_some(id)
+            }
+            None => owner,
         };
         let Some(id) = existing else {
             let address = p.address.clone().ok_or_else(|| {
