@@ -585,23 +585,32 @@ impl Rows {
 }
 
 fn csv_error(source: &str, err: csv::Error) -> anyhow::Error {
-    let line = err
-        .position()
-        .map(|p| format!(" line {}:", p.line()))
-        .unwrap_or_default();
+    // The header is record 0, so a record's index is its data row number.
+    let at = match err.position() {
+        Some(p) if p.record() > 0 => format!(
+            " {}:",
+            Pos {
+                row: p.record(),
+                line: Some(p.line())
+            }
+        ),
+        Some(p) => format!(" line {}:", p.line()),
+        None => String::new(),
+    };
     match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => data_error(format!(
-            "{source}:{line} malformed CSV: {len} fields where the header has {expected_len}"
+            "{source}:{at} malformed CSV: {len} field{} where the header has {expected_len}",
+            if *len == 1 { "" } else { "s" }
         )),
         csv::ErrorKind::Utf8 { .. } => {
-            data_error(format!("{source}:{line} malformed CSV: not UTF-8 text"))
+            data_error(format!("{source}:{at} malformed CSV: not UTF-8 text"))
         }
         _ if err.is_io_error() => {
             anyhow::Error::new(err).context(format!("could not read {source}"))
         }
-        _ => data_error(format!("{source}:{line} malformed CSV: {err}")),
+        _ => data_error(format!("{source}:{at} malformed CSV: {err}")),
     }
 }
 
@@ -632,8 +641,10 @@ impl Progress {
             if let Total::Unknown = self.total {
                 // Standard input: no size, so a counter once the input turns out big.
                 let spinner = ProgressBar::new_spinner().with_style(
-                    ProgressStyle::with_template("{spinner} importing: {pos} rows ({per_sec})")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    ProgressStyle::with_template(
+                        "{spinner} importing: {human_pos} rows ({elapsed})",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                 );
                 spinner.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                 self.bar = Some(spinner);
