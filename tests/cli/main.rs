@@ -1,6 +1,7 @@
 //! Integration tests: the built binary against a temporary store with a fixed clock.
 //! One test binary, a module per subcommand.
 
+mod import;
 mod property;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,12 @@ pub const NOW: &str = "2026-11-25T12:00:00Z";
 pub struct Hb {
     pub dir: TempDir,
     pub now: String,
+}
+
+impl Default for Hb {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Hb {
