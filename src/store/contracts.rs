@@ -124,7 +124,7 @@ impl Store {
     }
 }
 
-const SELECT_CONTRACT: &str =
+pub(super) const SELECT_CONTRACT: &str =
     "SELECT id, property_id, name, status, attached_at, sent_at, signed_at,
     completed_at, cancelled_at, deadline_at FROM contracts";
 
@@ -135,7 +135,7 @@ fn contract(conn: &rusqlite::Connection, id: i64) -> Result<ContractRow> {
         .ok_or_else(|| not_found("contract", id))
 }
 
-fn contract_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ContractRow> {
+pub(super) fn contract_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ContractRow> {
     let status: String = row.get(3)?;
     Ok(ContractRow {
         id: row.get(0)?,

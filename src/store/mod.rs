@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+mod import;
 mod insights;
 pub mod modules;
 mod notifications;
@@ -20,6 +21,10 @@ mod runs;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use import::{
+    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
+    PropertyImport, ReminderImport, Upsert, WatchlistImport,
+};
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
     insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,

@@ -2,6 +2,7 @@
 //! One test binary, a module per subcommand.
 
 mod cycle;
+mod import;
 mod property;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,12 @@ pub const NOW: &str = "2026-11-25T12:00:00Z";
 pub struct Hb {
     pub dir: TempDir,
     pub now: String,
+}
+
+impl Default for Hb {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Hb {
