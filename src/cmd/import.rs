@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use crate::cli::{ImportArgs, ImportFormat, ImportKind};
 use crate::clock;
+use crate::cycle::schedule::Recurrence;
 use crate::exit::{self, HbError};
 use crate::output;
 use crate::pipeline::ContractStatus;
@@ -956,23 +957,11 @@ fn parse_reminder(row: &dyn Row) -> Result<ReminderImport, ColumnError> {
     })
 }
 
-/// `daily`, `weekly`, `monthly` or `every Nd`, normalised (`Every 3D` -> `every 3d`).
+/// A recurrence as the cycle reads it, stored in its canonical form (`Every 3D` -> `every 3d`).
 fn parse_recurrence(s: &str) -> Result<String, String> {
-    let lower = s.trim().to_ascii_lowercase();
-    if matches!(lower.as_str(), "daily" | "weekly" | "monthly") {
-        return Ok(lower);
-    }
-    let days = lower
-        .strip_prefix("every")
-        .and_then(|rest| rest.trim().strip_suffix('d'))
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .filter(|&n| n > 0);
-    match days {
-        Some(n) => Ok(format!("every {n}d")),
-        None => Err(format!(
-            "{s:?} is not a recurrence: daily, weekly, monthly or every Nd (e.g. every 3d)"
-        )),
-    }
+    Recurrence::parse(s)
+        .map(|r| r.to_string())
+        .map_err(|e| format!("{e:#}"))
 }
 
 fn parse_price(row: &dyn Row) -> Result<PriceImport, ColumnError> {

@@ -23,6 +23,17 @@ pub enum Recurrence {
     EveryDays(u32),
 }
 
+impl std::fmt::Display for Recurrence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recurrence::Daily => f.write_str("daily"),
+            Recurrence::Weekly => f.write_str("weekly"),
+            Recurrence::Monthly => f.write_str("monthly"),
+            Recurrence::EveryDays(n) => write!(f, "every {n}d"),
+        }
+    }
+}
+
 impl Recurrence {
     /// `daily`, `weekly`, `monthly` or `every Nd` (N days, N >= 1).
     pub fn parse(s: &str) -> Result<Recurrence> {
