@@ -12,10 +12,12 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+pub mod outbox;
 mod properties;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 
 pub struct Store {
