@@ -11,6 +11,7 @@ use crate::exit::HbError;
 use crate::output::Output;
 use crate::store::Store;
 
+mod alerts;
 mod contract;
 mod demo;
 mod import;
@@ -78,7 +79,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Status(_) => not_yet("status"),
         Command::Logs(_) => not_yet("logs"),
         Command::Checks(_) => not_yet("checks"),
-        Command::Alerts(_) => not_yet("alerts"),
+        Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(_) => not_yet("schedule"),
     }
 }
