@@ -360,7 +360,7 @@ mod tests {
 
     #[test]
     fn sort_puts_urgent_first_and_recoveries_last() {
-        let mut alerts = vec![
+        let mut alerts = [
             alert(Priority::Critical, AlertKind::Recovery, 1),
             alert(Priority::Low, AlertKind::New, 2),
             alert(Priority::Critical, AlertKind::New, 3),
