@@ -69,7 +69,7 @@ pub fn enqueue_to(conn: &Connection, channels: &[&str], alert: &Alert) -> Result
 pub struct DeliveryReport {
     /// One entry per channel that had something due.
     pub channels: Vec<ChannelDelivery>,
-    /// Rows marked failed this run (channel removed, or older than give_up_after).
+    /// Rows marked failed this run: older than give_up_after.
     pub gave_up: usize,
 }
 
@@ -124,8 +124,7 @@ pub fn deliver_pending(
     alerts: &AlertsConfig,
     now: i64,
 ) -> Result<DeliveryReport> {
-    let names: Vec<&str> = alerts.channels().iter().map(|c| c.name.as_str()).collect();
-    let gave_up = store.outbox_give_up(&names, now - alerts.give_up_after.as_secs(), now)?;
+    let gave_up = store.outbox_give_up(now - alerts.give_up_after.as_secs(), now)?;
     let claimed = store.outbox_claim_due(now, now + LEASE_SECS, BATCH_LIMIT)?;
     let mut report = DeliveryReport {
         channels: Vec::new(),
@@ -146,8 +145,26 @@ pub fn deliver_pending(
         by_channel.entry(row.channel.clone()).or_default().push(row);
     }
     for (name, group) in by_channel {
+        let ids: Vec<i64> = group.iter().map(|r| r.id).collect();
+        let attempts = group.iter().map(|r| r.attempts).max().unwrap_or(1);
         let Some(channel) = alerts.channel(&name) else {
-            // Given up on above; only a config changed mid-run gets here.
+            // Kept, not failed: a run that read the wrong config (cron in another
+            // directory, a missing --config) must not throw alerts away.
+            let error = format!(
+                "channel `{name}` is not declared in the config: declare it again, or these \
+                 alerts are given up after give_up_after ({})",
+                alerts.give_up_after
+            );
+            let next = now + backoff_secs(attempts);
+            store.outbox_mark_retry(&ids, &error, next)?;
+            report.channels.push(ChannelDelivery {
+                channel: name,
+                alerts: ids.len(),
+                delivered: false,
+                answer: None,
+                error: Some(error),
+                next_attempt_at: Some(next),
+            });
             continue;
         };
         let mut items = Vec::with_capacity(group.len());
@@ -165,7 +182,6 @@ pub fn deliver_pending(
             continue;
         }
         let ids: Vec<i64> = items.iter().filter_map(|(id, _)| *id).collect();
-        let attempts = group.iter().map(|r| r.attempts).max().unwrap_or(1);
         let entry = match channels::send(channel, &items, &cx) {
             Ok(accepted) => {
                 store.outbox_mark_delivered(&ids, now)?;
@@ -284,13 +300,28 @@ escalation = ["console"]
             })
             .unwrap();
         let report = deliver_pending(&mut store, &alerts, 200).unwrap();
-        assert_eq!(report.channels.len(), 2);
-        assert!(report.channels.iter().all(|c| c.delivered && c.alerts == 5));
-        assert_eq!(report.gave_up, 1);
+        assert_eq!(report.channels.len(), 3);
+        let by_name = |n: &str| report.channels.iter().find(|c| c.channel == n).unwrap();
+        assert!(by_name("console").delivered && by_name("console").alerts == 5);
+        assert!(by_name("other").delivered && by_name("other").alerts == 5);
+        let removed = by_name("removed");
+        assert!(!removed.delivered);
+        assert!(removed.error.as_deref().unwrap().contains("not declared"));
         assert_eq!(report.delivered(), 10);
+        assert_eq!(report.retrying(), 1);
         let counts = store.outbox_counts().unwrap();
-        assert_eq!((counts.pending, counts.failed), (0, 1));
-        let again = deliver_pending(&mut store, &alerts, 300).unwrap();
-        assert!(again.channels.is_empty());
+        assert_eq!((counts.pending, counts.failed), (1, 0));
+        // Nothing due again until the backoff; then still kept, until give_up_after.
+        assert!(deliver_pending(&mut store, &alerts, 259)
+            .unwrap()
+            .channels
+            .is_empty());
+        let week = 7 * 86_400;
+        assert_eq!(
+            deliver_pending(&mut store, &alerts, 100 + week + 1)
+                .unwrap()
+                .gave_up,
+            1
+        );
     }
 }

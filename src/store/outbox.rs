@@ -2,13 +2,12 @@
 //! failed or killed delivery loses nothing (at-least-once).
 //!
 //! A row is `pending` until the channel's server accepted it (`delivered`), or until it
-//! can no longer be delivered (`failed`: its channel was removed from the config, or it
-//! stayed undelivered past `give_up_after`). Delivery first *claims* the due rows (one
+//! stayed undelivered past `give_up_after` (`failed`). Delivery first *claims* the due rows (one
 //! attempt counted, `next_attempt_at` pushed out by a lease) so that two processes never
 //! send the same row at once and a killed sender's rows come due again after the lease.
 
 use anyhow::{Context, Result};
-use rusqlite::{params, params_from_iter, Connection, Row};
+use rusqlite::{params, Connection, Row};
 
 use super::Store;
 
@@ -98,31 +97,18 @@ pub fn insert(conn: &Connection, new: &NewOutboxRow<'_>) -> Result<i64> {
 }
 
 impl Store {
-    /// Mark failed what can never be delivered: rows of channels no longer configured
-    /// and rows older than `created_before`. Returns how many.
-    pub fn outbox_give_up(
-        &mut self,
-        configured: &[&str],
-        created_before: i64,
-        now: i64,
-    ) -> Result<usize> {
+    /// Mark failed the pending rows queued before `created_before`: an alert that could
+    /// not be delivered for that long is news no more. Returns how many.
+    pub fn outbox_give_up(&mut self, created_before: i64, now: i64) -> Result<usize> {
         self.transaction(|tx| {
-            let mut changed = tx.execute(
+            Ok(tx.execute(
                 "UPDATE alert_outbox
                  SET status = 'failed', next_attempt_at = ?2,
                      last_error = 'gave up: not delivered within give_up_after'
                           || CASE WHEN last_error IS NULL THEN '' ELSE ' (last error: ' || last_error || ')' END
                  WHERE status = 'pending' AND created_at < ?1",
                 params![created_before, now],
-            )?;
-            let placeholders = vec!["?"; configured.len()].join(", ");
-            let sql = format!(
-                "UPDATE alert_outbox
-                 SET status = 'failed', last_error = 'channel ' || channel || ' is no longer configured'
-                 WHERE status = 'pending' AND channel NOT IN ({placeholders})"
-            );
-            changed += tx.execute(&sql, params_from_iter(configured.iter()))?;
-            Ok(changed)
+            )?)
         })
     }
 
@@ -296,29 +282,25 @@ mod tests {
     }
 
     #[test]
-    fn give_up_on_old_rows_and_removed_channels() {
+    fn give_up_on_old_rows() {
         let (_dir, mut store) = store();
-        queue(&mut store, "mail", 100);
-        queue(&mut store, "gone", 500);
+        let old = queue(&mut store, "mail", 100);
         queue(&mut store, "mail", 500);
-        assert_eq!(store.outbox_give_up(&["mail"], 200, 600).unwrap(), 2);
+        store.outbox_mark_retry(&[old], "refused", 150).unwrap();
+        assert_eq!(store.outbox_give_up(200, 600).unwrap(), 1);
         let counts = store.outbox_counts().unwrap();
         assert_eq!(
             counts,
             OutboxCounts {
                 pending: 1,
-                failed: 2
+                failed: 1
             }
         );
-        let errors: Vec<String> = store
-            .outbox_list(false, 10)
-            .unwrap()
-            .into_iter()
-            .filter_map(|r| r.last_error)
-            .collect();
-        assert!(errors
-            .iter()
-            .any(|e| e == "channel gone is no longer configured"));
-        assert!(errors.iter().any(|e| e.starts_with("gave up")));
+        let rows = store.outbox_list(false, 10).unwrap();
+        let failed = rows.iter().find(|r| r.status == "failed").unwrap();
+        assert_eq!(
+            failed.last_error.as_deref(),
+            Some("gave up: not delivered within give_up_after (last error: refused)")
+        );
     }
 }

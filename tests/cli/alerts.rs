@@ -185,9 +185,16 @@ impl HttpServer {
                                 .get(n)
                                 .cloned()
                                 .unwrap_or((204, Vec::new(), String::new()));
-                        if let Some(req) = serve(stream, &answer) {
-                            reqs.lock().expect("lock").push(req);
+                        let Some((req, stream)) = read_request(stream) else {
+                            continue;
+                        };
+                        reqs.lock().expect("lock").push(req);
+                        if answer.0 == HANG {
+                            // Never answer: the client is killed meanwhile.
+                            std::thread::sleep(Duration::from_secs(2));
+                            continue;
                         }
+                        respond(stream, &answer);
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -219,7 +226,10 @@ impl Drop for HttpServer {
     }
 }
 
-fn serve(stream: TcpStream, answer: &Answer) -> Option<Request> {
+/// An answer that is never sent: the request is recorded and the connection left open.
+const HANG: u16 = 0;
+
+fn read_request(stream: TcpStream) -> Option<(Request, TcpStream)> {
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
@@ -245,8 +255,17 @@ fn serve(stream: TcpStream, answer: &Answer) -> Option<Request> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
+    let request = Request {
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    };
+    Some((request, stream))
+}
+
+fn respond(mut stream: TcpStream, answer: &Answer) {
     let (status, extra, text) = answer;
-    let mut out = stream;
     let mut response = format!(
         "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         reason(*status),
@@ -260,13 +279,7 @@ fn serve(stream: TcpStream, answer: &Answer) -> Option<Request> {
     }
     response.push_str("\r\n");
     response.push_str(text);
-    out.write_all(response.as_bytes()).ok()?;
-    Some(Request {
-        path,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        at: Instant::now(),
-    })
+    let _ = stream.write_all(response.as_bytes());
 }
 
 fn reason(status: u16) -> &'static str {
@@ -437,6 +450,27 @@ fn email_test_reports_failure_with_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("no alert channel named `pager` (declared: ops-email)"));
+}
+
+#[test]
+fn starttls_is_required_when_configured() {
+    let hb = Hb::new();
+    let port = free_port();
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    hb.write(
+        "heartbeat.toml",
+        &email_channel(port).replace("tls = \"none\"", "tls = \"starttls\""),
+    );
+    let out = run(&hb, &[], &["alerts", "test", "ops-email"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not delivered: SMTP 127.0.0.1:")
+            && stderr.contains("STARTTLS is not supported"),
+        "{stderr}"
+    );
+    // The sink offers no STARTTLS: nothing, and no password, went over plain text.
+    assert!(sink.messages().is_empty());
 }
 
 #[test]
@@ -623,6 +657,68 @@ fn discord_long_rate_limit_is_left_for_a_later_run() {
     let row = &outbox(&hb, false)["rows"][0];
     // The server's 300 s beats the 1 m backoff.
     assert_eq!(row["next_attempt_at"], "2026-11-25T12:05:00Z");
+}
+
+#[test]
+fn a_delivery_killed_mid_send_loses_nothing() {
+    let hb = Hb::new();
+    let server = HttpServer::start(vec![(HANG, vec![], String::new())]);
+    let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
+    hb.write("heartbeat.toml", discord_config());
+    let env = [("HB_TEST_DISCORD", url.as_str())];
+    ok(
+        &hb,
+        &env,
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "high",
+            "--subject",
+            "x",
+            "--queue-only",
+        ],
+    );
+    let mut child = spawn(&hb, &env, &["alerts", "deliver"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.requests().is_empty() {
+        assert!(Instant::now() < deadline, "hb never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("kill hb");
+    let _ = child.wait();
+
+    // Claimed, never confirmed: still pending, due again when the claim's lease ends.
+    let row = &outbox(&hb, false)["rows"][0];
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["attempts"], 1);
+    assert_eq!(row["next_attempt_at"], "2026-11-25T12:10:00Z");
+    let out = ok(
+        &hb,
+        &[("HB_NOW", "2026-11-25T12:10:00Z"), env[0]],
+        &["alerts", "deliver"],
+    );
+    assert!(out.contains("discord: delivered 1 alert"), "{out}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// `hb` as a child process, for a test that kills it.
+fn spawn(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> Child {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("hb"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HB_") || key == "NO_COLOR" || key.starts_with("XDG_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(hb.dir.path())
+        .env("HOME", hb.dir.path())
+        .env("HB_DB", hb.db())
+        .env("HB_NOW", &hb.now)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd.spawn().expect("spawn hb")
 }
 
 // ---------------------------------------------------------------------------------
