@@ -109,7 +109,8 @@ pub struct Alert {
     pub message: String,
     /// Identifies the condition across cycles (`check:api`, `stale:property:5`).
     pub dedup_key: String,
-    /// Unix seconds.
+    /// When this alert was raised (the cycle's clock), not when its condition began:
+    /// `give_up_after` counts from here. Unix seconds.
     pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_id: Option<i64>,
