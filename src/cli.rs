@@ -392,7 +392,57 @@ pub enum AlertsCommand {
         channel: String,
     },
     /// Pending and failed deliveries
-    Outbox,
+    Outbox(AlertsOutboxArgs),
+    /// Send an ad-hoc alert through the routes (queued in the outbox, then delivered)
+    Send(AlertsSendArgs),
+    /// Deliver what is due in the outbox now (`hb cycle` does this itself)
+    Deliver,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsOutboxArgs {
+    /// Include delivered alerts
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many rows, newest first
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PriorityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsSendArgs {
+    /// Routes pick the channels by priority
+    #[arg(long, value_enum)]
+    pub priority: PriorityArg,
+    /// One line: what happened
+    #[arg(long)]
+    pub subject: String,
+    /// Details
+    #[arg(long, default_value = "")]
+    pub message: String,
+    /// Identifies the condition, for receivers that deduplicate [default: adhoc:SUBJECT]
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Send to this channel instead of the route (repeatable)
+    #[arg(long = "channel", value_name = "NAME")]
+    pub channels: Vec<String>,
+    /// Also tell the escalation route
+    #[arg(long)]
+    pub escalate: bool,
+    /// The property it is about
+    #[arg(long, value_name = "ID")]
+    pub property: Option<i64>,
+    /// Only queue it; the next `hb cycle` or `hb alerts deliver` sends it
+    #[arg(long)]
+    pub queue_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Deserializer};
 
+use crate::alert::AlertsConfig;
 use crate::clock;
 use crate::exit::HbError;
 
@@ -21,8 +22,8 @@ pub struct Config {
     pub modules: ModulesConfig,
     /// `[[check]]` tables: typed by the checks module.
     pub check: Vec<toml::Table>,
-    /// `[alerts]`: typed by the alert module.
-    pub alerts: Option<toml::Table>,
+    /// `[alerts]`: channels, routes, delivery (validated on load).
+    pub alerts: AlertsConfig,
     pub deadman: Option<toml::Table>,
     pub export: Option<toml::Table>,
 }
@@ -320,9 +321,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
 pub fn load_file(path: &Path) -> Result<Loaded> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
-    let config =
+    let mut config =
         parse(&text).map_err(|e| HbError::Config(e.render(&path.display().to_string())))?;
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    config.alerts.set_base_dir(path.parent());
     Ok(Loaded {
         config,
         path: Some(path),
@@ -353,7 +355,7 @@ impl ParseError {
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let deserializer = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let mut config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let line = inner.span().map(|span| line_of(text, span.start));
@@ -363,7 +365,14 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
             key,
             message: inner.message().trim().to_string(),
         }
-    })
+    })?;
+    // Checks that need more than one key at a time (a route naming a declared channel).
+    config.alerts.validate().map_err(|issue| ParseError {
+        line: issue.offset.map(|offset| line_of(text, offset)),
+        key: Some(issue.key),
+        message: issue.message,
+    })?;
+    Ok(config)
 }
 
 /// 1-based line number of a byte offset.

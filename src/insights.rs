@@ -6,9 +6,9 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::alert::Priority;
 use crate::clock::{self, DAY_SECS};
 use crate::config::{InsightsConfig, StaleDays};
-use crate::notify::Priority;
 use crate::pipeline::{self, Stage};
 use crate::store::{FindingQuery, FindingRow, Store};
 

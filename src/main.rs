@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod alert;
 mod cli;
 mod clock;
 mod cmd;
@@ -9,7 +10,6 @@ mod config;
 mod cycle;
 mod exit;
 mod insights;
-mod notify;
 mod output;
 mod pipeline;
 mod store;

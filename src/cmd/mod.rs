@@ -4,13 +4,14 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cli::{AlertsCommand, Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, GlobalArgs};
 use crate::clock::Clock;
 use crate::config::{self, Loaded};
 use crate::exit::HbError;
 use crate::output::Output;
 use crate::store::Store;
 
+mod alerts;
 mod contract;
 mod cycle;
 mod demo;
@@ -82,13 +83,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Status(args) => status::run(&mut ctx, args),
         Command::Logs(args) => logs::run(&mut ctx, args),
         Command::Checks(_) => not_yet("checks"),
-        Command::Alerts(args) => match args.command {
-            None => notifications::list(&mut ctx, args.list),
-            Some(AlertsCommand::List(list)) => notifications::list(&mut ctx, list),
-            Some(AlertsCommand::Ack { ids }) => notifications::ack(&mut ctx, &ids),
-            Some(AlertsCommand::Test { .. }) => not_yet("alerts test"),
-            Some(AlertsCommand::Outbox) => not_yet("alerts outbox"),
-        },
+        Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(_) => not_yet("schedule"),
     }
 }

@@ -5,10 +5,10 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
+use crate::alert::Priority;
 use crate::cli::AlertsListArgs;
 use crate::clock;
 use crate::exit::{self, HbError};
-use crate::notify::Priority;
 use crate::output;
 use crate::store::{NotificationFilter, NotificationRow};
 
@@ -61,12 +61,7 @@ impl From<NotificationRow> for NotificationOut {
 
 pub fn list(ctx: &mut Ctx, args: AlertsListArgs) -> Result<u8> {
     if let Some(p) = &args.priority {
-        if Priority::parse(p).is_none() {
-            return Err(HbError::Usage(format!(
-                "unknown priority {p:?}: expected low, medium, high or critical"
-            ))
-            .into());
-        }
+        p.parse::<Priority>().map_err(HbError::Usage)?;
     }
     let store = ctx.existing_store()?;
     let filter = NotificationFilter {

@@ -401,16 +401,7 @@ fn elapsed_ms(since: Instant) -> i64 {
 
 /// How long a persisting finding waits before it is notified again.
 pub fn renotify_after_secs(config: &Config) -> i64 {
-    const DEFAULT: i64 = 24 * 3600;
-    config
-        .alerts
-        .as_ref()
-        .and_then(|a| a.get("routes"))
-        .and_then(|r| r.get("renotify_after"))
-        .and_then(|v| v.as_str())
-        .and_then(|s| crate::clock::parse_duration(s).ok())
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(DEFAULT)
+    config.alerts.routes.renotify_after.as_secs()
 }
 
 /// Is the process that holds the lock still there? On Linux, /proc says; the executable

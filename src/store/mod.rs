@@ -16,6 +16,7 @@ mod import;
 mod insights;
 pub mod modules;
 mod notifications;
+pub mod outbox;
 mod properties;
 mod runs;
 mod schema;
@@ -29,6 +30,7 @@ pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
     insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
 };
+pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 pub use runs::{
     module_cursor, record_module_result, set_module_cursor, LockHolder, LockOutcome,

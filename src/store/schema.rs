@@ -189,6 +189,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE reminders ADD COLUMN notified_at INTEGER;
     CREATE INDEX reminders_pending ON reminders (due_at) WHERE notified_at IS NULL;
     "#,
+    // 3: alert outbox
+    r#"
+    -- One row per (channel, alert), written before anything is sent. Delivery claims
+    -- due rows, sends one digest per channel, and marks them delivered only after the
+    -- server accepted; failures stay pending with a backoff (see store/outbox.rs).
+    CREATE TABLE alert_outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        priority TEXT NOT NULL CHECK (priority IN ('low','medium','high','critical')),
+        kind TEXT NOT NULL CHECK (kind IN ('new','renotify','recovery','escalation','test')),
+        subject TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        notification_id INTEGER REFERENCES notifications (id) ON DELETE SET NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed'))
+    );
+    CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+    CREATE INDEX alert_outbox_open ON alert_outbox (status, id) WHERE status != 'delivered';
+    CREATE INDEX alert_outbox_notification ON alert_outbox (notification_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,1087 @@
+//! `hb alerts`: channels against real servers on 127.0.0.1 (aiosmtpd for SMTP, an HTTP
+//! server thread for Discord and webhooks), the outbox, digests, and secrets.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+
+use super::Hb;
+
+// ---------------------------------------------------------------------------------
+// Servers
+
+/// A port nothing listens on (right now).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn require_aiosmtpd() {
+    let ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "these tests need python3 with aiosmtpd: pip install aiosmtpd"
+    );
+}
+
+/// aiosmtpd on 127.0.0.1:port, recording every message it receives as a JSON line.
+struct SmtpSink {
+    child: Child,
+    log: PathBuf,
+}
+
+impl SmtpSink {
+    fn start(dir: &Path, port: u16) -> SmtpSink {
+        require_aiosmtpd();
+        let log = dir.join(format!("smtp-{port}.jsonl"));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
+        // aiosmtpd logs deprecation notices: keep them out of the test output.
+        let errors = dir.join(format!("smtp-{port}.stderr"));
+        let child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&log)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&errors).expect("sink stderr file"))
+            .spawn()
+            .expect("start tests/smtp_sink.py (pip install aiosmtpd)");
+        let mut sink = SmtpSink { child, log };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = sink.child.try_wait() {
+                let said = std::fs::read_to_string(&errors).unwrap_or_default();
+                panic!("smtp_sink.py exited with {status}: {said}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "SMTP sink did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        sink
+    }
+
+    fn messages(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("sink JSON line"))
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The raw message's header `name` (unfolded), and its body.
+fn header(content: &str, name: &str) -> Option<String> {
+    let head = content.split("\r\n\r\n").next().unwrap_or(content);
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.lines().find_map(|l| {
+        let (key, value) = l.split_once(':')?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_string())
+    })
+}
+
+fn body(content: &str) -> String {
+    let raw = content
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or("")
+        .replace("\r\n", "\n");
+    // lettre picks quoted-printable for long lines: undo soft breaks and =XX.
+    if !content.contains("quoted-printable") {
+        return raw;
+    }
+    let joined = raw.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' {
+            if let Some(Ok(b)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Debug, Clone)]
+struct Request {
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+    at: Instant,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).expect("request body is JSON")
+    }
+}
+
+/// One scripted answer: status, extra headers, body.
+type Answer = (u16, Vec<(&'static str, String)>, String);
+
+/// An HTTP/1.1 server thread on 127.0.0.1: records each request, answers the n-th with
+/// `answers[n]` (then 204 No Content). Stops when dropped, or after 30 seconds.
+struct HttpServer {
+    port: u16,
+    requests: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl HttpServer {
+    fn start(answers: Vec<Answer>) -> HttpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (reqs, halt) = (requests.clone(), stop.clone());
+        let handle = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while !halt.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let n = reqs.lock().expect("lock").len();
+                        let answer =
+                            answers
+                                .get(n)
+                                .cloned()
+                                .unwrap_or((204, Vec::new(), String::new()));
+                        let Some((req, stream)) = read_request(stream) else {
+                            continue;
+                        };
+                        reqs.lock().expect("lock").push(req);
+                        if answer.0 == HANG {
+                            // Never answer: the client is killed meanwhile.
+                            std::thread::sleep(Duration::from_secs(2));
+                            continue;
+                        }
+                        respond(stream, &answer);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        HttpServer {
+            port,
+            requests,
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// An answer that is never sent: the request is recorded and the connection left open.
+const HANG: u16 = 0;
+
+fn read_request(stream: TcpStream) -> Option<(Request, TcpStream)> {
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    let request = Request {
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    };
+    Some((request, stream))
+}
+
+fn respond(mut stream: TcpStream, answer: &Answer) {
+    let (status, extra, text) = answer;
+    let mut response = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reason(*status),
+        text.len()
+    );
+    if !text.is_empty() {
+        response.push_str("Content-Type: application/json\r\n");
+    }
+    for (k, v) in extra {
+        response.push_str(&format!("{k}: {v}\r\n"));
+    }
+    response.push_str("\r\n");
+    response.push_str(text);
+    let _ = stream.write_all(response.as_bytes());
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "Whatever",
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Helpers
+
+fn email_channel(port: u16) -> String {
+    format!(
+        r#"
+[[alerts.channel]]
+name = "ops-email"
+type = "email"
+smtp_host = "127.0.0.1"
+smtp_port = {port}
+tls = "none"
+timeout = "5s"
+from = "hb@example.com"
+to = ["ops@example.com", "oncall@example.com"]
+username_env = "HB_TEST_SMTP_USER"
+password_env = "HB_TEST_SMTP_PASSWORD"
+"#
+    )
+}
+
+const SMTP_USER: &str = "hb-user";
+const SMTP_PASSWORD: &str = "pw-Zq8vK2mN5xR7";
+
+/// `hb` with the test channels' secrets in its environment.
+fn run(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut cmd = hb.cmd();
+    cmd.env("HB_TEST_SMTP_USER", SMTP_USER)
+        .env("HB_TEST_SMTP_PASSWORD", SMTP_PASSWORD);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args).output().expect("run hb")
+}
+
+fn ok(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> String {
+    let out = run(hb, env, args);
+    assert!(
+        out.status.success(),
+        "hb {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn outbox(hb: &Hb, all: bool) -> Value {
+    let mut args = vec!["alerts", "outbox", "--json"];
+    if all {
+        args.push("--all");
+    }
+    serde_json::from_str(&ok(hb, &[], &args)).expect("outbox JSON")
+}
+
+fn hmac_hex(key: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("hmac key");
+    mac.update(body.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------
+// Email
+
+#[test]
+fn email_test_and_alert_reach_a_real_smtp_server() {
+    let hb = Hb::new();
+    let port = free_port();
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "{}\n[alerts.routes]\ncritical = [\"ops-email\"]\n",
+            email_channel(port)
+        ),
+    );
+
+    let out = ok(&hb, &[], &["alerts", "test", "ops-email"]);
+    assert!(
+        out.contains("ops-email (email): accepted: SMTP 250 2.0.0 OK queued by hb-test-sink"),
+        "{out}"
+    );
+
+    ok(
+        &hb,
+        &[],
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "critical",
+            "--subject",
+            "API down",
+            "--message",
+            "GET /health: connection refused",
+        ],
+    );
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    for m in &messages {
+        assert_eq!(m["mail_from"], "hb@example.com");
+        assert_eq!(
+            m["rcpt_tos"],
+            serde_json::json!(["ops@example.com", "oncall@example.com"])
+        );
+        assert_eq!(m["login"], SMTP_USER);
+        assert_eq!(m["password"], SMTP_PASSWORD);
+    }
+    let test = messages[0]["content"].as_str().unwrap();
+    assert_eq!(
+        header(test, "Subject").as_deref(),
+        Some("hb: [test] test message for channel ops-email")
+    );
+    assert!(
+        body(test).contains("the channel `ops-email` works"),
+        "{test}"
+    );
+
+    let alert = messages[1]["content"].as_str().unwrap();
+    assert_eq!(
+        header(alert, "Subject").as_deref(),
+        Some("hb: [critical] API down")
+    );
+    assert_eq!(header(alert, "From").as_deref(), Some("hb@example.com"));
+    let text = body(alert);
+    assert!(
+        text.starts_with("[critical] API down\n\nGET /health: connection refused\n"),
+        "{text}"
+    );
+    assert!(text.contains("key: adhoc:API down\n"), "{text}");
+    let outbox = outbox(&hb, true);
+    assert_eq!(outbox["rows"][0]["status"], "delivered");
+}
+
+#[test]
+fn email_test_reports_failure_with_exit_1() {
+    let hb = Hb::new();
+    hb.write("heartbeat.toml", &email_channel(free_port()));
+    let out = run(&hb, &[], &["alerts", "test", "ops-email"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: ops-email (email): test message not delivered: SMTP 127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+    // A test never queues anything, and needs no store.
+    assert!(!hb.db().exists());
+
+    let out = run(&hb, &[], &["alerts", "test", "pager"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no alert channel named `pager` (declared: ops-email)"));
+}
+
+#[test]
+fn starttls_is_required_when_configured() {
+    let hb = Hb::new();
+    let port = free_port();
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    hb.write(
+        "heartbeat.toml",
+        &email_channel(port).replace("tls = \"none\"", "tls = \"starttls\""),
+    );
+    let out = run(&hb, &[], &["alerts", "test", "ops-email"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not delivered: SMTP 127.0.0.1:")
+            && stderr.contains("STARTTLS is not supported"),
+        "{stderr}"
+    );
+    // The sink offers no STARTTLS: nothing, and no password, went over plain text.
+    assert!(sink.messages().is_empty());
+}
+
+#[test]
+fn smtp_outage_is_retried_with_backoff_then_delivered_exactly_once() {
+    let hb = Hb::new();
+    let port = free_port();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "{}\n[alerts.routes]\nhigh = [\"ops-email\"]\n",
+            email_channel(port)
+        ),
+    );
+    let at = |secs: i64| {
+        chrono::DateTime::parse_from_rfc3339(super::NOW)
+            .unwrap()
+            .timestamp()
+            + secs
+    };
+    let time = |secs: i64| {
+        chrono::DateTime::from_timestamp(at(secs), 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    ok(
+        &hb,
+        &[],
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "high",
+            "--subject",
+            "Queue depth 140",
+            "--queue-only",
+        ],
+    );
+
+    // Three runs while the server is down, each after the previous backoff: 1m, 2m, 4m.
+    let mut t = 0;
+    for (attempt, backoff) in [(1, 60), (2, 120), (3, 240)] {
+        let out = run(&hb, &[("HB_NOW", &time(t))], &["alerts", "deliver"]);
+        assert_eq!(out.status.code(), Some(1), "run {attempt}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("Connection refused"), "{stderr}");
+        let rows = outbox(&hb, false);
+        let row = &rows["rows"][0];
+        assert_eq!(row["status"], "pending");
+        assert_eq!(row["attempts"], attempt);
+        assert_eq!(row["next_attempt_at"], time(t + backoff).as_str());
+        assert!(row["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("Connection refused"));
+        // Not due yet: nothing is tried.
+        let early = run(
+            &hb,
+            &[("HB_NOW", &time(t + backoff - 1))],
+            &["alerts", "deliver"],
+        );
+        assert_eq!(early.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&early.stdout).contains("Nothing is due"));
+        t += backoff;
+    }
+
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    let out = ok(&hb, &[("HB_NOW", &time(t))], &["alerts", "deliver"]);
+    assert!(
+        out.contains("ops-email: delivered 1 alert (SMTP 250"),
+        "{out}"
+    );
+    ok(&hb, &[("HB_NOW", &time(t + 3600))], &["alerts", "deliver"]);
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(
+        header(messages[0]["content"].as_str().unwrap(), "Subject").as_deref(),
+        Some("hb: [high] Queue depth 140")
+    );
+    let rows = outbox(&hb, true);
+    assert_eq!(rows["pending"], 0);
+    assert_eq!(rows["rows"][0]["status"], "delivered");
+    assert_eq!(rows["rows"][0]["attempts"], 4);
+    assert_eq!(rows["rows"][0]["delivered_at"], time(t).as_str());
+    assert!(rows["rows"][0]["last_error"].is_null());
+}
+
+// ---------------------------------------------------------------------------------
+// Discord
+
+fn discord_config() -> &'static str {
+    r#"
+[[alerts.channel]]
+name = "discord"
+type = "discord"
+webhook_url_env = "HB_TEST_DISCORD"
+timeout = "5s"
+
+[alerts.routes]
+high = ["discord"]
+critical = ["discord"]
+"#
+}
+
+#[test]
+fn discord_gets_embeds_coloured_by_priority_after_waiting_out_a_429() {
+    let hb = Hb::new();
+    let server = HttpServer::start(vec![(
+        429,
+        vec![],
+        r#"{"message": "You are being rate limited.", "retry_after": 0.2, "global": false}"#
+            .to_string(),
+    )]);
+    let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
+    hb.write("heartbeat.toml", discord_config());
+    let env = [("HB_TEST_DISCORD", url.as_str())];
+    for (priority, subject) in [("high", "Disk 91% full"), ("critical", "API down")] {
+        ok(
+            &hb,
+            &env,
+            &[
+                "alerts",
+                "send",
+                "--priority",
+                priority,
+                "--subject",
+                subject,
+                "--queue-only",
+            ],
+        );
+    }
+    let out = ok(&hb, &env, &["alerts", "deliver"]);
+    assert!(
+        out.contains("discord: delivered 2 alerts (HTTP 204 No Content)"),
+        "{out}"
+    );
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one 429, then the retry");
+    assert!(requests[1].at - requests[0].at >= Duration::from_millis(200));
+    assert_eq!(requests[0].body, requests[1].body);
+    let req = &requests[1];
+    assert_eq!(
+        req.path,
+        "/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz"
+    );
+    assert_eq!(req.header("content-type"), Some("application/json"));
+    let payload = req.json();
+    let embeds = payload["embeds"].as_array().unwrap();
+    assert_eq!(embeds.len(), 2);
+    assert_eq!(embeds[0]["title"], "[critical] API down");
+    assert_eq!(embeds[0]["color"], 0xE74C3C);
+    assert_eq!(embeds[1]["title"], "[high] Disk 91% full");
+    assert_eq!(embeds[1]["color"], 0xE67E22);
+    assert_eq!(payload["content"], "hb: 2 alerts (1 critical, 1 high)");
+    assert_eq!(payload["allowed_mentions"]["parse"], serde_json::json!([]));
+    assert_eq!(outbox(&hb, false)["pending"], 0);
+}
+
+#[test]
+fn discord_long_rate_limit_is_left_for_a_later_run() {
+    let hb = Hb::new();
+    let server = HttpServer::start(vec![(
+        429,
+        vec![("Retry-After", "300".into())],
+        String::new(),
+    )]);
+    let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
+    hb.write("heartbeat.toml", discord_config());
+    let env = [("HB_TEST_DISCORD", url.as_str())];
+    let started = Instant::now();
+    let out = run(
+        &hb,
+        &env,
+        &["alerts", "send", "--priority", "high", "--subject", "x"],
+    );
+    assert!(out.status.success(), "send exits 0: the alert is queued");
+    assert!(started.elapsed() < Duration::from_secs(5), "no 300 s wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: discord: 1 alert not delivered: HTTP 429"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
+    let row = &outbox(&hb, false)["rows"][0];
+    // The server's 300 s beats the 1 m backoff.
+    assert_eq!(row["next_attempt_at"], "2026-11-25T12:05:00Z");
+}
+
+#[test]
+fn a_delivery_killed_mid_send_loses_nothing() {
+    let hb = Hb::new();
+    let server = HttpServer::start(vec![(HANG, vec![], String::new())]);
+    let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
+    hb.write("heartbeat.toml", discord_config());
+    let env = [("HB_TEST_DISCORD", url.as_str())];
+    ok(
+        &hb,
+        &env,
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "high",
+            "--subject",
+            "x",
+            "--queue-only",
+        ],
+    );
+    let mut child = spawn(&hb, &env, &["alerts", "deliver"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.requests().is_empty() {
+        assert!(Instant::now() < deadline, "hb never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().expect("kill hb");
+    let _ = child.wait();
+
+    // Claimed, never confirmed: still pending, due again when the claim's lease ends.
+    let row = &outbox(&hb, false)["rows"][0];
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["attempts"], 1);
+    assert_eq!(row["next_attempt_at"], "2026-11-25T12:10:00Z");
+    let out = ok(
+        &hb,
+        &[("HB_NOW", "2026-11-25T12:10:00Z"), env[0]],
+        &["alerts", "deliver"],
+    );
+    assert!(out.contains("discord: delivered 1 alert"), "{out}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// `hb` as a child process, for a test that kills it.
+fn spawn(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> Child {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("hb"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HB_") || key == "NO_COLOR" || key.starts_with("XDG_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.current_dir(hb.dir.path())
+        .env("HOME", hb.dir.path())
+        .env("HB_DB", hb.db())
+        .env("HB_NOW", &hb.now)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd.spawn().expect("spawn hb")
+}
+
+// ---------------------------------------------------------------------------------
+// Webhook
+
+#[test]
+fn webhook_posts_the_documented_payload_with_an_hmac_signature() {
+    let hb = Hb::new();
+    let server = HttpServer::start(vec![(200, vec![], r#"{"ok":true}"#.to_string())]);
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            r#"
+[[alerts.channel]]
+name = "hook"
+type = "webhook"
+url = "{}"
+secret_env = "HB_TEST_HMAC"
+
+[alerts.routes]
+medium = ["hook"]
+"#,
+            server.url("/hb")
+        ),
+    );
+    let secret = "hmac-Kx93mQ0pLw";
+    let env = [("HB_TEST_HMAC", secret)];
+    let out = ok(
+        &hb,
+        &env,
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "medium",
+            "--subject",
+            "Contract 7 unsigned",
+            "--message",
+            "sent 6 days ago",
+            "--key",
+            "unsigned:7",
+            "--property",
+            "5",
+        ],
+    );
+    assert!(
+        out.contains("hook: delivered 1 alert (HTTP 200 OK: {\"ok\":true})"),
+        "{out}"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let req = &requests[0];
+    assert_eq!(req.path, "/hb");
+    let expected = format!("sha256={}", hmac_hex(secret, &req.body));
+    assert_eq!(req.header("X-Hb-Signature"), Some(expected.as_str()));
+    let id = outbox(&hb, true)["rows"][0]["id"].clone();
+    assert_eq!(
+        req.json(),
+        serde_json::json!({
+            "source": "hb",
+            "version": 1,
+            "channel": "hook",
+            "sent_at": "2026-11-25T12:00:00Z",
+            "summary": "hb: [medium] Contract 7 unsigned",
+            "alerts": [{
+                "id": id,
+                "priority": "medium",
+                "kind": "new",
+                "subject": "Contract 7 unsigned",
+                "message": "sent 6 days ago",
+                "dedup_key": "unsigned:7",
+                "created_at": "2026-11-25T12:00:00Z",
+                "property_id": 5,
+                "check": null,
+                "notification_id": null,
+            }]
+        })
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Digests
+
+#[test]
+fn thirty_alerts_go_out_as_one_message_per_channel() {
+    let hb = Hb::new();
+    let port = free_port();
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    let server = HttpServer::start(vec![]);
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            r#"{}
+[[alerts.channel]]
+name = "discord"
+type = "discord"
+webhook_url_env = "HB_TEST_DISCORD"
+
+[alerts.routes]
+low = ["ops-email", "discord"]
+high = ["ops-email", "discord"]
+critical = ["ops-email", "discord"]
+"#,
+            email_channel(port)
+        ),
+    );
+    let url = server.url("/api/webhooks/1/tok3n-abcdefghijklmnopqrstuvwxyz");
+    let env = [("HB_TEST_DISCORD", url.as_str())];
+    for n in 0..30 {
+        let priority = ["critical", "high", "low"][n % 3];
+        let subject = format!("alert number {n}");
+        ok(
+            &hb,
+            &env,
+            &[
+                "alerts",
+                "send",
+                "--priority",
+                priority,
+                "--subject",
+                &subject,
+                "--queue-only",
+            ],
+        );
+    }
+    assert_eq!(outbox(&hb, false)["pending"], 60);
+    let out = ok(&hb, &env, &["alerts", "deliver"]);
+    assert!(out.contains("ops-email: delivered 30 alerts"), "{out}");
+    assert!(out.contains("discord: delivered 30 alerts"), "{out}");
+
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let content = messages[0]["content"].as_str().unwrap();
+    assert_eq!(
+        header(content, "Subject").as_deref(),
+        Some("hb: 30 alerts (10 critical, 10 high, 10 low)")
+    );
+    let text = body(content);
+    for n in 0..30 {
+        assert!(
+            text.contains(&format!("] alert number {n}\n")),
+            "{n}: {text}"
+        );
+    }
+    assert!(text.starts_with("30 alerts (10 critical, 10 high, 10 low), most urgent first.\n"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let payload = requests[0].json();
+    assert_eq!(payload["embeds"].as_array().unwrap().len(), 10);
+    assert!(payload["embeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["color"] == 0xE74C3C));
+    let summary = payload["content"].as_str().unwrap();
+    assert!(
+        summary.starts_with("hb: 30 alerts (10 critical, 10 high, 10 low)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("20 more not shown (10 high, 10 low)"),
+        "{summary}"
+    );
+    assert_eq!(outbox(&hb, false)["pending"], 0);
+}
+
+// ---------------------------------------------------------------------------------
+// Secrets and config
+
+#[test]
+fn secrets_never_appear_in_output_or_in_the_store() {
+    let hb = Hb::new();
+    let down = free_port();
+    // A server that echoes the path (with the token) back in its error body.
+    let unknown: Answer = (
+        404,
+        vec![],
+        r#"{"message": "Unknown Webhook /api/webhooks/9/tok3n-SECRETabcdefghijklmnop"}"#.into(),
+    );
+    let echo = HttpServer::start(vec![unknown; 10]);
+    let discord_token = "tok3n-SECRETabcdefghijklmnop";
+    let discord_url = echo.url(&format!("/api/webhooks/9/{discord_token}"));
+    let hook_url = format!("http://127.0.0.1:{down}/hook/url-SECRET-qwertyuiopasdf");
+    let hmac = "hmac-SECRET-Kx93mQ0pLw";
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            r#"{}
+[[alerts.channel]]
+name = "discord"
+type = "discord"
+webhook_url_env = "HB_TEST_DISCORD"
+
+[[alerts.channel]]
+name = "hook"
+type = "webhook"
+url_env = "HB_TEST_HOOK_URL"
+secret_env = "HB_TEST_HMAC"
+
+[alerts.routes]
+critical = ["ops-email", "discord", "hook"]
+"#,
+            email_channel(down)
+        ),
+    );
+    let env = [
+        ("HB_TEST_DISCORD", discord_url.as_str()),
+        ("HB_TEST_HOOK_URL", hook_url.as_str()),
+        ("HB_TEST_HMAC", hmac),
+    ];
+    let secrets = [
+        SMTP_PASSWORD,
+        discord_token,
+        discord_url.as_str(),
+        hook_url.as_str(),
+        "url-SECRET-qwertyuiopasdf",
+        hmac,
+    ];
+    let mut outputs = Vec::new();
+    let later = "2026-11-25T12:05:00Z";
+    let commands: [(&str, &[&str]); 9] = [
+        (super::NOW, &["alerts", "test", "ops-email"]),
+        (super::NOW, &["alerts", "test", "discord"]),
+        (super::NOW, &["alerts", "test", "hook"]),
+        (
+            super::NOW,
+            &[
+                "alerts",
+                "send",
+                "--priority",
+                "critical",
+                "--subject",
+                "API down",
+            ],
+        ),
+        (later, &["alerts", "deliver", "-v"]),
+        (later, &["alerts", "deliver", "--json"]),
+        (later, &["alerts", "outbox"]),
+        (later, &["alerts", "outbox", "--json", "--all"]),
+        (later, &["alerts", "test", "discord", "--json"]),
+    ];
+    for (now, args) in commands {
+        let mut env = env.to_vec();
+        env.push(("HB_NOW", now));
+        let out = run(&hb, &env, args);
+        outputs.push((
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+    }
+    // The failures did happen and were reported, with the secrets masked.
+    let all: String = outputs
+        .iter()
+        .map(|(cmd, o, e)| format!("$ hb {cmd}\n{o}{e}"))
+        .collect();
+    if std::env::var_os("HB_SHOW").is_some() {
+        eprintln!("{all}");
+    }
+    assert!(all.contains("HTTP 404 Not Found"), "{all}");
+    assert!(all.contains("Unknown Webhook /api/webhooks/9/***"), "{all}");
+    assert!(all.contains("Connection refused"), "{all}");
+    assert!(all.contains("\"attempts\": 2"), "deliver retried: {all}");
+    for secret in secrets {
+        assert!(!all.contains(secret), "{secret:?} leaked:\n{all}");
+    }
+    // Every text value of every table.
+    let conn = rusqlite::Connection::open(hb.db()).expect("open store");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut texts = 0;
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                if let Ok(rusqlite::types::ValueRef::Text(bytes)) = row.get_ref(i) {
+                    let text = String::from_utf8_lossy(bytes);
+                    texts += 1;
+                    for secret in secrets {
+                        assert!(
+                            !text.contains(secret),
+                            "{secret:?} stored in {table}: {text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(texts > 0, "the outbox has rows to scan");
+}
+
+#[test]
+fn a_route_naming_an_unknown_channel_is_a_config_error() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n[alerts.routes]\nhigh = [\"console\", \"pager\"]\n",
+    );
+    let out = run(&hb, &[], &["alerts", "outbox"]);
+    assert_eq!(out.status.code(), Some(78));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("heartbeat.toml:6: key `alerts.routes.high`: unknown channel `pager`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stderr_channel_and_send_without_route() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n[alerts.routes]\nhigh = [\"console\"]\n",
+    );
+    let out = run(
+        &hb,
+        &[],
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "high",
+            "--subject",
+            "Cycle overdue",
+            "--message",
+            "last cycle 31 minutes ago",
+        ],
+    );
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("hb: [high] Cycle overdue\n\nlast cycle 31 minutes ago\n"),
+        "{stderr}"
+    );
+    let out = run(
+        &hb,
+        &[],
+        &["alerts", "send", "--priority", "low", "--subject", "x"],
+    );
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no channel is routed for priority low"));
+    // An explicit channel overrides the route.
+    ok(
+        &hb,
+        &[],
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "low",
+            "--subject",
+            "x",
+            "--channel",
+            "console",
+        ],
+    );
+    assert_eq!(outbox(&hb, true)["rows"].as_array().unwrap().len(), 2);
+}
