@@ -43,7 +43,11 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
 
     if ctx.out.json {
         output::print_json(&report)?;
-    } else if !ctx.out.quiet || report.status != "ok" {
+    } else if !ctx.out.quiet
+        || report.status != "ok"
+        || report.alerts.failed > 0
+        || report.alerts.error.is_some()
+    {
         output::print(report.summary_line())?;
         if ctx.global.verbose > 0 {
             for m in &report.modules {

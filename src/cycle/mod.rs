@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::exit::HbError;
 use crate::store::{LockOutcome, ModuleResultRow, Store, Transitions};
 
+pub mod alerting;
 pub mod market;
 pub mod portfolio;
 pub mod predictive;
@@ -145,6 +146,18 @@ pub struct NotificationCounts {
     pub resolved: usize,
 }
 
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AlertCounts {
+    /// Outbox rows this cycle queued (one per alert and channel).
+    pub queued: usize,
+    /// Channels that accepted a message this cycle (a digest counts once).
+    pub delivered: usize,
+    /// Channels whose delivery failed this cycle; retried by later cycles.
+    pub failed: usize,
+    /// Why delivery could not run at all, if it could not.
+    pub error: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CycleReport {
     pub run_id: Option<i64>,
@@ -155,6 +168,7 @@ pub struct CycleReport {
     pub duration_ms: i64,
     pub modules: Vec<ModuleReport>,
     pub notifications: NotificationCounts,
+    pub alerts: AlertCounts,
     /// Runs of killed cycles this cycle marked aborted.
     pub aborted_runs: Vec<i64>,
     pub pruned_runs: usize,
@@ -194,6 +208,13 @@ impl CycleReport {
         }
         if n.resolved > 0 {
             tail.push_str(&format!(", {} resolved", n.resolved));
+        }
+        if self.alerts.failed > 0 || self.alerts.error.is_some() {
+            tail.push_str(&format!(
+                "; alert delivery failed for {} channel{} (kept in the outbox: `hb alerts outbox`)",
+                self.alerts.failed.max(1),
+                if self.alerts.failed > 1 { "s" } else { "" }
+            ));
         }
         format!(
             "{name} {} in {} ms: {}; {tail}",
@@ -267,6 +288,7 @@ pub fn run_cycle(
     let last_runs = store.module_last_runs()?;
     let mut modules = Vec::new();
     let mut notifications = NotificationCounts::default();
+    let mut alerts = AlertCounts::default();
     for module in Module::ALL {
         let (every, enabled) = module.cadence(config);
         let last = last_runs
@@ -287,6 +309,15 @@ pub fn run_cycle(
         // A module's writes, its result row and its last-run time commit together.
         let result = store.write(!options.dry_run, |store| {
             let outcome = run_module(module, store, &env)?;
+            // Only a check that heals deserves a recovery message; findings just go away.
+            let recoveries = module == Module::System;
+            let queued = alerting::enqueue_transitions(
+                store,
+                &config.alerts,
+                &outcome.transitions,
+                recoveries,
+                now,
+            )?;
             if let Some(run_id) = run_id {
                 let row = ModuleResultRow {
                     run_id,
@@ -298,11 +329,12 @@ pub fn run_cycle(
                 };
                 crate::store::record_module_result(store.conn(), &row, now)?;
             }
-            Ok(outcome)
+            Ok((outcome, queued))
         });
         let duration_ms = elapsed_ms(module_started);
         match result {
-            Ok(outcome) => {
+            Ok((outcome, queued)) => {
+                alerts.queued += queued;
                 notifications.new += outcome.transitions.new.len();
                 notifications.renotified += outcome.transitions.renotified.len();
                 notifications.resolved += outcome.transitions.resolved.len();
@@ -355,11 +387,21 @@ pub fn run_cycle(
         duration_ms: 0,
         modules,
         notifications,
+        alerts,
         aborted_runs,
         pruned_runs: 0,
         line: String::new(),
     };
     if let Some(run_id) = run_id {
+        // Delivery after the modules committed: a failure stays in the outbox for the
+        // next cycle and never fails this one.
+        match crate::alert::deliver_pending(store, &config.alerts, now) {
+            Ok(delivery) => {
+                report.alerts.delivered = delivery.channels.iter().filter(|c| c.delivered).count();
+                report.alerts.failed = delivery.channels.iter().filter(|c| !c.delivered).count();
+            }
+            Err(err) => report.alerts.error = Some(format!("{err:#}")),
+        }
         let retention = i64::from(config.store.retention_days) * crate::clock::DAY_SECS;
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);

@@ -482,3 +482,40 @@ fn alerts_list_filters_and_ack_errors() {
     hb.ok(&["alerts", "ack", "1"]);
     assert_eq!(hb.json(&["alerts", "--all"]).as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn routed_findings_alert_once_through_the_outbox() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n\
+         [alerts.routes]\nhigh = [\"console\"]\n",
+    );
+    hb.import(
+        "properties",
+        "id,address,blocked_reason\n1,1 Main St,Title dispute\n2,2 Main St,\n",
+    );
+    let cycle = |now: &str| {
+        hb.cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", now)
+            .args(["cycle"])
+            .output()
+            .unwrap()
+    };
+    let first = cycle("2026-11-25T12:00:00Z");
+    assert!(first.status.success());
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(
+        stderr.contains("[high] Property #1 is blocked: Title dispute"),
+        "{stderr}"
+    );
+    assert_eq!(
+        hb.count("SELECT count(*) FROM alert_outbox WHERE status = 'delivered'"),
+        1
+    );
+    // Unchanged portfolio: no second alert.
+    let second = cycle("2026-11-25T12:05:00Z");
+    assert_eq!(String::from_utf8_lossy(&second.stderr), "");
+    assert_eq!(hb.count("SELECT count(*) FROM alert_outbox"), 1);
+}

@@ -1,0 +1,174 @@
+//! Notification transitions become alerts in the outbox, inside the transaction of the
+//! module that caused them, so a killed cycle never records a notice without its alert.
+//!
+//! No storms: a group of more than [`AGGREGATE_OVER`] notices of one kind and priority in
+//! one cycle (the first cycle over a big portfolio) becomes one alert that counts them
+//! and lists the first few.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::alert::{self, Alert, AlertKind, AlertsConfig, Priority};
+use crate::store::{NotificationRow, Store, Transitions};
+
+pub const AGGREGATE_OVER: usize = 20;
+const LISTED: usize = 10;
+
+/// Queue the alerts for `transitions`; `recoveries` says whether resolved notices are
+/// announced (checks that heal: yes; a portfolio finding that went away: no).
+pub fn enqueue_transitions(
+    store: &Store,
+    alerts: &AlertsConfig,
+    transitions: &Transitions,
+    recoveries: bool,
+    now: i64,
+) -> Result<usize> {
+    let mut queued = 0;
+    let mut batches = vec![
+        (AlertKind::New, &transitions.new),
+        (AlertKind::Renotify, &transitions.renotified),
+    ];
+    if recoveries {
+        batches.push((AlertKind::Recovery, &transitions.resolved));
+    }
+    for (kind, ids) in batches {
+        if ids.is_empty() {
+            continue;
+        }
+        let rows = store.notifications_by_id(ids)?;
+        for alert in plan(&rows, kind, now) {
+            queued += alert::enqueue(store.conn(), alerts, &alert, None)?.len();
+        }
+    }
+    Ok(queued)
+}
+
+/// One alert per notice, or one per (priority, kind) group when the group is large.
+pub fn plan(rows: &[NotificationRow], kind: AlertKind, now: i64) -> Vec<Alert> {
+    let mut groups: BTreeMap<(Priority, &str), Vec<&NotificationRow>> = BTreeMap::new();
+    for row in rows {
+        let priority = row.priority.parse().unwrap_or(Priority::Medium);
+        groups
+            .entry((priority, row.kind.as_str()))
+            .or_default()
+            .push(row);
+    }
+    let mut out = Vec::new();
+    // Most urgent first: digests list alerts in the order they were queued.
+    for ((priority, notice_kind), group) in groups.into_iter().rev() {
+        if group.len() <= AGGREGATE_OVER {
+            for row in group {
+                let (subject, priority) = match kind {
+                    AlertKind::Recovery => (
+                        format!("Recovered: {}", row.subject),
+                        Priority::Low.max(priority),
+                    ),
+                    AlertKind::Renotify => (format!("Still open: {}", row.subject), priority),
+                    _ => (row.subject.clone(), priority),
+                };
+                let mut alert = Alert::new(
+                    priority,
+                    kind,
+                    subject,
+                    row.message.clone(),
+                    row.dedup_key.clone(),
+                    now,
+                );
+                alert.property_id = row.property_id;
+                alert.notification_id = Some(row.id);
+                out.push(alert);
+            }
+            continue;
+        }
+        let verb = match kind {
+            AlertKind::Renotify => "still open",
+            AlertKind::Recovery => "recovered",
+            _ => "new",
+        };
+        let mut message: Vec<String> = group
+            .iter()
+            .take(LISTED)
+            .map(|row| format!("- {}", row.subject))
+            .collect();
+        message.push(format!(
+            "... and {} more: `hb alerts --kind {notice_kind} --priority {}` lists them all.",
+            group.len() - LISTED,
+            priority.as_str()
+        ));
+        out.push(Alert::new(
+            priority,
+            kind,
+            format!("{} {verb} {notice_kind} notifications", group.len()),
+            message.join("\n"),
+            format!("group:{notice_kind}:{}:{verb}", priority.as_str()),
+            now,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, kind: &str, priority: &str) -> NotificationRow {
+        NotificationRow {
+            id,
+            source: "portfolio".into(),
+            dedup_key: format!("{kind}:{id}"),
+            kind: kind.into(),
+            priority: priority.into(),
+            subject: format!("subject {id}"),
+            message: format!("message {id}"),
+            property_id: Some(id),
+            created_at: 0,
+            notified_at: 0,
+            notify_count: 1,
+            acked_at: None,
+            resolved_at: None,
+        }
+    }
+
+    #[test]
+    fn small_groups_alert_one_by_one_most_urgent_first() {
+        let rows = vec![
+            row(1, "stale_property", "medium"),
+            row(2, "blocked_property", "high"),
+        ];
+        let alerts = plan(&rows, AlertKind::New, 100);
+        assert_eq!(alerts.len(), 2);
+        assert_eq!(alerts[0].notification_id, Some(2));
+        assert_eq!(alerts[0].priority, Priority::High);
+        assert_eq!(alerts[1].subject, "subject 1");
+    }
+
+    #[test]
+    fn big_groups_collapse_into_one_alert() {
+        let rows: Vec<_> = (1..=500)
+            .map(|i| row(i, "stale_property", "medium"))
+            .collect();
+        let alerts = plan(&rows, AlertKind::New, 100);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].subject, "500 new stale_property notifications");
+        assert!(
+            alerts[0].message.contains("and 490 more"),
+            "{}",
+            alerts[0].message
+        );
+        assert_eq!(alerts[0].message.lines().count(), 11);
+    }
+
+    #[test]
+    fn renotify_and_recovery_say_so() {
+        let rows = vec![row(1, "check_failed", "critical")];
+        assert_eq!(
+            plan(&rows, AlertKind::Renotify, 0)[0].subject,
+            "Still open: subject 1"
+        );
+        assert_eq!(
+            plan(&rows, AlertKind::Recovery, 0)[0].subject,
+            "Recovered: subject 1"
+        );
+    }
+}
