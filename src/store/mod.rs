@@ -12,10 +12,12 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+mod demo;
 mod properties;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 
 pub struct Store {
