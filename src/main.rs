@@ -6,6 +6,7 @@ mod cli;
 mod clock;
 mod cmd;
 mod config;
+mod demo;
 mod exit;
 mod insights;
 mod output;
