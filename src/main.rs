@@ -8,6 +8,7 @@ mod clock;
 mod cmd;
 mod config;
 mod cycle;
+mod demo;
 mod exit;
 mod insights;
 mod output;

@@ -510,6 +510,7 @@ mod tests {
                 renotified: 0,
                 resolved: 0,
             },
+            alerts: AlertCounts::default(),
             aborted_runs: vec![],
             pruned_runs: 0,
             line: String::new(),

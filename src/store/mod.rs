@@ -12,6 +12,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod contracts;
+mod demo;
 mod import;
 mod insights;
 pub mod modules;
@@ -22,6 +23,7 @@ mod runs;
 mod schema;
 
 pub use contracts::ContractRow;
+pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{
     ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
     PropertyImport, ReminderImport, Upsert, WatchlistImport,

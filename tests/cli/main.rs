@@ -3,6 +3,7 @@
 
 mod alerts;
 mod cycle;
+mod demo;
 mod import;
 mod property;
 
