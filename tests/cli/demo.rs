@@ -269,17 +269,10 @@ fn demo_prints_the_store_and_how_to_use_it() {
         )),
         "{stdout}"
     );
-    if out.status.success() {
-        assert!(stdout.contains("One property heartbeat"), "{stdout}");
-        assert!(stdout.contains("Next step:"), "{stdout}");
-    } else {
-        // `hb insights` lands separately; until then the demo says the store is ready
-        // and that the insights could not be shown.
-        assert!(
-            stderr.contains("demo store is ready") && stderr.contains("not yet available"),
-            "{stderr}"
-        );
-    }
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("findings:"), "the insights are shown: {stdout}");
+    assert!(stdout.contains("One property heartbeat"), "{stdout}");
+    assert!(stdout.contains("Next step:"), "{stdout}");
 }
 
 #[test]
