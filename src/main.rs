@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod checks;
 mod cli;
 mod clock;
 mod cmd;

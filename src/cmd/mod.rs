@@ -11,6 +11,7 @@ use crate::exit::HbError;
 use crate::output::Output;
 use crate::store::Store;
 
+mod checks;
 mod contract;
 mod demo;
 mod import;
@@ -77,7 +78,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Cycle(_) => not_yet("cycle"),
         Command::Status(_) => not_yet("status"),
         Command::Logs(_) => not_yet("logs"),
-        Command::Checks(_) => not_yet("checks"),
+        Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(_) => not_yet("alerts"),
         Command::Schedule(_) => not_yet("schedule"),
     }

@@ -11,10 +11,13 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
+mod checks;
 mod contracts;
 mod properties;
 mod schema;
 
+#[allow(unused_imports)] // for `hb cycle`, which records checks inside its own transaction
+pub use checks::record_check_results_in;
 pub use contracts::ContractRow;
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 
