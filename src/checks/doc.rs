@@ -147,11 +147,11 @@ pub fn markdown(config: &Config) -> String {
     );
     out.push_str("| Check | Value | Series |\n|---|---|---|\n");
     for check in checks {
-        let value = check.kind.value_meaning().unwrap_or("-");
-        let value = if check.kind == Kind::Http && check.json_field.is_none() {
-            "-"
-        } else {
-            value
+        let value = match (check.kind, &check.json_field) {
+            (Kind::Http, Some(field)) => format!("JSON `{}`", code(field)),
+            (Kind::Sql, _) if check.metrics => "sum of the series".to_string(),
+            (Kind::Sql, _) => "query result".to_string(),
+            (kind, _) => kind.value_meaning().unwrap_or("-").to_string(),
         };
         let series = match check.kind {
             Kind::Sql if check.metrics => "one per label the query returns",
@@ -196,7 +196,7 @@ fn check_item(out: &mut String, check: &CheckConfig, system_secs: i64) {
         .map(|d| format!(": {}", d.trim_end_matches('.')))
         .unwrap_or_default();
     let _ = writeln!(out, "- [ ] **{}**{description}", check.name);
-    let _ = writeln!(out, "  - {}.", condition(check, system_secs));
+    let _ = writeln!(out, "  - {}.", capitalize(&condition(check, system_secs)));
     let mut when = format!(
         "Every {}, timeout {}, {} ({})",
         check.every,
@@ -219,6 +219,14 @@ fn check_item(out: &mut String, check: &CheckConfig, system_secs: i64) {
             .collect();
         let then = if check.recheck { ", then re-check" } else { "" };
         let _ = writeln!(out, "  - On failure: {}{then}.", commands.join(", "));
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -296,14 +304,16 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
         Kind::Sql => {
             let database = code(&path_text(&check.database));
             let cond = value_condition(check, "");
-            let cond = if cond.is_empty() { "recorded".to_string() } else { cond };
-            if check.metrics {
-                format!(
-                    "`{}` on `{database}`: each (label, value) row is recorded as a series; per row: {cond}",
-                    get(&check.query)
-                )
-            } else {
-                format!("`{}` on `{database}`: {cond}", get(&check.query))
+            let query = get(&check.query);
+            match (check.metrics, cond.is_empty()) {
+                (true, true) => format!(
+                    "`{query}` on `{database}`: each (label, value) row is recorded as a series"
+                ),
+                (true, false) => format!(
+                    "`{query}` on `{database}`: each (label, value) row is recorded as a series; per row: {cond}"
+                ),
+                (false, true) => format!("`{query}` on `{database}`: recorded"),
+                (false, false) => format!("`{query}` on `{database}`: {cond}"),
             }
         }
         Kind::SqliteIntegrity => format!(

@@ -98,7 +98,7 @@ impl Kind {
         match self {
             Kind::Http => Some("the JSON field's value, when `json_field` is set"),
             Kind::Tcp => None,
-            Kind::Sql => Some("the query's first column (with `metrics`, the sum of the rows)"),
+            Kind::Sql => Some("the query's first column (with `metrics`, the sum of the series)"),
             Kind::SqliteIntegrity => Some("problems found"),
             Kind::Command => Some("the first perfdata value"),
             Kind::FileAge => Some("age in seconds"),

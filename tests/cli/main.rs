@@ -1,6 +1,7 @@
 //! Integration tests: the built binary against a temporary store with a fixed clock.
 //! One test binary, a module per subcommand.
 
+mod checks;
 mod property;
 
 use std::path::{Path, PathBuf};
