@@ -81,10 +81,10 @@ pub fn markdown(config: &Config) -> String {
 
     out.push_str("## Actions on failure\n\n");
     out.push_str(
-        "A failure is a warning, critical or unknown result. The check's remediation \
-         commands run in order, each with its own time limit, and their exit codes and \
-         output are logged with the run. With a re-check, the check runs again and that \
-         result is the one recorded.\n\n",
+        "When a check reports warning or critical, its remediation commands run in order, \
+         each with its own time limit, and their exit codes and output are logged with the \
+         run (an unknown result runs none: hb could not tell what is wrong). With a \
+         re-check, the check runs again and that result is the one recorded.\n\n",
     );
     let remediated: Vec<&CheckConfig> =
         checks.iter().filter(|c| !c.on_failure.is_empty()).collect();
@@ -118,8 +118,9 @@ pub fn markdown(config: &Config) -> String {
 
     out.push_str("## Escalation\n\n");
     out.push_str(
-        "Each check alerts after `alert_after` consecutive failed runs (default 1) and \
-         escalates after `escalate_after` (default 3). A condition that stays bad is \
+        "A failed run is a warning, critical or unknown result. Each check alerts after \
+         `alert_after` consecutive failed runs (default 1) and escalates after \
+         `escalate_after` (default 3). A condition that stays bad is \
          re-notified on the configured interval, not on every cycle; one recovery notice \
          follows when it heals. Severity is the worst a failure counts as: a `warning` \
          check never reports critical.\n\n",

@@ -451,7 +451,8 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
                     }
                 }
             }
-            Kind::Http => {
+            // A check skipped here reads no secrets here either.
+            Kind::Http if active => {
                 let mut vars = Vec::new();
                 if let Some(url) = &check.url {
                     vars.extend(http::template_vars(url));
@@ -477,7 +478,7 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
                     }
                 }
             }
-            Kind::Tcp | Kind::Cycle => {}
+            Kind::Http | Kind::Tcp | Kind::Cycle => {}
         }
         for argv in &check.on_failure {
             if let Some(problem) = find_program(&argv[0], base_dir) {

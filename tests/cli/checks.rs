@@ -984,9 +984,13 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
             "still-down",
             "file_age",
             "path = 'never.beat'\nmax_age = \"1d\"\non_failure = [[\"sh\", \"-c\", \"echo restarting; exit 4\"]]",
+        ) + &check(
+            "cannot-tell",
+            "command",
+            "command = ['sh', '-c', 'echo UNKNOWN; exit 3']\non_failure = [[\"touch\", \"remediated\"]]",
         )),
     );
-    let (code, results) = run_checks(&hb, &["worker-beat", "still-down"]);
+    let (code, results) = run_checks(&hb, &["worker-beat", "still-down", "cannot-tell"]);
     assert_eq!(code, 2);
     let recovered = &results[0];
     assert_eq!(recovered["status"], "ok", "{recovered}");
@@ -1012,6 +1016,11 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
     assert_eq!(failed["remediation"]["actions"][0]["exit_code"], 4);
     assert_eq!(failed["remediation"]["actions"][0]["output"], "restarting");
     assert_eq!(failed["remediation"]["rechecked"], false);
+
+    // An unknown result is hb not knowing, not the target failing: no remediation.
+    assert_eq!(results[2]["status"], "unknown");
+    assert!(results[2]["remediation"].is_null());
+    assert!(!hb.path("remediated").exists());
 
     // The log keeps the remediation with the run.
     assert_eq!(
