@@ -685,10 +685,12 @@ pub struct Remediation {
 }
 
 /// One check's result in one run: what the store records and the commands print.
-#[derive(Debug, Clone, PartialEq)]
+/// Times are unix seconds; commands build their own output structs from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckOutcome {
     pub name: String,
     pub group: Group,
+    #[serde(rename = "type")]
     pub kind: Kind,
     pub severity: Severity,
     pub status: Status,

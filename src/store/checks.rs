@@ -95,7 +95,8 @@ pub fn summary(outcomes: &[CheckOutcome]) -> String {
 }
 
 /// For a caller that holds its own transaction (the cycle): insert each outcome's
-/// result and metric values under `run_id`, and move each check's state on.
+/// result and metric values under `run_id`, and move each check's state on. Times come
+/// from the outcomes (`started_at`); `now` is taken for symmetry with the other writes.
 pub fn record_check_results_in(
     conn: &Connection,
     run_id: i64,
