@@ -339,11 +339,17 @@ pub enum ChecksCommand {
     /// Run checks now and print the results; exits with the worst status
     Run {
         /// Check names
-        #[arg(required = true)]
+        #[arg(required_unless_present_any = ["due", "all"], conflicts_with_all = ["due", "all"])]
         names: Vec<String>,
-        /// Leave the store untouched
+        /// Leave the store untouched (remediation commands still run)
         #[arg(long)]
         no_record: bool,
+        /// Run the enabled checks that are due by their `every`, as the cycle would
+        #[arg(long, conflicts_with = "all")]
+        due: bool,
+        /// Run every enabled check
+        #[arg(long)]
+        all: bool,
     },
     /// Lint the checks of the config
     Validate,

@@ -20,8 +20,8 @@ pub struct Config {
     pub property: PropertyConfig,
     pub insights: InsightsConfig,
     pub modules: ModulesConfig,
-    /// `[[check]]` tables: typed by the checks module.
-    pub check: Vec<toml::Table>,
+    /// `[[check]]` tables: the health protocol (see `checks`).
+    pub check: Vec<crate::checks::CheckConfig>,
     /// `[alerts]`: channels, routes, delivery (validated on load).
     pub alerts: AlertsConfig,
     pub deadman: Option<toml::Table>,
@@ -354,6 +354,12 @@ impl ParseError {
 }
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
+    let mut config = deserialize(text)?;
+    crate::checks::validate::finish(&mut config, text)?;
+    Ok(config)
+}
+
+fn deserialize(text: &str) -> Result<Config, ParseError> {
     let deserializer = toml::Deserializer::new(text);
     let mut config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();

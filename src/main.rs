@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod alert;
+mod checks;
 mod cli;
 mod clock;
 mod cmd;

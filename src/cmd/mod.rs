@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::store::Store;
 
 mod alerts;
+mod checks;
 mod contract;
 mod cycle;
 mod demo;
@@ -82,7 +83,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Cycle(args) => cycle::run(&mut ctx, args),
         Command::Status(args) => status::run(&mut ctx, args),
         Command::Logs(args) => logs::run(&mut ctx, args),
-        Command::Checks(_) => not_yet("checks"),
+        Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(_) => not_yet("schedule"),
     }

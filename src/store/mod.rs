@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
+mod checks;
 mod contracts;
 mod demo;
 mod import;
@@ -22,6 +23,8 @@ mod properties;
 mod runs;
 mod schema;
 
+#[allow(unused_imports)] // for `hb cycle`, which records checks inside its own transaction
+pub use checks::record_check_results_in;
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{

@@ -189,7 +189,59 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE reminders ADD COLUMN notified_at INTEGER;
     CREATE INDEX reminders_pending ON reminders (due_at) WHERE notified_at IS NULL;
     "#,
-    // 3: alert outbox
+    // 3: checks: one result per check per run, the state alerting reads, metric series.
+    r#"
+    CREATE TABLE check_results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        check_name TEXT NOT NULL,
+        check_group TEXT NOT NULL,
+        check_type TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('warning','critical')),
+        status TEXT NOT NULL CHECK (status IN ('ok','warning','critical','unknown','skipped')),
+        latency_ms INTEGER,
+        message TEXT NOT NULL,
+        value REAL,
+        started_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        -- JSON: initial status and message, each command's exit and output, the re-check.
+        remediation TEXT
+    );
+    CREATE INDEX check_results_run ON check_results (run_id);
+    -- The latest results of one check, and one check over a window.
+    CREATE INDEX check_results_check ON check_results (check_name, started_at);
+    -- Every check over a window (uptime, error rate, latency percentiles).
+    CREATE INDEX check_results_started ON check_results (started_at);
+
+    CREATE TABLE check_state (
+        name TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('ok','warning','critical','unknown','skipped')),
+        since INTEGER NOT NULL,
+        failing_since INTEGER,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        consecutive_successes INTEGER NOT NULL DEFAULT 0,
+        last_run_at INTEGER NOT NULL,
+        last_run_id INTEGER,
+        last_ok_at INTEGER,
+        last_failure_at INTEGER,
+        last_message TEXT NOT NULL DEFAULT '',
+        last_value REAL,
+        last_latency_ms INTEGER
+    ) WITHOUT ROWID;
+
+    CREATE TABLE metric_values (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        check_name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX metric_values_run ON metric_values (run_id);
+    CREATE INDEX metric_values_series ON metric_values (check_name, label, at);
+    CREATE INDEX metric_values_at ON metric_values (at);
+    "#,
+    // 4: alert outbox
     r#"
     -- One row per (channel, alert), written before anything is sent. Delivery claims
     -- due rows, sends one digest per channel, and marks them delivered only after the

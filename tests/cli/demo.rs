@@ -270,7 +270,10 @@ fn demo_prints_the_store_and_how_to_use_it() {
         "{stdout}"
     );
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("findings:"), "the insights are shown: {stdout}");
+    assert!(
+        stdout.contains("findings:"),
+        "the insights are shown: {stdout}"
+    );
     assert!(stdout.contains("One property heartbeat"), "{stdout}");
     assert!(stdout.contains("Next step:"), "{stdout}");
 }

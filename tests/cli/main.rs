@@ -2,6 +2,7 @@
 //! One test binary, a module per subcommand.
 
 mod alerts;
+mod checks;
 mod cycle;
 mod demo;
 mod import;

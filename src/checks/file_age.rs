@@ -1,0 +1,44 @@
+//! `file_age`: a file (a worker's heartbeat) was modified within `max_age` of hb's clock.
+
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::{CheckConfig, Observation, Reading, RunContext};
+use crate::clock;
+
+pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
+    let written = check.path.as_deref().unwrap_or(Path::new(""));
+    let path = ctx.resolve(written);
+    let modified = match std::fs::metadata(&path).and_then(|m| m.modified()) {
+        Ok(modified) => modified,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Observation::failed(format!("{} does not exist", written.display()))
+        }
+        Err(err) => {
+            return Observation::failed(format!("cannot read {}: {err}", written.display()))
+        }
+    };
+    let mtime = match modified.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(_) => 0,
+    };
+    // A file from hb's future (a fixed clock, or skew) is as fresh as it gets.
+    let age = (ctx.now - mtime).max(0);
+    let max_age = check.max_age.map(|m| m.as_secs()).unwrap_or(i64::MAX);
+    let shown = clock::format_duration(Duration::from_secs(age as u64));
+    let shown = if age == 0 {
+        "just now".to_string()
+    } else {
+        format!("{shown} ago")
+    };
+    let obs = if age > max_age {
+        Observation::failed(format!(
+            "{} last modified {shown}, over the limit of {}",
+            written.display(),
+            clock::format_duration(Duration::from_secs(max_age as u64))
+        ))
+    } else {
+        Observation::ok(format!("{} modified {shown}", written.display()))
+    };
+    obs.with_reading(Reading::Number(age as f64))
+}

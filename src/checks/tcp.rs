@@ -1,0 +1,43 @@
+//! `tcp`: `host:port` accepts a connection within the timeout.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Instant;
+
+use super::{CheckConfig, Observation};
+
+pub fn observe(check: &CheckConfig) -> Observation {
+    let address = check.address.as_deref().unwrap_or_default();
+    let started = Instant::now();
+    let addrs = match address.to_socket_addrs() {
+        Ok(addrs) => addrs.collect::<Vec<_>>(),
+        Err(err) => return Observation::failed(format!("cannot resolve {address}: {err}")),
+    };
+    let mut last_error = None;
+    for addr in &addrs {
+        // Every address shares the one time limit.
+        let Some(left) = check.timeout.0.checked_sub(started.elapsed()) else {
+            break;
+        };
+        match TcpStream::connect_timeout(addr, left) {
+            Ok(_) => {
+                let latency = started.elapsed();
+                return Observation::ok(format!(
+                    "connected to {address} in {} ms",
+                    latency.as_millis()
+                ))
+                .with_latency(latency);
+            }
+            Err(err) => last_error = Some(err),
+        }
+    }
+    let why = match last_error {
+        Some(err) if err.kind() == std::io::ErrorKind::TimedOut => {
+            format!("no connection within {}", check.timeout)
+        }
+        Some(err) => err.to_string(),
+        None if addrs.is_empty() => "no address found".to_string(),
+        None => format!("no connection within {}", check.timeout),
+    };
+    Observation::failed(format!("cannot connect to {address}: {why}"))
+        .with_latency(started.elapsed())
+}

@@ -1,0 +1,276 @@
+//! `tls`: days until a certificate expires, read from a server's handshake (`address`)
+//! or a PEM file (`path`). The value is the days left of the earliest-expiring
+//! certificate; by default warning below 21 days, critical below 7.
+//!
+//! The handshake accepts any certificate: this check measures expiry, and an untrusted
+//! or already expired certificate must still be read to be reported.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+
+use super::{CheckConfig, Observation, Reading, RunContext};
+use crate::clock;
+
+pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
+    let started = Instant::now();
+    let (source, certs) = match (&check.address, &check.path) {
+        (Some(address), _) => match fetch(address, check.server_name.as_deref(), check) {
+            Ok(certs) => (address.clone(), certs),
+            Err(err) => {
+                return Observation::failed(format!("TLS handshake with {address}: {err}"))
+                    .with_latency(started.elapsed())
+            }
+        },
+        (None, Some(path)) => match read_pem(&ctx.resolve(path)) {
+            Ok(certs) => (path.display().to_string(), certs),
+            Err(err) => return Observation::failed(format!("{}: {err}", path.display())),
+        },
+        (None, None) => return Observation::unknown("no address or path"),
+    };
+    let latency = started.elapsed();
+    let expiries: Vec<i64> = certs.iter().filter_map(|c| not_after(c)).collect();
+    let Some(earliest) = expiries.iter().copied().min() else {
+        return Observation::unknown(format!("{source}: no readable certificate"));
+    };
+    let days = ((earliest - ctx.now) as f64 / clock::DAY_SECS as f64 * 10.0).floor() / 10.0;
+    let of = if certs.len() > 1 {
+        format!(" (earliest of {} certificates)", certs.len())
+    } else {
+        String::new()
+    };
+    let message = if earliest <= ctx.now {
+        format!(
+            "certificate of {source} expired {}{of}",
+            clock::format_ts(earliest)
+        )
+    } else {
+        format!(
+            "certificate of {source} expires {}, in {} days{of}",
+            clock::format_ts(earliest),
+            super::format_number(days)
+        )
+    };
+    Observation::ok(message)
+        .with_reading(Reading::Number(days))
+        .with_latency(latency)
+}
+
+/// The chain a server presents, within the check's time limit.
+fn fetch(
+    address: &str,
+    server_name: Option<&str>,
+    check: &CheckConfig,
+) -> Result<Vec<CertificateDer<'static>>, String> {
+    let deadline = Instant::now() + check.timeout.0;
+    let host = address
+        .rsplit_once(':')
+        .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))
+        .unwrap_or(address);
+    let name = ServerName::try_from(server_name.unwrap_or(host).to_string())
+        .map_err(|e| format!("invalid server name: {e}"))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+        .with_no_client_auth();
+    let mut conn = ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let addr = address
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve: {e}"))?
+        .next()
+        .ok_or("no address found")?;
+    let mut socket =
+        TcpStream::connect_timeout(&addr, check.timeout.0).map_err(|e| e.to_string())?;
+    while conn.is_handshaking() {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| format!("timed out after {}", check.timeout))?;
+        socket
+            .set_read_timeout(Some(left))
+            .and_then(|_| socket.set_write_timeout(Some(left)))
+            .map_err(|e| e.to_string())?;
+        conn.complete_io(&mut socket).map_err(|e| e.to_string())?;
+    }
+    Ok(conn
+        .peer_certificates()
+        .map(|certs| certs.iter().map(|c| c.clone().into_owned()).collect())
+        .unwrap_or_default())
+}
+
+fn read_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    if !path.exists() {
+        return Err("does not exist".into());
+    }
+    CertificateDer::pem_file_iter(path)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("not a PEM certificate file: {e}"))
+}
+
+/// Accepts every certificate; signatures are still verified so the handshake completes.
+#[derive(Debug)]
+struct AnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// One DER element: (tag, content, the bytes after it).
+fn tlv(buf: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *buf.first()?;
+    let first = *buf.get(1)?;
+    let (len, header) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | usize::from(*buf.get(2 + i)?);
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    Some((tag, buf.get(header..end)?, buf.get(end..)?))
+}
+
+/// `notAfter` of an X.509 certificate, as unix seconds. Only the path to the validity
+/// is walked: Certificate -> TBSCertificate -> [version], serial, signature, issuer,
+/// validity.
+pub fn not_after(der: &[u8]) -> Option<i64> {
+    const SEQUENCE: u8 = 0x30;
+    let (tag, cert, _) = tlv(der)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let (tag, tbs, _) = tlv(cert)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let (tag, _, after_version) = tlv(tbs)?;
+    let mut rest = if tag == 0xa0 { after_version } else { tbs };
+    for _ in 0..3 {
+        rest = tlv(rest)?.2; // serial, signature algorithm, issuer
+    }
+    let (tag, validity, _) = tlv(rest)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let (_, _, after_not_before) = tlv(validity)?;
+    let (tag, time, _) = tlv(after_not_before)?;
+    asn1_time(tag, std::str::from_utf8(time).ok()?)
+}
+
+/// UTCTime (`YYMMDDHHMMSSZ`, years 50-99 are 19xx) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
+fn asn1_time(tag: u8, text: &str) -> Option<i64> {
+    let text = text.strip_suffix('Z')?;
+    let (year, rest) = match tag {
+        0x17 => {
+            let yy: i32 = text.get(..2)?.parse().ok()?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
+        }
+        0x18 => (text.get(..4)?.parse().ok()?, text.get(4..)?),
+        _ => return None,
+    };
+    let field = |i: usize| -> Option<u32> { rest.get(i..i + 2)?.parse().ok() };
+    let date = chrono::NaiveDate::from_ymd_opt(year, field(0)?, field(2)?)?;
+    let second = if rest.len() >= 10 { field(8)? } else { 0 };
+    let time = date.and_hms_opt(field(4)?, field(6)?, second)?;
+    Some(time.and_utc().timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asn1_times() {
+        assert_eq!(
+            asn1_time(0x17, "270101000000Z"),
+            Some(clock::parse_time("2027-01-01").unwrap().timestamp())
+        );
+        assert_eq!(
+            asn1_time(0x17, "991231235959Z"),
+            Some(
+                clock::parse_time("1999-12-31T23:59:59Z")
+                    .unwrap()
+                    .timestamp()
+            )
+        );
+        assert_eq!(
+            asn1_time(0x18, "20500101120000Z"),
+            Some(
+                clock::parse_time("2050-01-01T12:00:00Z")
+                    .unwrap()
+                    .timestamp()
+            )
+        );
+        assert_eq!(asn1_time(0x17, "garbage"), None);
+    }
+
+    #[test]
+    fn not_after_of_a_generated_certificate() {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.not_after = rcgen::date_time_ymd(2031, 3, 4);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        assert_eq!(
+            not_after(cert.der()),
+            Some(clock::parse_time("2031-03-04").unwrap().timestamp())
+        );
+        assert_eq!(not_after(b"\x30\x03\x02\x01\x01"), None);
+    }
+}

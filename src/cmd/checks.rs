@@ -1,0 +1,454 @@
+//! `hb checks [list] | run NAME... | validate | doc`
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::Result;
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::checks::validate::{self, Level, Problem};
+use crate::checks::{
+    self, display_argv, format_number, CheckConfig, CheckOutcome, CheckState, RunContext,
+    RunOptions, Status,
+};
+use crate::cli::{ChecksArgs, ChecksCommand};
+use crate::config::{self, Loaded};
+use crate::exit::{self, HbError};
+use crate::output::{self, Output};
+use crate::store::Store;
+
+pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
+    match args.command {
+        None | Some(ChecksCommand::List) => run_list(ctx),
+        Some(ChecksCommand::Run {
+            names,
+            no_record,
+            due,
+            all,
+        }) => run_run(ctx, &names, no_record, due, all),
+        Some(ChecksCommand::Validate) => run_validate(ctx),
+        Some(ChecksCommand::Doc) => run_doc(ctx),
+    }
+}
+
+/// The states of the store, if there is one (listing never creates a store).
+fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
+    let path = ctx.store_path()?;
+    if !path.exists() {
+        return Ok(HashMap::new());
+    }
+    Store::open_existing(&path)?.check_states()
+}
+
+#[derive(Debug, Serialize)]
+struct ListView {
+    checks: Vec<ListRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct ListRow {
+    name: String,
+    group: checks::Group,
+    #[serde(rename = "type")]
+    kind: checks::Kind,
+    every: String,
+    every_secs: i64,
+    severity: checks::Severity,
+    enabled: bool,
+    skip_unless_env: Option<String>,
+    /// Null when the check never ran.
+    status: Option<Status>,
+    since: Option<String>,
+    failing_since: Option<String>,
+    last_run_at: Option<String>,
+    last_message: Option<String>,
+    next_due_at: Option<String>,
+    due: bool,
+    consecutive_failures: u32,
+    consecutive_successes: u32,
+    alert_after: u32,
+    escalate_after: u32,
+    /// `consecutive_failures >= alert_after`.
+    alerting: bool,
+    /// `consecutive_failures >= escalate_after`.
+    escalated: bool,
+}
+
+fn run_list(ctx: &mut Ctx) -> Result<u8> {
+    let loaded = ctx.config()?.clone();
+    let states = states(ctx)?;
+    let now = ctx.clock.now_ts();
+    let rows: Vec<ListRow> = loaded
+        .config
+        .check
+        .iter()
+        .map(|check| {
+            let state = states.get(&check.name);
+            let last = state.map(|s| s.last_run_at);
+            ListRow {
+                name: check.name.clone(),
+                group: check.group,
+                kind: check.kind,
+                every: check.every.to_string(),
+                every_secs: check.every.as_secs(),
+                severity: check.severity,
+                enabled: check.enabled,
+                skip_unless_env: check.skip_unless_env.clone(),
+                status: state.map(|s| s.status),
+                since: output::ts(state.map(|s| s.since)),
+                failing_since: output::ts(state.and_then(|s| s.failing_since)),
+                last_run_at: output::ts(last),
+                last_message: state.map(|s| s.last_message.clone()),
+                next_due_at: check.enabled.then(|| {
+                    let next = checks::next_due(check.every, last).unwrap_or(now);
+                    crate::clock::format_ts(next.max(now))
+                }),
+                due: check.enabled && checks::is_due(check.every, last, now),
+                consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
+                consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
+                alert_after: check.alert_after,
+                escalate_after: check.escalate_after,
+                alerting: state.is_some_and(|s| s.should_alert(check)),
+                escalated: state.is_some_and(|s| s.should_escalate(check)),
+            }
+        })
+        .collect();
+    let view = ListView { checks: rows };
+    if ctx.out.json {
+        output::print_json(&view)?;
+        return Ok(exit::OK);
+    }
+    if ctx.out.quiet {
+        return Ok(exit::OK);
+    }
+    if view.checks.is_empty() {
+        output::print("no checks configured: add [[check]] tables to heartbeat.toml")?;
+        return Ok(exit::OK);
+    }
+    let out = ctx.out;
+    let mut table = out.table([
+        "Name", "Group", "Type", "Every", "Status", "Since", "Next due",
+    ]);
+    for (row, check) in view.checks.iter().zip(&loaded.config.check) {
+        let state = states.get(&check.name);
+        let status = row.status.map(Status::as_str).unwrap_or("never run");
+        let next = if !row.enabled {
+            "disabled".to_string()
+        } else if row.due {
+            "now".to_string()
+        } else {
+            output::ts_short(checks::next_due(check.every, state.map(|s| s.last_run_at)))
+        };
+        table.add_row(vec![
+            Cell::new(&row.name),
+            Cell::new(row.group.as_str()),
+            Cell::new(row.kind.as_str()),
+            Cell::new(&row.every),
+            out.status_cell(status),
+            Cell::new(output::ts_short(state.map(|s| s.since))),
+            Cell::new(next),
+        ]);
+    }
+    output::print(table)?;
+    Ok(exit::OK)
+}
+
+#[derive(Debug, Serialize)]
+struct RunView {
+    /// The `runs` row the results were recorded under (null with --no-record).
+    run_id: Option<i64>,
+    recorded: bool,
+    status: Status,
+    exit_code: u8,
+    results: Vec<ResultView>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResultView {
+    name: String,
+    group: checks::Group,
+    #[serde(rename = "type")]
+    kind: checks::Kind,
+    severity: checks::Severity,
+    status: Status,
+    message: String,
+    value: Option<f64>,
+    latency_ms: Option<u64>,
+    started_at: String,
+    duration_ms: u64,
+    metrics: Vec<checks::Metric>,
+    remediation: Option<checks::Remediation>,
+}
+
+impl From<&CheckOutcome> for ResultView {
+    fn from(o: &CheckOutcome) -> Self {
+        ResultView {
+            name: o.name.clone(),
+            group: o.group,
+            kind: o.kind,
+            severity: o.severity,
+            status: o.status,
+            message: o.message.clone(),
+            value: o.value,
+            latency_ms: o.latency_ms,
+            started_at: crate::clock::format_ts(o.started_at),
+            duration_ms: o.duration_ms,
+            metrics: o.metrics.clone(),
+            remediation: o.remediation.clone(),
+        }
+    }
+}
+
+/// The checks a `run` names, in the order given, each once.
+fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfig>> {
+    let mut seen = HashSet::new();
+    let mut selected = Vec::new();
+    for name in names {
+        if !seen.insert(name.as_str()) {
+            continue;
+        }
+        let check = loaded
+            .config
+            .check
+            .iter()
+            .find(|c| &c.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = loaded
+                    .config
+                    .check
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let hint = if known.is_empty() {
+                    "no checks are configured".to_string()
+                } else {
+                    format!("known checks: {}", known.join(", "))
+                };
+                HbError::Usage(format!("no check named `{name}` ({hint})"))
+            })?;
+        selected.push(check);
+    }
+    Ok(selected)
+}
+
+fn run_run(ctx: &mut Ctx, names: &[String], no_record: bool, due: bool, all: bool) -> Result<u8> {
+    let loaded = ctx.config()?.clone();
+    let now = ctx.clock.now_ts();
+    let store_path = ctx.store_path()?;
+    let selected: Vec<&CheckConfig> = if due {
+        let states = states(ctx)?;
+        checks::due_checks(&loaded.config.check, &states, now)
+    } else if all {
+        loaded.config.check.iter().filter(|c| c.enabled).collect()
+    } else {
+        select(&loaded, names)?
+    };
+    let run_ctx = RunContext::new(&loaded, Some(store_path), now);
+    let (run_id, outcomes) = if no_record || selected.is_empty() {
+        (
+            None,
+            checks::run_checks(&selected, &run_ctx, RunOptions::default()),
+        )
+    } else {
+        let mut store = ctx.store()?;
+        let started = Instant::now();
+        let run_id = store.start_checks_run(now)?;
+        let outcomes = checks::run_checks(&selected, &run_ctx, RunOptions::default());
+        let elapsed = started.elapsed().as_millis() as u64;
+        store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
+        (Some(run_id), outcomes)
+    };
+    let status = checks::worst(&outcomes);
+    let view = RunView {
+        run_id,
+        recorded: run_id.is_some(),
+        status,
+        exit_code: status.exit_code(),
+        results: outcomes.iter().map(ResultView::from).collect(),
+    };
+    print_run(&ctx.out, &view)?;
+    Ok(view.exit_code)
+}
+
+fn print_run(out: &Output, view: &RunView) -> Result<()> {
+    if out.json {
+        return output::print_json(view);
+    }
+    if out.quiet {
+        return Ok(());
+    }
+    if view.results.is_empty() {
+        return output::print("no checks to run");
+    }
+    let mut table = out.table(["Name", "Group", "Status", "Latency", "Value", "Message"]);
+    for r in &view.results {
+        table.add_row(vec![
+            Cell::new(&r.name),
+            Cell::new(r.group.as_str()),
+            out.status_cell(r.status.as_str()),
+            Cell::new(
+                r.latency_ms
+                    .map(|l| format!("{l} ms"))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            Cell::new(r.value.map(format_number).unwrap_or_else(|| "-".into())),
+            Cell::new(&r.message),
+        ]);
+    }
+    output::print(table)?;
+    for r in &view.results {
+        let Some(rem) = &r.remediation else { continue };
+        output::print(format!(
+            "{}: {} ({}), remediation:",
+            r.name, rem.initial_status, rem.initial_message
+        ))?;
+        for action in &rem.actions {
+            let result = match (action.exit_code, action.timed_out) {
+                (_, true) => "timed out, killed".to_string(),
+                (Some(code), _) => format!("exit {code}"),
+                (None, false) => "did not run".to_string(),
+            };
+            output::print(format!(
+                "  {} -> {result} in {} ms",
+                display_argv(&action.command),
+                action.duration_ms
+            ))?;
+        }
+        if rem.rechecked {
+            let verdict = if rem.recovered {
+                "recovered"
+            } else {
+                "still failing"
+            };
+            output::print(format!("  re-check: {} ({verdict})", r.status))?;
+        }
+    }
+    let summary = format!("{}: exit {}", view.status, view.exit_code);
+    let run = view
+        .run_id
+        .map(|id| format!(", recorded as run {id}"))
+        .unwrap_or_else(|| ", not recorded".to_string());
+    output::print(format!("{summary}{run}"))
+}
+
+#[derive(Debug, Serialize)]
+struct ValidateView {
+    file: Option<String>,
+    checks: usize,
+    ok: bool,
+    errors: usize,
+    warnings: usize,
+    problems: Vec<Problem>,
+}
+
+fn run_validate(ctx: &mut Ctx) -> Result<u8> {
+    let explicit = ctx.global.config.clone();
+    let view = match config::load(explicit.as_deref()) {
+        Ok(loaded) => validate_loaded(&loaded)?,
+        Err(err) => {
+            // A config that does not parse is the first thing validate reports.
+            let message = format!("{err:#}");
+            if exit::code_for(&err) != exit::CONFIG {
+                return Err(err);
+            }
+            ValidateView {
+                file: explicit.map(|p| p.display().to_string()),
+                checks: 0,
+                ok: false,
+                errors: 1,
+                warnings: 0,
+                problems: vec![Problem {
+                    level: Level::Error,
+                    line: None,
+                    check: None,
+                    key: None,
+                    message,
+                }],
+            }
+        }
+    };
+    print_validate(&ctx.out, &view)?;
+    Ok(if view.ok { exit::OK } else { exit::CONFIG })
+}
+
+fn validate_loaded(loaded: &Loaded) -> Result<ValidateView> {
+    let Some(path) = &loaded.path else {
+        return Err(HbError::Config(format!(
+            "no config file to validate: create {} or pass --config",
+            config::FILE_NAME
+        ))
+        .into());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
+    let base = path.parent().unwrap_or(std::path::Path::new("."));
+    let problems = validate::lint(&loaded.config.check, &text, base);
+    let errors = problems.iter().filter(|p| p.level == Level::Error).count();
+    Ok(ValidateView {
+        file: Some(path.display().to_string()),
+        checks: loaded.config.check.len(),
+        ok: errors == 0,
+        errors,
+        warnings: problems.len() - errors,
+        problems,
+    })
+}
+
+fn print_validate(out: &Output, view: &ValidateView) -> Result<()> {
+    if out.json {
+        return output::print_json(view);
+    }
+    let file = view.file.as_deref().unwrap_or(config::FILE_NAME);
+    for p in &view.problems {
+        // A parse error is already rendered with its file and line.
+        if p.line.is_none() && p.check.is_none() {
+            output::print(format!("error: {}", p.message))?;
+            continue;
+        }
+        let level = match p.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        let mut text = file.to_string();
+        if let Some(line) = p.line {
+            text.push_str(&format!(":{line}"));
+        }
+        text.push_str(&format!(": {level}"));
+        if let Some(check) = &p.check {
+            text.push_str(&format!(": check `{check}`"));
+        }
+        if let Some(key) = &p.key {
+            text.push_str(&format!(": key `{key}`"));
+        }
+        text.push_str(&format!(": {}", p.message));
+        output::print(text)?;
+    }
+    if out.quiet {
+        return Ok(());
+    }
+    output::print(format!(
+        "{file}: {} checks, {} errors, {} warnings",
+        view.checks, view.errors, view.warnings
+    ))
+}
+
+#[derive(Debug, Serialize)]
+struct DocView {
+    markdown: String,
+}
+
+fn run_doc(ctx: &mut Ctx) -> Result<u8> {
+    let markdown = checks::doc::markdown(&ctx.config()?.config);
+    if ctx.out.json {
+        output::print_json(&DocView { markdown })?;
+    } else {
+        // Exactly the document: HEARTBEAT.md is this output byte for byte.
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(markdown.as_bytes())?;
+        stdout.flush()?;
+    }
+    Ok(exit::OK)
+}

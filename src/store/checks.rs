@@ -1,0 +1,279 @@
+//! Check results, per-check state and metric series.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::Store;
+use crate::checks::{CheckOutcome, CheckState, Status};
+
+/// The `runs.trigger` of `hb checks run`.
+pub const CHECKS_TRIGGER: &str = "checks";
+
+impl Store {
+    /// Every check's state, by name.
+    pub fn check_states(&self) -> Result<HashMap<String, CheckState>> {
+        check_states(&self.conn)
+    }
+
+    /// Record outcomes of a run (results, metric series, state) in one transaction.
+    #[allow(dead_code)] // called by `hb cycle`, which lands separately
+    pub fn record_check_results(
+        &mut self,
+        run_id: i64,
+        outcomes: &[CheckOutcome],
+        now: i64,
+    ) -> Result<()> {
+        self.transaction(|tx| record_check_results_in(tx, run_id, outcomes, now))
+    }
+
+    /// A `runs` row for `hb checks run`, status `running` until it is finished.
+    pub fn start_checks_run(&mut self, now: i64) -> Result<i64> {
+        self.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, 'running', ?3)",
+                params![CHECKS_TRIGGER, now, std::process::id()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+        .context("could not start a run")
+    }
+
+    /// Record a `hb checks run` and finish its run row, in one transaction. The run is
+    /// `ok` when every check was ok or skipped, else `failed`.
+    pub fn finish_checks_run(
+        &mut self,
+        run_id: i64,
+        outcomes: &[CheckOutcome],
+        now: i64,
+        duration_ms: u64,
+    ) -> Result<()> {
+        let worst = crate::checks::worst(outcomes);
+        let status = if worst.is_failure() { "failed" } else { "ok" };
+        let summary = summary(outcomes);
+        self.transaction(|tx| {
+            record_check_results_in(tx, run_id, outcomes, now)?;
+            tx.execute(
+                "UPDATE runs SET status = ?2, finished_at = ?3, duration_ms = ?4, summary = ?5
+                 WHERE id = ?1",
+                params![
+                    run_id,
+                    status,
+                    now + (duration_ms / 1000) as i64,
+                    duration_ms as i64,
+                    summary
+                ],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// "3 checks: 2 ok, 1 critical".
+pub fn summary(outcomes: &[CheckOutcome]) -> String {
+    let order = [
+        Status::Ok,
+        Status::Warning,
+        Status::Critical,
+        Status::Unknown,
+        Status::Skipped,
+    ];
+    let counts: Vec<String> = order
+        .iter()
+        .filter_map(|status| {
+            let n = outcomes.iter().filter(|o| o.status == *status).count();
+            (n > 0).then(|| format!("{n} {status}"))
+        })
+        .collect();
+    let noun = if outcomes.len() == 1 {
+        "check"
+    } else {
+        "checks"
+    };
+    format!("{} {noun}: {}", outcomes.len(), counts.join(", "))
+}
+
+/// For a caller that holds its own transaction (the cycle): insert each outcome's
+/// result and metric values under `run_id`, and move each check's state on. Times come
+/// from the outcomes (`started_at`); `now` is taken for symmetry with the other writes.
+pub fn record_check_results_in(
+    conn: &Connection,
+    run_id: i64,
+    outcomes: &[CheckOutcome],
+    _now: i64,
+) -> Result<()> {
+    let mut insert_result = conn.prepare_cached(
+        "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
+             status, latency_ms, message, value, started_at, duration_ms, remediation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut insert_metric = conn.prepare_cached(
+        "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for outcome in outcomes {
+        let remediation = outcome
+            .remediation
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?;
+        insert_result.execute(params![
+            run_id,
+            outcome.name,
+            outcome.group.as_str(),
+            outcome.kind.as_str(),
+            outcome.severity.as_str(),
+            outcome.status.as_str(),
+            outcome.latency_ms.map(|l| l as i64),
+            outcome.message,
+            outcome.value,
+            outcome.started_at,
+            outcome.duration_ms as i64,
+            remediation,
+        ])?;
+        for metric in &outcome.metrics {
+            insert_metric.execute(params![
+                run_id,
+                outcome.name,
+                metric.label,
+                metric.value,
+                metric.unit,
+                outcome.started_at
+            ])?;
+        }
+        let prev = check_state(conn, &outcome.name)?;
+        let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
+        write_state(conn, &next)?;
+    }
+    Ok(())
+}
+
+const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_failures,
+    consecutive_successes, last_run_at, last_run_id, last_ok_at, last_failure_at,
+    last_message, last_value, last_latency_ms";
+
+fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
+    let status: String = row.get(1)?;
+    Ok(CheckState {
+        name: row.get(0)?,
+        status: Status::parse(&status).unwrap_or(Status::Unknown),
+        since: row.get(2)?,
+        failing_since: row.get(3)?,
+        consecutive_failures: row.get(4)?,
+        consecutive_successes: row.get(5)?,
+        last_run_at: row.get(6)?,
+        last_run_id: row.get(7)?,
+        last_ok_at: row.get(8)?,
+        last_failure_at: row.get(9)?,
+        last_message: row.get(10)?,
+        last_value: row.get(11)?,
+        last_latency_ms: row.get::<_, Option<i64>>(12)?.map(|l| l.max(0) as u64),
+    })
+}
+
+fn check_state(conn: &Connection, name: &str) -> Result<Option<CheckState>> {
+    let sql = format!("SELECT {STATE_COLUMNS} FROM check_state WHERE name = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([name], state_from_row)
+        .optional()?)
+}
+
+fn check_states(conn: &Connection) -> Result<HashMap<String, CheckState>> {
+    let sql = format!("SELECT {STATE_COLUMNS} FROM check_state");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], state_from_row)?;
+    let mut states = HashMap::new();
+    for row in rows {
+        let state = row?;
+        states.insert(state.name.clone(), state);
+    }
+    Ok(states)
+}
+
+fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
+    let sql = format!(
+        "INSERT OR REPLACE INTO check_state ({STATE_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    );
+    conn.prepare_cached(&sql)?.execute(params![
+        s.name,
+        s.status.as_str(),
+        s.since,
+        s.failing_since,
+        s.consecutive_failures,
+        s.consecutive_successes,
+        s.last_run_at,
+        s.last_run_id,
+        s.last_ok_at,
+        s.last_failure_at,
+        s.last_message,
+        s.last_value,
+        s.last_latency_ms.map(|l| l as i64),
+    ])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{Group, Kind, Metric, Severity};
+
+    fn outcome(name: &str, status: Status, at: i64) -> CheckOutcome {
+        CheckOutcome {
+            name: name.into(),
+            group: Group::Queue,
+            kind: Kind::Sql,
+            severity: Severity::Critical,
+            status,
+            message: "m".into(),
+            value: Some(3.0),
+            latency_ms: Some(2),
+            started_at: at,
+            duration_ms: 2,
+            metrics: vec![Metric {
+                label: "tenant-a".into(),
+                value: 1.5,
+                unit: None,
+            }],
+            remediation: None,
+        }
+    }
+
+    #[test]
+    fn records_results_state_and_metrics() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
+        let run = store.start_checks_run(100).unwrap();
+        let outcomes = vec![
+            outcome("a", Status::Ok, 100),
+            outcome("b", Status::Critical, 100),
+        ];
+        store.finish_checks_run(run, &outcomes, 100, 1500).unwrap();
+        let run2 = store.start_checks_run(400).unwrap();
+        store
+            .record_check_results(run2, &[outcome("b", Status::Critical, 400)], 400)
+            .unwrap();
+        let states = store.check_states().unwrap();
+        assert_eq!(states["a"].consecutive_successes, 1);
+        assert_eq!(states["b"].consecutive_failures, 2);
+        assert_eq!(states["b"].since, 100);
+        assert_eq!(states["b"].last_run_id, Some(run2));
+        let (status, finished, summary): (String, i64, String) = store
+            .conn
+            .query_row(
+                "SELECT status, finished_at, summary FROM runs WHERE id = ?1",
+                [run],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), finished), ("failed", 101));
+        assert_eq!(summary, "2 checks: 1 ok, 1 critical");
+        let metrics: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM metric_values", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(metrics, 3);
+    }
+}
