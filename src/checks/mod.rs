@@ -337,6 +337,8 @@ pub struct CheckConfig {
     pub alert_after: u32,
     #[serde(default = "three")]
     pub escalate_after: u32,
+    /// Channels this check alerts instead of its priority's route (`[alerts.routes]`).
+    pub route: Option<Vec<String>>,
     /// Remediation commands (argv arrays), run in order when the check fails.
     #[serde(default)]
     pub on_failure: Vec<Vec<String>>,
@@ -784,6 +786,30 @@ pub fn next_due(every: Every, last_run_at: Option<i64>) -> Option<i64> {
         let every = every.as_secs();
         last + every - (every / 10).min(30)
     })
+}
+
+/// "3 checks: 2 ok, 1 critical".
+pub fn summary(outcomes: &[CheckOutcome]) -> String {
+    let order = [
+        Status::Ok,
+        Status::Warning,
+        Status::Critical,
+        Status::Unknown,
+        Status::Skipped,
+    ];
+    let counts: Vec<String> = order
+        .iter()
+        .filter_map(|status| {
+            let n = outcomes.iter().filter(|o| o.status == *status).count();
+            (n > 0).then(|| format!("{n} {status}"))
+        })
+        .collect();
+    let noun = if outcomes.len() == 1 {
+        "check"
+    } else {
+        "checks"
+    };
+    format!("{} {noun}: {}", outcomes.len(), counts.join(", "))
 }
 
 /// The enabled checks that are due at `now`, in config order.

@@ -151,6 +151,12 @@ pub fn finish(config: &mut Config, text: &str) -> Result<(), ParseError> {
         if let Err((key, message)) = check_one(check) {
             return Err(err(key, message));
         }
+        if let Some(route) = &check.route {
+            config
+                .alerts
+                .check_channel_names(route)
+                .map_err(|message| err("route", message))?;
+        }
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
     } else {
         Selection::Due
     };
-    let config = ctx.config()?.config.clone();
+    let loaded = ctx.config()?.clone();
     let path = ctx.store_path()?;
     // A dry run writes nothing, not even a new store.
     let mut store = if args.dry_run {
@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         dry_run: args.dry_run,
         pid: i64::from(std::process::id()),
     };
-    let report = cycle::run_cycle(&mut store, &config, ctx.clock.now_ts(), &options)?;
+    let report = cycle::run_cycle(&mut store, &loaded, ctx.clock.now_ts(), &options)?;
 
     if ctx.out.json {
         output::print_json(&report)?;

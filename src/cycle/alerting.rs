@@ -5,7 +5,7 @@
 //! one cycle (the first cycle over a big portfolio) becomes one alert that counts them
 //! and lists the first few.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 
@@ -22,6 +22,7 @@ pub fn enqueue_transitions(
     alerts: &AlertsConfig,
     transitions: &Transitions,
     recoveries: bool,
+    routes: &HashMap<String, Vec<String>>,
     now: i64,
 ) -> Result<usize> {
     let mut queued = 0;
@@ -38,8 +39,32 @@ pub fn enqueue_transitions(
         }
         let rows = store.notifications_by_id(ids)?;
         for alert in plan(&rows, kind, now) {
-            queued += alert::enqueue(store.conn(), alerts, &alert, None)?.len();
+            let route = routes.get(&alert.dedup_key).map(Vec::as_slice);
+            queued += alert::enqueue(store.conn(), alerts, &alert, route)?.len();
         }
+    }
+    Ok(queued)
+}
+
+/// Escalations go to the escalation route (and their priority's), once each.
+pub fn enqueue_escalations(
+    store: &Store,
+    alerts: &AlertsConfig,
+    ids: &[i64],
+    now: i64,
+) -> Result<usize> {
+    let mut queued = 0;
+    for row in store.notifications_by_id(ids)? {
+        let mut alert = Alert::new(
+            Priority::Critical,
+            AlertKind::Escalation,
+            row.subject,
+            row.message,
+            row.dedup_key,
+            now,
+        );
+        alert.notification_id = Some(row.id);
+        queued += alert::enqueue(store.conn(), alerts, &alert, None)?.len();
     }
     Ok(queued)
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, Loaded};
 use crate::exit::HbError;
 use crate::store::{LockOutcome, ModuleResultRow, Store, Transitions};
 
@@ -70,6 +70,9 @@ impl Module {
     }
 }
 
+/// Consecutive failed cycles before the escalation route is told (a failed heartbeat).
+pub const CYCLE_ESCALATE_AFTER: i64 = 3;
+
 /// What a module gets to work with.
 pub struct ModuleEnv<'a> {
     pub config: &'a Config,
@@ -88,6 +91,9 @@ pub struct SummaryItem {
     pub what: &'static str,
     /// A few ids, for the operator to look at first.
     pub ids: Vec<i64>,
+    /// Or a few names (checks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
 }
 
 impl SummaryItem {
@@ -98,22 +104,42 @@ impl SummaryItem {
             one,
             what: many,
             ids,
+            names: Vec::new(),
+        }
+    }
+
+    pub fn named(
+        count: i64,
+        one: &'static str,
+        many: &'static str,
+        mut names: Vec<String>,
+    ) -> Self {
+        names.truncate(3);
+        SummaryItem {
+            count,
+            one,
+            what: many,
+            ids: Vec::new(),
+            names,
         }
     }
 
     pub fn render(&self) -> String {
         let noun = if self.count == 1 { self.one } else { self.what };
-        let ids = match self.ids.as_slice() {
-            [] => String::new(),
-            ids => {
-                let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-                let more = if self.count as usize > ids.len() {
-                    ", ..."
-                } else {
-                    ""
-                };
-                format!(" ({}{more})", list.join(", "))
-            }
+        let list: Vec<String> = if self.names.is_empty() {
+            self.ids.iter().map(|i| i.to_string()).collect()
+        } else {
+            self.names.clone()
+        };
+        let ids = if list.is_empty() {
+            String::new()
+        } else {
+            let more = if self.count as usize > list.len() {
+                ", ..."
+            } else {
+                ""
+            };
+            format!(" ({}{more})", list.join(", "))
         };
         format!("{} {noun}{ids}", self.count)
     }
@@ -244,10 +270,11 @@ pub struct CycleOptions {
 
 pub fn run_cycle(
     store: &mut Store,
-    config: &Config,
+    loaded: &Loaded,
     now: i64,
     options: &CycleOptions,
 ) -> Result<CycleReport> {
+    let config = &loaded.config;
     let started = Instant::now();
     let trigger = match &options.selection {
         Selection::Due => "timer".to_string(),
@@ -306,30 +333,45 @@ pub fn run_cycle(
             continue;
         }
         let module_started = Instant::now();
-        // A module's writes, its result row and its last-run time commit together.
-        let result = store.write(!options.dry_run, |store| {
-            let outcome = run_module(module, store, &env)?;
-            // Only a check that heals deserves a recovery message; findings just go away.
-            let recoveries = module == Module::System;
-            let queued = alerting::enqueue_transitions(
-                store,
-                &config.alerts,
-                &outcome.transitions,
-                recoveries,
-                now,
-            )?;
-            if let Some(run_id) = run_id {
-                let row = ModuleResultRow {
-                    run_id,
-                    module: module.as_str().into(),
-                    status: "ok".into(),
-                    findings: outcome.findings,
-                    duration_ms: elapsed_ms(module_started),
-                    message: Some(outcome.message.clone()),
+        // Checks wait on the network: they run before the module's transaction opens.
+        let check_outcomes = match module {
+            Module::System => system::run_due_checks(loaded, store, now, options.dry_run),
+            _ => Ok(Vec::new()),
+        };
+        // A module's writes, its alerts, its result row and its last-run time commit together.
+        let result = check_outcomes.and_then(|check_outcomes| {
+            store.write(!options.dry_run, |store| {
+                let (outcome, escalations) = match module {
+                    Module::System => {
+                        let system = system::run(store, &env, &check_outcomes)?;
+                        (system.outcome, system.escalations)
+                    }
+                    _ => (run_module(module, store, &env)?, Vec::new()),
                 };
-                crate::store::record_module_result(store.conn(), &row, now)?;
-            }
-            Ok((outcome, queued))
+                // Only a check that heals deserves a recovery message; findings just go away.
+                let recoveries = module == Module::System;
+                let mut queued = alerting::enqueue_transitions(
+                    store,
+                    &config.alerts,
+                    &outcome.transitions,
+                    recoveries,
+                    &system::routes(config),
+                    now,
+                )?;
+                queued += alerting::enqueue_escalations(store, &config.alerts, &escalations, now)?;
+                if let Some(run_id) = run_id {
+                    let row = ModuleResultRow {
+                        run_id,
+                        module: module.as_str().into(),
+                        status: "ok".into(),
+                        findings: outcome.findings,
+                        duration_ms: elapsed_ms(module_started),
+                        message: Some(outcome.message.clone()),
+                    };
+                    crate::store::record_module_result(store.conn(), &row, now)?;
+                }
+                Ok((outcome, queued))
+            })
         });
         let duration_ms = elapsed_ms(module_started);
         match result {
@@ -393,6 +435,36 @@ pub fn run_cycle(
         line: String::new(),
     };
     if let Some(run_id) = run_id {
+        // The heartbeat itself failing cycle after cycle escalates once; it re-arms when a
+        // cycle completes cleanly again.
+        let failed_in_a_row = if status == "failed" {
+            1 + store.failed_cycles_before(run_id)?
+        } else {
+            0
+        };
+        let escalate = failed_in_a_row >= CYCLE_ESCALATE_AFTER;
+        let failed_modules: Vec<String> = report
+            .modules
+            .iter()
+            .filter(|m| m.status == "failed")
+            .map(|m| format!("- {}: {}", m.module.as_str(), m.message))
+            .collect();
+        store.write(true, |store| {
+            let mut reconciler = crate::store::Reconciler::new(store.conn(), "escalation.cycle")?;
+            if escalate {
+                reconciler.add(&crate::store::NotificationDraft {
+                    dedup_key: "escalation:cycle".into(),
+                    kind: "escalation".into(),
+                    priority: "critical".into(),
+                    subject: format!("Escalation: the heartbeat cycle has failed {failed_in_a_row} times in a row"),
+                    message: format!("Failing modules in cycle {run_id}:\n{}", failed_modules.join("\n")),
+                    property_id: None,
+                })?;
+            }
+            let transitions = reconciler.apply(now, i64::MAX / 4, Some(run_id))?;
+            report.alerts.queued += alerting::enqueue_escalations(store, &config.alerts, &transitions.new, now)?;
+            Ok(())
+        })?;
         // Delivery after the modules committed: a failure stays in the outbox for the
         // next cycle and never fails this one.
         match crate::alert::deliver_pending(store, &config.alerts, now) {
@@ -420,7 +492,8 @@ fn run_module(module: Module, store: &Store, env: &ModuleEnv) -> Result<ModuleOu
         Module::Portfolio => portfolio::run(store, env),
         Module::Market => market::run(store, env),
         Module::Relationships => relationships::run(store, env),
-        Module::System => system::run(store, env),
+        // Needs the checks' outcomes: run by `run_cycle` itself.
+        Module::System => Ok(ModuleOutcome::default()),
         Module::Predictive => predictive::run(store, env),
         Module::Scheduled => scheduled::run(store, env),
     }

@@ -51,7 +51,7 @@ impl Store {
     ) -> Result<()> {
         let worst = crate::checks::worst(outcomes);
         let status = if worst.is_failure() { "failed" } else { "ok" };
-        let summary = summary(outcomes);
+        let summary = crate::checks::summary(outcomes);
         self.transaction(|tx| {
             record_check_results_in(tx, run_id, outcomes, now)?;
             tx.execute(
@@ -68,30 +68,6 @@ impl Store {
             Ok(())
         })
     }
-}
-
-/// "3 checks: 2 ok, 1 critical".
-pub fn summary(outcomes: &[CheckOutcome]) -> String {
-    let order = [
-        Status::Ok,
-        Status::Warning,
-        Status::Critical,
-        Status::Unknown,
-        Status::Skipped,
-    ];
-    let counts: Vec<String> = order
-        .iter()
-        .filter_map(|status| {
-            let n = outcomes.iter().filter(|o| o.status == *status).count();
-            (n > 0).then(|| format!("{n} {status}"))
-        })
-        .collect();
-    let noun = if outcomes.len() == 1 {
-        "check"
-    } else {
-        "checks"
-    };
-    format!("{} {noun}: {}", outcomes.len(), counts.join(", "))
 }
 
 /// For a caller that holds its own transaction (the cycle): insert each outcome's

@@ -117,14 +117,21 @@ impl<'c> Reconciler<'c> {
              RETURNING id",
             &[&self.source, &now],
         )?;
-        let renotified = ids(
+        // Worse news (a warning turned critical) is notified at once, acknowledged or not.
+        let renotify_sql = format!(
             "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1, last_seen_at = ?2,
                 subject = f.subject, message = f.message, priority = f.priority, run_id = ?4
              FROM temp.current_findings f
              WHERE notifications.dedup_key = f.dedup_key AND notifications.source = ?1
-               AND notifications.resolved_at IS NULL AND notifications.acked_at IS NULL
-               AND notifications.notified_at <= ?2 - ?3
+               AND notifications.resolved_at IS NULL
+               AND ((notifications.acked_at IS NULL AND notifications.notified_at <= ?2 - ?3)
+                    OR {rank_new} > {rank_old})
              RETURNING notifications.id",
+            rank_new = priority_rank("f.priority"),
+            rank_old = priority_rank("notifications.priority"),
+        );
+        let renotified = ids(
+            &renotify_sql,
             &[&self.source, &now, &renotify_after, &run_id],
         )?;
         let new = ids(
@@ -143,6 +150,13 @@ impl<'c> Reconciler<'c> {
             resolved,
         })
     }
+}
+
+/// SQL for a priority's rank, low 0 to critical 3.
+fn priority_rank(column: &str) -> String {
+    format!(
+        "(CASE {column} WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END)"
+    )
 }
 
 /// Insert an event notification unless one with its key was ever recorded; returns its id.

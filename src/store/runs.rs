@@ -224,6 +224,22 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// How many cycles right before `run_id` failed in a row.
+    pub fn failed_cycles_before(&self, run_id: i64) -> Result<i64> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status FROM runs WHERE id < ?1 AND trigger <> 'checks' ORDER BY id DESC LIMIT 100",
+        )?;
+        let statuses = stmt.query_map([run_id], |row| row.get::<_, String>(0))?;
+        let mut count = 0;
+        for status in statuses {
+            if status? != "failed" {
+                break;
+            }
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// Start times of runs since `since`, oldest first (for gaps and completion rates).
     pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(

@@ -1085,3 +1085,163 @@ fn stderr_channel_and_send_without_route() {
     );
     assert_eq!(outbox(&hb, true)["rows"].as_array().unwrap().len(), 2);
 }
+
+// ---------------------------------------------------------------------------------
+// Through `hb cycle`: findings and checks, escalation, recovery, outages
+
+/// `hb cycle` at `secs` after the fixed clock.
+fn cycle_at(hb: &Hb, secs: i64) -> std::process::Output {
+    let t = chrono::DateTime::parse_from_rfc3339(super::NOW)
+        .unwrap()
+        .timestamp()
+        + secs;
+    let now = chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let out = run(hb, &[("HB_NOW", &now)], &["cycle"]);
+    assert!(
+        out.status.success(),
+        "cycle failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The alert kinds (new, escalation, recovery, ...) of every webhook POST so far.
+fn kinds_received(server: &HttpServer) -> Vec<Vec<String>> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.json()["alerts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["kind"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_failing_check_escalates_on_the_third_cycle_once_and_recovery_rearms() {
+    let hb = Hb::new();
+    let server = HttpServer::start(Vec::new());
+    let flag = hb.path("api-up");
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            r#"
+[[check]]
+name = "api"
+group = "system"
+type = "command"
+command = ["sh", "-c", "if [ -f '{flag}' ]; then echo 'OK - api up'; else echo 'CRITICAL - api down'; exit 2; fi"]
+every = "5m"
+severity = "critical"
+escalate_after = 3
+
+[[alerts.channel]]
+name = "pager"
+type = "webhook"
+url = "{url}"
+
+[alerts.routes]
+critical = ["pager"]
+escalation = ["pager"]
+"#,
+            flag = flag.display(),
+            url = server.url("/hook"),
+        ),
+    );
+    let minutes = |m: i64| m * 60;
+    cycle_at(&hb, minutes(0));
+    assert_eq!(
+        kinds_received(&server),
+        vec![vec!["new"]],
+        "the failure alerts at once"
+    );
+    cycle_at(&hb, minutes(5));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "2 failing cycles: no escalation yet"
+    );
+    cycle_at(&hb, minutes(10));
+    assert_eq!(
+        kinds_received(&server)[1],
+        vec!["escalation"],
+        "the 3rd escalates"
+    );
+    let escalation = &server.requests()[1].json()["alerts"][0];
+    assert!(
+        escalation["subject"]
+            .as_str()
+            .unwrap()
+            .contains("check api has failed 3 times in a row since 2026-11-25T12:00:00Z"),
+        "{escalation}"
+    );
+    cycle_at(&hb, minutes(15));
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "escalated once, not every cycle"
+    );
+
+    std::fs::write(&flag, "").unwrap();
+    cycle_at(&hb, minutes(20));
+    assert_eq!(
+        kinds_received(&server)[2],
+        vec!["recovery"],
+        "one recovery message"
+    );
+    cycle_at(&hb, minutes(25));
+    assert_eq!(server.requests().len(), 3);
+
+    // Re-armed: a new failing streak alerts, then escalates again on its 3rd cycle.
+    std::fs::remove_file(&flag).unwrap();
+    for m in [30, 35, 40] {
+        cycle_at(&hb, minutes(m));
+    }
+    let kinds = kinds_received(&server);
+    assert_eq!(
+        kinds[3..],
+        [vec!["new".to_string()], vec!["escalation".to_string()]],
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn smtp_down_for_three_cycles_then_the_alert_is_delivered_once() {
+    let hb = Hb::new();
+    let port = free_port();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "{}\n[alerts.routes]\nhigh = [\"ops-email\"]\n",
+            email_channel(port)
+        ),
+    );
+    let file = hb.write(
+        "p.csv",
+        "id,address,blocked_reason\n1,1 Main St,Title dispute\n",
+    );
+    ok(&hb, &[], &["import", "properties", file.to_str().unwrap()]);
+    // Down: each cycle tries (after the backoff) and fails; the cycle still succeeds.
+    for m in [0, 5, 10] {
+        let out = cycle_at(&hb, m * 60);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("alert delivery failed"), "{stdout}");
+    }
+    assert_eq!(outbox(&hb, false)["rows"][0]["attempts"], 3);
+    let sink = SmtpSink::start(hb.dir.path(), port);
+    cycle_at(&hb, 15 * 60);
+    cycle_at(&hb, 20 * 60);
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "delivered exactly once: {messages:?}");
+    let content = messages[0]["content"].as_str().unwrap();
+    assert!(
+        body(content).contains("Property #1 is blocked: Title dispute"),
+        "{content}"
+    );
+}

@@ -519,3 +519,53 @@ fn routed_findings_alert_once_through_the_outbox() {
     assert_eq!(String::from_utf8_lossy(&second.stderr), "");
     assert_eq!(hb.count("SELECT count(*) FROM alert_outbox"), 1);
 }
+
+#[test]
+fn two_cycles_started_together_one_runs_the_other_exits_busy() {
+    let hb = Hb::new();
+    // A real check that takes a second keeps the first cycle running.
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"slow\"\ngroup = \"system\"\ntype = \"command\"\n\
+         command = [\"sh\", \"-c\", \"sleep 1; echo OK\"]\nevery = \"5m\"\n",
+    );
+    hb.cmd()
+        .env_remove("HB_DB")
+        .args(["cycle", "--dry-run"])
+        .assert()
+        .code(1); // no store yet: nothing to dry-run
+    let spawn = || {
+        hb.std_cmd()
+            .env_remove("HB_DB")
+            .arg("cycle")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let second = spawn();
+    let (first, second) = (
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    );
+    let codes = [first.status.code(), second.status.code()];
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(75)),
+        "{codes:?}"
+    );
+    let busy = if first.status.code() == Some(75) {
+        &first
+    } else {
+        &second
+    };
+    let stderr = String::from_utf8_lossy(&busy.stderr);
+    assert!(
+        stderr.starts_with("error: another cycle is running (pid "),
+        "{stderr}"
+    );
+    assert!(busy.stdout.is_empty());
+    assert_eq!(hb.count("SELECT count(*) FROM runs"), 1, "exactly one ran");
+    assert_eq!(hb.count("SELECT count(*) FROM check_results"), 1);
+}

@@ -46,7 +46,12 @@ impl Hb {
 
     /// `hb` with the sandbox's store and clock, run in the sandbox directory.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("hb").expect("hb binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same, as a std command (to spawn processes that run side by side).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("hb"));
         for (key, _) in std::env::vars() {
             if key.starts_with("HB_") || key == "NO_COLOR" || key.starts_with("XDG_") {
                 cmd.env_remove(key);
