@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod assets;
 mod cli;
 mod clock;
 mod cmd;

@@ -14,6 +14,7 @@ use crate::store::Store;
 mod contract;
 mod cycle;
 mod demo;
+mod generate_assets;
 mod import;
 mod init;
 mod insights;
@@ -90,6 +91,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             Some(AlertsCommand::Outbox) => not_yet("alerts outbox"),
         },
         Command::Schedule(_) => not_yet("schedule"),
+        Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! One test binary, a module per subcommand.
 
 mod cycle;
+mod ecosystem;
 mod property;
 
 use std::path::{Path, PathBuf};
