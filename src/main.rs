@@ -14,6 +14,7 @@ mod notify;
 mod output;
 mod pipeline;
 mod store;
+mod timers;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

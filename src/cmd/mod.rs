@@ -21,6 +21,7 @@ mod insights;
 mod logs;
 mod notifications;
 mod property;
+mod schedule;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -90,7 +91,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             Some(AlertsCommand::Test { .. }) => not_yet("alerts test"),
             Some(AlertsCommand::Outbox) => not_yet("alerts outbox"),
         },
-        Command::Schedule(_) => not_yet("schedule"),
+        Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
 }

@@ -61,3 +61,256 @@ fn generate_assets_is_hidden() {
     let help = hb.ok(&["--help"]);
     assert!(!help.contains("generate-assets"), "{help}");
 }
+
+// ---- hb schedule -------------------------------------------------------------------
+
+fn hb_binary() -> PathBuf {
+    std::fs::canonicalize(assert_cmd::cargo::cargo_bin("hb")).expect("hb binary")
+}
+
+/// `# file: PATH` blocks of `hb schedule systemd`, as (path, content).
+fn split_unit_files(text: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(path) = line.strip_prefix("# file: ") {
+            files.push((path.to_string(), String::new()));
+        } else if let Some((_, content)) = files.last_mut() {
+            content.push_str(line);
+            content.push('\n');
+        }
+    }
+    files
+}
+
+/// A unit file as sections of key/value pairs (comments and blank lines dropped);
+/// panics on a line that is neither.
+fn parse_unit(path: &str, text: &str) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut sections: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            sections.entry(name.to_string()).or_default();
+            current = Some(name.to_string());
+            continue;
+        }
+        let (key, value) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("{path}: not a key=value line: {line:?}"));
+        let section = current
+            .as_ref()
+            .unwrap_or_else(|| panic!("{path}: key before any section: {line:?}"));
+        sections
+            .get_mut(section)
+            .expect("section")
+            .push((key.trim().to_string(), value.trim().to_string()));
+    }
+    sections
+}
+
+fn key<'a>(
+    sections: &'a BTreeMap<String, Vec<(String, String)>>,
+    section: &str,
+    name: &str,
+) -> Option<&'a str> {
+    sections
+        .get(section)?
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn schedule_systemd_prints_valid_units() {
+    let hb = Hb::new();
+    let config = hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[schedule]\nsystem = \"5m\"\nprotocol = \"4h\"\n",
+    );
+    let config = std::fs::canonicalize(config).unwrap();
+    let text = hb
+        .cmd()
+        .env_remove("HB_DB")
+        .args(["schedule", "systemd"])
+        .output()
+        .unwrap();
+    assert!(text.status.success(), "{text:?}");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let files = split_unit_files(&text);
+    let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "~/.config/systemd/user/hb-cycle.service",
+            "~/.config/systemd/user/hb-cycle.timer",
+            "~/.config/systemd/user/hb-protocol.service",
+            "~/.config/systemd/user/hb-protocol.timer",
+        ]
+    );
+    let binary = hb_binary();
+    for (path, content) in &files {
+        let unit = parse_unit(path, content);
+        assert!(key(&unit, "Unit", "Description").is_some(), "{path}");
+        if path.ends_with(".service") {
+            assert_eq!(key(&unit, "Service", "Type"), Some("oneshot"), "{path}");
+            let exec = key(&unit, "Service", "ExecStart").expect("ExecStart");
+            let words: Vec<&str> = exec.split_whitespace().collect();
+            assert!(words[0].starts_with('/'), "absolute binary: {exec}");
+            assert_eq!(Path::new(words[0]), binary, "{exec}");
+            assert_eq!(
+                words[1..3],
+                ["--config", config.to_str().unwrap()],
+                "{exec}"
+            );
+            assert!(!exec.contains("--db"), "the config names the store: {exec}");
+            let expected: &[&str] = if path.contains("protocol") {
+                &["cycle", "--all"]
+            } else {
+                &["cycle"]
+            };
+            assert_eq!(&words[3..], expected, "{exec}");
+            assert!(
+                content.contains("# OnFailure="),
+                "OnFailure hint: {content}"
+            );
+        } else {
+            let calendar = key(&unit, "Timer", "OnCalendar");
+            assert!(
+                calendar.is_some() || key(&unit, "Timer", "OnUnitActiveSec").is_some(),
+                "{path}: {content}"
+            );
+            assert_eq!(key(&unit, "Timer", "Persistent"), Some("true"), "{path}");
+            assert!(
+                key(&unit, "Timer", "RandomizedDelaySec").is_some(),
+                "{path}"
+            );
+            assert_eq!(key(&unit, "Install", "WantedBy"), Some("timers.target"));
+            let expected = if path.contains("protocol") {
+                "00/4:02"
+            } else {
+                "*:00/5"
+            };
+            assert_eq!(calendar, Some(expected), "{path}");
+        }
+    }
+    systemd_analyze_verify(&hb, &files);
+}
+
+/// `systemd-analyze verify` on the units, when it works here (it may not in a container).
+fn systemd_analyze_verify(hb: &Hb, files: &[(String, String)]) {
+    let works = std::process::Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !works {
+        eprintln!("systemd-analyze is not usable here: skipped verify");
+        return;
+    }
+    let dir = hb.path("units");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (path, content) in files {
+        let name = path.rsplit('/').next().unwrap();
+        let file = dir.join(name);
+        std::fs::write(&file, content).unwrap();
+        paths.push(file);
+    }
+    let mut child = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg("--man=no")
+        .args(&paths)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Bounded: a verify that hangs (no D-Bus, odd container) is not a failure of ours.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            eprintln!("systemd-analyze verify timed out: skipped");
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "systemd-analyze verify: {:?}\n{stderr}",
+        out.status
+    );
+}
+
+/// One cron field: `*`, `*/N`, `N`, `N-M`, `N-M/S`, or a comma list of those.
+fn is_cron_field(field: &str, max: u32) -> bool {
+    let number = |s: &str| s.parse::<u32>().is_ok_and(|n| n <= max);
+    field.split(',').all(|part| {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, Some(s)),
+            None => (part, None),
+        };
+        let range_ok = range == "*"
+            || number(range)
+            || range
+                .split_once('-')
+                .is_some_and(|(a, b)| number(a) && number(b));
+        range_ok && step.is_none_or(|s| s.parse::<u32>().is_ok_and(|n| n > 0))
+    })
+}
+
+#[test]
+fn schedule_cron_lines_are_five_fields_and_the_absolute_binary() {
+    let hb = Hb::new();
+    // No config file: a comment says so and the store is passed with --db.
+    let text = hb.ok(&["schedule", "cron"]);
+    assert!(text.contains("# No config file is in use"), "{text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let binary = hb_binary();
+    for (line, fields) in lines
+        .iter()
+        .zip([["*/5", "*", "*", "*", "*"], ["2", "*/4", "*", "*", "*"]])
+    {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (word, max) in words[..5].iter().zip([59, 23, 31, 12, 7]) {
+            assert!(is_cron_field(word, max), "{word} in {line}");
+        }
+        assert_eq!(words[..5], fields, "{line}");
+        assert_eq!(Path::new(words[5]), binary, "absolute binary: {line}");
+        assert_eq!(words[6], "--db");
+        assert_eq!(Path::new(words[7]), hb.db(), "{line}");
+        assert!(line.ends_with(" -q"), "{line}");
+    }
+    assert!(lines[1].contains(" cycle --all -q"), "{}", lines[1]);
+
+    // A cadence no wall clock can express is a config error that says what to use.
+    hb.write("heartbeat.toml", "[schedule]\nsystem = \"7m\"\n");
+    hb.cmd()
+        .args(["schedule", "cron"])
+        .assert()
+        .code(78)
+        .stderr(predicates::str::contains("divides an hour"));
+
+    // --json: one document with the jobs.
+    hb.write("heartbeat.toml", "");
+    let doc = hb.json(&["schedule", "cron"]);
+    assert_eq!(doc["jobs"][0]["schedule"], "*/5 * * * *");
+    assert_eq!(
+        doc["jobs"][1]["command"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        "-q"
+    );
+}
