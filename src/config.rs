@@ -23,8 +23,37 @@ pub struct Config {
     pub check: Vec<toml::Table>,
     /// `[alerts]`: typed by the alert module.
     pub alerts: Option<toml::Table>,
-    pub deadman: Option<toml::Table>,
-    pub export: Option<toml::Table>,
+    pub deadman: DeadmanConfig,
+    pub export: ExportConfig,
+}
+
+/// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
+/// The URL is a secret: it comes from `url`, or from the variable named by `url_env`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeadmanConfig {
+    pub url: Option<String>,
+    pub url_env: Option<String>,
+    /// Each ping gives up after this long: a slow pinger must not hold up the cycle.
+    pub timeout: Every,
+}
+
+impl Default for DeadmanConfig {
+    fn default() -> Self {
+        DeadmanConfig {
+            url: None,
+            url_env: None,
+            timeout: Every::secs(5),
+        }
+    }
+}
+
+/// `[export]`: files written for other tools after every cycle.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// node_exporter textfile collector file (`.prom`), relative to the config file.
+    pub prometheus_textfile: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -352,7 +381,7 @@ impl ParseError {
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let deserializer = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let line = inner.span().map(|span| line_of(text, span.start));
@@ -362,7 +391,32 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
             key,
             message: inner.message().trim().to_string(),
         }
-    })
+    })?;
+    validate(&config, text)?;
+    Ok(config)
+}
+
+/// Rules serde cannot express: keys that exclude each other.
+fn validate(config: &Config, text: &str) -> Result<(), ParseError> {
+    let d = &config.deadman;
+    if d.url.is_some() && d.url_env.is_some() {
+        return Err(ParseError {
+            line: text
+                .lines()
+                .position(|l| l.trim() == "[deadman]")
+                .map(|i| i + 1),
+            key: Some("deadman".into()),
+            message: "set either `url` or `url_env`, not both (url_env keeps the secret URL out of the file)".into(),
+        });
+    }
+    if d.url_env.as_deref().is_some_and(|v| v.trim().is_empty()) {
+        return Err(ParseError {
+            line: None,
+            key: Some("deadman.url_env".into()),
+            message: "must name an environment variable, e.g. \"HB_DEADMAN_URL\"".into(),
+        });
+    }
+    Ok(())
 }
 
 /// 1-based line number of a byte offset.
@@ -405,6 +459,29 @@ mod tests {
         assert!(
             rendered.starts_with("invalid config hb.toml:2: key `modules.market.every`"),
             "{rendered}"
+        );
+    }
+
+    #[test]
+    fn deadman_and_export_are_typed() {
+        let config = parse(
+            "[deadman]\nurl_env = \"HB_DEADMAN_URL\"\ntimeout = \"2s\"\n\n[export]\nprometheus_textfile = \"hb.prom\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.deadman.url_env.as_deref(), Some("HB_DEADMAN_URL"));
+        assert_eq!(config.deadman.timeout, Every::secs(2));
+        assert_eq!(
+            config.export.prometheus_textfile,
+            Some(PathBuf::from("hb.prom"))
+        );
+        let err = parse("[export]\nprometheus = \"x\"\n").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("export.prometheus"));
+        let err = parse("\n[deadman]\nurl = \"http://x/1\"\nurl_env = \"U\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.contains("either `url` or `url_env`"),
+            "{}",
+            err.message
         );
     }
 

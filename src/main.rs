@@ -9,6 +9,7 @@ mod cmd;
 mod config;
 mod cycle;
 mod exit;
+mod export;
 mod insights;
 mod notify;
 mod output;

@@ -13,6 +13,7 @@ use crate::exit::HbError;
 
 mod contracts;
 mod insights;
+mod metrics;
 pub mod modules;
 mod notifications;
 mod properties;

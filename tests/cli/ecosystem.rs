@@ -314,3 +314,269 @@ fn schedule_cron_lines_are_five_fields_and_the_absolute_binary() {
         "-q"
     );
 }
+
+// ---- Prometheus textfile -----------------------------------------------------------
+
+/// A parsed exposition: (family name -> type) and the series seen, in order.
+#[derive(Debug, Default)]
+struct Exposition {
+    types: BTreeMap<String, String>,
+    series: Vec<(String, BTreeMap<String, String>, f64)>,
+}
+
+/// Parse the Prometheus text format strictly enough to catch what the collector rejects:
+/// HELP and TYPE once per family and before its samples, valid names, escaped label
+/// values, float values, and no series twice.
+fn parse_exposition(text: &str) -> Exposition {
+    let valid_name = |s: &str| {
+        !s.is_empty()
+            && s.chars().enumerate().all(|(i, c)| {
+                c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+            })
+    };
+    assert!(text.ends_with('\n'), "ends with a newline");
+    let mut expo = Exposition::default();
+    let mut helped: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let name = rest.split(' ').next().unwrap();
+            assert!(valid_name(name), "{line}");
+            assert!(!helped.contains(&name.to_string()), "HELP twice: {line}");
+            assert!(
+                !expo.series.iter().any(|(n, _, _)| n == name),
+                "HELP after samples: {line}"
+            );
+            helped.push(name.to_string());
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("TYPE name kind");
+            assert!(["gauge", "counter", "histogram", "summary", "untyped"].contains(&kind));
+            assert!(
+                expo.types.insert(name.into(), kind.into()).is_none(),
+                "TYPE twice: {line}"
+            );
+            assert!(
+                !expo.series.iter().any(|(n, _, _)| n == name),
+                "TYPE after samples: {line}"
+            );
+            continue;
+        }
+        assert!(
+            !line.starts_with('#') && !line.is_empty(),
+            "stray line {line:?}"
+        );
+        let (name, rest) = match line.find(['{', ' ']) {
+            Some(i) => line.split_at(i),
+            None => panic!("no value: {line}"),
+        };
+        assert!(valid_name(name), "{line}");
+        assert!(expo.types.contains_key(name), "sample before TYPE: {line}");
+        let mut labels = BTreeMap::new();
+        let value_text = if let Some(mut body) = rest.strip_prefix('{') {
+            loop {
+                if let Some(after) = body.strip_prefix('}') {
+                    break after;
+                }
+                let (label, after) = body.split_once("=\"").expect("label=\"value\"");
+                assert!(valid_name(label.trim_start_matches(',')), "{line}");
+                // An escaped value runs to the first unescaped quote.
+                let mut value = String::new();
+                let mut chars = after.char_indices();
+                let end = loop {
+                    match chars.next().expect("closing quote") {
+                        (_, '\\') => match chars.next().expect("escape").1 {
+                            'n' => value.push('\n'),
+                            c @ ('\\' | '"') => value.push(c),
+                            c => panic!("bad escape \\{c} in {line}"),
+                        },
+                        (i, '"') => break i,
+                        (_, c) => value.push(c),
+                    }
+                };
+                labels.insert(label.trim_start_matches(',').to_string(), value);
+                body = &after[end + 1..];
+            }
+        } else {
+            rest
+        };
+        let value: f64 = value_text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("value: {line}"));
+        let key = format!("{name}{labels:?}");
+        assert!(seen.insert(key), "duplicate series: {line}");
+        expo.series.push((name.to_string(), labels, value));
+    }
+    for name in expo.types.keys() {
+        assert!(helped.contains(name), "TYPE without HELP: {name}");
+    }
+    expo
+}
+
+fn sample(expo: &Exposition, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    expo.series
+        .iter()
+        .find(|(n, l, _)| {
+            n == name
+                && l.len() == labels.len()
+                && labels
+                    .iter()
+                    .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
+        })
+        .map(|(_, _, v)| *v)
+}
+
+/// A portfolio straight into the store: what `hb import` will do, without depending on it.
+fn seed_portfolio(hb: &Hb) {
+    // Creates the store; portfolio stays due for the next cycle.
+    hb.ok(&["cycle", "-q", "--only", "scheduled"]);
+    let conn = rusqlite::Connection::open(hb.db()).unwrap();
+    let now = 1_795_608_000_i64; // crate::NOW
+    let day = 86_400;
+    conn.execute_batch(&format!(
+        "INSERT INTO properties (id, address, created_at, stage, stage_entered_at, updated_at, blocked_reason) VALUES
+            (1, '1 Main St', {fresh}, 'new', {fresh}, {now}, NULL),
+            (2, '2 Main St', {old}, 'new', {old}, {now}, NULL),
+            (3, '3 Main St', {old}, 'new', {old}, {now}, 'Title dispute'),
+            (4, '4 Main St', {old}, 'complete', {old}, {now}, NULL);",
+        fresh = now - day,
+        old = now - 30 * day,
+    ))
+    .unwrap();
+}
+
+#[test]
+fn cycle_writes_the_prometheus_textfile() {
+    let hb = Hb::new();
+    assert_eq!(crate::NOW, "2026-11-25T12:00:00Z");
+    std::fs::create_dir(hb.path("textfile")).unwrap();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[export]\nprometheus_textfile = \"textfile/hb.prom\"\n",
+    );
+    seed_portfolio(&hb);
+    let prom = hb.path("textfile/hb.prom");
+    hb.ok(&["cycle", "-q"]);
+    let text = std::fs::read_to_string(&prom).expect("textfile written");
+    let expo = parse_exposition(&text);
+    assert_eq!(
+        sample(&expo, "hb_last_cycle_timestamp_seconds", &[]),
+        Some(1_795_608_000.0)
+    );
+    assert_eq!(sample(&expo, "hb_cycle_success", &[]), Some(1.0));
+    assert!(sample(&expo, "hb_cycle_duration_seconds", &[]).is_some());
+    let props = |stage, health| {
+        sample(
+            &expo,
+            "hb_properties",
+            &[("stage", stage), ("health", health)],
+        )
+    };
+    assert_eq!(props("new", "healthy"), Some(1.0));
+    assert_eq!(props("new", "stale"), Some(1.0));
+    assert_eq!(props("new", "blocked"), Some(1.0));
+    assert_eq!(props("complete", "healthy"), Some(1.0));
+    assert_eq!(props("complete", "stale"), Some(0.0));
+    // The cycle noticed the blocked (high) and stale (medium) properties.
+    assert_eq!(
+        sample(&expo, "hb_open_notifications", &[("priority", "high")]),
+        Some(1.0)
+    );
+    assert!(sample(&expo, "hb_open_notifications", &[("priority", "medium")]).unwrap() >= 1.0);
+    assert_eq!(
+        sample(&expo, "hb_open_notifications", &[("priority", "critical")]),
+        Some(0.0)
+    );
+    for (name, kind) in &expo.types {
+        assert!(name.starts_with("hb_"), "{name}");
+        assert_eq!(kind, "gauge", "{name}");
+    }
+
+    // A dry run leaves it alone.
+    std::fs::remove_file(&prom).unwrap();
+    hb.ok(&["cycle", "--dry-run"]);
+    assert!(!prom.exists(), "a dry run exports nothing");
+}
+
+#[test]
+fn textfile_is_replaced_atomically() {
+    let hb = Hb::new();
+    let dir = hb.path("textfile");
+    std::fs::create_dir(&dir).unwrap();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[export]\nprometheus_textfile = \"textfile/hb.prom\"\n",
+    );
+    hb.ok(&["cycle", "-q"]);
+    let prom = dir.join("hb.prom");
+    // A reader polls the file while cycles rewrite it: every read is a whole exposition.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let done = done.clone();
+        let prom = prom.clone();
+        std::thread::spawn(move || {
+            let mut reads = 0;
+            for _ in 0..200_000 {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let text = std::fs::read_to_string(&prom).expect("the file is always there");
+                assert!(
+                    text.starts_with("# HELP hb_last_cycle_timestamp_seconds")
+                        && text
+                            .ends_with("hb_properties{stage=\"complete\",health=\"blocked\"} 0\n"),
+                    "partial read: {text:?}"
+                );
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for minute in 1..=8 {
+        hb.cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", format!("2026-11-25T12:{:02}:00Z", minute * 5))
+            .args(["cycle", "-q"])
+            .assert()
+            .success();
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let reads = reader.join().expect("reader saw only whole files");
+    assert!(reads > 0);
+    let text = std::fs::read_to_string(&prom).unwrap();
+    parse_exposition(&text);
+    assert!(
+        text.contains("hb_last_cycle_timestamp_seconds 1795610400\n"),
+        "{text}"
+    );
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["hb.prom"], "no temp files left behind");
+}
+
+#[test]
+fn a_failed_export_warns_and_the_cycle_succeeds() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[export]\nprometheus_textfile = \"missing-dir/hb.prom\"\n",
+    );
+    hb.cmd()
+        .env_remove("HB_DB")
+        .args(["cycle", "-q"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "warning: could not write the Prometheus textfile",
+        ))
+        .stderr(predicates::str::contains("the cycle is unaffected"));
+    assert_eq!(
+        hb.query_i64("SELECT count(*) FROM runs WHERE status = 'ok'"),
+        1
+    );
+}
