@@ -168,13 +168,15 @@ impl Cadence {
     fn of(period: Duration) -> Result<Cadence> {
         let secs = period.as_secs();
         let minutes = secs / 60;
-        let cadence = if secs % 60 != 0 || minutes == 0 {
+        let cadence = if !secs.is_multiple_of(60) || minutes == 0 {
             None
         } else if minutes < 60 {
-            (60 % minutes == 0).then_some(Cadence::Minutes(minutes))
-        } else if minutes % 60 == 0 && minutes / 60 < 24 {
+            60u64
+                .is_multiple_of(minutes)
+                .then_some(Cadence::Minutes(minutes))
+        } else if minutes.is_multiple_of(60) && minutes / 60 < 24 {
             let hours = minutes / 60;
-            (24 % hours == 0).then_some(Cadence::Hours(hours))
+            24u64.is_multiple_of(hours).then_some(Cadence::Hours(hours))
         } else if minutes == 24 * 60 {
             Some(Cadence::Daily)
         } else {
