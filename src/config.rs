@@ -30,7 +30,7 @@ pub struct Config {
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
 /// The URL is a secret: it comes from `url`, or from the variable named by `url_env`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(try_from = "DeadmanToml")]
 pub struct DeadmanConfig {
     pub url: Option<String>,
     pub url_env: Option<String>,
@@ -45,6 +45,35 @@ impl Default for DeadmanConfig {
             url_env: None,
             timeout: Every::secs(5),
         }
+    }
+}
+
+/// `[deadman]` as written, before the rule that `url` and `url_env` exclude each other.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadmanToml {
+    url: Option<String>,
+    url_env: Option<String>,
+    timeout: Option<Every>,
+}
+
+impl TryFrom<DeadmanToml> for DeadmanConfig {
+    type Error = String;
+
+    fn try_from(raw: DeadmanToml) -> Result<Self, String> {
+        if raw.url.is_some() && raw.url_env.is_some() {
+            return Err("set either `url` or `url_env`, not both (url_env keeps the secret URL out of the file)".into());
+        }
+        if raw.url_env.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(
+                "`url_env` must name an environment variable, e.g. \"HB_DEADMAN_URL\"".into(),
+            );
+        }
+        Ok(DeadmanConfig {
+            url: raw.url,
+            url_env: raw.url_env,
+            timeout: raw.timeout.unwrap_or(DeadmanConfig::default().timeout),
+        })
     }
 }
 
@@ -381,7 +410,7 @@ impl ParseError {
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let deserializer = toml::Deserializer::new(text);
-    let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let line = inner.span().map(|span| line_of(text, span.start));
@@ -391,32 +420,7 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
             key,
             message: inner.message().trim().to_string(),
         }
-    })?;
-    validate(&config, text)?;
-    Ok(config)
-}
-
-/// Rules serde cannot express: keys that exclude each other.
-fn validate(config: &Config, text: &str) -> Result<(), ParseError> {
-    let d = &config.deadman;
-    if d.url.is_some() && d.url_env.is_some() {
-        return Err(ParseError {
-            line: text
-                .lines()
-                .position(|l| l.trim() == "[deadman]")
-                .map(|i| i + 1),
-            key: Some("deadman".into()),
-            message: "set either `url` or `url_env`, not both (url_env keeps the secret URL out of the file)".into(),
-        });
-    }
-    if d.url_env.as_deref().is_some_and(|v| v.trim().is_empty()) {
-        return Err(ParseError {
-            line: None,
-            key: Some("deadman.url_env".into()),
-            message: "must name an environment variable, e.g. \"HB_DEADMAN_URL\"".into(),
-        });
-    }
-    Ok(())
+    })
 }
 
 /// 1-based line number of a byte offset.
@@ -476,6 +480,8 @@ mod tests {
         );
         let err = parse("[export]\nprometheus = \"x\"\n").unwrap_err();
         assert_eq!(err.key.as_deref(), Some("export.prometheus"));
+        let err = parse("[deadman]\nuri = \"http://x/1\"\n").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("deadman.uri"));
         let err = parse("\n[deadman]\nurl = \"http://x/1\"\nurl_env = \"U\"\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(

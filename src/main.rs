@@ -8,6 +8,7 @@ mod clock;
 mod cmd;
 mod config;
 mod cycle;
+mod deadman;
 mod exit;
 mod export;
 mod insights;

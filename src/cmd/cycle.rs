@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::CycleArgs;
 use crate::cycle::{self, CycleOptions, Module, Selection};
+use crate::deadman::{Deadman, Ping};
 use crate::exit::{self, HbError};
 use crate::store::Store;
 use crate::{export, output};
@@ -39,6 +40,10 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         let mut store = Store::open_existing(&path)?;
         cycle::run_cycle(&mut store, &loaded.config, now, &options)?
     } else {
+        let deadman = Deadman::from_config(&loaded.config.deadman);
+        if let Some(deadman) = &deadman {
+            deadman.ping(Ping::Start);
+        }
         let result = Store::open(&path).and_then(|mut store| {
             let report = cycle::run_cycle(&mut store, &loaded.config, now, &options)?;
             // Checks feed the exporter once the checks engine lands.
@@ -50,6 +55,9 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
             }
             Ok(report)
         });
+        if let (Some(deadman), Some(ping)) = (&deadman, Ping::after(&result)) {
+            deadman.ping(ping);
+        }
         result?
     };
 

@@ -580,3 +580,261 @@ fn a_failed_export_warns_and_the_cycle_succeeds() {
         1
     );
 }
+
+// ---- dead-man's switch -------------------------------------------------------------
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 that answers 200 and records request paths.
+struct PingServer {
+    url: String,
+    paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+const SECRET: &str = "0f1e2d3c-secret-uuid";
+
+impl PingServer {
+    fn start() -> PingServer {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/ping/{SECRET}", listener.local_addr().unwrap());
+        let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let paths = paths.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                while !stop.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+                    let mut stream = match listener.accept() {
+                        Ok((stream, _)) => stream,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            continue;
+                        }
+                        Err(_) => break,
+                    };
+                    let _ = stream.set_nonblocking(false);
+                    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                    let mut request = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16_384 {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let request = String::from_utf8_lossy(&request);
+                    let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+                    paths.lock().unwrap().push(path);
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK",
+                    );
+                }
+            })
+        };
+        PingServer {
+            url,
+            paths,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.paths.lock().unwrap().clone()
+    }
+}
+
+impl Drop for PingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn deadman_config(hb: &Hb, url: &str) {
+    hb.write(
+        "heartbeat.toml",
+        &format!("[store]\npath = \"hb.db\"\n\n[deadman]\nurl = \"{url}\"\ntimeout = \"2s\"\n"),
+    );
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}/ping/{SECRET}")
+}
+
+/// Make the market module fail for real: its writes hit a trigger that aborts them, as a
+/// storage fault confined to one module would. The module's transaction rolls back, its
+/// failure is recorded, and the cycle completes with status "failed".
+fn break_market_module(hb: &Hb) {
+    hb.ok(&["cycle", "-q", "--only", "scheduled"]);
+    let conn = rusqlite::Connection::open(hb.db()).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER market_fault_insert BEFORE INSERT ON module_state WHEN NEW.module = 'market'
+         BEGIN SELECT RAISE(ABORT, 'simulated storage fault'); END;
+         CREATE TRIGGER market_fault_update BEFORE UPDATE ON module_state WHEN NEW.module = 'market'
+         BEGIN SELECT RAISE(ABORT, 'simulated storage fault'); END;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn deadman_pings_start_then_success() {
+    let hb = Hb::new();
+    let server = PingServer::start();
+    deadman_config(&hb, &format!("{}/", server.url));
+    hb.ok(&["cycle", "-q"]);
+    assert_eq!(
+        server.paths(),
+        [format!("/ping/{SECRET}/start"), format!("/ping/{SECRET}")]
+    );
+    // A dry run tells no one.
+    hb.ok(&["cycle", "--dry-run"]);
+    assert_eq!(server.paths().len(), 2);
+}
+
+#[test]
+fn deadman_url_can_come_from_the_environment() {
+    let hb = Hb::new();
+    let server = PingServer::start();
+    hb.write(
+        "heartbeat.toml",
+        "[store]\npath = \"hb.db\"\n\n[deadman]\nurl_env = \"HB_TEST_DEADMAN_URL\"\n",
+    );
+    hb.cmd()
+        .env("HB_TEST_DEADMAN_URL", &server.url)
+        .args(["cycle", "-q"])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(server.paths().len(), 2);
+    // Unset: a warning that says what to do, and the cycle runs.
+    hb.cmd()
+        .env("HB_NOW", "2026-11-25T12:05:00Z")
+        .args(["cycle", "-q"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "$HB_TEST_DEADMAN_URL, which is not set",
+        ));
+    assert_eq!(server.paths().len(), 2);
+}
+
+#[test]
+fn deadman_pings_fail_when_a_module_fails() {
+    let hb = Hb::new();
+    let server = PingServer::start();
+    deadman_config(&hb, &server.url);
+    break_market_module(&hb);
+    let report = hb.json(&["cycle"]);
+    assert_eq!(report["status"], "failed", "{report}");
+    let market = report["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["module"] == "market")
+        .unwrap();
+    assert!(
+        market["message"]
+            .as_str()
+            .unwrap()
+            .contains("simulated storage fault"),
+        "{market}"
+    );
+    // The store-creating cycle pinged too: start+success, then start+fail.
+    assert_eq!(
+        server.paths(),
+        [
+            format!("/ping/{SECRET}/start"),
+            format!("/ping/{SECRET}"),
+            format!("/ping/{SECRET}/start"),
+            format!("/ping/{SECRET}/fail"),
+        ]
+    );
+}
+
+#[test]
+fn deadman_pings_fail_when_the_cycle_cannot_run() {
+    let hb = Hb::new();
+    let server = PingServer::start();
+    deadman_config(&hb, &server.url);
+    // The store path is a directory: the cycle errors after the start ping went out.
+    std::fs::create_dir(hb.path("hb.db")).unwrap();
+    hb.cmd()
+        .env_remove("HB_DB")
+        .args(["cycle", "-q"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("error: could not open store"));
+    assert_eq!(
+        server.paths(),
+        [
+            format!("/ping/{SECRET}/start"),
+            format!("/ping/{SECRET}/fail")
+        ]
+    );
+}
+
+#[test]
+fn an_unreachable_deadman_never_changes_the_exit_code() {
+    let url = closed_port_url();
+    // A completed cycle: 0 with or without the pings.
+    let hb = Hb::new();
+    deadman_config(&hb, &url);
+    let out = hb.cmd().args(["cycle", "-q"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: dead-man ping start to http://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: dead-man ping success to"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(SECRET), "the URL is a secret: {stderr}");
+    assert!(out.stdout.is_empty());
+
+    // A failed module: still 0 (the cycle completed), and a fail ping attempted.
+    let hb = Hb::new();
+    deadman_config(&hb, &url);
+    break_market_module(&hb);
+    let out = hb.cmd().args(["cycle", "-q"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("dead-man ping fail to"), "{stderr}");
+    assert!(!stderr.contains(SECRET), "{stderr}");
+
+    // A cycle that cannot run: the same code as without a dead-man's switch.
+    let codes: Vec<Option<i32>> = [true, false]
+        .iter()
+        .map(|&with_deadman| {
+            let hb = Hb::new();
+            if with_deadman {
+                deadman_config(&hb, &url);
+            } else {
+                hb.write("heartbeat.toml", "[store]\npath = \"hb.db\"\n");
+            }
+            std::fs::create_dir(hb.path("hb.db")).unwrap();
+            let out = hb
+                .cmd()
+                .env_remove("HB_DB")
+                .args(["cycle"])
+                .output()
+                .unwrap();
+            assert!(!String::from_utf8_lossy(&out.stderr).contains(SECRET));
+            out.status.code()
+        })
+        .collect();
+    assert_eq!(codes[0], codes[1]);
+    assert_eq!(codes[0], Some(1));
+}
