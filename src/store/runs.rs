@@ -204,7 +204,8 @@ impl Store {
     pub fn module_results(&self, run_id: i64) -> Result<Vec<ModuleResultRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT run_id, module, status, findings, duration_ms, message FROM module_results
-             WHERE run_id = ?1 ORDER BY rowid",
+             WHERE run_id = ?1 ORDER BY CASE module WHEN 'portfolio' THEN 0 WHEN 'market' THEN 1
+                WHEN 'relationships' THEN 2 WHEN 'system' THEN 3 WHEN 'predictive' THEN 4 ELSE 5 END",
         )?;
         let rows = stmt.query_map([run_id], module_result_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

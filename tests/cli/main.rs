@@ -75,6 +75,23 @@ impl Hb {
             .unwrap_or_else(|e| panic!("hb {args:?} --json is not JSON ({e}): {out}"))
     }
 
+    /// Run `hb ARGS --json`, whatever its exit code, and parse stdout (Nagios-style commands).
+    pub fn json_code(&self, args: &[&str]) -> (serde_json::Value, i32) {
+        let out = self
+            .cmd()
+            .args(args)
+            .arg("--json")
+            .output()
+            .expect("run hb");
+        let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "hb {args:?} --json is not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        (v, out.status.code().unwrap_or(-1))
+    }
+
     pub fn write(&self, name: &str, content: &str) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, content).expect("write file");
