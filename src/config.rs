@@ -375,8 +375,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
 }
 
 pub fn load_file(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        HbError::Config(format!(
+            "could not read config {}: {e} (check its permissions, or fix --config/HB_CONFIG)",
+            path.display()
+        ))
+    })?;
     let config =
         parse(&text).map_err(|e| HbError::Config(e.render(&path.display().to_string())))?;
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Ctx, args: GenerateAssetsArgs) -> Result<u8> {
     for asset in &generated {
         let path = args.dir.join(&asset.path);
         std::fs::write(&path, &asset.content)
-            .with_context(|| format!("could not write {}", path.display()))?;
+            .with_context(|| format!("could not write {} (is DIR writable?)", path.display()))?;
         written.insert(path);
     }
     // A removed subcommand must not leave its page behind.
