@@ -838,3 +838,250 @@ fn an_unreachable_deadman_never_changes_the_exit_code() {
     assert_eq!(codes[0], codes[1]);
     assert_eq!(codes[0], Some(1));
 }
+
+// ---- output conventions ------------------------------------------------------------
+
+/// A store with a cycle, notifications, properties and a contract: every reader has rows.
+fn populated() -> Hb {
+    let hb = Hb::new();
+    seed_portfolio(&hb);
+    hb.ok(&["contract", "attach", "1", "--name", "Purchase agreement"]);
+    hb.ok(&["cycle", "-q"]);
+    hb
+}
+
+/// Every command of this build that reads, as arguments.
+const READERS: &[&[&str]] = &[
+    &["property", "1"],
+    &["property", "list"],
+    &["contract", "list", "1"],
+    &["insights"],
+    &["status"],
+    &["logs"],
+    &["logs", "1"],
+    &["alerts"],
+    &["alerts", "list", "--all"],
+    &["schedule", "cron"],
+    &["schedule", "systemd"],
+];
+
+/// `status` exits Nagios-style (1 = warning here: a high-priority notification is open).
+fn run(hb: &Hb, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = hb.cmd();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    let allowed: &[i32] = if args.contains(&"status") {
+        &[0, 1]
+    } else {
+        &[0]
+    };
+    assert!(
+        out.status.code().is_some_and(|c| allowed.contains(&c)),
+        "hb {args:?}: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn every_reader_speaks_json() {
+    let hb = populated();
+    for args in READERS {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = run(&hb, &all, &[]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .unwrap_or_else(|e| panic!("hb {all:?} is not one JSON document ({e}): {text}"));
+        assert!(out.stderr.is_empty(), "hb {all:?}: nothing on stderr");
+    }
+}
+
+#[test]
+fn no_escape_codes_unless_asked_and_always_colours_a_table() {
+    let hb = populated();
+    for args in READERS {
+        // Piped (the harness's stdout is a pipe) and with NO_COLOR on a colour TERM.
+        for env in [
+            &[][..],
+            &[("NO_COLOR", "1"), ("TERM", "xterm-256color")][..],
+        ] {
+            let out = run(&hb, args, env);
+            assert!(
+                !out.stdout.contains(&0x1b),
+                "hb {args:?} {env:?}: escape codes"
+            );
+            assert!(
+                !out.stderr.contains(&0x1b),
+                "hb {args:?} {env:?}: escape codes"
+            );
+        }
+        let out = run(&hb, &[&["--color", "never"], *args].concat(), &[]);
+        assert!(!out.stdout.contains(&0x1b), "hb --color never {args:?}");
+    }
+    for args in [
+        &["status"][..],
+        &["property", "list"],
+        &["alerts"],
+        &["logs"],
+    ] {
+        let out = run(
+            &hb,
+            &[&["--color", "always"], args].concat(),
+            &[("NO_COLOR", "1")],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("\x1b["), "hb --color always {args:?}: {text}");
+    }
+}
+
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    let hb = populated();
+    for args in READERS {
+        let out = run(&hb, &[*args, &["-q"]].concat(), &[]);
+        assert!(
+            out.stdout.is_empty(),
+            "hb {args:?} -q: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(out.stderr.is_empty(), "hb {args:?} -q");
+    }
+    hb.cmd()
+        .env("HB_NOW", "2026-11-25T12:05:00Z")
+        .args(["cycle", "-q"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    // Errors still show, and say what to do.
+    hb.cmd()
+        .args(["property", "99", "-q"])
+        .assert()
+        .code(1)
+        .stderr("error: no property with id 99 (list them with `hb property list`)\n");
+}
+
+#[test]
+fn errors_say_what_to_do_and_exit_with_their_class() {
+    let hb = Hb::new();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["logs"], 1, "or pass --db"),
+        (
+            &["status", "--window", "soon"],
+            64,
+            "expected e.g. 30s, 5m, 4h, 1d",
+        ),
+        (
+            &["cycle", "--only", "weather"],
+            64,
+            "expected one of portfolio",
+        ),
+        (
+            &["--config", "nope.toml", "status"],
+            78,
+            "create it with `hb init`",
+        ),
+        (
+            &["property", "x"],
+            64,
+            "For more information, try '--help'.",
+        ),
+    ];
+    for (args, code, hint) in cases {
+        let out = hb.cmd().args(*args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(*code), "hb {args:?}: {stderr}");
+        assert!(stderr.starts_with("error:"), "hb {args:?}: {stderr}");
+        assert!(stderr.contains(hint), "hb {args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "hb {args:?}");
+    }
+    hb.write(
+        "heartbeat.toml",
+        "[deadman]\nurl = \"http://x/1\"\nurl_env = \"U\"\n",
+    );
+    hb.cmd()
+        .args(["status"])
+        .assert()
+        .code(78)
+        .stderr(predicates::str::contains(
+            "heartbeat.toml:1: key `deadman`: set either `url` or `url_env`, not both",
+        ));
+}
+
+/// On a terminal (a pty from `script`, when it is installed): colour on, and the table
+/// fits the terminal's width.
+#[test]
+fn on_a_terminal_tables_fit_and_are_coloured() {
+    let works = std::process::Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !works {
+        eprintln!("script(1) is not available: skipped");
+        return;
+    }
+    let hb = populated();
+    let hb_bin = hb_binary();
+    for (no_color, coloured) in [(None, true), (Some("1"), false)] {
+        let mut cmd = std::process::Command::new("script");
+        for (key, _) in std::env::vars() {
+            if key.starts_with("HB_") || key == "NO_COLOR" || key == "COLUMNS" {
+                cmd.env_remove(key);
+            }
+        }
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let output = cmd
+            .args([
+                "-qec",
+                &format!("stty cols 60 rows 40; {} logs", hb_bin.display()),
+                "/dev/null",
+            ])
+            .current_dir(hb.dir.path())
+            .env("HOME", hb.dir.path())
+            .env("HB_DB", hb.db())
+            .env("HB_NOW", &hb.now)
+            .env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Trigger"), "{text}");
+        assert_eq!(
+            text.contains("\x1b["),
+            coloured,
+            "NO_COLOR={no_color:?}: {text}"
+        );
+        for line in strip_ansi(&text).lines() {
+            let width = line.trim_end_matches('\r').chars().count();
+            assert!(width <= 60, "{width} columns: {line}");
+        }
+    }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ ... final byte in @..~
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
