@@ -112,6 +112,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print cron or systemd entries for the two cadences
     Schedule(ScheduleArgs),
+    /// Write shell completions and man pages (maintainers: `cargo run -- generate-assets`)
+    #[command(hide = true)]
+    GenerateAssets(GenerateAssetsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +473,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
+    /// cron: crontab lines; systemd: a service and a timer unit per cadence
     #[arg(value_enum)]
     pub kind: ScheduleKind,
 }
@@ -480,6 +484,38 @@ pub enum ScheduleKind {
     Systemd,
 }
 
+#[derive(Debug, Args)]
+pub struct GenerateAssetsArgs {
+    /// Writes DIR/completions/ and DIR/man/
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// The CLI as users see it: `Cli` without its hidden subcommands.
+///
+/// clap_complete's generators list hidden subcommands too, so completions are generated
+/// from this copy. It keeps what completions read: name, version, about, the arguments
+/// (global ones propagate when it is built) and the visible subcommands.
+pub fn public_command() -> clap::Command {
+    use clap::CommandFactory;
+    let full = Cli::command();
+    let mut public = clap::Command::new("hb")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    if let Some(about) = full.get_about() {
+        public = public.about(about.clone());
+    }
+    if let Some(long_about) = full.get_long_about() {
+        public = public.long_about(long_about.clone());
+    }
+    if let Some(after) = full.get_after_long_help() {
+        public = public.after_long_help(after.clone());
+    }
+    public
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,5 +524,27 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+        public_command().debug_assert();
+    }
+
+    #[test]
+    fn public_command_is_the_cli_minus_hidden_subcommands() {
+        let full = Cli::command();
+        let public = public_command();
+        let names = |cmd: &clap::Command, hidden: bool| -> Vec<String> {
+            cmd.get_subcommands()
+                .filter(|s| hidden || !s.is_hide_set())
+                .map(|s| s.get_name().to_string())
+                .collect()
+        };
+        assert_eq!(names(&public, true), names(&full, false));
+        assert!(names(&full, true).contains(&"generate-assets".to_string()));
+        let ids = |cmd: &clap::Command| -> Vec<String> {
+            cmd.get_arguments()
+                .map(|a| a.get_id().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&public), ids(&full));
+        assert_eq!(public.get_version(), full.get_version());
     }
 }

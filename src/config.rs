@@ -24,8 +24,66 @@ pub struct Config {
     pub check: Vec<crate::checks::CheckConfig>,
     /// `[alerts]`: channels, routes, delivery (validated on load).
     pub alerts: AlertsConfig,
-    pub deadman: Option<toml::Table>,
-    pub export: Option<toml::Table>,
+    pub deadman: DeadmanConfig,
+    pub export: ExportConfig,
+}
+
+/// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
+/// The URL is a secret: it comes from `url`, or from the variable named by `url_env`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "DeadmanToml")]
+pub struct DeadmanConfig {
+    pub url: Option<String>,
+    pub url_env: Option<String>,
+    /// Each ping gives up after this long: a slow pinger must not hold up the cycle.
+    pub timeout: Every,
+}
+
+impl Default for DeadmanConfig {
+    fn default() -> Self {
+        DeadmanConfig {
+            url: None,
+            url_env: None,
+            timeout: Every::secs(5),
+        }
+    }
+}
+
+/// `[deadman]` as written, before the rule that `url` and `url_env` exclude each other.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadmanToml {
+    url: Option<String>,
+    url_env: Option<String>,
+    timeout: Option<Every>,
+}
+
+impl TryFrom<DeadmanToml> for DeadmanConfig {
+    type Error = String;
+
+    fn try_from(raw: DeadmanToml) -> Result<Self, String> {
+        if raw.url.is_some() && raw.url_env.is_some() {
+            return Err("set either `url` or `url_env`, not both (url_env keeps the secret URL out of the file)".into());
+        }
+        if raw.url_env.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(
+                "`url_env` must name an environment variable, e.g. \"HB_DEADMAN_URL\"".into(),
+            );
+        }
+        Ok(DeadmanConfig {
+            url: raw.url,
+            url_env: raw.url_env,
+            timeout: raw.timeout.unwrap_or(DeadmanConfig::default().timeout),
+        })
+    }
+}
+
+/// `[export]`: files written for other tools after every cycle.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportConfig {
+    /// node_exporter textfile collector file (`.prom`), relative to the config file.
+    pub prometheus_textfile: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -319,8 +377,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
 }
 
 pub fn load_file(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        HbError::Config(format!(
+            "could not read config {}: {e} (check its permissions, or fix --config/HB_CONFIG)",
+            path.display()
+        ))
+    })?;
     let mut config =
         parse(&text).map_err(|e| HbError::Config(e.render(&path.display().to_string())))?;
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -421,6 +483,31 @@ mod tests {
         assert!(
             rendered.starts_with("invalid config hb.toml:2: key `modules.market.every`"),
             "{rendered}"
+        );
+    }
+
+    #[test]
+    fn deadman_and_export_are_typed() {
+        let config = parse(
+            "[deadman]\nurl_env = \"HB_DEADMAN_URL\"\ntimeout = \"2s\"\n\n[export]\nprometheus_textfile = \"hb.prom\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.deadman.url_env.as_deref(), Some("HB_DEADMAN_URL"));
+        assert_eq!(config.deadman.timeout, Every::secs(2));
+        assert_eq!(
+            config.export.prometheus_textfile,
+            Some(PathBuf::from("hb.prom"))
+        );
+        let err = parse("[export]\nprometheus = \"x\"\n").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("export.prometheus"));
+        let err = parse("[deadman]\nuri = \"http://x/1\"\n").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("deadman.uri"));
+        let err = parse("\n[deadman]\nurl = \"http://x/1\"\nurl_env = \"U\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.contains("either `url` or `url_env`"),
+            "{}",
+            err.message
         );
     }
 

@@ -3,18 +3,22 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod alert;
+mod assets;
 mod checks;
 mod cli;
 mod clock;
 mod cmd;
 mod config;
 mod cycle;
+mod deadman;
 mod demo;
 mod exit;
+mod export;
 mod insights;
 mod output;
 mod pipeline;
 mod store;
+mod timers;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

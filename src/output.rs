@@ -41,7 +41,13 @@ impl Output {
             table.load_preset(presets::ASCII_MARKDOWN);
         }
         if !self.color {
+            // force_no_tty also drops the terminal's width: keep fitting it (NO_COLOR on a
+            // terminal still wants a table that fits).
+            let width = table.width();
             table.force_no_tty();
+            if let Some(width) = width {
+                table.set_width(width);
+            }
         } else {
             table.enforce_styling();
         }

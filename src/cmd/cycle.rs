@@ -5,9 +5,10 @@ use anyhow::Result;
 use super::Ctx;
 use crate::cli::CycleArgs;
 use crate::cycle::{self, CycleOptions, Module, Selection};
+use crate::deadman::{Deadman, Ping};
 use crate::exit::{self, HbError};
-use crate::output;
 use crate::store::Store;
+use crate::{export, output};
 
 pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
     let selection = if args.all {
@@ -28,18 +29,36 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
     };
     let loaded = ctx.config()?.clone();
     let path = ctx.store_path()?;
-    // A dry run writes nothing, not even a new store.
-    let mut store = if args.dry_run {
-        Store::open_existing(&path)?
-    } else {
-        Store::open(&path)?
-    };
+    let now = ctx.clock.now_ts();
     let options = CycleOptions {
         selection,
         dry_run: args.dry_run,
         pid: i64::from(std::process::id()),
     };
-    let report = cycle::run_cycle(&mut store, &loaded, ctx.clock.now_ts(), &options)?;
+    let report = if args.dry_run {
+        // A dry run writes nothing, not even a new store, and tells no one.
+        let mut store = Store::open_existing(&path)?;
+        cycle::run_cycle(&mut store, &loaded, now, &options)?
+    } else {
+        let deadman = Deadman::from_config(&loaded.config.deadman);
+        if let Some(deadman) = &deadman {
+            deadman.ping(Ping::Start);
+        }
+        let result = Store::open(&path).and_then(|mut store| {
+            let report = cycle::run_cycle(&mut store, &loaded, now, &options)?;
+            if let Err(err) = export::write_textfile(&loaded, &store, &report, now) {
+                eprintln!(
+                    "warning: {err:#}: check [export] prometheus_textfile and that its directory \
+                     exists and is writable (the cycle is unaffected)"
+                );
+            }
+            Ok(report)
+        });
+        if let (Some(deadman), Some(ping)) = (&deadman, Ping::after(&result)) {
+            deadman.ping(ping);
+        }
+        result?
+    };
 
     if ctx.out.json {
         output::print_json(&report)?;

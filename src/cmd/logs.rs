@@ -61,9 +61,9 @@ impl From<RunRow> for RunOut {
 pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
     let store = ctx.existing_store()?;
     if let Some(id) = args.run_id {
-        let run = store
-            .run(id)?
-            .ok_or_else(|| HbError::NotFound(format!("no run with id {id}")))?;
+        let run = store.run(id)?.ok_or_else(|| {
+            HbError::NotFound(format!("no run with id {id} (list runs with `hb logs`)"))
+        })?;
         let modules = store
             .module_results(id)?
             .into_iter()

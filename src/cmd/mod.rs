@@ -7,7 +7,6 @@ use anyhow::Result;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::clock::Clock;
 use crate::config::{self, Loaded};
-use crate::exit::HbError;
 use crate::output::Output;
 use crate::store::Store;
 
@@ -16,12 +15,14 @@ mod checks;
 mod contract;
 mod cycle;
 mod demo;
+mod generate_assets;
 mod import;
 mod init;
 mod insights;
 mod logs;
 mod notifications;
 mod property;
+mod schedule;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -85,11 +86,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Logs(args) => logs::run(&mut ctx, args),
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
-        Command::Schedule(_) => not_yet("schedule"),
+        Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
-}
-
-/// A command of the design whose issue has not landed: say so, never pretend.
-fn not_yet(name: &str) -> Result<u8> {
-    Err(HbError::Usage(format!("`hb {name}` is not yet available in this build")).into())
 }

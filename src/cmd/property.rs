@@ -25,9 +25,11 @@ pub fn run(ctx: &mut Ctx, args: PropertyArgs) -> Result<u8> {
             print_view(&ctx.out, &view)?;
             Ok(exit::OK)
         }
-        (None, None) => {
-            Err(HbError::Usage("a property id or a subcommand is required".into()).into())
-        }
+        (None, None) => Err(HbError::Usage(
+            "a property id or a subcommand is required: e.g. `hb property 5` or `hb property list`"
+                .into(),
+        )
+        .into()),
     }
 }
 
@@ -74,7 +76,7 @@ pub fn view(
 ) -> Result<PropertyView> {
     let facts = store
         .property_facts(id)?
-        .ok_or_else(|| HbError::NotFound(format!("no property with id {id}")))?;
+        .ok_or_else(|| crate::store::not_found("property", id))?;
     let hb = pipeline::heartbeat(&facts, stale, now);
     Ok(PropertyView {
         property_id: facts.id,

@@ -67,7 +67,8 @@ impl Store {
             let current = contract(tx, contract_id)?;
             if !current.status.is_open() {
                 return Err(HbError::Data(format!(
-                    "contract {contract_id} is already {}: it cannot become {}",
+                    "contract {contract_id} is already {}: it cannot become {} (contracts only move forward; \
+                     see them with `hb contract list PROPERTY_ID`)",
                     current.status.as_str(),
                     status.as_str()
                 ))
@@ -75,7 +76,8 @@ impl Store {
             }
             if status != ContractStatus::Cancelled && rank(status) <= rank(current.status) {
                 return Err(HbError::Data(format!(
-                    "contract {contract_id} is {}: it cannot go back to {}",
+                    "contract {contract_id} is {}: it cannot go back to {} (contracts only move forward: \
+                     attached, sent, signed, completed; any open one can be cancelled)",
                     current.status.as_str(),
                     status.as_str()
                 ))

@@ -16,6 +16,7 @@ mod contracts;
 mod demo;
 mod import;
 mod insights;
+mod metrics;
 pub mod modules;
 mod notifications;
 pub mod outbox;
@@ -36,10 +37,10 @@ pub use notifications::{
     insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
 };
 pub use outbox::{NewOutboxRow, OutboxRow};
-pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
 pub use runs::{
-    module_cursor, record_module_result, set_module_cursor, LockHolder, LockOutcome,
-    ModuleResultRow, RunFilter, RunRow,
+    module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
+    RunFilter, RunRow,
 };
 
 pub struct Store {
@@ -84,7 +85,13 @@ impl Store {
     }
 
     fn open_with(path: &Path, flags: OpenFlags) -> Result<Store> {
-        let describe = || format!("could not open store {}", path.display());
+        let describe = || {
+            format!(
+                "could not open store {} (it must be a readable and writable SQLite file: \
+                 fix its permissions, or pass --db)",
+                path.display()
+            )
+        };
         let mut conn = Connection::open_with_flags(path, flags).with_context(describe)?;
         conn.busy_timeout(BUSY_TIMEOUT).with_context(describe)?;
         let read_only = flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY);
@@ -172,7 +179,12 @@ fn is_read_only(err: &anyhow::Error) -> bool {
 
 /// The error a write gets when a row it needs does not exist.
 pub fn not_found(what: &str, id: i64) -> anyhow::Error {
-    HbError::NotFound(format!("no {what} with id {id}")).into()
+    let hint = match what {
+        "property" => " (list them with `hb property list`)",
+        "contract" => " (a property's contracts: `hb contract list PROPERTY_ID`)",
+        _ => "",
+    };
+    HbError::NotFound(format!("no {what} with id {id}{hint}")).into()
 }
 
 pub(crate) fn ensure_changed(changed: usize, what: &str, id: i64) -> Result<()> {

@@ -241,7 +241,7 @@ impl Store {
             if !missing.is_empty() {
                 // Nothing is acknowledged when any id is wrong: the operator retries as a whole.
                 anyhow::bail!(crate::exit::HbError::NotFound(format!(
-                    "no notification with id {}",
+                    "no notification with id {} (nothing was acknowledged; list them with `hb alerts --all`)",
                     missing
                         .iter()
                         .map(|i| i.to_string())

@@ -284,7 +284,10 @@ pub fn migrate(conn: &mut Connection, read_only: bool) -> Result<()> {
         return Ok(());
     }
     if read_only {
-        bail!("the store needs a schema upgrade (version {version} -> {CURRENT}) but is read-only");
+        bail!(
+            "the store needs a schema upgrade (version {version} -> {CURRENT}) but is read-only: \
+             run `hb cycle` once as a user who can write it"
+        );
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     // Re-read inside the lock: another process may have migrated meanwhile.

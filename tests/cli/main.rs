@@ -5,6 +5,7 @@ mod alerts;
 mod checks;
 mod cycle;
 mod demo;
+mod ecosystem;
 mod import;
 mod property;
 

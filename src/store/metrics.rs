@@ -1,0 +1,176 @@
+//! Counts for the metrics export, from indexes rather than a scan of every property.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use super::Store;
+use crate::config::StaleDays;
+use crate::pipeline::{self, Health, Stage};
+
+pub const HEALTHS: [Health; 3] = [Health::Healthy, Health::Stale, Health::Blocked];
+
+impl Store {
+    /// Properties per stage and health at `now`, every combination present (0 when none).
+    ///
+    /// Health as everywhere else: blocked (a blocker, or an open contract past its
+    /// deadline) wins over stale (in the stage longer than its threshold). Totals and
+    /// "old in stage" are range counts on (stage, stage_entered_at); the blocked set comes
+    /// from the partial indexes on blockers and open deadlines, and is classified here.
+    pub fn count_by_stage_health(
+        &self,
+        stale: &StaleDays,
+        now: i64,
+    ) -> Result<Vec<(Stage, Health, i64)>> {
+        let totals: HashMap<Stage, i64> = self.count_by_stage()?.into_iter().collect();
+        let cutoff = |stage: Stage| {
+            stage
+                .stale_after_days(stale)
+                .map(|days| now - pipeline::days_to_secs(days))
+        };
+        let mut old_stmt = self.conn.prepare_cached(
+            "SELECT count(*) FROM properties WHERE stage = ?1 AND stage_entered_at < ?2",
+        )?;
+        let mut blocked_stmt = self.conn.prepare_cached(
+            "WITH blocked (id) AS (
+                SELECT id FROM properties WHERE blocked_reason IS NOT NULL
+                UNION
+                SELECT property_id FROM contracts
+                WHERE deadline_at <= ?1 AND status IN ('attached','sent','signed')
+             )
+             SELECT p.stage, p.stage_entered_at FROM blocked b JOIN properties p ON p.id = b.id",
+        )?;
+        let blocked_rows = blocked_stmt.query_map([now], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?;
+        // Per stage: blocked, and blocked while old enough to be stale (not counted twice).
+        let mut blocked: HashMap<Stage, (i64, i64)> = HashMap::new();
+        for row in blocked_rows {
+            let (stage, entered) = row?;
+            let Some(stage) = Stage::parse(&stage) else {
+                continue;
+            };
+            let entry = blocked.entry(stage).or_default();
+            entry.0 += 1;
+            if cutoff(stage).is_some_and(|c| entered < c) {
+                entry.1 += 1;
+            }
+        }
+        let mut counts = Vec::with_capacity(Stage::ALL.len() * HEALTHS.len());
+        for stage in Stage::ALL {
+            let total = totals.get(&stage).copied().unwrap_or(0);
+            let old = match cutoff(stage) {
+                Some(c) => {
+                    old_stmt.query_row(rusqlite::params![stage.as_str(), c], |r| r.get(0))?
+                }
+                None => 0,
+            };
+            let (blocked_all, blocked_old) = blocked.get(&stage).copied().unwrap_or((0, 0));
+            let stale_count = old - blocked_old;
+            counts.push((stage, Health::Healthy, total - blocked_all - stale_count));
+            counts.push((stage, Health::Stale, stale_count));
+            counts.push((stage, Health::Blocked, blocked_all));
+        }
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{HealthFilter, PropertyRecord};
+
+    const DAY: i64 = 86_400;
+    const NOW: i64 = 1_795_000_000;
+
+    fn property(id: i64, created_at: i64, blocked: Option<&str>) -> PropertyRecord {
+        PropertyRecord {
+            id: Some(id),
+            address: format!("{id} Main St"),
+            created_at,
+            blocked_reason: blocked.map(str::to_string),
+            ..PropertyRecord::default()
+        }
+    }
+
+    #[test]
+    fn counts_agree_with_the_property_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
+        store
+            .transaction(|tx| {
+                let rows = [
+                    property(1, NOW - DAY, None),                 // new, healthy
+                    property(2, NOW - 10 * DAY, None),            // new, stale
+                    property(3, NOW - 10 * DAY, Some("lawsuit")), // new, blocked (and old)
+                    property(4, NOW - DAY, Some("title")),        // new, blocked
+                    property(5, NOW - 10 * DAY, None),            // waiting, deadline passed
+                ];
+                for p in &rows {
+                    crate::store::properties::insert_property(tx, p, NOW)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        store
+            .attach_contract(5, "Purchase", Some(NOW - DAY), NOW - 2 * DAY, NOW)
+            .unwrap();
+        let stale = StaleDays::default();
+        let counts = store.count_by_stage_health(&stale, NOW).unwrap();
+        assert_eq!(counts.len(), 15);
+        let get = |stage: Stage, health: Health| {
+            counts
+                .iter()
+                .find(|(s, h, _)| *s == stage && *h == health)
+                .map(|(_, _, n)| *n)
+                .unwrap()
+        };
+        assert_eq!(get(Stage::New, Health::Healthy), 1);
+        assert_eq!(get(Stage::New, Health::Stale), 1);
+        assert_eq!(get(Stage::New, Health::Blocked), 2);
+        assert_eq!(get(Stage::WaitingForContracts, Health::Blocked), 1);
+        assert_eq!(get(Stage::WaitingForContracts, Health::Stale), 0);
+        assert_eq!(get(Stage::Complete, Health::Healthy), 0);
+        // The same answer as the list, filter by filter.
+        for stage in Stage::ALL {
+            for (health, filter) in [
+                (Health::Healthy, HealthFilter::Healthy),
+                (Health::Stale, HealthFilter::Stale),
+                (Health::Blocked, HealthFilter::Blocked),
+            ] {
+                let listed = store
+                    .list_stage(stage, filter, &stale, NOW, 1000)
+                    .unwrap()
+                    .len() as i64;
+                assert_eq!(get(stage, health), listed, "{stage:?} {health:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn queries_use_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hb.db")).unwrap();
+        let plan = |sql: &str| -> String {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap();
+            rows.join("\n")
+        };
+        let old =
+            plan("SELECT count(*) FROM properties WHERE stage = 'new' AND stage_entered_at < 5");
+        assert!(old.contains("properties_stage_entered"), "{old}");
+        let deadlines = plan(
+            "SELECT property_id FROM contracts WHERE deadline_at <= 5 AND status IN ('attached','sent','signed')",
+        );
+        assert!(deadlines.contains("contracts_open_deadline"), "{deadlines}");
+        let blockers = plan("SELECT id FROM properties WHERE blocked_reason IS NOT NULL");
+        assert!(blockers.contains("properties_blocked"), "{blockers}");
+    }
+}
