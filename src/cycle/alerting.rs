@@ -15,8 +15,12 @@ use crate::store::{NotificationRow, Store, Transitions};
 pub const AGGREGATE_OVER: usize = 20;
 const LISTED: usize = 10;
 
+/// Notices fetched per query while planning: memory stays flat however many changed.
+const CHUNK: usize = 500;
+
 /// Queue the alerts for `transitions`; `recoveries` says whether resolved notices are
-/// announced (checks that heal: yes; a portfolio finding that went away: no).
+/// announced (checks that heal: yes; a portfolio finding that went away: no). `routes`
+/// maps a notice's dedup key to a check's own route.
 pub fn enqueue_transitions(
     store: &Store,
     alerts: &AlertsConfig,
@@ -25,6 +29,13 @@ pub fn enqueue_transitions(
     routes: &HashMap<String, Vec<String>>,
     now: i64,
 ) -> Result<usize> {
+    let routed = Priority::ALL
+        .iter()
+        .any(|p| !alerts.routes.for_priority(*p).is_empty());
+    if !routed && routes.is_empty() {
+        // Nobody is told anything: do not even read the notices.
+        return Ok(0);
+    }
     let mut queued = 0;
     let mut batches = vec![
         (AlertKind::New, &transitions.new),
@@ -34,11 +45,13 @@ pub fn enqueue_transitions(
         batches.push((AlertKind::Recovery, &transitions.resolved));
     }
     for (kind, ids) in batches {
-        if ids.is_empty() {
-            continue;
+        let mut planner = Planner::default();
+        for chunk in ids.chunks(CHUNK) {
+            for row in store.notifications_by_id(chunk)? {
+                planner.add(row);
+            }
         }
-        let rows = store.notifications_by_id(ids)?;
-        for alert in plan(&rows, kind, now) {
+        for alert in planner.finish(kind, now) {
             let route = routes.get(&alert.dedup_key).map(Vec::as_slice);
             queued += alert::enqueue(store.conn(), alerts, &alert, route)?.len();
         }
@@ -69,68 +82,79 @@ pub fn enqueue_escalations(
     Ok(queued)
 }
 
-/// One alert per notice, or one per (priority, kind) group when the group is large.
-pub fn plan(rows: &[NotificationRow], kind: AlertKind, now: i64) -> Vec<Alert> {
-    let mut groups: BTreeMap<(Priority, &str), Vec<&NotificationRow>> = BTreeMap::new();
-    for row in rows {
+/// Groups notices by (priority, kind), keeping a count and only the rows it may need:
+/// all of a small group, the first few of a big one.
+#[derive(Default)]
+pub struct Planner {
+    groups: BTreeMap<(Priority, String), (usize, Vec<NotificationRow>)>,
+}
+
+impl Planner {
+    pub fn add(&mut self, row: NotificationRow) {
         let priority = row.priority.parse().unwrap_or(Priority::Medium);
-        groups
-            .entry((priority, row.kind.as_str()))
-            .or_default()
-            .push(row);
-    }
-    let mut out = Vec::new();
-    // Most urgent first: digests list alerts in the order they were queued.
-    for ((priority, notice_kind), group) in groups.into_iter().rev() {
-        if group.len() <= AGGREGATE_OVER {
-            for row in group {
-                let (subject, priority) = match kind {
-                    AlertKind::Recovery => (
-                        format!("Recovered: {}", row.subject),
-                        Priority::Low.max(priority),
-                    ),
-                    AlertKind::Renotify => (format!("Still open: {}", row.subject), priority),
-                    _ => (row.subject.clone(), priority),
-                };
-                let mut alert = Alert::new(
-                    priority,
-                    kind,
-                    subject,
-                    row.message.clone(),
-                    row.dedup_key.clone(),
-                    now,
-                );
-                alert.property_id = row.property_id;
-                alert.notification_id = Some(row.id);
-                out.push(alert);
-            }
-            continue;
+        let (count, rows) = self.groups.entry((priority, row.kind.clone())).or_default();
+        *count += 1;
+        if rows.len() <= AGGREGATE_OVER {
+            rows.push(row);
         }
-        let verb = match kind {
-            AlertKind::Renotify => "still open",
-            AlertKind::Recovery => "recovered",
-            _ => "new",
-        };
-        let mut message: Vec<String> = group
-            .iter()
-            .take(LISTED)
-            .map(|row| format!("- {}", row.subject))
-            .collect();
-        message.push(format!(
-            "... and {} more: `hb alerts --kind {notice_kind} --priority {}` lists them all.",
-            group.len() - LISTED,
-            priority.as_str()
-        ));
-        out.push(Alert::new(
-            priority,
-            kind,
-            format!("{} {verb} {notice_kind} notifications", group.len()),
-            message.join("\n"),
-            format!("group:{notice_kind}:{}:{verb}", priority.as_str()),
-            now,
-        ));
     }
-    out
+
+    /// One alert per notice, or one per group when the group is large; most urgent first
+    /// (digests list alerts in the order they were queued).
+    pub fn finish(self, kind: AlertKind, now: i64) -> Vec<Alert> {
+        let mut out = Vec::new();
+        for ((priority, notice_kind), (count, rows)) in self.groups.into_iter().rev() {
+            if count <= AGGREGATE_OVER {
+                for row in rows {
+                    let subject = match kind {
+                        AlertKind::Recovery => format!("Recovered: {}", row.subject),
+                        AlertKind::Renotify => format!("Still open: {}", row.subject),
+                        _ => row.subject.clone(),
+                    };
+                    let mut alert =
+                        Alert::new(priority, kind, subject, row.message, row.dedup_key, now);
+                    alert.property_id = row.property_id;
+                    alert.notification_id = Some(row.id);
+                    out.push(alert);
+                }
+                continue;
+            }
+            let verb = match kind {
+                AlertKind::Renotify => "still open",
+                AlertKind::Recovery => "recovered",
+                _ => "new",
+            };
+            let mut message: Vec<String> = rows
+                .iter()
+                .take(LISTED)
+                .map(|row| format!("- {}", row.subject))
+                .collect();
+            message.push(format!(
+                "... and {} more: `hb alerts --kind {notice_kind} --priority {}` lists them all.",
+                count - LISTED,
+                priority.as_str()
+            ));
+            out.push(Alert::new(
+                priority,
+                kind,
+                format!("{count} {verb} {notice_kind} notifications"),
+                message.join("\n"),
+                format!("group:{notice_kind}:{}:{verb}", priority.as_str()),
+                now,
+            ));
+        }
+        out
+    }
+}
+
+/// Plan the alerts for a set of notices all at once.
+#[cfg(test)]
+pub fn plan(rows: &[NotificationRow], kind: AlertKind, now: i64) -> Vec<Alert> {
+    let mut planner = Planner::default();
+    for row in rows {
+        planner.add(row.clone());
+    }
+    planner.finish(kind, now)
 }
 
 #[cfg(test)]
