@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::store::modules::{self as sql};
+use crate::store::modules::{self as sql, PricePoint};
 use crate::store::Store;
 use crate::store::{insert_event, NotificationDraft, Reconciler, Transitions};
 
@@ -20,11 +20,18 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
     })
+}
+
+/// The prices of one area in the window before and the last window.
+#[derive(Default)]
+struct Windows {
+    before: Vec<f64>,
+    after: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,22 +45,27 @@ pub struct PriceShift {
 
 /// Median list price in [mid, to) vs [from, mid) per area; a change beyond `threshold`
 /// percent either way is a shift.
-pub fn price_shifts(
-    points: &[(String, String, i64, f64)],
-    mid: i64,
-    threshold: f64,
-) -> Vec<PriceShift> {
-    let mut areas: BTreeMap<(&str, &str), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    for (state, city, at, price) in points {
-        let entry = areas.entry((state.as_str(), city.as_str())).or_default();
-        if *at < mid {
-            entry.0.push(*price);
+pub fn price_shifts(points: &[PricePoint], mid: i64, threshold: f64) -> Vec<PriceShift> {
+    let mut areas: BTreeMap<(&str, &str), Windows> = BTreeMap::new();
+    for point in points {
+        let windows = areas
+            .entry((point.state.as_str(), point.city.as_str()))
+            .or_default();
+        if point.at < mid {
+            windows.before.push(point.price);
         } else {
-            entry.1.push(*price);
+            windows.after.push(point.price);
         }
     }
     let mut shifts = Vec::new();
-    for ((state, city), (mut before, mut after)) in areas {
+    for (
+        (state, city),
+        Windows {
+            mut before,
+            mut after,
+        },
+    ) in areas
+    {
         if before.len() < MIN_SAMPLES || after.len() < MIN_SAMPLES {
             continue;
         }
@@ -183,7 +195,12 @@ mod tests {
 
     #[test]
     fn shifts_need_samples_and_threshold() {
-        let p = |city: &str, at: i64, price: f64| ("TX".to_string(), city.to_string(), at, price);
+        let p = |city: &str, at: i64, price: f64| PricePoint {
+            state: "TX".into(),
+            city: city.into(),
+            at,
+            price,
+        };
         let points = vec![
             p("Austin", 1, 100.0),
             p("Austin", 2, 100.0),

@@ -73,19 +73,29 @@ pub fn max_property_id(conn: &Connection) -> Result<i64> {
     )
 }
 
+/// One recorded list price, with the area of its property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PricePoint {
+    pub state: String,
+    pub city: String,
+    pub at: i64,
+    pub price: f64,
+}
+
 /// List prices recorded in [from, to), with the area of their property.
-pub fn price_points(
-    conn: &Connection,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(String, String, i64, f64)>> {
+pub fn price_points(conn: &Connection, from: i64, to: i64) -> Result<Vec<PricePoint>> {
     let mut stmt = conn.prepare_cached(
         "SELECT coalesce(p.state, ''), p.city, h.at, h.price
          FROM price_history h JOIN properties p ON p.id = h.property_id
          WHERE h.at >= ?1 AND h.at < ?2 AND p.city IS NOT NULL",
     )?;
     let rows = stmt.query_map(params![from, to], |row| {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        Ok(PricePoint {
+            state: row.get(0)?,
+            city: row.get(1)?,
+            at: row.get(2)?,
+            price: row.get(3)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
