@@ -28,6 +28,19 @@ struct RunDetail {
     #[serde(flatten)]
     run: RunOut,
     modules: Vec<ModuleOut>,
+    checks: Vec<CheckOut>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckOut {
+    name: String,
+    group: String,
+    status: String,
+    latency_ms: Option<i64>,
+    message: String,
+    value: Option<f64>,
+    /// What the remediation commands did, when the check failed and had some.
+    remediation: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,9 +88,26 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                 message: m.message,
             })
             .collect();
+        let checks = store
+            .check_results(id)?
+            .into_iter()
+            .map(|c| CheckOut {
+                name: c.name,
+                group: c.group,
+                status: c.status,
+                latency_ms: c.latency_ms,
+                message: c.message,
+                value: c.value,
+                remediation: c
+                    .remediation
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str(r).ok()),
+            })
+            .collect();
         let detail = RunDetail {
             run: run.into(),
             modules,
+            checks,
         };
         if ctx.out.json || args.ndjson {
             if args.ndjson {
@@ -109,7 +139,31 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                     Cell::new(m.message.as_deref().unwrap_or("")),
                 ]);
             }
-            output::print(table)?;
+            if !detail.modules.is_empty() {
+                output::print(table)?;
+            }
+            if !detail.checks.is_empty() {
+                let mut table = ctx.out.table(["Check", "Group", "Status", "ms", "Message"]);
+                for c in &detail.checks {
+                    let remediated = if c.remediation.is_some() {
+                        " (remediation ran)"
+                    } else {
+                        ""
+                    };
+                    table.add_row(vec![
+                        Cell::new(&c.name),
+                        Cell::new(&c.group),
+                        ctx.out.status_cell(&c.status),
+                        Cell::new(
+                            c.latency_ms
+                                .map(|l| l.to_string())
+                                .unwrap_or_else(|| "-".into()),
+                        ),
+                        Cell::new(format!("{}{remediated}", c.message)),
+                    ]);
+                }
+                output::print(table)?;
+            }
         }
         return Ok(exit::OK);
     }

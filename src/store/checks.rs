@@ -11,6 +11,19 @@ use crate::checks::{CheckOutcome, CheckState, Status};
 /// The `runs.trigger` of `hb checks run`.
 pub const CHECKS_TRIGGER: &str = "checks";
 
+/// One check's result in a run, as `hb logs RUN_ID` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckResultRow {
+    pub name: String,
+    pub group: String,
+    pub status: String,
+    pub latency_ms: Option<i64>,
+    pub message: String,
+    pub value: Option<f64>,
+    /// JSON written by the checks engine: the remediation commands and the re-check.
+    pub remediation: Option<String>,
+}
+
 impl Store {
     /// Every check's state, by name.
     pub fn check_states(&self) -> Result<HashMap<String, CheckState>> {
@@ -29,6 +42,26 @@ impl Store {
     }
 
     /// A `runs` row for `hb checks run`, status `running` until it is finished.
+    /// The check results recorded under one run, in the order they were recorded.
+    pub fn check_results(&self, run_id: i64) -> Result<Vec<CheckResultRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT check_name, check_group, status, latency_ms, message, value, remediation
+             FROM check_results WHERE run_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([run_id], |row| {
+            Ok(CheckResultRow {
+                name: row.get(0)?,
+                group: row.get(1)?,
+                status: row.get(2)?,
+                latency_ms: row.get(3)?,
+                message: row.get(4)?,
+                value: row.get(5)?,
+                remediation: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn start_checks_run(&mut self, now: i64) -> Result<i64> {
         self.transaction(|tx| {
             tx.execute(

@@ -190,7 +190,7 @@ impl Store {
         }
         if let Some(check) = &filter.check {
             sql.push_str(
-                " AND EXISTS (SELECT 1 FROM check_results c WHERE c.run_id = r.id AND c.name = ?)",
+                " AND EXISTS (SELECT 1 FROM check_results c WHERE c.run_id = r.id AND c.check_name = ?)",
             );
             params.push(Box::new(check.clone()));
         }

@@ -1245,3 +1245,39 @@ fn smtp_down_for_three_cycles_then_the_alert_is_delivered_once() {
         "{content}"
     );
 }
+
+#[test]
+fn thirty_findings_in_one_cycle_are_one_digest_per_channel() {
+    let hb = Hb::new();
+    let (a, b) = (HttpServer::start(Vec::new()), HttpServer::start(Vec::new()));
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[[alerts.channel]]\nname = \"a\"\ntype = \"webhook\"\nurl = \"{}\"\n\n\
+             [[alerts.channel]]\nname = \"b\"\ntype = \"webhook\"\nurl = \"{}\"\n\n\
+             [alerts.routes]\nmedium = [\"a\", \"b\"]\nhigh = [\"a\", \"b\"]\n",
+            a.url("/a"),
+            b.url("/b")
+        ),
+    );
+    // 15 stale properties (medium) and 15 blocked ones (high): 30 findings.
+    let mut csv = String::from("id,address,created_at,blocked_reason\n");
+    for i in 1..=15 {
+        csv.push_str(&format!("{i},{i} Main St,2026-11-01,\n"));
+        csv.push_str(&format!(
+            "{},{} Oak St,2026-11-25,Title dispute\n",
+            100 + i,
+            i
+        ));
+    }
+    let file = hb.write("p.csv", &csv);
+    ok(&hb, &[], &["import", "properties", file.to_str().unwrap()]);
+    cycle_at(&hb, 0);
+    for server in [&a, &b] {
+        let requests = server.requests();
+        assert_eq!(requests.len(), 1, "one message per channel");
+        let alerts = requests[0].json()["alerts"].as_array().unwrap().clone();
+        assert_eq!(alerts.len(), 30, "the digest carries all 30");
+        assert_eq!(alerts[0]["priority"], "high", "most urgent first");
+    }
+}

@@ -569,3 +569,62 @@ fn two_cycles_started_together_one_runs_the_other_exits_busy() {
     assert_eq!(hb.count("SELECT count(*) FROM runs"), 1, "exactly one ran");
     assert_eq!(hb.count("SELECT count(*) FROM check_results"), 1);
 }
+
+#[test]
+fn run_log_shows_check_results_and_remediation() {
+    let hb = Hb::new();
+    let marker = hb.path("restarted");
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"worker\"\ngroup = \"system\"\ntype = \"command\"\n\
+             command = [\"sh\", \"-c\", \"echo 'CRITICAL - worker down'; exit 2\"]\nevery = \"5m\"\n\
+             on_failure = [[\"touch\", \"{}\"]]\n",
+            marker.display()
+        ),
+    );
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = hb
+            .cmd()
+            .env_remove("HB_DB")
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let report = run(&["cycle"]);
+    assert!(
+        report["line"]
+            .as_str()
+            .unwrap()
+            .contains("1 failing check (worker)"),
+        "{report}"
+    );
+    assert!(marker.exists(), "the remediation command ran");
+    let detail = run(&["logs", "1"]);
+    let check = &detail["checks"][0];
+    assert_eq!(check["name"], "worker");
+    assert_eq!(check["status"], "critical");
+    assert_eq!(check["message"], "CRITICAL - worker down");
+    assert!(
+        !check["remediation"].is_null(),
+        "remediation is logged with the run: {detail}"
+    );
+    assert_eq!(
+        run(&["logs", "--check", "worker"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(run(&["logs", "--check", "api"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}

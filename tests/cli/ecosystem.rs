@@ -870,6 +870,10 @@ const READERS: &[&[&str]] = &[
     &["logs", "1"],
     &["alerts"],
     &["alerts", "list", "--all"],
+    &["alerts", "outbox"],
+    &["alerts", "outbox", "--all"],
+    &["checks"],
+    &["checks", "list"],
     &["schedule", "cron"],
     &["schedule", "systemd"],
 ];
