@@ -108,7 +108,7 @@ pub enum Command {
     Alerts(AlertsArgs),
     /// Write a commented config and create the store
     Init(InitArgs),
-    /// Create a deterministic sample portfolio in a demo store and show it
+    /// Create a deterministic sample portfolio and app with a health protocol, and show them
     Demo(DemoArgs),
     /// Print cron or systemd entries for the two cadences
     Schedule(ScheduleArgs),
@@ -466,7 +466,7 @@ pub struct DemoArgs {
     /// How many properties to generate
     #[arg(long, default_value_t = 500)]
     pub properties: u32,
-    /// Directory for the demo store and config [default: $XDG_DATA_HOME/hb/demo]
+    /// Directory for the demo store, config and sample app [default: $XDG_DATA_HOME/hb/demo]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

@@ -3,6 +3,8 @@
 //! Pure generation, no I/O: the same count and the same `now` give the same records.
 //! Every property draws from its own PRNG stream seeded by its id, so property 7 is the
 //! same whether the demo has 300 properties or a million.
+//!
+//! `app` writes the sample application the demo's health checks watch (files: I/O).
 
 use serde::Serialize;
 
@@ -12,6 +14,8 @@ use crate::pipeline::{self, ContractStatus, Health, Stage};
 use crate::store::{
     DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, PropertyRecord,
 };
+
+pub mod app;
 
 const SEED: u64 = 0x4842_4445_4D4F_0001; // "HBDEMO", 1
 

@@ -1,32 +1,53 @@
-//! `hb demo`: a fresh, deterministic sample portfolio in its own store, then a look at it.
+//! `hb demo`: a fresh, deterministic sample portfolio in its own store, a sample
+//! application with a health protocol that watches it, then a look at both.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::init::{absolute, write_config, SHIPPED_CONFIG};
 use super::Ctx;
+use crate::checks::{self, CheckConfig, CheckOutcome, Group, RunContext, RunOptions, Status};
 use crate::cli::{DemoArgs, InsightsArgs};
-use crate::config;
-use crate::demo::{self, Counts};
+use crate::config::{self, Loaded};
+use crate::demo::{self, app, Counts};
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
 use crate::pipeline::Stage;
-use crate::store::{HealthFilter, LoadStep, Store};
+use crate::store::{HealthFilter, LoadStep, LockOutcome, Store};
 
 const DB_FILE: &str = "demo.db";
 /// First line of the demo's config: how a rerun knows the file is its own to rewrite.
 const MARKER: &str = "# hb demo config:";
+/// The alerts and checks of the demo, appended to the shipped settings.
+const PROTOCOL: &str = include_str!("../demo/protocol.toml");
+/// `runs.trigger` of the demo's one run of the checks. Not `checks` (what `hb checks
+/// run` records): the demo's run is the heartbeat's first, which the `cycle` check and
+/// `hb status` count, so the demo's board is not "no cycle has run yet".
+const TRIGGER: &str = "demo";
 
 #[derive(Debug, Serialize)]
 struct DemoOut {
     store: PathBuf,
     config: PathBuf,
+    /// The sample application's database, which the demo's checks read.
+    app_database: PathBuf,
     counts: Counts,
+    /// The demo's checks, run once, in config order.
+    checks: Vec<BoardRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct BoardRow {
+    name: String,
+    group: Group,
+    status: Status,
+    message: String,
 }
 
 pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
@@ -51,13 +72,19 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
             );
         }
     }
-    write_config(&config_path, &demo_config())?;
+    write_config(&config_path, &demo_config(&config_path))?;
     let loaded = config::load_file(&config_path)?;
     let db_path = loaded.store_path(None)?;
-    remove_store(&db_path)?;
+    remove_db(&db_path)?;
+
+    let now = ctx.clock.now_ts();
+    // The application the checks watch comes first: the checks run after the load.
+    let app_db = dir.join(app::DB_FILE);
+    remove_db(&app_db)?;
+    app::create(&app_db, now)?;
+    app::touch_heartbeat(&dir.join(app::HEARTBEAT_FILE), now)?;
 
     let stale = loaded.config.property.stale_days;
-    let now = ctx.clock.now_ts();
     let mut store = Store::open(&db_path)?;
     let watchlists = demo::watchlists(args.properties, now);
     let reminders = demo::team_reminders(now);
@@ -88,10 +115,21 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     counts.watchlists = watchlists.len() as u64;
     counts.reminders += reminders.len() as u64;
 
+    let outcomes = run_checks(&mut store, &loaded, now)?;
     let out = DemoOut {
         store: db_path.clone(),
         config: config_path.clone(),
+        app_database: app_db,
         counts,
+        checks: outcomes
+            .iter()
+            .map(|o| BoardRow {
+                name: o.name.clone(),
+                group: o.group,
+                status: o.status,
+                message: o.message.clone(),
+            })
+            .collect(),
     };
     if ctx.out.json {
         output::print_json(&out)?;
@@ -105,7 +143,7 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     // From here on this invocation looks at the demo, whatever HB_DB or HB_CONFIG say.
     ctx.global.db = Some(db_path);
     ctx.global.config = Some(config_path);
-    ctx.loaded = Some(loaded);
+    ctx.loaded = Some(loaded.clone());
     output::print("")?;
     super::insights::run(ctx, InsightsArgs { limit: 10 })
         .context("the demo store is ready, but its insights could not be shown")?;
@@ -116,21 +154,135 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     ))?;
     let view = super::property::view(&store, id, &stale, now)?;
     super::property::print_view(&ctx.out, &view)?;
+
+    output::print("")?;
+    print_board(&ctx.out, &out, &outcomes, &loaded)?;
     Ok(exit::OK)
 }
 
-/// The shipped config with the demo's store, marked as the demo's own.
-fn demo_config() -> String {
-    let body = SHIPPED_CONFIG.replacen(
+/// The demo's config, marked as its own: the shipped settings with the demo's store,
+/// then the demo's alerts and checks.
+fn demo_config(config_path: &Path) -> String {
+    let settings = shipped_settings(SHIPPED_CONFIG).replacen(
         "path = \"heartbeat.db\"",
         &format!("path = \"{DB_FILE}\""),
         1,
     );
-    format!("{MARKER} written by `hb demo`, rewritten on every run.\n#\n{body}")
+    let protocol = PROTOCOL.replace(
+        "THIS_FILE",
+        &shell_quote(&config_path.display().to_string()),
+    );
+    format!(
+        "{MARKER} written by `hb demo`, rewritten on every run.\n#\n{}\n\n{protocol}",
+        settings.trim_end()
+    )
 }
 
-/// A fresh demo: the old store goes, with its WAL and journal.
-fn remove_store(db: &Path) -> Result<()> {
+/// The shipped config up to its alerts and checks (the first divider, `[[check]]` or
+/// `[alerts...]`): the demo brings its own, and the shipped ones read files that only
+/// exist on a server.
+fn shipped_settings(shipped: &str) -> &str {
+    let mut at = 0;
+    for line in shipped.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("# ----")
+            || trimmed.starts_with("[[check]]")
+            || trimmed.starts_with("[alerts")
+            || trimmed.starts_with("[[alerts")
+        {
+            break;
+        }
+        at += line.len();
+    }
+    &shipped[..at]
+}
+
+/// Run the demo's checks once and record them as the heartbeat's first run, so that
+/// `hb checks`, `hb status` and `hb logs` show them. The run is `ok` whatever the
+/// checks found: like a cycle, it completed, and findings are results, not errors.
+fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckOutcome>> {
+    let pid = i64::from(std::process::id());
+    let run_id = match store.begin_run(TRIGGER, pid, now, crate::cycle::is_alive)? {
+        LockOutcome::Acquired { run_id, .. } => run_id,
+        // The store was created a moment ago; only a concurrent `hb demo` gets here.
+        LockOutcome::Busy(holder) => {
+            return Err(HbError::Busy(format!(
+                "another process (pid {}) is writing the demo store: try again when it ends",
+                holder.pid
+            ))
+            .into())
+        }
+    };
+    let started = Instant::now();
+    let enabled: Vec<&CheckConfig> = loaded.config.check.iter().filter(|c| c.enabled).collect();
+    let run_ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
+    let outcomes = checks::run_checks(&enabled, &run_ctx, RunOptions::default());
+    store.record_check_results(run_id, &outcomes, now)?;
+    let elapsed = started.elapsed().as_millis() as i64;
+    let summary = serde_json::json!({ "line": format!("hb demo: {}", tally(&outcomes)) });
+    store.finish_run(run_id, "ok", now, elapsed, &summary.to_string())?;
+    Ok(outcomes)
+}
+
+/// "20 checks: 17 ok, 1 warning, 1 critical, 1 skipped".
+fn tally(outcomes: &[CheckOutcome]) -> String {
+    let counts: Vec<String> = [
+        Status::Ok,
+        Status::Warning,
+        Status::Critical,
+        Status::Unknown,
+        Status::Skipped,
+    ]
+    .iter()
+    .filter_map(|status| {
+        let n = outcomes.iter().filter(|o| o.status == *status).count();
+        (n > 0).then(|| format!("{n} {status}"))
+    })
+    .collect();
+    format!("{} checks: {}", outcomes.len(), counts.join(", "))
+}
+
+/// The check board, why each failing check fails, and where to go next.
+fn print_board(
+    out: &Output,
+    demo: &DemoOut,
+    outcomes: &[CheckOutcome],
+    loaded: &Loaded,
+) -> Result<()> {
+    output::print(format!(
+        "Health checks of the sample app ({}): {}",
+        demo.app_database.display(),
+        tally(outcomes)
+    ))?;
+    let mut table = out.table(["Check", "Group", "Status", "Message"]);
+    for row in &demo.checks {
+        table.add_row(vec![
+            Cell::new(&row.name),
+            Cell::new(row.group.as_str()),
+            out.status_cell(row.status.as_str()),
+            Cell::new(&row.message),
+        ]);
+    }
+    output::print(table)?;
+    for o in outcomes.iter().filter(|o| o.status.is_failure()) {
+        let description = loaded
+            .config
+            .check
+            .iter()
+            .find(|c| c.name == o.name)
+            .and_then(|c| c.description.as_deref())
+            .unwrap_or("");
+        output::print(format!("  {} ({}): {description}", o.name, o.status))?;
+    }
+    let config = shell_quote(&demo.config.display().to_string());
+    output::print(format!(
+        "Run a heartbeat on it: hb --config {config} cycle    (alerts print on stderr)"
+    ))?;
+    output::print(format!("          the board: hb --config {config} checks"))
+}
+
+/// A fresh demo: the old database goes, with its WAL and journal.
+fn remove_db(db: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut name = db.as_os_str().to_owned();
         name.push(suffix);
@@ -140,7 +292,7 @@ fn remove_store(db: &Path) -> Result<()> {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
                 return Err(err)
-                    .with_context(|| format!("could not remove old demo store {}", path.display()))
+                    .with_context(|| format!("could not remove old demo file {}", path.display()))
             }
         }
     }
@@ -178,6 +330,10 @@ fn print_summary(out: &DemoOut, db_overridden: bool) -> Result<()> {
     output::print(format!(
         "  {} contracts, {} contacts with {} interactions, {} watchlists, {} price points, {} reminders",
         c.contracts, c.contacts, c.interactions, c.watchlists, c.price_points, c.reminders
+    ))?;
+    output::print(format!(
+        "Sample app database: {} (tenants, tasks, audit log, ledger, API keys, access log)",
+        out.app_database.display()
     ))?;
     output::print(format!(
         "Point hb at it: export HB_CONFIG={}",
@@ -243,10 +399,49 @@ mod tests {
 
     #[test]
     fn demo_config_points_at_the_demo_store() {
-        let text = demo_config();
+        let text = demo_config(Path::new("/tmp/hb demo/heartbeat.toml"));
         assert!(text.starts_with(MARKER));
+        assert!(
+            text.contains("hb --config '/tmp/hb demo/heartbeat.toml' cycle"),
+            "{text}"
+        );
         let config = config::parse(&text).expect("demo config parses");
         assert_eq!(config.store.path, Some(PathBuf::from(DB_FILE)));
+    }
+
+    /// The settings are the shipped ones; the checks and alerts are the demo's own.
+    #[test]
+    fn demo_config_keeps_the_shipped_settings() {
+        let settings = shipped_settings(SHIPPED_CONFIG);
+        assert!(settings.contains("[modules.scheduled]"), "{settings}");
+        let shipped = config::parse(SHIPPED_CONFIG).expect("shipped config parses");
+        let only_settings = config::parse(settings).expect("settings parse alone");
+        assert!(only_settings.check.is_empty());
+        assert_eq!(only_settings.schedule.system, shipped.schedule.system);
+        assert_eq!(only_settings.schedule.protocol, shipped.schedule.protocol);
+        assert_eq!(
+            only_settings.property.stale_days,
+            shipped.property.stale_days
+        );
+        assert_eq!(only_settings.insights, shipped.insights);
+
+        let demo = config::parse(&demo_config(Path::new("heartbeat.toml"))).expect("parses");
+        for group in Group::ALL {
+            assert!(
+                demo.check.iter().any(|c| c.group == group),
+                "no {} check",
+                group.as_str()
+            );
+        }
+        for check in &demo.check {
+            let database = check.database.as_deref().unwrap_or(Path::new(app::DB_FILE));
+            assert!(
+                database.is_relative(),
+                "{}: relative to the config",
+                check.name
+            );
+        }
+        assert_eq!(demo.alerts.channels().len(), 1);
     }
 
     #[test]

@@ -10,7 +10,71 @@ use super::Hb;
 /// `hb demo --dir DIR --properties N --json`, returning the document.
 fn demo(hb: &Hb, dir: &str, properties: u32) -> Value {
     let n = properties.to_string();
-    hb.json(&["demo", "--dir", dir, "--properties", &n])
+    let out = demo_cmd(hb)
+        .args(["demo", "--dir", dir, "--properties", &n, "--json"])
+        .output()
+        .expect("run hb");
+    assert!(
+        out.status.success(),
+        "hb demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("demo --json is JSON")
+}
+
+/// `hb` as a newcomer runs it on the demo: no store override, and none of the
+/// variables that turn on the demo's optional checks.
+fn demo_cmd(hb: &Hb) -> assert_cmd::Command {
+    let mut cmd = hb.cmd();
+    cmd.env_remove("HB_DB").env_remove("QUICKBOOKS_REALM_ID");
+    cmd
+}
+
+/// What each demo check reports, by design. Two fail on purpose: an API key expires in
+/// 3 days (a warning-severity check), and nothing listens where `payments` connects
+/// (critical). QuickBooks is skipped without $QUICKBOOKS_REALM_ID. `disk` assumes the
+/// machine has 5 % free, and `payments` that nothing listens on 127.0.0.1:12111.
+const DEMO_STATUSES: [(&str, &str, &str); 20] = [
+    ("database", "system", "ok"),
+    ("worker-heartbeat", "system", "ok"),
+    ("worker-pool", "system", "ok"),
+    ("disk", "system", "ok"),
+    ("heartbeat", "system", "ok"),
+    ("queue-depth", "queue", "ok"),
+    ("stuck-tasks", "queue", "ok"),
+    ("error-rate", "queue", "ok"),
+    ("task-latency", "queue", "ok"),
+    ("cost-per-tenant", "queue", "ok"),
+    ("tokens-per-tenant", "queue", "ok"),
+    ("audit-log-continuous", "integrity", "ok"),
+    ("ledger-balanced", "integrity", "ok"),
+    ("no-orphans", "integrity", "ok"),
+    ("tenant-isolation", "security", "ok"),
+    ("unauthorized-access", "security", "ok"),
+    ("api-keys-expiring", "security", "warning"),
+    ("payments", "integration", "critical"),
+    ("xero-sync", "integration", "ok"),
+    ("quickbooks-sync", "integration", "skipped"),
+];
+
+/// `(name, group, status)` of each result, in order.
+fn statuses(results: &Value) -> Vec<(String, String, String)> {
+    results
+        .as_array()
+        .expect("an array of results")
+        .iter()
+        .map(|r| {
+            let field = |key: &str| r[key].as_str().unwrap_or_default().to_string();
+            (field("name"), field("group"), field("status"))
+        })
+        .collect()
+}
+
+fn expected_statuses() -> Vec<(String, String, String)> {
+    DEMO_STATUSES
+        .iter()
+        .map(|(n, g, s)| (n.to_string(), g.to_string(), s.to_string()))
+        .collect()
 }
 
 fn open(path: &Path) -> Connection {
@@ -276,6 +340,168 @@ fn demo_prints_the_store_and_how_to_use_it() {
     );
     assert!(stdout.contains("One property heartbeat"), "{stdout}");
     assert!(stdout.contains("Next step:"), "{stdout}");
+
+    // The check board, why the failing checks fail, and where to go next.
+    let config = dir.join("heartbeat.toml");
+    assert!(
+        stdout.contains("20 checks: 17 ok, 1 warning, 1 critical, 1 skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| ledger-balanced "), "{stdout}");
+    assert!(
+        stdout.contains("payments (critical): Payment gateway reachable (fails on purpose"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("hb --config {} cycle", config.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("hb --config {} checks", config.display())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_config_validates() {
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 20);
+    let config = doc["config"].as_str().expect("config");
+    let out = demo_cmd(&hb)
+        .args(["--config", config, "checks", "validate", "--json"])
+        .output()
+        .expect("run hb");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("validate --json");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["checks"], 20);
+    assert_eq!(report["errors"], 0, "{report:#}");
+    assert_eq!(report["warnings"], 0, "{report:#}");
+}
+
+/// Every group produces a real result; exactly the two planned failures fail.
+#[test]
+fn demo_checks_run_against_the_sample_app() {
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 20);
+    let app_db = canonical(hb.path("d")).join("app.db");
+    assert_eq!(
+        doc["app_database"].as_str().map(PathBuf::from),
+        Some(app_db)
+    );
+    let board = statuses(&doc["checks"]);
+    assert_eq!(board, expected_statuses());
+    for group in ["system", "queue", "integrity", "security", "integration"] {
+        assert!(
+            board.iter().any(|(_, g, s)| g == group && s != "skipped"),
+            "no real result in group {group}"
+        );
+    }
+
+    // Recorded as the heartbeat's first run: `hb checks` shows the same board.
+    let config = doc["config"].as_str().expect("config");
+    let out = demo_cmd(&hb)
+        .args(["--config", config, "checks", "--json"])
+        .output()
+        .expect("run hb");
+    assert!(out.status.success());
+    let list: Value = serde_json::from_slice(&out.stdout).expect("checks --json");
+    assert_eq!(statuses(&list["checks"]), expected_statuses());
+
+    // With the variable set, the optional QuickBooks check runs, and passes.
+    let out = demo_cmd(&hb)
+        .env("QUICKBOOKS_REALM_ID", "demo")
+        .args([
+            "--config",
+            config,
+            "checks",
+            "run",
+            "quickbooks-sync",
+            "--json",
+        ])
+        .output()
+        .expect("run hb");
+    let run: Value = serde_json::from_slice(&out.stdout).expect("checks run --json");
+    assert_eq!(run["results"][0]["status"], "ok", "{run:#}");
+}
+
+/// `hb checks run --all` on the demo exits 2, Nagios critical: `payments` is critical
+/// (the worst), `api-keys-expiring` a warning, the skipped check counts as ok.
+#[test]
+fn demo_checks_run_all_exits_critical() {
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 20);
+    let config = doc["config"].as_str().expect("config");
+    let out = demo_cmd(&hb)
+        .args(["--config", config, "checks", "run", "--all", "--json"])
+        .output()
+        .expect("run hb");
+    let run: Value = serde_json::from_slice(&out.stdout).expect("checks run --json");
+    assert_eq!(out.status.code(), Some(2), "{run:#}");
+    assert_eq!(run["status"], "critical");
+    assert_eq!(statuses(&run["results"]), expected_statuses());
+}
+
+/// The demo's alert route: a cycle on the demo prints its high-priority alerts on stderr.
+#[test]
+fn demo_cycle_alerts_on_stderr() {
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 300);
+    let config = doc["config"].as_str().expect("config");
+    let out = demo_cmd(&hb)
+        .args(["--config", config, "cycle"])
+        .output()
+        .expect("run hb");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("[high]"), "{stderr}");
+}
+
+#[test]
+fn demo_app_db_is_deterministic() {
+    let hb = Hb::new();
+    demo(&hb, "a", 20);
+    demo(&hb, "b", 40);
+    let dump = |db: &Path| -> Vec<String> {
+        let conn = open(db);
+        let mut lines = Vec::new();
+        for table in [
+            "tenants",
+            "tasks",
+            "audit_log",
+            "accounts",
+            "ledger_transactions",
+            "ledger_entries",
+            "api_keys",
+            "deals",
+            "documents",
+            "auth_events",
+            "accounting_syncs",
+        ] {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                .expect("prepare");
+            let columns = stmt.column_count();
+            let rows = stmt
+                .query_map([], |row| {
+                    let mut line = table.to_string();
+                    for i in 0..columns {
+                        let value: rusqlite::types::Value = row.get(i)?;
+                        line.push_str(&format!("|{value:?}"));
+                    }
+                    Ok(line)
+                })
+                .expect("query");
+            let before = lines.len();
+            lines.extend(rows.map(|r| r.expect("row")));
+            assert!(lines.len() > before, "{table} is empty");
+        }
+        lines
+    };
+    // Same clock, same rows, whatever the portfolio's size.
+    assert_eq!(
+        dump(&hb.path("a").join("app.db")),
+        dump(&hb.path("b").join("app.db"))
+    );
 }
 
 #[test]
