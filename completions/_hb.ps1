@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'The health checks of the protocol: list, run, validate, doc')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Notifications and alert delivery: list, ack, test, outbox')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config and create the store')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio in a demo store and show it')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -693,7 +693,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
         }
         'hb;demo' {
             [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'How many properties to generate')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the demo store and config [default: $XDG_DATA_HOME/hb/demo]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the demo store, config and sample app [default: $XDG_DATA_HOME/hb/demo]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -736,7 +736,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'The health checks of the protocol: list, run, validate, doc')
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Notifications and alert delivery: list, ack, test, outbox')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config and create the store')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio in a demo store and show it')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

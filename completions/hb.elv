@@ -41,7 +41,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand checks 'The health checks of the protocol: list, run, validate, doc'
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
-            cand demo 'Create a deterministic sample portfolio in a demo store and show it'
+            cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand schedule 'Print cron or systemd entries for the two cadences'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -633,7 +633,7 @@ set edit:completion:arg-completer[hb] = {|@words|
         }
         &'hb;demo'= {
             cand --properties 'How many properties to generate'
-            cand --dir 'Directory for the demo store and config [default: $XDG_DATA_HOME/hb/demo]'
+            cand --dir 'Directory for the demo store, config and sample app [default: $XDG_DATA_HOME/hb/demo]'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -674,7 +674,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand checks 'The health checks of the protocol: list, run, validate, doc'
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
-            cand demo 'Create a deterministic sample portfolio in a demo store and show it'
+            cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand schedule 'Print cron or systemd entries for the two cadences'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -45,7 +45,7 @@ complete -c hb -n "__fish_hb_needs_command" -f -a "logs" -d 'Recent runs, or one
 complete -c hb -n "__fish_hb_needs_command" -f -a "checks" -d 'The health checks of the protocol: list, run, validate, doc'
 complete -c hb -n "__fish_hb_needs_command" -f -a "alerts" -d 'Notifications and alert delivery: list, ack, test, outbox'
 complete -c hb -n "__fish_hb_needs_command" -f -a "init" -d 'Write a commented config and create the store'
-complete -c hb -n "__fish_hb_needs_command" -f -a "demo" -d 'Create a deterministic sample portfolio in a demo store and show it'
+complete -c hb -n "__fish_hb_needs_command" -f -a "demo" -d 'Create a deterministic sample portfolio and app with a health protocol, and show them'
 complete -c hb -n "__fish_hb_needs_command" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences'
 complete -c hb -n "__fish_hb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
@@ -476,7 +476,7 @@ complete -c hb -n "__fish_hb_using_subcommand init" -s v -l verbose -d 'Say more
 complete -c hb -n "__fish_hb_using_subcommand init" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand init" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand demo" -l properties -d 'How many properties to generate' -r
-complete -c hb -n "__fish_hb_using_subcommand demo" -l dir -d 'Directory for the demo store and config [default: $XDG_DATA_HOME/hb/demo]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand demo" -l dir -d 'Directory for the demo store, config and sample app [default: $XDG_DATA_HOME/hb/demo]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand demo" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand demo" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand demo" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -509,7 +509,7 @@ complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "checks" -d 'The health checks of the protocol: list, run, validate, doc'
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "alerts" -d 'Notifications and alert delivery: list, ack, test, outbox'
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "init" -d 'Write a commented config and create the store'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "demo" -d 'Create a deterministic sample portfolio in a demo store and show it'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "demo" -d 'Create a deterministic sample portfolio and app with a health protocol, and show them'
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences'
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "list" -d 'Properties with their health, most overdue first'
