@@ -176,7 +176,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
                     "no check due".into()
                 }
             } else {
-                format!("{ran} checks ran: {}", checks::summary(outcomes))
+                format!("ran {}", checks::summary(outcomes))
             },
             items,
             transitions,
