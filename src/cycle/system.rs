@@ -142,11 +142,6 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     }
     let escalated = escalations.apply(now, NEVER, env.run_id)?;
     // Escalations that clear say nothing themselves: the check's recovery message does.
-
-    let ran = outcomes
-        .iter()
-        .filter(|o| o.status != Status::Skipped)
-        .count();
     let failed_now: Vec<String> = outcomes
         .iter()
         .filter(|o| o.status.is_failure())
