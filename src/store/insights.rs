@@ -46,6 +46,9 @@ pub struct FindingRow {
 
 struct Plan {
     from: &'static str,
+    /// What a count reads: contracts alone when the join only fetches display columns
+    /// (every contract has its property: a foreign key).
+    count_from: &'static str,
     filter: String,
     order: &'static str,
     /// Columns: property id, address, stage, at, contract id, contract name, blocker, score.
@@ -58,21 +61,25 @@ const PROPERTY_COLUMNS_AT_STAGE: &str =
 fn plan(query: &FindingQuery) -> Plan {
     let property = "properties p";
     let contract = "contracts c JOIN properties p ON p.id = c.property_id";
+    let contract_only = "contracts c";
     match query {
         FindingQuery::Stale { .. } => Plan {
             from: property,
+            count_from: property,
             filter: format!("p.stage = :stage AND p.stage_entered_at < :a AND NOT {BLOCKED_SQL}"),
             order: "p.stage_entered_at, p.id",
             columns: PROPERTY_COLUMNS_AT_STAGE,
         },
         FindingQuery::Blocked => Plan {
             from: property,
+            count_from: property,
             filter: "p.blocked_reason IS NOT NULL".into(),
             order: "p.id",
             columns: PROPERTY_COLUMNS_AT_STAGE,
         },
         FindingQuery::Deadline { .. } => Plan {
             from: contract,
+            count_from: contract_only,
             filter: "c.deadline_at IS NOT NULL AND c.status IN ('attached','sent','signed') AND c.deadline_at < :a"
                 .into(),
             order: "c.deadline_at, c.id",
@@ -80,12 +87,14 @@ fn plan(query: &FindingQuery) -> Plan {
         },
         FindingQuery::Unsigned { .. } => Plan {
             from: contract,
+            count_from: contract_only,
             filter: "c.status = 'sent' AND c.sent_at < :a".into(),
             order: "c.sent_at, c.id",
             columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
         },
         FindingQuery::MissingEnrichment { .. } => Plan {
             from: property,
+            count_from: property,
             filter: "p.enriched_at IS NULL AND p.created_at < :a
                      AND NOT (p.stage = 'new' AND p.stage_entered_at < :b)"
                 .into(),
@@ -94,6 +103,7 @@ fn plan(query: &FindingQuery) -> Plan {
         },
         FindingQuery::MissingSkipTrace { .. } => Plan {
             from: property,
+            count_from: property,
             filter: "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
                      AND NOT (p.stage = 'enriched' AND p.stage_entered_at < :b)"
                 .into(),
@@ -102,6 +112,7 @@ fn plan(query: &FindingQuery) -> Plan {
         },
         FindingQuery::HighScoreIdle { .. } => Plan {
             from: property,
+            count_from: property,
             filter: "p.score IS NOT NULL AND p.score >= :score AND p.stage <> 'complete'
                      AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a"
                 .into(),
@@ -152,7 +163,10 @@ fn bind<'a>(
 impl Store {
     pub fn count_findings(&self, query: &FindingQuery, now: i64) -> Result<i64> {
         let plan = plan(query);
-        let sql = format!("SELECT count(*) FROM {} WHERE {}", plan.from, plan.filter);
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {}",
+            plan.count_from, plan.filter
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params = bind(query, &now, &sql);
         Ok(stmt.query_row(params.as_slice(), |row| row.get(0))?)

@@ -32,11 +32,13 @@ const MIGRATIONS: &[&str] = &[
         stage_entered_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     );
-    CREATE INDEX properties_stage_entered ON properties (stage, stage_entered_at);
-    CREATE INDEX properties_blocked ON properties (id) WHERE blocked_reason IS NOT NULL;
-    CREATE INDEX properties_unenriched ON properties (created_at) WHERE enriched_at IS NULL;
-    CREATE INDEX properties_untraced ON properties (enriched_at) WHERE skip_traced_at IS NULL AND enriched_at IS NOT NULL;
-    CREATE INDEX properties_score ON properties (score) WHERE score IS NOT NULL;
+    -- Covering for the portfolio's counts: stale per stage without a row lookup.
+    CREATE INDEX properties_stage_entered ON properties (stage, stage_entered_at, blocked_reason);
+    CREATE INDEX properties_blocked ON properties (id, blocked_reason) WHERE blocked_reason IS NOT NULL;
+    CREATE INDEX properties_unenriched ON properties (created_at, stage, stage_entered_at) WHERE enriched_at IS NULL;
+    CREATE INDEX properties_untraced ON properties (enriched_at, stage, stage_entered_at)
+        WHERE skip_traced_at IS NULL AND enriched_at IS NOT NULL;
+    CREATE INDEX properties_score ON properties (score, stage, last_action_at, stage_entered_at) WHERE score IS NOT NULL;
     CREATE INDEX properties_created ON properties (created_at);
     CREATE INDEX properties_area ON properties (state, city);
 
@@ -53,6 +55,9 @@ const MIGRATIONS: &[&str] = &[
         deadline_at INTEGER
     );
     CREATE INDEX contracts_property ON contracts (property_id);
+    -- "Is this property blocked by a missed deadline?" without reading contract rows.
+    CREATE INDEX contracts_open_property ON contracts (property_id, deadline_at)
+        WHERE status IN ('attached','sent','signed');
     CREATE INDEX contracts_open_deadline ON contracts (deadline_at)
         WHERE deadline_at IS NOT NULL AND status IN ('attached','sent','signed');
     CREATE INDEX contracts_sent_unsigned ON contracts (sent_at) WHERE status = 'sent';
