@@ -812,6 +812,40 @@ pub fn summary(outcomes: &[CheckOutcome]) -> String {
     format!("{} {noun}: {}", outcomes.len(), counts.join(", "))
 }
 
+/// A check over a window: how often it was up, how fast it answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowStats {
+    /// Results that counted (skipped ones do not).
+    pub runs: usize,
+    /// Share of counted results that were ok, in percent (one decimal).
+    pub uptime_percent: Option<f64>,
+    pub avg_latency_ms: Option<f64>,
+    /// Nearest-rank 95th percentile.
+    pub p95_latency_ms: Option<f64>,
+}
+
+pub fn window_stats(results: &[(Status, Option<i64>)]) -> WindowStats {
+    let counted: Vec<&(Status, Option<i64>)> = results
+        .iter()
+        .filter(|(s, _)| *s != Status::Skipped)
+        .collect();
+    let ok = counted.iter().filter(|(s, _)| *s == Status::Ok).count();
+    let mut latencies: Vec<i64> = results.iter().filter_map(|(_, l)| *l).collect();
+    latencies.sort_unstable();
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    WindowStats {
+        runs: counted.len(),
+        uptime_percent: (!counted.is_empty())
+            .then(|| round(ok as f64 / counted.len() as f64 * 100.0)),
+        avg_latency_ms: (!latencies.is_empty())
+            .then(|| round(latencies.iter().sum::<i64>() as f64 / latencies.len() as f64)),
+        p95_latency_ms: (!latencies.is_empty()).then(|| {
+            let rank = ((latencies.len() as f64) * 0.95).ceil() as usize;
+            latencies[rank.clamp(1, latencies.len()) - 1] as f64
+        }),
+    }
+}
+
 /// The enabled checks that are due at `now`, in config order.
 pub fn due_checks<'a>(
     checks: &'a [CheckConfig],
@@ -1016,6 +1050,20 @@ fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_stats_uptime_average_and_p95() {
+        let mut results: Vec<(Status, Option<i64>)> =
+            (1..=19).map(|i| (Status::Ok, Some(i * 10))).collect();
+        results.push((Status::Critical, Some(1000)));
+        results.push((Status::Skipped, None));
+        let stats = window_stats(&results);
+        assert_eq!(stats.runs, 20);
+        assert_eq!(stats.uptime_percent, Some(95.0));
+        assert_eq!(stats.avg_latency_ms, Some(145.0));
+        assert_eq!(stats.p95_latency_ms, Some(190.0));
+        assert_eq!(window_stats(&[]).uptime_percent, None);
+    }
 
     fn t(wa: Option<f64>, ca: Option<f64>, wb: Option<f64>, cb: Option<f64>) -> Thresholds {
         Thresholds {

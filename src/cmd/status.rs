@@ -7,6 +7,7 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
+use crate::checks;
 use crate::cli::StatusArgs;
 use crate::clock;
 use crate::cycle::{schedule, Module};
@@ -23,7 +24,33 @@ struct StatusOut {
     modules: Vec<ModuleStatus>,
     open_notifications: BTreeMap<String, i64>,
     top_actions: Vec<ActionItem>,
+    /// The check board: each configured check's state and its figures over the window.
+    checks: Vec<CheckBoardRow>,
+    /// The latest value of each metric series recorded in the window.
+    metrics: Vec<MetricOut>,
     window: WindowStats,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckBoardRow {
+    name: String,
+    group: &'static str,
+    enabled: bool,
+    /// Last status, or null when it never ran.
+    status: Option<&'static str>,
+    since: Option<String>,
+    message: Option<String>,
+    #[serde(flatten)]
+    window: checks::WindowStats,
+}
+
+#[derive(Debug, Serialize)]
+struct MetricOut {
+    check: String,
+    label: String,
+    value: f64,
+    unit: Option<String>,
+    at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,7 +186,64 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
             .then(|| (count("ok") as f64 / finished as f64 * 1000.0).round() / 10.0),
     };
 
-    let (status, reasons) = verdict(last_cycle.as_ref(), &open, cadence);
+    let window_start = now - window.as_secs() as i64;
+    let states = store.check_states()?;
+    let results = store.check_results_since(window_start)?;
+    let board: Vec<CheckBoardRow> = config
+        .check
+        .iter()
+        .map(|check| {
+            let state = states.get(&check.name);
+            let in_window: Vec<(checks::Status, Option<i64>)> = results
+                .iter()
+                .filter(|(name, _, _)| *name == check.name)
+                .map(|(_, status, latency)| {
+                    (
+                        checks::Status::parse(status).unwrap_or(checks::Status::Unknown),
+                        *latency,
+                    )
+                })
+                .collect();
+            CheckBoardRow {
+                name: check.name.clone(),
+                group: check.group.as_str(),
+                enabled: check.enabled,
+                status: state.map(|s| s.status.as_str()),
+                since: state.map(|s| clock::format_ts(s.since)),
+                message: state.map(|s| s.last_message.clone()),
+                window: checks::window_stats(&in_window),
+            }
+        })
+        .collect();
+    let metrics = store
+        .latest_metrics(window_start)?
+        .into_iter()
+        .map(|m| MetricOut {
+            check: m.check,
+            label: m.label,
+            value: m.value,
+            unit: m.unit,
+            at: clock::format_ts(m.at),
+        })
+        .collect();
+
+    let (mut status, mut reasons) = verdict(last_cycle.as_ref(), &open, cadence);
+    // The checks' current state counts whether or not their notices were acknowledged.
+    for row in board.iter().filter(|r| r.enabled) {
+        let level = match row.status {
+            Some("critical") => "critical",
+            Some("warning") | Some("unknown") => "warning",
+            _ => continue,
+        };
+        reasons.push(format!(
+            "check {} is {} since {}: {}",
+            row.name,
+            row.status.unwrap_or_default(),
+            row.since.as_deref().unwrap_or("-"),
+            row.message.as_deref().unwrap_or("")
+        ));
+        status = worse(status, level);
+    }
     let out = StatusOut {
         status,
         reasons,
@@ -167,6 +251,8 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         modules,
         open_notifications: open,
         top_actions,
+        checks: board,
+        metrics,
         window: window_stats,
     };
     let code = match status {
@@ -181,6 +267,21 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         print_table(ctx, &out)?;
     }
     Ok(code)
+}
+
+/// The worse of two verdicts; unknown (no cycle ever ran) stays unknown.
+fn worse(a: &'static str, b: &'static str) -> &'static str {
+    let rank = |s: &str| match s {
+        "ok" => 0,
+        "warning" => 1,
+        "critical" => 2,
+        _ => 3,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
+    }
 }
 
 /// unknown: no cycle ever ran. critical: the heartbeat is overdue, or critical
@@ -273,6 +374,44 @@ fn print_table(ctx: &Ctx, out: &StatusOut) -> Result<()> {
         ]);
     }
     output::print(table)?;
+    if !out.checks.is_empty() {
+        let mut board = o.table([
+            "Check", "Group", "Status", "Since", "Uptime", "Avg ms", "p95 ms",
+        ]);
+        for c in &out.checks {
+            let status = if c.enabled {
+                c.status.unwrap_or("never ran")
+            } else {
+                "disabled"
+            };
+            let figure = |v: Option<f64>, suffix: &str| {
+                v.map(|v| format!("{v}{suffix}"))
+                    .unwrap_or_else(|| "-".into())
+            };
+            board.add_row(vec![
+                Cell::new(&c.name),
+                Cell::new(c.group),
+                o.status_cell(status),
+                Cell::new(c.since.as_deref().unwrap_or("-")),
+                Cell::new(figure(c.window.uptime_percent, "%")),
+                Cell::new(figure(c.window.avg_latency_ms, "")),
+                Cell::new(figure(c.window.p95_latency_ms, "")),
+            ]);
+        }
+        output::print(board)?;
+    }
+    for m in &out.metrics {
+        output::print(format!(
+            "metric {} {} = {}{}",
+            m.check,
+            m.label,
+            m.value,
+            m.unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default()
+        ))?;
+    }
     let open: Vec<String> = ["critical", "high", "medium", "low"]
         .iter()
         .filter_map(|p| out.open_notifications.get(*p).map(|n| format!("{n} {p}")))

@@ -24,7 +24,47 @@ pub struct CheckResultRow {
     pub remediation: Option<String>,
 }
 
+/// The latest value of one metric series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub check: String,
+    pub label: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub at: i64,
+}
+
 impl Store {
+    /// `(check, status, latency_ms)` of every result since `since`, grouped by check.
+    pub fn check_results_since(&self, since: i64) -> Result<Vec<(String, String, Option<i64>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT check_name, status, latency_ms FROM check_results
+             WHERE started_at >= ?1 ORDER BY check_name, started_at",
+        )?;
+        let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The latest value of every metric series recorded since `since`.
+    pub fn latest_metrics(&self, since: i64) -> Result<Vec<MetricRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.check_name, m.label, m.value, m.unit, m.at FROM metric_values m
+             WHERE m.at >= ?1 AND m.at = (SELECT max(at) FROM metric_values l
+                                          WHERE l.check_name = m.check_name AND l.label = m.label)
+             GROUP BY m.check_name, m.label ORDER BY m.check_name, m.label",
+        )?;
+        let rows = stmt.query_map([since], |row| {
+            Ok(MetricRow {
+                check: row.get(0)?,
+                label: row.get(1)?,
+                value: row.get(2)?,
+                unit: row.get(3)?,
+                at: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Every check's state, by name.
     pub fn check_states(&self) -> Result<HashMap<String, CheckState>> {
         check_states(&self.conn)

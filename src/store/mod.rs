@@ -25,7 +25,7 @@ mod runs;
 mod schema;
 
 #[allow(unused_imports)] // for `hb cycle`, which records checks inside its own transaction
-pub use checks::{record_check_results_in, CheckResultRow};
+pub use checks::{record_check_results_in, CheckResultRow, MetricRow};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{

@@ -628,3 +628,76 @@ fn run_log_shows_check_results_and_remediation() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn status_shows_the_check_board_over_the_window() {
+    let hb = Hb::new();
+    let flag = hb.path("up");
+    std::fs::write(&flag, "").unwrap();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"api\"\ngroup = \"system\"\ntype = \"command\"\n\
+             command = [\"sh\", \"-c\", \"if [ -f '{}' ]; then echo 'OK - up|time=0.2s'; else echo 'CRITICAL - down'; exit 2; fi\"]\n\
+             every = \"5m\"\n",
+            flag.display()
+        ),
+    );
+    let at = |m: i64| ts(at("2026-11-25T12:00:00Z") + Duration::minutes(m));
+    let cycle = |m: i64| {
+        hb.cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", at(m))
+            .args(["cycle", "-q"])
+            .assert()
+            .success();
+    };
+    for m in [0, 5, 10] {
+        cycle(m);
+    }
+    std::fs::remove_file(&flag).unwrap();
+    cycle(15);
+    let status = |m: i64| {
+        let out = hb
+            .cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", at(m))
+            .args(["status", "--json"])
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+            out.status.code(),
+        )
+    };
+    let (v, code) = status(16);
+    assert_eq!(code, Some(2), "a critical check makes status critical: {v}");
+    let api = &v["checks"][0];
+    assert_eq!(api["name"], "api");
+    assert_eq!(api["status"], "critical");
+    assert_eq!(api["since"], "2026-11-25T12:15:00Z");
+    assert_eq!(api["runs"], 4);
+    assert_eq!(api["uptime_percent"], 75.0);
+    assert!(api["p95_latency_ms"].is_number(), "{api}");
+    assert!(v["reasons"].as_array().unwrap().iter().any(|r| r
+        .as_str()
+        .unwrap()
+        .starts_with("check api is critical since")));
+    // Acknowledging the notice does not make a failing check healthy.
+    let id = v["top_actions"][0]["id"].as_i64().unwrap().to_string();
+    hb.cmd()
+        .env_remove("HB_DB")
+        .args(["alerts", "ack", &id])
+        .assert()
+        .success();
+    assert_eq!(status(17).1, Some(2));
+    let table = hb
+        .cmd()
+        .env_remove("HB_DB")
+        .env("HB_NOW", at(17))
+        .arg("status")
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("| api ") && table.contains("75%"), "{table}");
+}
