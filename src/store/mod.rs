@@ -104,6 +104,11 @@ impl Store {
         }
         conn.pragma_update(None, "foreign_keys", true)
             .with_context(describe)?;
+        // Big stores are read at random (findings, notifications): a 32 MiB page cache
+        // instead of SQLite's 2 MiB default saves a read syscall per page (memory maps
+        // gained little more here and inflate RSS with the whole mapped file).
+        conn.pragma_update(None, "cache_size", -32_768)
+            .with_context(describe)?;
         schema::migrate(&mut conn, read_only)
             .with_context(|| format!("could not prepare store {}", path.display()))?;
         Ok(Store {
