@@ -98,7 +98,7 @@ pub enum Command {
     Insights(InsightsArgs),
     /// Run one system-heartbeat cycle (what cron or a timer calls every 5 minutes)
     Cycle(CycleArgs),
-    /// Last cycle, module results, open notifications; exits Nagios-style
+    /// Last cycle, modules, the check board, open notifications; exits Nagios-style
     Status(StatusArgs),
     /// Recent runs, or one run in detail
     Logs(LogsArgs),

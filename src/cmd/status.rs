@@ -312,7 +312,10 @@ fn verdict(
         ));
     }
     if let Some(n) = open.get("critical").filter(|n| **n > 0) {
-        critical.push(format!("{n} critical notifications open"));
+        critical.push(format!(
+            "{n} critical notification{} open",
+            if *n == 1 { "" } else { "s" }
+        ));
     }
     if last.status == "failed" || last.status == "aborted" {
         warning.push(format!(
@@ -321,7 +324,10 @@ fn verdict(
         ));
     }
     if let Some(n) = open.get("high").filter(|n| **n > 0) {
-        warning.push(format!("{n} high-priority notifications open"));
+        warning.push(format!(
+            "{n} high-priority notification{} open",
+            if *n == 1 { "" } else { "s" }
+        ));
     }
     if !critical.is_empty() {
         critical.extend(warning);
