@@ -701,3 +701,35 @@ fn status_shows_the_check_board_over_the_window() {
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(table.contains("| api ") && table.contains("75%"), "{table}");
 }
+
+#[test]
+fn a_check_getting_worse_renotifies_at_once_even_when_acknowledged() {
+    let hb = Hb::new();
+    let level = hb.path("level");
+    std::fs::write(&level, "1").unwrap();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"queue\"\ngroup = \"queue\"\ntype = \"command\"\n\
+             command = [\"sh\", \"-c\", \"n=$(cat '{}'); echo \\\"LEVEL $n\\\"; exit $n\"]\nevery = \"5m\"\n",
+            level.display()
+        ),
+    );
+    let cycle = |m: i64| -> serde_json::Value {
+        let now = ts(at("2026-11-25T12:00:00Z") + Duration::minutes(m));
+        let out = hb.cmd().env_remove("HB_DB").env("HB_NOW", now).args(["cycle", "--json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let notice = "SELECT priority || ':' || notify_count FROM notifications WHERE kind = 'check_failed'";
+    let text = |sql: &str| -> String {
+        rusqlite::Connection::open(hb.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(cycle(0)["notifications"]["new"], 1);
+    assert_eq!(text(notice), "medium:1", "a warning is a medium notice");
+    hb.cmd().env_remove("HB_DB").args(["alerts", "ack", "1"]).assert().success();
+    assert_eq!(cycle(5)["notifications"]["renotified"], 0, "unchanged and acknowledged: quiet");
+    std::fs::write(&level, "2").unwrap();
+    assert_eq!(cycle(10)["notifications"]["renotified"], 1, "critical now: told at once");
+    assert_eq!(text(notice), "critical:2");
+    assert_eq!(cycle(15)["notifications"]["renotified"], 0);
+}
