@@ -140,7 +140,13 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let window = cfg.price_window.as_secs();
     let points = sql::price_points(conn, env.now - 2 * window, env.now)?;
     let shifts = price_shifts(&points, env.now - window, cfg.price_shift_percent);
-    let mut reconciler = Reconciler::new(conn, "market.price")?;
+    let mut reconciler = Reconciler::new(
+        conn,
+        "market.price",
+        env.now,
+        env.renotify_after,
+        env.run_id,
+    )?;
     for shift in &shifts {
         let area = if shift.state.is_empty() {
             shift.city.clone()
@@ -159,7 +165,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             property_id: None,
         })?;
     }
-    let price_transitions = reconciler.apply(env.now, env.renotify_after, env.run_id)?;
+    let price_transitions = reconciler.apply()?;
     transitions.extend(price_transitions);
 
     Ok(ModuleOutcome {

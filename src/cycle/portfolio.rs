@@ -14,7 +14,8 @@ const IDS_SHOWN: usize = 3;
 pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let conn = store.conn();
     let config = env.config;
-    let mut reconciler = Reconciler::new(conn, "portfolio")?;
+    let mut reconciler =
+        Reconciler::new(conn, "portfolio", env.now, env.renotify_after, env.run_id)?;
     let mut per_kind: BTreeMap<usize, (FindingKind, i64, Vec<i64>)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut total = 0;
@@ -50,7 +51,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             })
         },
     )?;
-    let transitions = reconciler.apply(env.now, env.renotify_after, env.run_id)?;
+    let transitions = reconciler.apply()?;
     let items = per_kind
         .into_values()
         .map(|(kind, count, ids)| SummaryItem::new(count, kind.singular(), kind.plural(), ids))

@@ -36,7 +36,13 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let cfg = &env.config.modules.relationships;
     let contacts =
         sql::contact_activity(conn, env.now, env.now - FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
-    let mut reconciler = Reconciler::new(conn, "relationships")?;
+    let mut reconciler = Reconciler::new(
+        conn,
+        "relationships",
+        env.now,
+        env.renotify_after,
+        env.run_id,
+    )?;
     let mut cooling = Vec::new();
     for contact in &contacts {
         let score = relationship_score(contact.last_at, contact.recent_count, env.now);
@@ -57,7 +63,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             })?;
         }
     }
-    let transitions = reconciler.apply(env.now, env.renotify_after, env.run_id)?;
+    let transitions = reconciler.apply()?;
     Ok(ModuleOutcome {
         findings: cooling.len() as i64,
         message: format!(

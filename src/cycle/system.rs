@@ -89,7 +89,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         .filter(|(_, s)| s.status.is_failure())
         .collect();
 
-    let mut findings = Reconciler::new(conn, "system")?;
+    let mut findings = Reconciler::new(conn, "system", now, env.renotify_after, env.run_id)?;
     let mut alerting = Vec::new();
     for (check, state) in &failing {
         if !state.should_alert(check) {
@@ -110,13 +110,13 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             property_id: None,
         })?;
     }
-    let transitions = findings.apply(now, env.renotify_after, env.run_id)?;
+    let transitions = findings.apply()?;
 
     let escalating: Vec<&(&CheckConfig, &CheckState)> = failing
         .iter()
         .filter(|(check, state)| escalates(check, state))
         .collect();
-    let mut escalations = Reconciler::new(conn, "escalation")?;
+    let mut escalations = Reconciler::new(conn, "escalation", now, NEVER, env.run_id)?;
     for (check, state) in &escalating {
         let others: Vec<String> = failing
             .iter()
@@ -140,7 +140,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             property_id: None,
         })?;
     }
-    let escalated = escalations.apply(now, NEVER, env.run_id)?;
+    let escalated = escalations.apply()?;
     // Escalations that clear say nothing themselves: the check's recovery message does.
     let failed_now: Vec<String> = outcomes
         .iter()

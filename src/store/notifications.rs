@@ -7,7 +7,9 @@
 //! due, a watchlist match) is inserted once under a unique key and never re-notified.
 
 use anyhow::Result;
-use rusqlite::{params, Connection, Row};
+use std::collections::HashSet;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::Store;
 
@@ -64,99 +66,129 @@ pub struct NotificationFilter {
     pub limit: usize,
 }
 
-/// Collects one source's current findings in a temp table, then applies the transitions.
+/// Compares one source's current findings with its open notices, one finding at a time:
+/// a probe of the open-key index decides new, re-notify or nothing, and what was not seen
+/// by the end is resolved. No temp table: a hundred thousand findings cost as many index
+/// probes, and memory holds only the ids of the notices seen.
 pub struct Reconciler<'c> {
     conn: &'c Connection,
     source: String,
+    now: i64,
+    renotify_after: i64,
+    run_id: Option<i64>,
+    seen: HashSet<i64>,
+    transitions: Transitions,
 }
 
 impl<'c> Reconciler<'c> {
-    pub fn new(conn: &'c Connection, source: &str) -> Result<Self> {
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS current_findings (
-                dedup_key TEXT PRIMARY KEY, kind TEXT NOT NULL, priority TEXT NOT NULL,
-                subject TEXT NOT NULL, message TEXT NOT NULL, property_id INTEGER
-             ) WITHOUT ROWID;
-             DELETE FROM temp.current_findings;",
-        )?;
+    /// A persisting unacknowledged finding is re-notified once `renotify_after` seconds
+    /// have passed since its last notice; worse news (higher priority) at once.
+    pub fn new(
+        conn: &'c Connection,
+        source: &str,
+        now: i64,
+        renotify_after: i64,
+        run_id: Option<i64>,
+    ) -> Result<Self> {
         Ok(Reconciler {
             conn,
             source: source.to_string(),
+            now,
+            renotify_after,
+            run_id,
+            seen: HashSet::new(),
+            transitions: Transitions::default(),
         })
     }
 
     pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
-        self.conn
+        let open = self
+            .conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO temp.current_findings (dedup_key, kind, priority, subject, message, property_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "SELECT id, notified_at, acked_at, priority FROM notifications
+                 WHERE dedup_key = ?1 AND resolved_at IS NULL",
             )?
-            .execute(params![
-                draft.dedup_key,
-                draft.kind,
-                draft.priority,
-                draft.subject,
-                draft.message,
-                draft.property_id
-            ])?;
+            .query_row([&draft.dedup_key], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?;
+        match open {
+            // The same key twice in one pass counts once.
+            Some((id, _, _, _)) if self.seen.contains(&id) => {}
+            Some((id, notified_at, acked_at, priority)) => {
+                self.seen.insert(id);
+                let due = acked_at.is_none() && notified_at <= self.now - self.renotify_after;
+                let worse = priority_rank(&draft.priority) > priority_rank(&priority);
+                if due || worse {
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
+                                last_seen_at = ?2, subject = ?3, message = ?4, priority = ?5, run_id = ?6
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![id, self.now, draft.subject, draft.message, draft.priority, self.run_id])?;
+                    self.transitions.renotified.push(id);
+                }
+            }
+            None => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message,
+                            property_id, created_at, notified_at, last_seen_at, run_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9)",
+                    )?
+                    .execute(params![
+                        self.source,
+                        draft.dedup_key,
+                        draft.kind,
+                        draft.priority,
+                        draft.subject,
+                        draft.message,
+                        draft.property_id,
+                        self.now,
+                        self.run_id
+                    ])?;
+                let id = self.conn.last_insert_rowid();
+                self.seen.insert(id);
+                self.transitions.new.push(id);
+            }
+        }
         Ok(())
     }
 
-    /// New findings are notified; persisting unacknowledged ones are re-notified once
-    /// `renotify_after` seconds have passed since the last notice; vanished ones resolve.
-    pub fn apply(self, now: i64, renotify_after: i64, run_id: Option<i64>) -> Result<Transitions> {
-        let ids = |sql: &str, args: &[&dyn rusqlite::ToSql]| -> Result<Vec<i64>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map(args, |row| row.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    /// Resolve the source's open notices that were not seen in this pass.
+    pub fn apply(mut self) -> Result<Transitions> {
+        let open: Vec<i64> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id FROM notifications WHERE source = ?1 AND resolved_at IS NULL",
+            )?;
+            let rows = stmt.query_map([&self.source], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<Vec<i64>>>()?
         };
-        let resolved = ids(
-            "UPDATE notifications SET resolved_at = ?2
-             WHERE source = ?1 AND resolved_at IS NULL
-               AND dedup_key NOT IN (SELECT dedup_key FROM temp.current_findings)
-             RETURNING id",
-            &[&self.source, &now],
-        )?;
-        // Worse news (a warning turned critical) is notified at once, acknowledged or not.
-        let renotify_sql = format!(
-            "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1, last_seen_at = ?2,
-                subject = f.subject, message = f.message, priority = f.priority, run_id = ?4
-             FROM temp.current_findings f
-             WHERE notifications.dedup_key = f.dedup_key AND notifications.source = ?1
-               AND notifications.resolved_at IS NULL
-               AND ((notifications.acked_at IS NULL AND notifications.notified_at <= ?2 - ?3)
-                    OR {rank_new} > {rank_old})
-             RETURNING notifications.id",
-            rank_new = priority_rank("f.priority"),
-            rank_old = priority_rank("notifications.priority"),
-        );
-        let renotified = ids(
-            &renotify_sql,
-            &[&self.source, &now, &renotify_after, &run_id],
-        )?;
-        let new = ids(
-            "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message, property_id,
-                created_at, notified_at, last_seen_at, run_id)
-             SELECT ?1, f.dedup_key, f.kind, f.priority, f.subject, f.message, f.property_id, ?2, ?2, ?2, ?3
-             FROM temp.current_findings f
-             WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = f.dedup_key AND n.resolved_at IS NULL)
-             RETURNING id",
-            &[&self.source, &now, &run_id],
-        )?;
-        self.conn.execute("DELETE FROM temp.current_findings", [])?;
-        Ok(Transitions {
-            new,
-            renotified,
-            resolved,
-        })
+        let mut resolve = self
+            .conn
+            .prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
+        for id in open.into_iter().filter(|id| !self.seen.contains(id)) {
+            resolve.execute(params![id, self.now])?;
+            self.transitions.resolved.push(id);
+        }
+        Ok(self.transitions)
     }
 }
 
-/// SQL for a priority's rank, low 0 to critical 3.
-fn priority_rank(column: &str) -> String {
-    format!(
-        "(CASE {column} WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END)"
-    )
+/// A priority's rank, low 0 to critical 3.
+fn priority_rank(priority: &str) -> u8 {
+    match priority {
+        "critical" => 3,
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    }
 }
 
 /// Insert an event notification unless one with its key was ever recorded; returns its id.

@@ -717,19 +717,41 @@ fn a_check_getting_worse_renotifies_at_once_even_when_acknowledged() {
     );
     let cycle = |m: i64| -> serde_json::Value {
         let now = ts(at("2026-11-25T12:00:00Z") + Duration::minutes(m));
-        let out = hb.cmd().env_remove("HB_DB").env("HB_NOW", now).args(["cycle", "--json"]).output().unwrap();
+        let out = hb
+            .cmd()
+            .env_remove("HB_DB")
+            .env("HB_NOW", now)
+            .args(["cycle", "--json"])
+            .output()
+            .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let notice = "SELECT priority || ':' || notify_count FROM notifications WHERE kind = 'check_failed'";
+    let notice =
+        "SELECT priority || ':' || notify_count FROM notifications WHERE kind = 'check_failed'";
     let text = |sql: &str| -> String {
-        rusqlite::Connection::open(hb.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+        rusqlite::Connection::open(hb.db())
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
     };
     assert_eq!(cycle(0)["notifications"]["new"], 1);
     assert_eq!(text(notice), "medium:1", "a warning is a medium notice");
-    hb.cmd().env_remove("HB_DB").args(["alerts", "ack", "1"]).assert().success();
-    assert_eq!(cycle(5)["notifications"]["renotified"], 0, "unchanged and acknowledged: quiet");
+    hb.cmd()
+        .env_remove("HB_DB")
+        .args(["alerts", "ack", "1"])
+        .assert()
+        .success();
+    assert_eq!(
+        cycle(5)["notifications"]["renotified"],
+        0,
+        "unchanged and acknowledged: quiet"
+    );
     std::fs::write(&level, "2").unwrap();
-    assert_eq!(cycle(10)["notifications"]["renotified"], 1, "critical now: told at once");
+    assert_eq!(
+        cycle(10)["notifications"]["renotified"],
+        1,
+        "critical now: told at once"
+    );
     assert_eq!(text(notice), "critical:2");
     assert_eq!(cycle(15)["notifications"]["renotified"], 0);
 }
