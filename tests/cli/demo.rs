@@ -179,21 +179,7 @@ fn demo_is_deterministic() {
             "price_history",
             "reminders",
         ] {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
-                .expect("prepare");
-            let columns = stmt.column_count();
-            let rows = stmt
-                .query_map([], |row| {
-                    let mut line = table.to_string();
-                    for i in 0..columns {
-                        let value: rusqlite::types::Value = row.get(i)?;
-                        line.push_str(&format!("|{value:?}"));
-                    }
-                    Ok(line)
-                })
-                .expect("query");
-            lines.extend(rows.map(|r| r.expect("row")));
+            lines.extend(dump_table(&conn, table, "1, 2"));
         }
         lines
     };
@@ -477,23 +463,9 @@ fn demo_app_db_is_deterministic() {
             "auth_events",
             "accounting_syncs",
         ] {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-                .expect("prepare");
-            let columns = stmt.column_count();
-            let rows = stmt
-                .query_map([], |row| {
-                    let mut line = table.to_string();
-                    for i in 0..columns {
-                        let value: rusqlite::types::Value = row.get(i)?;
-                        line.push_str(&format!("|{value:?}"));
-                    }
-                    Ok(line)
-                })
-                .expect("query");
-            let before = lines.len();
-            lines.extend(rows.map(|r| r.expect("row")));
-            assert!(lines.len() > before, "{table} is empty");
+            let rows = dump_table(&conn, table, "1");
+            assert!(!rows.is_empty(), "{table} is empty");
+            lines.extend(rows);
         }
         lines
     };
@@ -647,4 +619,23 @@ fn init_creates_the_store_that_hb_db_names() {
     );
     assert!(hb.db().is_file());
     assert!(!hb.path("heartbeat.db").exists());
+}
+
+/// Every row of `table`, ordered by `order`, one line each: `table|value|value...`.
+fn dump_table(conn: &rusqlite::Connection, table: &str, order: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))
+        .expect("prepare");
+    let columns = stmt.column_count();
+    let rows = stmt
+        .query_map([], |row| {
+            let mut line = table.to_string();
+            for i in 0..columns {
+                let value: rusqlite::types::Value = row.get(i)?;
+                line.push_str(&format!("|{value:?}"));
+            }
+            Ok(line)
+        })
+        .expect("query");
+    rows.map(|r| r.expect("row")).collect()
 }
