@@ -768,24 +768,14 @@ pub const MAX_PARALLEL: usize = 64;
 /// the watchdog catches what cannot be (a hung DNS lookup or network filesystem).
 const WATCHDOG_GRACE: Duration = Duration::from_secs(2);
 
-/// Whether a check is due: never ran, or ran at least `every` ago. A tolerance of
-/// min(30s, every/10) keeps a 5-minute timer that fires a little early from skipping
-/// every other run.
+/// Whether a check is due (the cycle's cadence rule, `cycle::schedule`).
 pub fn is_due(every: Every, last_run_at: Option<i64>, now: i64) -> bool {
-    let Some(last) = last_run_at else {
-        return true;
-    };
-    let every = every.as_secs();
-    let tolerance = (every / 10).min(30);
-    now - last >= every - tolerance
+    crate::cycle::schedule::is_due(last_run_at, every.as_secs(), now)
 }
 
 /// When a check is next due (None: it never ran, so it is due now).
 pub fn next_due(every: Every, last_run_at: Option<i64>) -> Option<i64> {
-    last_run_at.map(|last| {
-        let every = every.as_secs();
-        last + every - (every / 10).min(30)
-    })
+    crate::cycle::schedule::next_due(last_run_at, every.as_secs())
 }
 
 /// "3 checks: 2 ok, 1 critical".

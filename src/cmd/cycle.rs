@@ -17,8 +17,10 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         let mut modules = Vec::new();
         for name in &args.only {
             let module = Module::parse(name).ok_or_else(|| {
+                let names: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
                 HbError::Usage(format!(
-                    "unknown module {name:?}: expected one of portfolio, market, relationships, system, predictive, scheduled"
+                    "unknown module {name:?}: expected one of {}",
+                    names.join(", ")
                 ))
             })?;
             modules.push(module);

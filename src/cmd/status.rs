@@ -135,14 +135,10 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
                 .iter()
                 .find(|(row, _)| row.module == module.as_str());
             let last_at = last.map(|(_, at)| *at);
-            let next_due = match last_at {
-                _ if !enabled => None,
-                None => Some(now),
-                Some(at) => Some(if schedule::is_due(Some(at), every, now) {
-                    now
-                } else {
-                    at + every
-                }),
+            let next_due = if enabled {
+                Some(schedule::next_due(last_at, every).map_or(now, |due| due.max(now)))
+            } else {
+                None
             };
             ModuleStatus {
                 module: module.as_str(),

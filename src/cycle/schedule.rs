@@ -5,14 +5,16 @@ use chrono::Months;
 
 use crate::clock::{self, DAY_SECS};
 
-/// A module is due when it never ran, or its cadence has passed since the last run, less a
-/// small tolerance (a tenth of the cadence, at most 30 s): a 5-minute timer that fires a
-/// few seconds early must not skip every other run.
+/// When something that runs every `every_secs` is next due: its cadence after the last
+/// run, less a small tolerance (a tenth of the cadence, at most 30 s), so a 5-minute
+/// timer that fires a few seconds early does not skip every other run. `None`: it never
+/// ran, so it is due now. Modules and checks share this rule.
+pub fn next_due(last_run_at: Option<i64>, every_secs: i64) -> Option<i64> {
+    last_run_at.map(|last| last + every_secs - (every_secs / 10).min(30))
+}
+
 pub fn is_due(last_run_at: Option<i64>, every_secs: i64, now: i64) -> bool {
-    match last_run_at {
-        None => true,
-        Some(last) => now - last >= every_secs - (every_secs / 10).min(30),
-    }
+    next_due(last_run_at, every_secs).is_none_or(|due| now >= due)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
