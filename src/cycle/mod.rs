@@ -450,7 +450,7 @@ pub fn run_cycle(
             .map(|m| format!("- {}: {}", m.module.as_str(), m.message))
             .collect();
         store.write(true, |store| {
-            let mut reconciler = crate::store::Reconciler::new(store.conn(), "escalation.cycle", now, i64::MAX / 4, Some(run_id))?;
+            let mut reconciler = crate::store::Reconciler::new(store.conn(), "escalation.cycle", now, system::NEVER, Some(run_id))?;
             if escalate {
                 reconciler.add(&crate::store::NotificationDraft {
                     dedup_key: "escalation:cycle".into(),

@@ -21,7 +21,7 @@ use crate::config::Loaded;
 use crate::store::{NotificationDraft, Reconciler, Store};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
-const NEVER: i64 = i64::MAX / 4;
+pub const NEVER: i64 = i64::MAX / 4;
 
 /// Run the checks that are due (the slow part, before the module's transaction).
 /// A dry run does not run remediation commands.
