@@ -47,7 +47,7 @@ pub(super) fn send(
     };
     let at = format!("SMTP {host}:{port}");
     let fail = |what: &str, err: &SmtpError| ChannelError {
-        message: scrub.redact(&format!("{at}: {what}{}", error_chain(err))),
+        message: scrub.redact(&format!("{at}: {what}{}", reply(err))),
         permanent: false,
         rejected: Vec::new(),
         retry_after: None,
