@@ -180,6 +180,8 @@ pub struct AlertCounts {
     pub delivered: usize,
     /// Channels whose delivery failed this cycle; retried by later cycles.
     pub failed: usize,
+    /// Channels left for the next cycle: the delivery budget had no room for them.
+    pub deferred: usize,
     /// Why delivery could not run at all, if it could not.
     pub error: Option<String>,
 }
@@ -242,6 +244,13 @@ impl CycleReport {
                 "; alert delivery failed for {} channel{} (kept in the outbox: `hb alerts outbox`)",
                 self.alerts.failed.max(1),
                 if self.alerts.failed > 1 { "s" } else { "" }
+            ));
+        }
+        if self.alerts.deferred > 0 {
+            tail.push_str(&format!(
+                "; {} channel{} left for the next cycle (delivery budget used up)",
+                self.alerts.deferred,
+                if self.alerts.deferred > 1 { "s" } else { "" }
             ));
         }
         format!(
@@ -488,6 +497,7 @@ pub fn run_cycle(
             Ok(delivery) => {
                 report.alerts.delivered = delivery.channels.iter().filter(|c| c.delivered).count();
                 report.alerts.failed = delivery.channels.iter().filter(|c| !c.delivered).count();
+                report.alerts.deferred = delivery.deferred.len();
             }
             Err(err) => report.alerts.error = Some(format!("{err:#}")),
         }

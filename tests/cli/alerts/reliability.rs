@@ -272,10 +272,10 @@ fn a_cycle_under_a_wrong_future_clock_neither_gives_up_alerts_nor_stops_checks()
         &["cycle", "--json"],
     );
     assert!(future.status.success(), "{}", stderr(&future));
-    assert_eq!(json_of(&future)["alerts"]["failed"], 1);
     let row = &outbox(&hb, false)["rows"][0];
     assert_eq!(row["status"], "pending", "not given up: {row}");
     assert_eq!(row["attempts"], 2);
+    assert_eq!(json_of(&future)["alerts"]["failed"], 1);
 
     // The clock is right again: everything stamped in 2100 is due now, with a warning.
     let back = run(&hb, &[("HB_NOW", &at(300))], &["cycle", "--json"]);
@@ -867,13 +867,13 @@ fn an_smtp_server_quoting_the_auth_line_never_shows_the_credentials() {
         all.push_str(&String::from_utf8_lossy(&out.stdout));
         all.push_str(&stderr(&out));
     }
+    for form in forms {
+        assert!(!all.contains(&form), "{form:?} leaked:\n{all}");
+    }
     assert!(
         all.contains("login refused: 535 5.7.8 Authentication failed for AUTH PLAIN ***"),
         "the refusal is still shown: {all}"
     );
-    for form in forms {
-        assert!(!all.contains(&form), "{form:?} leaked:\n{all}");
-    }
     // A refused login is the channel's problem, fixed in its config: retried, not failed.
     assert_eq!(outbox(&hb, false)["rows"][0]["status"], "pending");
 }
