@@ -764,6 +764,23 @@ renotify_after = "12h"
     }
 
     #[test]
+    fn delivery_budget_defaults_to_a_minute_and_must_fit_every_timeout() {
+        assert_eq!(
+            parse("").unwrap().alerts.delivery_budget(),
+            Duration::from_secs(60)
+        );
+        let text = "[alerts]\ndelivery_budget = \"5m\"\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.key.as_deref(), Some("alerts.delivery_budget"));
+        assert!(err.message.contains("at most 4m"), "{}", err.message);
+        let text = "[alerts]\ndelivery_budget = \"5s\"\n[[alerts.channel]]\nname = \"s\"\ntype = \"stderr\"\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("alerts.channel[0].timeout"));
+        assert!(err.message.contains("timeout of 10s"), "{}", err.message);
+    }
+
+    #[test]
     fn routing_override_and_escalation() {
         let config = parse(FULL).unwrap();
         let routes = &config.alerts.routes;

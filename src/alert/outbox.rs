@@ -234,7 +234,7 @@ pub fn deliver_pending(
         let entry = match channels::send(channel, &items, &cx) {
             Ok(accepted) => {
                 store.outbox_mark_delivered(&ids, now)?;
-                note_recipients(store, &name, &accepted.rejected, &accepted.accepted, now)?;
+                note_recipients(store, &name, &accepted.rejected, true, now)?;
                 // It works again: what waits out a backoff for it goes on the next run.
                 store.outbox_wake_channel(&name, now)?;
                 ChannelDelivery {
@@ -251,7 +251,7 @@ pub fn deliver_pending(
             Err(failure) if failure.permanent => {
                 let error = format!("refused for good, not retried: {}", failure.error);
                 store.outbox_mark_failed(&ids, &error, now)?;
-                note_recipients(store, &name, &failure.rejected, &[], now)?;
+                note_recipients(store, &name, &failure.rejected, false, now)?;
                 ChannelDelivery {
                     channel: name,
                     alerts: ids.len(),
@@ -264,7 +264,7 @@ pub fn deliver_pending(
                 }
             }
             Err(failure) => {
-                note_recipients(store, &name, &failure.rejected, &[], now)?;
+                note_recipients(store, &name, &failure.rejected, false, now)?;
                 let rejected = failure.rejected.iter().map(Rejected::describe).collect();
                 retry(
                     store,
@@ -319,21 +319,23 @@ fn retry(
     })
 }
 
+/// Record the recipients refused for good; `complete`: the message went out to every
+/// recipient, so earlier refusals of others no longer hold.
 fn note_recipients(
     store: &mut Store,
     channel: &str,
     rejected: &[Rejected],
-    accepted: &[String],
+    complete: bool,
     now: i64,
 ) -> Result<()> {
-    if rejected.is_empty() && accepted.is_empty() {
+    if rejected.is_empty() && !complete {
         return Ok(());
     }
     let rejected: Vec<(String, String)> = rejected
         .iter()
         .map(|r| (r.recipient.clone(), r.reply.clone()))
         .collect();
-    store.outbox_note_recipients(channel, &rejected, accepted, now)
+    store.outbox_note_recipients(channel, &rejected, complete, now)
 }
 
 #[cfg(test)]

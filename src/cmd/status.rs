@@ -226,9 +226,11 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         })
         .collect();
 
+    // A channel no longer declared sends nothing: its old refusals are news no more.
     let rejected_recipients: Vec<RejectedRecipientView> = store
         .outbox_rejections()?
         .into_iter()
+        .filter(|r| config.alerts.channel(&r.channel).is_some())
         .map(RejectedRecipientView::from)
         .collect();
 

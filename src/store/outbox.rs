@@ -267,16 +267,27 @@ impl Store {
         })
     }
 
-    /// Remember the recipients `channel`'s server refused for good (once per address:
-    /// a later refusal updates the reply and time) and forget those it now accepts.
+    /// Remember the recipients `channel`'s server refused for good, once per address (a
+    /// later refusal updates the reply and time). `complete`: the message went to every
+    /// recipient configured now, so any other address recorded for the channel was
+    /// accepted, or is no longer configured, and is forgotten.
     pub fn outbox_note_recipients(
         &mut self,
         channel: &str,
         rejected: &[(String, String)],
-        accepted: &[String],
+        complete: bool,
         now: i64,
     ) -> Result<()> {
         self.transaction(|tx| {
+            if complete {
+                let keep: Vec<&str> = rejected.iter().map(|(r, _)| r.as_str()).collect();
+                let keep = serde_json::to_string(&keep)?;
+                tx.execute(
+                    "DELETE FROM alert_rejections WHERE channel = ?1
+                       AND recipient NOT IN (SELECT value FROM json_each(?2))",
+                    params![channel, keep],
+                )?;
+            }
             let mut upsert = tx.prepare(
                 "INSERT INTO alert_rejections (channel, recipient, reply, first_at, last_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)
@@ -285,11 +296,6 @@ impl Store {
             )?;
             for (recipient, reply) in rejected {
                 upsert.execute(params![channel, recipient, reply, now])?;
-            }
-            let mut forget =
-                tx.prepare("DELETE FROM alert_rejections WHERE channel = ?1 AND recipient = ?2")?;
-            for recipient in accepted {
-                forget.execute(params![channel, recipient])?;
             }
             Ok(())
         })
@@ -490,17 +496,23 @@ mod tests {
             "gone@example.com".to_string(),
             "550 no such user".to_string(),
         )];
+        let old = vec![("old@example.com".to_string(), "550".to_string())];
         store
-            .outbox_note_recipients("mail", &gone, &[], 100)
+            .outbox_note_recipients("mail", &old, false, 50)
             .unwrap();
         store
-            .outbox_note_recipients("mail", &gone, &[], 200)
+            .outbox_note_recipients("mail", &gone, false, 100)
+            .unwrap();
+        // A delivery to every configured recipient: what it did not refuse is forgotten.
+        store
+            .outbox_note_recipients("mail", &gone, true, 200)
             .unwrap();
         let rows = store.outbox_rejections().unwrap();
         assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].recipient, "gone@example.com");
         assert_eq!((rows[0].first_at, rows[0].last_at), (100, 200));
         store
-            .outbox_note_recipients("mail", &[], &["gone@example.com".to_string()], 300)
+            .outbox_note_recipients("mail", &[], true, 300)
             .unwrap();
         assert!(store.outbox_rejections().unwrap().is_empty());
     }

@@ -159,7 +159,6 @@ pub(super) fn send(
     }
     Ok(Delivered {
         answer: scrub.redact(&answer),
-        accepted,
         rejected,
     })
 }

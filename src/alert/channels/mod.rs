@@ -35,8 +35,6 @@ pub struct SendContext<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accepted {
     pub answer: String,
-    /// Email: the recipients the server took.
-    pub accepted: Vec<String>,
     /// Email: the recipients it refused for good; the others still got the message.
     pub rejected: Vec<Rejected>,
 }
@@ -71,7 +69,6 @@ impl Rejected {
 #[derive(Debug, Default)]
 struct Delivered {
     answer: String,
-    accepted: Vec<String>,
     rejected: Vec<Rejected>,
 }
 
@@ -158,7 +155,6 @@ pub fn send(
     match result {
         Ok(delivered) => Ok(Accepted {
             answer: cx.redactor.redact(&delivered.answer),
-            accepted: delivered.accepted,
             rejected: redact_rejected(cx.redactor, delivered.rejected),
         }),
         Err(err) => Err(Failure {

@@ -592,6 +592,27 @@ fn one_refused_recipient_does_not_silence_email_for_the_others() {
             )),
         "{status}"
     );
+    // The address is taken out of `to`: the next delivery forgets the refusal.
+    hb.write("heartbeat.toml", &email_channel(port));
+    ok(
+        &hb,
+        &[("HB_NOW", &at(900))],
+        &[
+            "alerts",
+            "send",
+            "--priority",
+            "low",
+            "--subject",
+            "y",
+            "--channel",
+            "ops-email",
+        ],
+    );
+    assert_eq!(sink.messages().len(), 3);
+    assert!(outbox(&hb, true)["rejected_recipients"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
