@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """A real SMTP server on loopback for hb's tests.
 
-    python3 tests/smtp_sink.py PORT OUT.jsonl
+    python3 tests/smtp_sink.py PORT OUT.jsonl [OPTION...]
 
 Listens on 127.0.0.1:PORT (aiosmtpd), accepts any login (recorded, so a test can check
 the credentials hb sent), and appends each message it receives to OUT.jsonl as one JSON
 object: mail_from, rcpt_tos, content (the raw message), login, password. Runs until it
 is killed, or for at most two minutes.
+
+Options, for the tests of hostile servers:
+    --refuse-rcpt ADDR   answer 550 (permanent) to RCPT TO:<ADDR>; the others are accepted
+    --defer-rcpt ADDR    answer 450 (temporary) to RCPT TO:<ADDR>
+    --refuse-data        answer 554 (permanent) at the end of DATA, keeping nothing
+    --auth-echo          refuse every login with a 535 that quotes the AUTH line sent
 """
 
 import json
@@ -30,10 +36,24 @@ def text(value):
 
 
 class Sink:
-    def __init__(self, path):
+    def __init__(self, path, refuse=(), defer=(), refuse_data=False):
         self.path = path
+        self.refuse = set(refuse)
+        self.defer = set(defer)
+        self.refuse_data = refuse_data
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if address in self.defer:
+            return f"450 4.2.1 <{address}>: Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse_data:
+            return "554 5.6.0 Message refused by hb-test-sink"
         login = password = None
         if isinstance(session.auth_data, LoginPassword):
             login = text(session.auth_data.login)
@@ -50,17 +70,40 @@ class Sink:
         return "250 2.0.0 OK queued by hb-test-sink"
 
 
+class EchoAuthSink(Sink):
+    """A server that quotes the client's AUTH line in its refusal, as some do."""
+
+    async def handle_AUTH(self, server, session, envelope, args):
+        return "535 5.7.8 Authentication failed for AUTH " + " ".join(args)
+
+
 def accept_any_login(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=True, auth_data=auth_data)
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    if len(args) < 2:
         sys.stderr.write(__doc__)
         sys.exit(64)
-    port, path = int(sys.argv[1]), sys.argv[2]
+    port, path, options = int(args[0]), args[1], args[2:]
+    refuse, defer, refuse_data, auth_echo = [], [], False, False
+    while options:
+        option = options.pop(0)
+        if option == "--refuse-rcpt" and options:
+            refuse.append(options.pop(0))
+        elif option == "--defer-rcpt" and options:
+            defer.append(options.pop(0))
+        elif option == "--refuse-data":
+            refuse_data = True
+        elif option == "--auth-echo":
+            auth_echo = True
+        else:
+            sys.stderr.write(f"smtp_sink.py: unknown option {option!r}\n" + __doc__)
+            sys.exit(64)
+    handler = (EchoAuthSink if auth_echo else Sink)(path, refuse, defer, refuse_data)
     controller = Controller(
-        Sink(path),
+        handler,
         hostname="127.0.0.1",
         port=port,
         authenticator=accept_any_login,

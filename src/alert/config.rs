@@ -24,8 +24,12 @@ pub struct AlertsConfig {
     /// `[[alerts.channel]]` as written; see `channels()` for the validated form.
     channel: Vec<ChannelSpec>,
     pub routes: Routes,
-    /// An alert still undelivered this long after it was queued is marked failed.
+    /// An alert still undelivered this long after it was queued (and tried as often as
+    /// the backoff tries in that time) is marked failed.
     pub give_up_after: Every,
+    /// The longest one delivery run (a cycle's, `hb alerts deliver`) spends sending: a
+    /// channel whose timeout no longer fits in what is left waits for the next run.
+    delivery_budget: Option<Spanned<Every>>,
     #[serde(skip)]
     channels: Vec<ChannelConfig>,
     /// The config file's directory: relative secret files are read from there.
@@ -39,6 +43,7 @@ impl Default for AlertsConfig {
             channel: Vec::new(),
             routes: Routes::default(),
             give_up_after: Every::secs(7 * 86_400),
+            delivery_budget: None,
             channels: Vec::new(),
             base_dir: None,
         }
@@ -257,6 +262,11 @@ const DISCORD_KEYS: &[&str] = &["webhook_url_env", "webhook_url_file"];
 const WEBHOOK_KEYS: &[&str] = &["url", "url_env", "url_file", "secret_env", "secret_file"];
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A minute: a fifth of the 5-minute beat, room for several channels' timeouts.
+const DEFAULT_DELIVERY_BUDGET: Duration = Duration::from_secs(60);
+/// Delivery leases its rows for 10 minutes (`outbox::LEASE_SECS`): a run must end well
+/// before, and before the next 5-minute cycle.
+const MAX_DELIVERY_BUDGET: Duration = Duration::from_secs(240);
 
 /// A problem found after parsing: where (byte offset in the file), which key, what.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,6 +277,13 @@ pub struct ConfigIssue {
 }
 
 impl AlertsConfig {
+    /// The longest one delivery run spends sending (`delivery_budget`, default 1m).
+    pub fn delivery_budget(&self) -> Duration {
+        self.delivery_budget
+            .as_ref()
+            .map_or(DEFAULT_DELIVERY_BUDGET, |b| b.get_ref().0)
+    }
+
     /// The validated channels (empty until `validate` ran, as for a config without file).
     pub fn channels(&self) -> &[ChannelConfig] {
         &self.channels
@@ -289,7 +306,35 @@ impl AlertsConfig {
                     message: format!("a channel named `{}` is declared twice", channel.name),
                 });
             }
+            if channel.timeout > self.delivery_budget() {
+                return Err(ConfigIssue {
+                    offset: Some(spec.name.span().start),
+                    key: format!("alerts.channel[{index}].timeout"),
+                    message: format!(
+                        "channel `{}` has a timeout of {} but [alerts] delivery_budget is {}: \
+                         a send must fit in one delivery run (lower the timeout or raise the budget)",
+                        channel.name,
+                        crate::clock::format_duration(channel.timeout),
+                        crate::clock::format_duration(self.delivery_budget())
+                    ),
+                });
+            }
             channels.push(channel);
+        }
+        if let Some(budget) = self
+            .delivery_budget
+            .as_ref()
+            .filter(|b| b.get_ref().0 > MAX_DELIVERY_BUDGET)
+        {
+            return Err(ConfigIssue {
+                offset: Some(budget.span().start),
+                key: "alerts.delivery_budget".into(),
+                message: format!(
+                    "{} is too long: at most {} (a delivery run must end before the next 5-minute cycle)",
+                    budget.get_ref(),
+                    crate::clock::format_duration(MAX_DELIVERY_BUDGET)
+                ),
+            });
         }
         for (route, entry) in self.routes.entries() {
             if !channels.iter().any(|c| &c.name == entry.get_ref()) {
@@ -716,6 +761,23 @@ renotify_after = "12h"
         .unwrap_err();
         assert_eq!(err.line, Some(5));
         assert!(err.message.contains("declared twice"), "{}", err.message);
+    }
+
+    #[test]
+    fn delivery_budget_defaults_to_a_minute_and_must_fit_every_timeout() {
+        assert_eq!(
+            parse("").unwrap().alerts.delivery_budget(),
+            Duration::from_secs(60)
+        );
+        let text = "[alerts]\ndelivery_budget = \"5m\"\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.key.as_deref(), Some("alerts.delivery_budget"));
+        assert!(err.message.contains("at most 4m"), "{}", err.message);
+        let text = "[alerts]\ndelivery_budget = \"5s\"\n[[alerts.channel]]\nname = \"s\"\ntype = \"stderr\"\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("alerts.channel[0].timeout"));
+        assert!(err.message.contains("timeout of 10s"), "{}", err.message);
     }
 
     #[test]

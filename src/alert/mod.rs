@@ -16,7 +16,7 @@ pub mod outbox;
 pub mod secret;
 
 pub use config::AlertsConfig;
-pub use outbox::{deliver_pending, enqueue, DeliveryReport};
+pub use outbox::{deliver_pending, enqueue, enqueue_to, DeliveryReport};
 
 /// How urgent an alert is; routes are keyed by it. Ordered: `Low < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -2,24 +2,31 @@
 //! with backoff until the server accepts, so an outage of a channel loses nothing.
 //!
 //! Guarantee: at-least-once. A row is marked delivered only after its server accepted
-//! the message; a process killed between the two sends it again after the lease.
+//! the message; a process killed between the two sends it again after the lease, and a
+//! send abandoned at its deadline is sent again by a later run.
+//!
+//! Fairness: each channel is claimed and sent on its own, the channel with the most
+//! urgent row first, each with its own share of rows (critical first, then oldest), so a
+//! dead channel's backlog never holds up another channel. Every send is bounded by its
+//! channel's timeout and the run by `delivery_budget`; what does not fit waits, unclaimed,
+//! for the next run.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::channels::{self, SendContext};
+use super::channels::{self, Rejected, SendContext};
 use super::{Alert, AlertsConfig};
 use crate::store::{outbox as rows, NewOutboxRow, OutboxRow, Store};
 
 /// How long a claimed row is reserved for the process that claimed it: longer than
-/// any one run's sends take (timeouts and rate-limit waits are bounded far below).
+/// any one run takes (its sends fit in `delivery_budget`, at most 4 minutes).
 pub const LEASE_SECS: i64 = 600;
-/// At most this many rows per run; the rest go out on the next.
-pub const BATCH_LIMIT: usize = 1000;
+/// At most this many rows of one channel per run (one digest); the rest go out on the
+/// next.
+pub const CHANNEL_SHARE: usize = 1000;
 /// The longest one send waits out a 429 before leaving the rest to a later run.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(10);
 /// Retry delays: 1m, 2m, 4m, ... capped at 1h.
@@ -67,10 +74,13 @@ pub fn enqueue_to(conn: &Connection, channels: &[&str], alert: &Alert) -> Result
 /// What one delivery run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DeliveryReport {
-    /// One entry per channel that had something due.
+    /// One entry per channel that had something due and was served.
     pub channels: Vec<ChannelDelivery>,
-    /// Rows marked failed this run: older than give_up_after.
+    /// Rows marked failed this run: older than give_up_after and tried enough.
     pub gave_up: usize,
+    /// Channels with rows due that this run left for the next: the delivery budget had
+    /// no room left for their timeout. Nothing of theirs was claimed.
+    pub deferred: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,11 +89,16 @@ pub struct ChannelDelivery {
     /// Alerts in the one message sent.
     pub alerts: usize,
     pub delivered: bool,
+    /// The server refused the message for good: its rows are failed, not retried.
+    pub permanent: bool,
     /// What the server answered (redacted).
     pub answer: Option<String>,
     /// Why it failed (redacted).
     pub error: Option<String>,
-    /// When a failed delivery is tried again (unix seconds).
+    /// Recipients the server refused for good (email), each with its reply.
+    pub rejected: Vec<String>,
+    /// When a failed delivery is first tried again (unix seconds); rows keep their own
+    /// backoff, so some may wait longer.
     pub next_attempt_at: Option<i64>,
 }
 
@@ -99,7 +114,7 @@ impl DeliveryReport {
     pub fn retrying(&self) -> usize {
         self.channels
             .iter()
-            .filter(|c| !c.delivered)
+            .filter(|c| !c.delivered && !c.permanent)
             .map(|c| c.alerts)
             .sum()
     }
@@ -117,20 +132,51 @@ pub fn backoff_secs(attempts: i64) -> i64 {
         .min(BACKOFF_MAX_SECS)
 }
 
-/// Send what is due at `now`: give up on what can't be delivered, claim due rows, send
-/// one digest per channel, and record each outcome.
+/// How many tries the backoff makes within `give_up_after_secs` of an alert's first:
+/// a row is given up only once it was tried that often *and* that long has passed by
+/// the clock, so neither a clock that jumps ahead nor a burst of runs gives up early
+/// (7 days: 173 tries; 1 hour: 6).
+pub fn give_up_attempts(give_up_after_secs: i64) -> i64 {
+    let mut attempts = 1;
+    let mut elapsed: i64 = 0;
+    // Bounded: the delay reaches its cap after a few doublings.
+    for _ in 0..64 {
+        let step = backoff_secs(attempts);
+        if step == BACKOFF_MAX_SECS {
+            return attempts
+                .saturating_add(give_up_after_secs.saturating_sub(elapsed).max(0) / step);
+        }
+        if elapsed.saturating_add(step) > give_up_after_secs {
+            return attempts;
+        }
+        elapsed += step;
+        attempts += 1;
+    }
+    attempts
+}
+
+/// Send what is due at `now`: give up on what can't be delivered, then serve each
+/// channel with rows due, most urgent first: claim its share, send one digest within its
+/// timeout, record the outcome. Stops starting sends when the delivery budget has no
+/// room for the next channel's timeout.
 pub fn deliver_pending(
     store: &mut Store,
     alerts: &AlertsConfig,
     now: i64,
 ) -> Result<DeliveryReport> {
-    let gave_up = store.outbox_give_up(now - alerts.give_up_after.as_secs(), now)?;
-    let claimed = store.outbox_claim_due(now, now + LEASE_SECS, BATCH_LIMIT)?;
+    let started = Instant::now();
+    let give_up_after = alerts.give_up_after.as_secs();
+    let gave_up = store.outbox_give_up(
+        now.saturating_sub(give_up_after),
+        give_up_attempts(give_up_after),
+        now,
+    )?;
     let mut report = DeliveryReport {
-        channels: Vec::new(),
         gave_up,
+        ..DeliveryReport::default()
     };
-    if claimed.is_empty() {
+    let due = store.outbox_due_channels(now)?;
+    if due.is_empty() {
         return Ok(report);
     }
     let redactor = channels::redactor(alerts);
@@ -140,14 +186,20 @@ pub fn deliver_pending(
         now,
         max_rate_limit_wait: MAX_RATE_LIMIT_WAIT,
     };
-    let mut by_channel: BTreeMap<String, Vec<OutboxRow>> = BTreeMap::new();
-    for row in claimed {
-        by_channel.entry(row.channel.clone()).or_default().push(row);
-    }
-    for (name, group) in by_channel {
-        let ids: Vec<i64> = group.iter().map(|r| r.id).collect();
-        let attempts = group.iter().map(|r| r.attempts).max().unwrap_or(1);
-        let Some(channel) = alerts.channel(&name) else {
+    let budget = alerts.delivery_budget();
+    for name in due {
+        let channel = alerts.channel(&name);
+        let needs = channel.map_or(Duration::ZERO, |c| c.timeout);
+        if needs > budget.saturating_sub(started.elapsed()) {
+            report.deferred.push(name);
+            continue;
+        }
+        let group = store.outbox_claim_channel(&name, now, now + LEASE_SECS, CHANNEL_SHARE)?;
+        if group.is_empty() {
+            // Another delivery claimed them meanwhile.
+            continue;
+        }
+        let Some(channel) = channel else {
             // Kept, not failed: a run that read the wrong config (cron in another
             // directory, a missing --config) must not throw alerts away.
             let error = format!(
@@ -155,22 +207,19 @@ pub fn deliver_pending(
                  alerts are given up after give_up_after ({})",
                 alerts.give_up_after
             );
-            let next = now + backoff_secs(attempts);
-            store.outbox_mark_retry(&ids, &error, next)?;
-            report.channels.push(ChannelDelivery {
-                channel: name,
-                alerts: ids.len(),
-                delivered: false,
-                answer: None,
-                error: Some(error),
-                next_attempt_at: Some(next),
-            });
+            report
+                .channels
+                .push(retry(store, name, &group, &error, None, Vec::new(), now)?);
             continue;
         };
         let mut items = Vec::with_capacity(group.len());
-        for row in &group {
+        let mut readable = Vec::with_capacity(group.len());
+        for row in group {
             match serde_json::from_str::<Alert>(&row.payload) {
-                Ok(alert) => items.push((Some(row.id), alert)),
+                Ok(alert) => {
+                    items.push((Some(row.id), alert));
+                    readable.push(row);
+                }
                 Err(e) => store.outbox_mark_failed(
                     &[row.id],
                     &format!("unreadable outbox payload: {e}"),
@@ -181,39 +230,112 @@ pub fn deliver_pending(
         if items.is_empty() {
             continue;
         }
-        let ids: Vec<i64> = items.iter().filter_map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = readable.iter().map(|r| r.id).collect();
         let entry = match channels::send(channel, &items, &cx) {
             Ok(accepted) => {
                 store.outbox_mark_delivered(&ids, now)?;
+                note_recipients(store, &name, &accepted.rejected, true, now)?;
+                // It works again: what waits out a backoff for it goes on the next run.
+                store.outbox_wake_channel(&name, now)?;
                 ChannelDelivery {
                     channel: name,
                     alerts: ids.len(),
                     delivered: true,
+                    permanent: false,
                     answer: Some(accepted.answer),
                     error: None,
+                    rejected: accepted.rejected.iter().map(Rejected::describe).collect(),
                     next_attempt_at: None,
                 }
             }
-            Err(failure) => {
-                let asked = failure
-                    .retry_after
-                    .map(|d| d.as_secs_f64().ceil() as i64)
-                    .unwrap_or(0);
-                let next = now + backoff_secs(attempts).max(asked);
-                store.outbox_mark_retry(&ids, &failure.error, next)?;
+            Err(failure) if failure.permanent => {
+                let error = format!("refused for good, not retried: {}", failure.error);
+                store.outbox_mark_failed(&ids, &error, now)?;
+                note_recipients(store, &name, &failure.rejected, false, now)?;
                 ChannelDelivery {
                     channel: name,
                     alerts: ids.len(),
                     delivered: false,
+                    permanent: true,
                     answer: None,
-                    error: Some(failure.error),
-                    next_attempt_at: Some(next),
+                    error: Some(error),
+                    rejected: failure.rejected.iter().map(Rejected::describe).collect(),
+                    next_attempt_at: None,
                 }
+            }
+            Err(failure) => {
+                note_recipients(store, &name, &failure.rejected, false, now)?;
+                let rejected = failure.rejected.iter().map(Rejected::describe).collect();
+                retry(
+                    store,
+                    name,
+                    &readable,
+                    &failure.error,
+                    failure.retry_after,
+                    rejected,
+                    now,
+                )?
             }
         };
         report.channels.push(entry);
     }
     Ok(report)
+}
+
+/// Keep `rows` pending, each due again after its own backoff (or the server's
+/// `retry_after`, when longer): a new alert waits a minute after its first failure,
+/// however long the channel's older alerts have been waiting.
+fn retry(
+    store: &mut Store,
+    channel: String,
+    rows: &[OutboxRow],
+    error: &str,
+    retry_after: Option<Duration>,
+    rejected: Vec<String>,
+    now: i64,
+) -> Result<ChannelDelivery> {
+    let asked = retry_after
+        .map(|d| d.as_secs_f64().ceil() as i64)
+        .unwrap_or(0);
+    let retries: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.id,
+                now.saturating_add(backoff_secs(r.attempts).max(asked)),
+            )
+        })
+        .collect();
+    store.outbox_mark_retry(&retries, error)?;
+    Ok(ChannelDelivery {
+        channel,
+        alerts: rows.len(),
+        delivered: false,
+        permanent: false,
+        answer: None,
+        error: Some(error.to_string()),
+        rejected,
+        next_attempt_at: retries.iter().map(|(_, next)| *next).min(),
+    })
+}
+
+/// Record the recipients refused for good; `complete`: the message went out to every
+/// recipient, so earlier refusals of others no longer hold.
+fn note_recipients(
+    store: &mut Store,
+    channel: &str,
+    rejected: &[Rejected],
+    complete: bool,
+    now: i64,
+) -> Result<()> {
+    if rejected.is_empty() && !complete {
+        return Ok(());
+    }
+    let rejected: Vec<(String, String)> = rejected
+        .iter()
+        .map(|r| (r.recipient.clone(), r.reply.clone()))
+        .collect();
+    store.outbox_note_recipients(channel, &rejected, complete, now)
 }
 
 #[cfg(test)]
@@ -316,12 +438,30 @@ escalation = ["console"]
             .unwrap()
             .channels
             .is_empty());
+        // A week later by the clock, but tried only twice (a clock that jumped ahead):
+        // kept.
         let week = 7 * 86_400;
-        assert_eq!(
-            deliver_pending(&mut store, &alerts, 100 + week + 1)
-                .unwrap()
-                .gave_up,
-            1
-        );
+        let mut t = 100 + week + 1;
+        assert_eq!(deliver_pending(&mut store, &alerts, t).unwrap().gave_up, 0);
+        // Given up once it was also tried as often as the backoff tries in a week.
+        let mut runs = 0;
+        while deliver_pending(&mut store, &alerts, t).unwrap().gave_up == 0 {
+            runs += 1;
+            assert!(runs < 300, "never given up");
+            t = store.outbox_list(false, 1).unwrap()[0].next_attempt_at;
+        }
+        let row = &store.outbox_list(false, 1).unwrap()[0];
+        assert_eq!(row.status, "failed");
+        assert_eq!(row.attempts, give_up_attempts(week));
+    }
+
+    #[test]
+    fn give_up_needs_the_tries_the_backoff_makes_in_that_time() {
+        assert_eq!(give_up_attempts(7 * 86_400), 173);
+        // 1m + 2m + 4m + 8m + 16m = 31m of waits: six tries; the seventh at 63m.
+        assert_eq!(give_up_attempts(3600), 6);
+        assert_eq!(give_up_attempts(59), 1);
+        assert_eq!(give_up_attempts(0), 1);
+        assert!(give_up_attempts(i64::MAX) > 1_000_000);
     }
 }

@@ -10,6 +10,7 @@ use crate::alert::{self, Alert, AlertKind, AlertsConfig, DeliveryReport, Priorit
 use crate::cli::{AlertsArgs, AlertsCommand, AlertsOutboxArgs, AlertsSendArgs, PriorityArg};
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
+use crate::store::outbox::RejectionRow;
 use crate::store::OutboxRow;
 
 pub fn run(ctx: &mut Ctx, args: AlertsArgs) -> Result<u8> {
@@ -98,6 +99,41 @@ struct OutboxView {
     pending: i64,
     failed: i64,
     rows: Vec<OutboxRowView>,
+    /// Recipients a mail server refused for good; the others still get the alerts.
+    rejected_recipients: Vec<RejectedRecipientView>,
+}
+
+/// A recipient a mail server refused for good, once per (channel, address).
+#[derive(Debug, Serialize)]
+pub struct RejectedRecipientView {
+    pub channel: String,
+    pub recipient: String,
+    /// The server's reply (redacted).
+    pub reply: String,
+    pub first_at: String,
+    pub last_at: String,
+}
+
+impl From<RejectionRow> for RejectedRecipientView {
+    fn from(r: RejectionRow) -> Self {
+        RejectedRecipientView {
+            channel: r.channel,
+            recipient: r.recipient,
+            reply: r.reply,
+            first_at: crate::clock::format_ts(r.first_at),
+            last_at: crate::clock::format_ts(r.last_at),
+        }
+    }
+}
+
+impl RejectedRecipientView {
+    /// `ops-email refuses gone@example.com since 2026-11-25T12:00:00Z: 550 5.1.1 no such user`
+    pub fn line(&self) -> String {
+        format!(
+            "{} refuses {} since {}: {}",
+            self.channel, self.recipient, self.first_at, self.reply
+        )
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -150,6 +186,11 @@ fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
         pending: counts.pending,
         failed: counts.failed,
         rows: rows.into_iter().map(OutboxRowView::from).collect(),
+        rejected_recipients: store
+            .outbox_rejections()?
+            .into_iter()
+            .map(RejectedRecipientView::from)
+            .collect(),
     };
     if ctx.out.json {
         output::print_json(&view)?;
@@ -158,8 +199,15 @@ fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
     if ctx.out.quiet {
         return Ok(exit::OK);
     }
+    let print_rejected = || -> Result<()> {
+        for r in &view.rejected_recipients {
+            output::print(format!("Recipient refused: {}", r.line()))?;
+        }
+        Ok(())
+    };
     if view.rows.is_empty() {
         output::print("The outbox is empty: every alert was delivered.")?;
+        print_rejected()?;
         return Ok(exit::OK);
     }
     let out = &ctx.out;
@@ -190,6 +238,7 @@ fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
         "{} pending, {} failed. Failed alerts are not retried; pending ones are, with backoff.",
         view.pending, view.failed
     ))?;
+    print_rejected()?;
     Ok(exit::OK)
 }
 
@@ -280,6 +329,8 @@ struct DeliveryView {
     retrying: usize,
     gave_up: usize,
     channels: Vec<ChannelDeliveryView>,
+    /// Channels left for the next run: the delivery budget had no room for them.
+    deferred: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -287,8 +338,12 @@ struct ChannelDeliveryView {
     channel: String,
     alerts: usize,
     delivered: bool,
+    /// Refused for good: marked failed, not retried.
+    permanent: bool,
     answer: Option<String>,
     error: Option<String>,
+    /// Recipients refused for good, with the server's reply.
+    rejected: Vec<String>,
     next_attempt_at: Option<String>,
 }
 
@@ -305,11 +360,14 @@ impl From<&DeliveryReport> for DeliveryView {
                     channel: c.channel.clone(),
                     alerts: c.alerts,
                     delivered: c.delivered,
+                    permanent: c.permanent,
                     answer: c.answer.clone(),
                     error: c.error.clone(),
+                    rejected: c.rejected.clone(),
                     next_attempt_at: output::ts(c.next_attempt_at),
                 })
                 .collect(),
+            deferred: r.deferred.clone(),
         }
     }
 }
@@ -318,7 +376,7 @@ fn print_delivery(out: &Output, view: &DeliveryView) -> Result<()> {
     if out.quiet {
         return Ok(());
     }
-    if view.channels.is_empty() && view.gave_up == 0 {
+    if view.channels.is_empty() && view.gave_up == 0 && view.deferred.is_empty() {
         return output::print("Nothing is due in the outbox.");
     }
     // Failures are diagnostics: `report_failures` puts them on stderr.
@@ -336,19 +394,43 @@ fn print_delivery(out: &Output, view: &DeliveryView) -> Result<()> {
             plural(view.gave_up, "alert")
         ))?;
     }
+    if !view.deferred.is_empty() {
+        output::print(format!(
+            "Left for the next run (the delivery budget is used up): {}.",
+            view.deferred.join(", ")
+        ))?;
+    }
     Ok(())
 }
 
-/// One stderr line per channel that failed; `label` is `warning` or `error`.
+/// One stderr line per channel that failed, and per recipient refused; `label` is
+/// `warning` or `error`.
 fn report_failures(view: &DeliveryView, label: &str) {
-    for c in view.channels.iter().filter(|c| !c.delivered) {
-        eprintln!(
-            "{label}: {}: {} not delivered: {}; kept in the outbox, next try at {}",
-            c.channel,
-            plural(c.alerts, "alert"),
-            c.error.as_deref().unwrap_or("unknown error"),
-            c.next_attempt_at.as_deref().unwrap_or("-")
-        );
+    for c in &view.channels {
+        for rejected in &c.rejected {
+            eprintln!(
+                "warning: {}: recipient refused for good: {rejected}",
+                c.channel
+            );
+        }
+        if c.delivered {
+            continue;
+        }
+        let error = c.error.as_deref().unwrap_or("unknown error");
+        if c.permanent {
+            eprintln!(
+                "{label}: {}: {} not delivered: {error}; marked failed (see `hb alerts outbox`)",
+                c.channel,
+                plural(c.alerts, "alert"),
+            );
+        } else {
+            eprintln!(
+                "{label}: {}: {} not delivered: {error}; kept in the outbox, next try at {}",
+                c.channel,
+                plural(c.alerts, "alert"),
+                c.next_attempt_at.as_deref().unwrap_or("-")
+            );
+        }
     }
 }
 
@@ -373,10 +455,10 @@ fn run_deliver(ctx: &mut Ctx) -> Result<u8> {
     } else {
         print_delivery(&ctx.out, &view)?;
     }
+    report_failures(&view, "error");
     if report.all_delivered() {
         Ok(exit::OK)
     } else {
-        report_failures(&view, "error");
         Ok(exit::FAILURE)
     }
 }

@@ -103,7 +103,7 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 last_run_at: output::ts(last),
                 last_message: state.map(|s| s.last_message.clone()),
                 next_due_at: check.enabled.then(|| {
-                    let next = checks::next_due(check.every, last).unwrap_or(now);
+                    let next = crate::cycle::schedule::due_at(last, check.every.as_secs(), now);
                     crate::clock::format_ts(next.max(now))
                 }),
                 due: check.enabled && checks::is_due(check.every, last, now),

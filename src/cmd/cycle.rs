@@ -62,6 +62,10 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         result?
     };
 
+    // Even with -q: cron must mail it.
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
     if ctx.out.json {
         output::print_json(&report)?;
     } else if !ctx.out.quiet

@@ -127,6 +127,10 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into())
             ))?;
+            let warnings = r.summary.get("warnings").and_then(|w| w.as_array());
+            for warning in warnings.into_iter().flatten().filter_map(|w| w.as_str()) {
+                output::print(format!("warning: {warning}"))?;
+            }
             let mut table = ctx
                 .out
                 .table(["Module", "Status", "Findings", "ms", "Message"]);

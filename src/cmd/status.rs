@@ -6,6 +6,7 @@ use anyhow::Result;
 use comfy_table::Cell;
 use serde::Serialize;
 
+use super::alerts::RejectedRecipientView;
 use super::Ctx;
 use crate::checks;
 use crate::cli::StatusArgs;
@@ -28,6 +29,8 @@ struct StatusOut {
     checks: Vec<CheckBoardRow>,
     /// The latest value of each metric series recorded in the window.
     metrics: Vec<MetricOut>,
+    /// Recipients a mail server refuses for good: they get no alerts until fixed.
+    rejected_recipients: Vec<RejectedRecipientView>,
     window: WindowStats,
 }
 
@@ -136,7 +139,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
                 .find(|(row, _)| row.module == module.as_str());
             let last_at = last.map(|(_, at)| *at);
             let next_due = if enabled {
-                Some(schedule::next_due(last_at, every).map_or(now, |due| due.max(now)))
+                Some(schedule::due_at(last_at, every, now).max(now))
             } else {
                 None
             };
@@ -223,6 +226,14 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         })
         .collect();
 
+    // A channel no longer declared sends nothing: its old refusals are news no more.
+    let rejected_recipients: Vec<RejectedRecipientView> = store
+        .outbox_rejections()?
+        .into_iter()
+        .filter(|r| config.alerts.channel(&r.channel).is_some())
+        .map(RejectedRecipientView::from)
+        .collect();
+
     let (mut status, mut reasons) = verdict(last_cycle.as_ref(), &open, cadence);
     // The checks' current state counts whether or not their notices were acknowledged.
     for row in board.iter().filter(|r| r.enabled) {
@@ -240,6 +251,10 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         ));
         status = worse(status, level);
     }
+    for r in &rejected_recipients {
+        reasons.push(format!("alerts do not reach a recipient: {}", r.line()));
+        status = worse(status, "warning");
+    }
     let out = StatusOut {
         status,
         reasons,
@@ -249,6 +264,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         top_actions,
         checks: board,
         metrics,
+        rejected_recipients,
         window: window_stats,
     };
     let code = match status {

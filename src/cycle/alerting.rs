@@ -1,14 +1,17 @@
 //! Notification transitions become alerts in the outbox, inside the transaction of the
 //! module that caused them, so a killed cycle never records a notice without its alert.
 //!
-//! No storms: a group of more than [`AGGREGATE_OVER`] notices of one kind and priority in
-//! one cycle (the first cycle over a big portfolio) becomes one alert that counts them
-//! and lists the first few.
+//! No storms: a group of more than [`AGGREGATE_OVER`] notices of one kind and priority
+//! for one channel in one cycle (the first cycle over a big portfolio) becomes one alert
+//! to that channel that counts them and lists the first few. Grouping never changes where
+//! an alert goes: notices are grouped per channel of their own route (a check's `route`,
+//! else their priority's), so each channel hears of exactly the notices routed to it.
 
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 
+use super::system;
 use crate::alert::{self, Alert, AlertKind, AlertsConfig, Priority};
 use crate::store::{NotificationRow, Store, Transitions};
 
@@ -48,12 +51,14 @@ pub fn enqueue_transitions(
         let mut planner = Planner::default();
         for chunk in ids.chunks(CHUNK) {
             for row in store.notifications_by_id(chunk)? {
-                planner.add(row);
+                let priority = row.priority.parse().unwrap_or(Priority::Medium);
+                let route = routes.get(&row.dedup_key).map(Vec::as_slice);
+                let channels = alerts.routes.channels_for(priority, kind, route);
+                planner.add(row, &channels);
             }
         }
-        for alert in planner.finish(kind, now) {
-            let route = routes.get(&alert.dedup_key).map(Vec::as_slice);
-            queued += alert::enqueue(store.conn(), alerts, &alert, route)?.len();
+        for (channel, alert) in planner.finish(kind, now) {
+            queued += alert::enqueue_to(store.conn(), &[channel.as_str()], &alert)?.len();
         }
     }
     Ok(queued)
@@ -77,33 +82,39 @@ pub fn enqueue_escalations(
             now,
         );
         alert.notification_id = Some(row.id);
+        alert.check = system::check_of(&alert.dedup_key).map(String::from);
         queued += alert::enqueue(store.conn(), alerts, &alert, None)?.len();
     }
     Ok(queued)
 }
 
-/// Groups notices by (priority, kind), keeping a count and only the rows it may need:
-/// all of a small group, the first few of a big one.
+/// Groups notices by (channel, priority, kind), keeping a count and only the rows it may
+/// need: all of a small group, the first few of a big one.
 #[derive(Default)]
 pub struct Planner {
-    groups: BTreeMap<(Priority, String), (usize, Vec<NotificationRow>)>,
+    groups: BTreeMap<(String, Priority, String), (usize, Vec<NotificationRow>)>,
 }
 
 impl Planner {
-    pub fn add(&mut self, row: NotificationRow) {
+    /// Count `row` for each of the channels its route names (none: nobody hears of it).
+    pub fn add(&mut self, row: NotificationRow, channels: &[&str]) {
         let priority = row.priority.parse().unwrap_or(Priority::Medium);
-        let (count, rows) = self.groups.entry((priority, row.kind.clone())).or_default();
-        *count += 1;
-        if rows.len() <= AGGREGATE_OVER {
-            rows.push(row);
+        for channel in channels {
+            let key = (channel.to_string(), priority, row.kind.clone());
+            let (count, rows) = self.groups.entry(key).or_default();
+            *count += 1;
+            if rows.len() <= AGGREGATE_OVER {
+                rows.push(row.clone());
+            }
         }
     }
 
-    /// One alert per notice, or one per group when the group is large; most urgent first
-    /// (digests list alerts in the order they were queued).
-    pub fn finish(self, kind: AlertKind, now: i64) -> Vec<Alert> {
-        let mut out = Vec::new();
-        for ((priority, notice_kind), (count, rows)) in self.groups.into_iter().rev() {
+    /// For each channel: one alert per notice, or one per group when the group is large;
+    /// most urgent first (digests list alerts in the order they were queued).
+    pub fn finish(self, kind: AlertKind, now: i64) -> Vec<(String, Alert)> {
+        let mut by_channel: BTreeMap<String, Vec<Alert>> = BTreeMap::new();
+        for ((channel, priority, notice_kind), (count, rows)) in self.groups.into_iter().rev() {
+            let out = by_channel.entry(channel).or_default();
             if count <= AGGREGATE_OVER {
                 for row in rows {
                     let subject = match kind {
@@ -114,6 +125,7 @@ impl Planner {
                     let mut alert =
                         Alert::new(priority, kind, subject, row.message, row.dedup_key, now);
                     alert.property_id = row.property_id;
+                    alert.check = system::check_of(&alert.dedup_key).map(String::from);
                     alert.notification_id = Some(row.id);
                     out.push(alert);
                 }
@@ -143,7 +155,10 @@ impl Planner {
                 now,
             ));
         }
-        out
+        by_channel
+            .into_iter()
+            .flat_map(|(channel, alerts)| alerts.into_iter().map(move |a| (channel.clone(), a)))
+            .collect()
     }
 }
 
@@ -152,9 +167,13 @@ impl Planner {
 pub fn plan(rows: &[NotificationRow], kind: AlertKind, now: i64) -> Vec<Alert> {
     let mut planner = Planner::default();
     for row in rows {
-        planner.add(row.clone());
+        planner.add(row.clone(), &["c"]);
     }
-    planner.finish(kind, now)
+    planner
+        .finish(kind, now)
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect()
 }
 
 #[cfg(test)]

@@ -180,6 +180,8 @@ pub struct AlertCounts {
     pub delivered: usize,
     /// Channels whose delivery failed this cycle; retried by later cycles.
     pub failed: usize,
+    /// Channels left for the next cycle: the delivery budget had no room for them.
+    pub deferred: usize,
     /// Why delivery could not run at all, if it could not.
     pub error: Option<String>,
 }
@@ -198,6 +200,8 @@ pub struct CycleReport {
     /// Runs of killed cycles this cycle marked aborted.
     pub aborted_runs: Vec<i64>,
     pub pruned_runs: usize,
+    /// What the operator must know though the cycle ran: stored times after the clock.
+    pub warnings: Vec<String>,
     /// The summary line, as printed.
     pub line: String,
 }
@@ -240,6 +244,13 @@ impl CycleReport {
                 "; alert delivery failed for {} channel{} (kept in the outbox: `hb alerts outbox`)",
                 self.alerts.failed.max(1),
                 if self.alerts.failed > 1 { "s" } else { "" }
+            ));
+        }
+        if self.alerts.deferred > 0 {
+            tail.push_str(&format!(
+                "; {} channel{} left for the next cycle (delivery budget used up)",
+                self.alerts.deferred,
+                if self.alerts.deferred > 1 { "s" } else { "" }
             ));
         }
         format!(
@@ -313,6 +324,20 @@ pub fn run_cycle(
         renotify_after: renotify_after_secs(config),
     };
     let last_runs = store.module_last_runs()?;
+    let checks_after: Vec<(String, i64)> = store
+        .check_states()?
+        .into_values()
+        .filter(|s| schedule::ran_after(s.last_run_at, now))
+        .map(|s| (s.name, s.last_run_at))
+        .collect();
+    let warnings: Vec<String> = clock_warning(
+        now,
+        &last_runs,
+        &checks_after,
+        store.outbox_rows_after(now)?,
+    )
+    .into_iter()
+    .collect();
     let mut modules = Vec::new();
     let mut notifications = NotificationCounts::default();
     let mut alerts = AlertCounts::default();
@@ -432,6 +457,7 @@ pub fn run_cycle(
         alerts,
         aborted_runs,
         pruned_runs: 0,
+        warnings,
         line: String::new(),
     };
     if let Some(run_id) = run_id {
@@ -471,6 +497,7 @@ pub fn run_cycle(
             Ok(delivery) => {
                 report.alerts.delivered = delivery.channels.iter().filter(|c| c.delivered).count();
                 report.alerts.failed = delivery.channels.iter().filter(|c| !c.delivered).count();
+                report.alerts.deferred = delivery.deferred.len();
             }
             Err(err) => report.alerts.error = Some(format!("{err:#}")),
         }
@@ -485,6 +512,49 @@ pub fn run_cycle(
         report.line = report.summary_line();
     }
     Ok(report)
+}
+
+/// The warning for stored times after `now` (a clock that went back, or an earlier run
+/// under a wrong clock), which the cycle treats as due instead of waiting for them:
+/// modules' and checks' last runs, and pending alerts last tried or queued then.
+pub fn clock_warning(
+    now: i64,
+    modules: &[(String, i64)],
+    checks: &[(String, i64)],
+    pending_alerts: i64,
+) -> Option<String> {
+    let after = |list: &[(String, i64)]| -> Vec<String> {
+        let mut names: Vec<String> = list
+            .iter()
+            .filter(|(_, at)| schedule::ran_after(*at, now))
+            .map(|(name, at)| format!("{name} ({})", crate::clock::format_ts(*at)))
+            .collect();
+        names.sort();
+        names
+    };
+    let mut parts = Vec::new();
+    let modules = after(modules);
+    if !modules.is_empty() {
+        parts.push(format!("last run of modules {}", modules.join(", ")));
+    }
+    let checks = after(checks);
+    if !checks.is_empty() {
+        parts.push(format!("last run of checks {}", checks.join(", ")));
+    }
+    if pending_alerts > 0 {
+        parts.push(format!(
+            "{pending_alerts} pending alert{} last tried or queued then",
+            if pending_alerts == 1 { "" } else { "s" }
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "stored times are after the clock ({}): {}. The clock went back, or an earlier run \
+             had a wrong clock (--now, HB_NOW, the system clock); they are treated as due now",
+            crate::clock::format_ts(now),
+            parts.join("; ")
+        )
+    })
 }
 
 fn run_module(module: Module, store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
@@ -586,11 +656,32 @@ mod tests {
             alerts: AlertCounts::default(),
             aborted_runs: vec![],
             pruned_runs: 0,
+            warnings: vec![],
             line: String::new(),
         };
         assert_eq!(
             report.summary_line(),
             "cycle 1842 ok in 212 ms: 3 stale properties (5, 12, 27), 1 reminder due (4); 4 new notifications"
+        );
+    }
+
+    #[test]
+    fn clock_warning_names_what_lies_after_now() {
+        assert_eq!(clock_warning(100, &[("system".into(), 100)], &[], 0), None);
+        let warning = clock_warning(
+            0,
+            &[("system".into(), 4_102_444_800), ("market".into(), -5)],
+            &[("api".into(), 4_102_444_800)],
+            2,
+        )
+        .unwrap();
+        assert!(
+            warning.starts_with(
+                "stored times are after the clock (1970-01-01T00:00:00Z): last run of modules \
+                 system (2100-01-01T00:00:00Z); last run of checks api (2100-01-01T00:00:00Z); \
+                 2 pending alerts last tried or queued then."
+            ),
+            "{warning}"
         );
     }
 

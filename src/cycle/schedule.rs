@@ -13,8 +13,23 @@ pub fn next_due(last_run_at: Option<i64>, every_secs: i64) -> Option<i64> {
     last_run_at.map(|last| last + every_secs - (every_secs / 10).min(30))
 }
 
+/// When it is due as seen at `now`: at once when it never ran, or when its last run is
+/// recorded after `now` (the clock went back, or a run had a wrong clock: waiting for that
+/// time to come again would stop it for as long).
+pub fn due_at(last_run_at: Option<i64>, every_secs: i64, now: i64) -> i64 {
+    match last_run_at {
+        Some(last) if !ran_after(last, now) => next_due(Some(last), every_secs).unwrap_or(now),
+        _ => now,
+    }
+}
+
 pub fn is_due(last_run_at: Option<i64>, every_secs: i64, now: i64) -> bool {
-    next_due(last_run_at, every_secs).is_none_or(|due| now >= due)
+    now >= due_at(last_run_at, every_secs, now)
+}
+
+/// A stored time after `now`: the clock that wrote it was ahead of this one.
+pub fn ran_after(at: i64, now: i64) -> bool {
+    at > now
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +111,16 @@ mod tests {
         assert!(!is_due(Some(0), 300, 260));
         assert!(!is_due(Some(0), 3600, 300));
         assert!(is_due(Some(0), 3600, 3600));
+    }
+
+    #[test]
+    fn a_last_run_after_now_is_due_at_once() {
+        // Stamped by a run whose clock said 2100; the clock is right again.
+        let year_2100 = 4_102_444_800;
+        assert!(is_due(Some(year_2100), 300, 1_800_000_000));
+        assert_eq!(due_at(Some(year_2100), 300, 1_800_000_000), 1_800_000_000);
+        assert_eq!(due_at(Some(1000), 300, 1100), 1270);
+        assert_eq!(due_at(None, 300, 1100), 1100);
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         }
         alerting.push(check.name.clone());
         findings.add(&NotificationDraft {
-            dedup_key: format!("check:{}", check.name),
+            dedup_key: check_key(&check.name),
             kind: "check_failed".into(),
             priority: priority_of(state.status).into(),
             subject: format!(
@@ -123,7 +123,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             .map(|(c, s)| format!("- {} ({}) since {}", c.name, s.status.as_str(), since(s)))
             .collect();
         escalations.add(&NotificationDraft {
-            dedup_key: format!("escalation:check:{}", check.name),
+            dedup_key: format!("escalation:{}", check_key(&check.name)),
             kind: "escalation".into(),
             priority: "critical".into(),
             subject: format!(
@@ -202,18 +202,40 @@ fn describe(check: &CheckConfig, state: &CheckState) -> String {
     )
 }
 
+/// The notification key of a check's failure (`check:NAME`); its escalation's is
+/// `escalation:check:NAME`.
+pub fn check_key(name: &str) -> String {
+    format!("check:{name}")
+}
+
+/// The check a notification key is about, if it is about one.
+pub fn check_of(dedup_key: &str) -> Option<&str> {
+    dedup_key
+        .strip_prefix("escalation:")
+        .unwrap_or(dedup_key)
+        .strip_prefix("check:")
+}
+
 /// Route overrides of the checks, by notification dedup key.
 pub fn routes(config: &crate::config::Config) -> HashMap<String, Vec<String>> {
     config
         .check
         .iter()
-        .filter_map(|c| c.route.clone().map(|r| (format!("check:{}", c.name), r)))
+        .filter_map(|c| c.route.clone().map(|r| (check_key(&c.name), r)))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_keys_name_their_check() {
+        assert_eq!(check_of(&check_key("api")), Some("api"));
+        assert_eq!(check_of("escalation:check:api"), Some("api"));
+        assert_eq!(check_of("escalation:cycle"), None);
+        assert_eq!(check_of("stale:5:enriched"), None);
+    }
 
     #[test]
     fn priorities_follow_the_status() {

@@ -1,13 +1,15 @@
 //! The alert outbox: every alert is a row per channel before anything is sent, so a
 //! failed or killed delivery loses nothing (at-least-once).
 //!
-//! A row is `pending` until the channel's server accepted it (`delivered`), or until it
-//! stayed undelivered past `give_up_after` (`failed`). Delivery first *claims* the due rows (one
-//! attempt counted, `next_attempt_at` pushed out by a lease) so that two processes never
-//! send the same row at once and a killed sender's rows come due again after the lease.
+//! A row is `pending` until the channel's server accepted it (`delivered`), until the
+//! server refused it for good, or until it stayed undelivered past `give_up_after`
+//! (`failed`). Delivery claims one channel's due rows at a time (one attempt counted,
+//! `next_attempt_at` pushed out by a lease, `leased_until` set) so that two processes
+//! never send the same row at once and a killed sender's rows come due again after the
+//! lease. Each row keeps its own backoff.
 
 use anyhow::{Context, Result};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{named_params, params, Connection, Row};
 
 use super::Store;
 
@@ -96,43 +98,101 @@ pub fn insert(conn: &Connection, new: &NewOutboxRow<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// How urgent a row is, for ordering: critical first.
+const URGENCY: &str =
+    "CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
+
+/// A pending row is due when its next attempt has come, or when it was last tried (or
+/// queued) after `?now`: a clock that went back must not park it until that time comes
+/// again.
+const DUE: &str = "status = 'pending'
+     AND (next_attempt_at <= :now OR coalesce(last_attempt_at, created_at) > :now)";
+
+/// A recipient the server refused for good, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectionRow {
+    pub channel: String,
+    pub recipient: String,
+    pub reply: String,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
 impl Store {
-    /// Mark failed the pending rows queued before `created_before`: an alert that could
-    /// not be delivered for that long is news no more. Returns how many.
-    pub fn outbox_give_up(&mut self, created_before: i64, now: i64) -> Result<usize> {
+    /// Mark failed the pending rows queued before `created_before` that were tried at
+    /// least `min_attempts` times: an alert that could not be delivered for that long is
+    /// news no more. Both must hold, so one run under a wrong clock gives nothing up.
+    /// Rows another delivery holds are left to it. Returns how many.
+    pub fn outbox_give_up(
+        &mut self,
+        created_before: i64,
+        min_attempts: i64,
+        now: i64,
+    ) -> Result<usize> {
         self.transaction(|tx| {
             Ok(tx.execute(
                 "UPDATE alert_outbox
-                 SET status = 'failed', next_attempt_at = ?2,
+                 SET status = 'failed', next_attempt_at = ?3,
                      last_error = 'gave up: not delivered within give_up_after'
                           || CASE WHEN last_error IS NULL THEN '' ELSE ' (last error: ' || last_error || ')' END
-                 WHERE status = 'pending' AND created_at < ?1",
-                params![created_before, now],
+                 WHERE status = 'pending' AND created_at < ?1 AND attempts >= ?2
+                   AND (leased_until IS NULL OR leased_until <= ?3)",
+                params![created_before, min_attempts, now],
             )?)
         })
     }
 
-    /// Claim the pending rows due at `now` (oldest first, at most `limit`): count the
-    /// attempt and push `next_attempt_at` to `lease_until`, so a concurrent delivery
-    /// skips them and a killed one's rows come due again later.
-    pub fn outbox_claim_due(
+    /// The channels that have rows due at `now`, the one with the most urgent row first
+    /// (then the one waiting longest): the order in which a delivery run serves them.
+    pub fn outbox_due_channels(&self, now: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT channel FROM alert_outbox WHERE {DUE}
+             GROUP BY channel ORDER BY max({URGENCY}) DESC, min(id)"
+        ))?;
+        let rows = stmt
+            .query_map(named_params! {":now": now}, |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// Pending rows whose times lie after `now` (last tried, or queued, in the future):
+    /// the clock went back, or a run had a wrong clock.
+    pub fn outbox_rows_after(&self, now: i64) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM alert_outbox
+             WHERE status = 'pending' AND coalesce(last_attempt_at, created_at) > ?1",
+            [now],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Claim up to `limit` rows of `channel` due at `now`, most urgent first, then
+    /// oldest: count the attempt and lease them until `lease_until`, so a concurrent
+    /// delivery skips them and a killed one's rows come due again later. A queue time
+    /// after `now` (a wrong clock) is brought back to `now`, so give-up age counts from
+    /// a time that happened.
+    pub fn outbox_claim_channel(
         &mut self,
+        channel: &str,
         now: i64,
         lease_until: i64,
         limit: usize,
     ) -> Result<Vec<OutboxRow>> {
         self.transaction(|tx| {
             let mut stmt = tx.prepare(&format!(
-                "SELECT {COLUMNS} FROM alert_outbox
-                 WHERE status = 'pending' AND next_attempt_at <= ?1
-                 ORDER BY id LIMIT ?2"
+                "SELECT {COLUMNS} FROM alert_outbox WHERE channel = :channel AND {DUE}
+                 ORDER BY {URGENCY} DESC, id LIMIT :limit"
             ))?;
             let rows = stmt
-                .query_map(params![now, limit as i64], row)?
+                .query_map(
+                    named_params! {":channel": channel, ":now": now, ":limit": limit as i64},
+                    row,
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut update = tx.prepare(
                 "UPDATE alert_outbox
-                 SET attempts = attempts + 1, last_attempt_at = ?2, next_attempt_at = ?3
+                 SET attempts = attempts + 1, last_attempt_at = ?2, next_attempt_at = ?3,
+                     leased_until = ?3, created_at = min(created_at, ?2)
                  WHERE id = ?1",
             )?;
             let mut claimed = Vec::with_capacity(rows.len());
@@ -141,6 +201,7 @@ impl Store {
                 r.attempts += 1;
                 r.last_attempt_at = Some(now);
                 r.next_attempt_at = lease_until;
+                r.created_at = r.created_at.min(now);
                 claimed.push(r);
             }
             Ok(claimed)
@@ -152,7 +213,7 @@ impl Store {
         self.transaction(|tx| {
             let mut stmt = tx.prepare(
                 "UPDATE alert_outbox
-                 SET status = 'delivered', delivered_at = ?2, last_error = NULL
+                 SET status = 'delivered', delivered_at = ?2, last_error = NULL, leased_until = NULL
                  WHERE id = ?1 AND status = 'pending'",
             )?;
             for id in ids {
@@ -162,31 +223,28 @@ impl Store {
         })
     }
 
-    /// A delivery of these rows failed: keep them pending, due again at `next_attempt_at`.
-    /// `error` must already be redacted.
-    pub fn outbox_mark_retry(
-        &mut self,
-        ids: &[i64],
-        error: &str,
-        next_attempt_at: i64,
-    ) -> Result<()> {
+    /// A delivery of these rows failed for now: keep them pending, each due again at its
+    /// own time (`(id, next_attempt_at)`). `error` must already be redacted.
+    pub fn outbox_mark_retry(&mut self, retries: &[(i64, i64)], error: &str) -> Result<()> {
         self.transaction(|tx| {
             let mut stmt = tx.prepare(
-                "UPDATE alert_outbox SET last_error = ?2, next_attempt_at = ?3
+                "UPDATE alert_outbox SET last_error = ?2, next_attempt_at = ?3, leased_until = NULL
                  WHERE id = ?1 AND status = 'pending'",
             )?;
-            for id in ids {
+            for (id, next_attempt_at) in retries {
                 stmt.execute(params![id, error, next_attempt_at])?;
             }
             Ok(())
         })
     }
 
-    /// These rows can never be delivered (an unreadable payload): stop retrying them.
+    /// These rows can never be delivered (an unreadable payload, a message the server
+    /// refused for good): stop retrying them. `error` must already be redacted.
     pub fn outbox_mark_failed(&mut self, ids: &[i64], error: &str, now: i64) -> Result<()> {
         self.transaction(|tx| {
             let mut stmt = tx.prepare(
-                "UPDATE alert_outbox SET status = 'failed', last_error = ?2, next_attempt_at = ?3
+                "UPDATE alert_outbox
+                 SET status = 'failed', last_error = ?2, next_attempt_at = ?3, leased_until = NULL
                  WHERE id = ?1 AND status = 'pending'",
             )?;
             for id in ids {
@@ -194,6 +252,73 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// `channel` delivered again: every row waiting out a backoff for it is due at
+    /// `now`. Rows another delivery holds are left alone. Returns how many.
+    pub fn outbox_wake_channel(&mut self, channel: &str, now: i64) -> Result<usize> {
+        self.transaction(|tx| {
+            Ok(tx.execute(
+                "UPDATE alert_outbox SET next_attempt_at = ?2
+                 WHERE channel = ?1 AND status = 'pending' AND next_attempt_at > ?2
+                   AND leased_until IS NULL",
+                params![channel, now],
+            )?)
+        })
+    }
+
+    /// Remember the recipients `channel`'s server refused for good, once per address (a
+    /// later refusal updates the reply and time). `complete`: the message went to every
+    /// recipient configured now, so any other address recorded for the channel was
+    /// accepted, or is no longer configured, and is forgotten.
+    pub fn outbox_note_recipients(
+        &mut self,
+        channel: &str,
+        rejected: &[(String, String)],
+        complete: bool,
+        now: i64,
+    ) -> Result<()> {
+        self.transaction(|tx| {
+            if complete {
+                let keep: Vec<&str> = rejected.iter().map(|(r, _)| r.as_str()).collect();
+                let keep = serde_json::to_string(&keep)?;
+                tx.execute(
+                    "DELETE FROM alert_rejections WHERE channel = ?1
+                       AND recipient NOT IN (SELECT value FROM json_each(?2))",
+                    params![channel, keep],
+                )?;
+            }
+            let mut upsert = tx.prepare(
+                "INSERT INTO alert_rejections (channel, recipient, reply, first_at, last_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT (channel, recipient)
+                 DO UPDATE SET reply = excluded.reply, last_at = excluded.last_at",
+            )?;
+            for (recipient, reply) in rejected {
+                upsert.execute(params![channel, recipient, reply, now])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Every recipient a mail server refused for good, by channel and address.
+    pub fn outbox_rejections(&self) -> Result<Vec<RejectionRow>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT channel, recipient, reply, first_at, last_at FROM alert_rejections
+             ORDER BY channel, recipient",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RejectionRow {
+                    channel: r.get(0)?,
+                    recipient: r.get(1)?,
+                    reply: r.get(2)?,
+                    first_at: r.get(3)?,
+                    last_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Pending and failed rows (and delivered ones with `include_delivered`), newest
@@ -255,23 +380,45 @@ mod tests {
             .unwrap()
     }
 
+    fn queue_as(store: &mut Store, channel: &str, priority: &str, at: i64) -> i64 {
+        let id = queue(store, channel, at);
+        store
+            .conn()
+            .execute(
+                "UPDATE alert_outbox SET priority = ?2 WHERE id = ?1",
+                params![id, priority],
+            )
+            .unwrap();
+        id
+    }
+
     #[test]
     fn claim_counts_an_attempt_and_leases() {
         let (_dir, mut store) = store();
         let id = queue(&mut store, "mail", 100);
-        let claimed = store.outbox_claim_due(100, 700, 10).unwrap();
+        let claimed = store.outbox_claim_channel("mail", 100, 700, 10).unwrap();
         assert_eq!(claimed.len(), 1);
         assert_eq!(claimed[0].attempts, 1);
-        // Leased: not due again before the lease ends.
-        assert!(store.outbox_claim_due(699, 1300, 10).unwrap().is_empty());
+        // Leased: not due again before the lease ends, and not woken by its channel.
+        assert!(store
+            .outbox_claim_channel("mail", 699, 1300, 10)
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.outbox_wake_channel("mail", 650).unwrap(), 0);
         assert_eq!(
-            store.outbox_claim_due(700, 1300, 10).unwrap()[0].attempts,
+            store.outbox_claim_channel("mail", 700, 1300, 10).unwrap()[0].attempts,
             2
         );
-        store.outbox_mark_retry(&[id], "boom", 900).unwrap();
+        store.outbox_mark_retry(&[(id, 900)], "boom").unwrap();
         let rows = store.outbox_list(false, 10).unwrap();
         assert_eq!(rows[0].last_error.as_deref(), Some("boom"));
         assert_eq!(rows[0].next_attempt_at, 900);
+        // Waiting out a backoff: a channel that delivers again wakes it.
+        assert_eq!(store.outbox_wake_channel("mail", 800).unwrap(), 1);
+        assert_eq!(
+            store.outbox_list(false, 10).unwrap()[0].next_attempt_at,
+            800
+        );
         store.outbox_mark_delivered(&[id], 950).unwrap();
         assert!(store.outbox_list(false, 10).unwrap().is_empty());
         assert_eq!(
@@ -282,12 +429,50 @@ mod tests {
     }
 
     #[test]
-    fn give_up_on_old_rows() {
+    fn channels_are_served_most_urgent_first_and_claimed_apart() {
+        let (_dir, mut store) = store();
+        for _ in 0..3 {
+            queue_as(&mut store, "mail", "low", 100);
+        }
+        let critical = queue_as(&mut store, "hook", "critical", 200);
+        queue_as(&mut store, "mail", "high", 300);
+        assert_eq!(store.outbox_due_channels(300).unwrap(), ["hook", "mail"]);
+        let mail = store.outbox_claim_channel("mail", 300, 900, 2).unwrap();
+        let priorities: Vec<&str> = mail.iter().map(|r| r.priority.as_str()).collect();
+        assert_eq!(priorities, ["high", "low"], "most urgent, then oldest");
+        assert!(mail.iter().all(|r| r.channel == "mail"));
+        let hook = store.outbox_claim_channel("hook", 300, 900, 2).unwrap();
+        assert_eq!(hook.iter().map(|r| r.id).collect::<Vec<_>>(), [critical]);
+    }
+
+    #[test]
+    fn rows_from_a_future_clock_are_due_and_their_queue_time_comes_back() {
+        let (_dir, mut store) = store();
+        // Queued and tried by a run whose clock said 4_000_000_000.
+        let id = queue(&mut store, "mail", 4_000_000_000);
+        store
+            .outbox_claim_channel("mail", 4_000_000_000, 4_000_000_600, 10)
+            .unwrap();
+        store
+            .outbox_mark_retry(&[(id, 4_000_000_060)], "refused")
+            .unwrap();
+        assert_eq!(store.outbox_rows_after(1000).unwrap(), 1);
+        assert_eq!(store.outbox_due_channels(1000).unwrap(), ["mail"]);
+        let claimed = store.outbox_claim_channel("mail", 1000, 1600, 10).unwrap();
+        assert_eq!((claimed[0].attempts, claimed[0].created_at), (2, 1000));
+        assert_eq!(store.outbox_rows_after(1000).unwrap(), 0);
+    }
+
+    #[test]
+    fn give_up_on_old_rows_after_enough_attempts() {
         let (_dir, mut store) = store();
         let old = queue(&mut store, "mail", 100);
         queue(&mut store, "mail", 500);
-        store.outbox_mark_retry(&[old], "refused", 150).unwrap();
-        assert_eq!(store.outbox_give_up(200, 600).unwrap(), 1);
+        store.outbox_claim_channel("mail", 100, 700, 1).unwrap();
+        store.outbox_mark_retry(&[(old, 150)], "refused").unwrap();
+        // Old enough, but tried once where two tries are asked for: kept.
+        assert_eq!(store.outbox_give_up(200, 2, 600).unwrap(), 0);
+        assert_eq!(store.outbox_give_up(200, 1, 600).unwrap(), 1);
         let counts = store.outbox_counts().unwrap();
         assert_eq!(
             counts,
@@ -302,5 +487,33 @@ mod tests {
             failed.last_error.as_deref(),
             Some("gave up: not delivered within give_up_after (last error: refused)")
         );
+    }
+
+    #[test]
+    fn rejected_recipients_are_kept_once_and_forgotten_when_accepted() {
+        let (_dir, mut store) = store();
+        let gone = vec![(
+            "gone@example.com".to_string(),
+            "550 no such user".to_string(),
+        )];
+        let old = vec![("old@example.com".to_string(), "550".to_string())];
+        store
+            .outbox_note_recipients("mail", &old, false, 50)
+            .unwrap();
+        store
+            .outbox_note_recipients("mail", &gone, false, 100)
+            .unwrap();
+        // A delivery to every configured recipient: what it did not refuse is forgotten.
+        store
+            .outbox_note_recipients("mail", &gone, true, 200)
+            .unwrap();
+        let rows = store.outbox_rejections().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].recipient, "gone@example.com");
+        assert_eq!((rows[0].first_at, rows[0].last_at), (100, 200));
+        store
+            .outbox_note_recipients("mail", &[], true, 300)
+            .unwrap();
+        assert!(store.outbox_rejections().unwrap().is_empty());
     }
 }

@@ -272,6 +272,28 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_outbox_open ON alert_outbox (status, id) WHERE status != 'delivered';
     CREATE INDEX alert_outbox_notification ON alert_outbox (notification_id);
     "#,
+    // 5: per-channel delivery, leases apart from backoff, rejected recipients
+    r#"
+    -- Set while a delivery holds the row (its claim), cleared by the outcome: a channel
+    -- that delivers again pulls its waiting rows forward, never rows another process
+    -- is sending.
+    ALTER TABLE alert_outbox ADD COLUMN leased_until INTEGER;
+    -- Delivery takes each channel's share, most urgent first.
+    CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
+        WHERE status = 'pending';
+
+    -- A recipient the mail server refused permanently (5xx to RCPT): recorded once per
+    -- (channel, address), shown by `hb alerts outbox` and `hb status`, cleared when the
+    -- server accepts the address again.
+    CREATE TABLE alert_rejections (
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, recipient)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -16,6 +16,8 @@ use sha2::Sha256;
 
 use super::Hb;
 
+mod reliability;
+
 // ---------------------------------------------------------------------------------
 // Servers
 
@@ -49,6 +51,11 @@ struct SmtpSink {
 
 impl SmtpSink {
     fn start(dir: &Path, port: u16) -> SmtpSink {
+        Self::start_with(dir, port, &[])
+    }
+
+    /// With `tests/smtp_sink.py` options (`--refuse-rcpt ADDR`, `--auth-echo`, ...).
+    fn start_with(dir: &Path, port: u16, options: &[&str]) -> SmtpSink {
         require_aiosmtpd();
         let log = dir.join(format!("smtp-{port}.jsonl"));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
@@ -58,6 +65,7 @@ impl SmtpSink {
             .arg(script)
             .arg(port.to_string())
             .arg(&log)
+            .args(options)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&errors).expect("sink stderr file"))
             .spawn()

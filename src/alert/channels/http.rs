@@ -56,11 +56,11 @@ pub fn post_json(
             .unwrap_or(Duration::from_secs(1));
         if waited + wait > max_wait {
             return Err(ChannelError {
-                message: format!(
+                retry_after: Some(wait),
+                ..ChannelError::new(format!(
                     "{answer} (rate limited: the server asked to wait {:.1}s, more than this run waits)",
                     wait.as_secs_f64()
-                ),
-                retry_after: Some(wait),
+                ))
             });
         }
         std::thread::sleep(wait);

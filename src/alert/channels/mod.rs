@@ -4,12 +4,14 @@
 //! snippet of the body) or why it failed. Every text that leaves here has been through
 //! the `Redactor`, so no caller can print or store a secret by accident.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use super::config::{ChannelConfig, ChannelKind, UrlSource};
 use super::secret::Redactor;
 use super::{digest, Alert, AlertsConfig};
+use crate::clock;
 
 mod discord;
 mod email;
@@ -33,6 +35,8 @@ pub struct SendContext<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accepted {
     pub answer: String,
+    /// Email: the recipients it refused for good; the others still got the message.
+    pub rejected: Vec<Rejected>,
 }
 
 /// Why a send failed (redacted), and how long the server asked us to wait, if it did.
@@ -40,21 +44,55 @@ pub struct Accepted {
 pub struct Failure {
     pub error: String,
     pub retry_after: Option<Duration>,
+    /// The server refused this message for good (SMTP 5xx to the message): sending it
+    /// again cannot help. Otherwise the failure is temporary and retried.
+    pub permanent: bool,
+    /// Email: recipients refused for good on the way.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A recipient the server refused for good, and its reply (redacted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    pub recipient: String,
+    pub reply: String,
+}
+
+impl Rejected {
+    /// `gone@example.com (550 5.1.1 no such user)`
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.recipient, self.reply)
+    }
+}
+
+/// What a channel's own send returns on success, before redaction.
+#[derive(Debug, Default)]
+struct Delivered {
+    answer: String,
+    rejected: Vec<Rejected>,
+}
+
+impl From<String> for Delivered {
+    fn from(answer: String) -> Self {
+        Delivered {
+            answer,
+            ..Delivered::default()
+        }
+    }
 }
 
 /// A channel's own error before redaction.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct ChannelError {
     message: String,
     retry_after: Option<Duration>,
+    permanent: bool,
+    rejected: Vec<Rejected>,
 }
 
 impl From<anyhow::Error> for ChannelError {
     fn from(err: anyhow::Error) -> Self {
-        ChannelError {
-            message: format!("{err:#}"),
-            retry_after: None,
-        }
+        ChannelError::new(format!("{err:#}"))
     }
 }
 
@@ -62,12 +100,20 @@ impl ChannelError {
     fn new(message: impl Into<String>) -> Self {
         ChannelError {
             message: message.into(),
-            retry_after: None,
+            ..ChannelError::default()
         }
     }
 }
 
-/// Send `alerts` (each with its outbox id, `None` for a test) to `channel` as one message.
+/// Send `alerts` (each with its outbox id, `None` for a test) to `channel` as one message,
+/// within the channel's `timeout` for the whole send.
+///
+/// The libraries bound each read, not a send: a server that trickles an endless answer
+/// would hold the caller forever. So the send runs on its own thread and the caller stops
+/// waiting at the deadline. An abandoned send is a temporary failure: its rows stay
+/// pending and are sent again later, so if the abandoned thread still gets through, the
+/// worst is a duplicate (at-least-once), never a lost alert; it reports to no one and
+/// writes nothing, and it ends with the process.
 pub fn send(
     channel: &ChannelConfig,
     alerts: &[(Option<i64>, Alert)],
@@ -75,23 +121,98 @@ pub fn send(
 ) -> Result<Accepted, Failure> {
     let mut sorted = alerts.to_vec();
     sorted.sort_by_key(|(_, a)| digest::sort_key(a));
-    let plain: Vec<Alert> = sorted.iter().map(|(_, a)| a.clone()).collect();
-    let result = match &channel.kind {
-        ChannelKind::Email(cfg) => email::send(cfg, channel.timeout, &plain, cx),
-        ChannelKind::Discord(cfg) => discord::send(cfg, channel.timeout, &plain, cx),
-        ChannelKind::Webhook(cfg) => {
-            webhook::send(&channel.name, cfg, channel.timeout, &sorted, cx)
-        }
-        ChannelKind::Stderr => stderr::send(&plain),
+    let timeout = channel.timeout;
+    let job = Job {
+        channel: channel.clone(),
+        alerts: sorted,
+        base_dir: cx.base_dir.map(Path::to_path_buf),
+        redactor: cx.redactor.clone(),
+        now: cx.now,
+        // A rate limit waited out must leave room for the request after it.
+        max_rate_limit_wait: cx.max_rate_limit_wait.min(timeout / 2),
+    };
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("send-{}", channel.name))
+        .spawn(move || {
+            // The receiver is gone once the deadline passed: nobody listens any more.
+            let _ = tx.send(job.run());
+        });
+    let result = match spawned {
+        Err(e) => Err(ChannelError::new(format!("could not start the send: {e}"))),
+        Ok(_) => match rx.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(ChannelError::new(format!(
+                "no complete answer within the channel's timeout of {}: the send was \
+                 abandoned and its alerts stay queued",
+                duration_text(timeout)
+            ))),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(ChannelError::new("the send stopped unexpectedly"))
+            }
+        },
     };
     match result {
-        Ok(answer) => Ok(Accepted {
-            answer: cx.redactor.redact(&answer),
+        Ok(delivered) => Ok(Accepted {
+            answer: cx.redactor.redact(&delivered.answer),
+            rejected: redact_rejected(cx.redactor, delivered.rejected),
         }),
         Err(err) => Err(Failure {
             error: cx.redactor.redact(&err.message),
             retry_after: err.retry_after,
+            permanent: err.permanent,
+            rejected: redact_rejected(cx.redactor, err.rejected),
         }),
+    }
+}
+
+/// `3s`, `1m 30s`, or `1500ms` for a timeout that is not whole seconds.
+fn duration_text(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        clock::format_duration(d)
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+fn redact_rejected(redactor: &Redactor, rejected: Vec<Rejected>) -> Vec<Rejected> {
+    rejected
+        .into_iter()
+        .map(|r| Rejected {
+            reply: redactor.redact(&r.reply),
+            recipient: r.recipient,
+        })
+        .collect()
+}
+
+/// One send with everything it needs owned, so it can run on its own thread.
+struct Job {
+    channel: ChannelConfig,
+    alerts: Vec<(Option<i64>, Alert)>,
+    base_dir: Option<PathBuf>,
+    redactor: Redactor,
+    now: i64,
+    max_rate_limit_wait: Duration,
+}
+
+impl Job {
+    fn run(&self) -> Result<Delivered, ChannelError> {
+        let cx = SendContext {
+            base_dir: self.base_dir.as_deref(),
+            redactor: &self.redactor,
+            now: self.now,
+            max_rate_limit_wait: self.max_rate_limit_wait,
+        };
+        let plain: Vec<Alert> = self.alerts.iter().map(|(_, a)| a.clone()).collect();
+        let timeout = self.channel.timeout;
+        match &self.channel.kind {
+            ChannelKind::Email(cfg) => email::send(cfg, timeout, &plain, &cx),
+            ChannelKind::Discord(cfg) => discord::send(cfg, timeout, &plain, &cx).map(Into::into),
+            ChannelKind::Webhook(cfg) => {
+                webhook::send(&self.channel.name, cfg, timeout, &self.alerts, &cx).map(Into::into)
+            }
+            ChannelKind::Stderr => stderr::send(&plain).map(Into::into),
+        }
     }
 }
 
