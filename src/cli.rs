@@ -295,6 +295,9 @@ pub struct CycleArgs {
     /// Compute and print, write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all
+    #[arg(long)]
+    pub no_remediate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -344,9 +347,12 @@ pub enum ChecksCommand {
         /// Check names
         #[arg(required_unless_present_any = ["due", "all"], conflicts_with_all = ["due", "all"])]
         names: Vec<String>,
-        /// Leave the store untouched (remediation commands still run)
-        #[arg(long)]
+        /// Leave the store untouched (never remediates)
+        #[arg(long, conflicts_with = "remediate")]
         no_record: bool,
+        /// Run the `on_failure` commands of checks that fail (off by default here; `hb cycle` runs them)
+        #[arg(long)]
+        remediate: bool,
         /// Run the enabled checks that are due by their `every`, as the cycle would
         #[arg(long, conflicts_with = "all")]
         due: bool,

@@ -26,6 +26,21 @@ pub struct Config {
     pub alerts: AlertsConfig,
     pub deadman: DeadmanConfig,
     pub export: ExportConfig,
+    /// `[actions]`: the global brake on remediation commands.
+    pub actions: ActionsConfig,
+}
+
+/// `[actions]`: `enabled = false` turns every check's `on_failure` commands off at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActionsConfig {
+    pub enabled: bool,
+}
+
+impl Default for ActionsConfig {
+    fn default() -> Self {
+        ActionsConfig { enabled: true }
+    }
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::checks::validate::{self, Level, Problem};
 use crate::checks::{
-    self, display_argv, format_number, CheckConfig, CheckOutcome, CheckState, RunContext,
+    self, display_argv, format_number, Actions, CheckConfig, CheckOutcome, CheckState, RunContext,
     RunOptions, Status,
 };
 use crate::cli::{ChecksArgs, ChecksCommand};
@@ -26,9 +26,19 @@ pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
         Some(ChecksCommand::Run {
             names,
             no_record,
+            remediate,
             due,
             all,
-        }) => run_run(ctx, &names, no_record, due, all),
+        }) => run_run(
+            ctx,
+            &names,
+            RunFlags {
+                no_record,
+                remediate,
+                due,
+                all,
+            },
+        ),
         Some(ChecksCommand::Validate) => run_validate(ctx),
         Some(ChecksCommand::Doc) => run_doc(ctx),
     }
@@ -45,6 +55,8 @@ fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
 
 #[derive(Debug, Serialize)]
 struct ListView {
+    /// Whether `on_failure` commands run at all (`[actions] enabled`).
+    remediation: checks::RemediationStatus,
     checks: Vec<ListRow>,
 }
 
@@ -116,7 +128,10 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
             }
         })
         .collect();
-    let view = ListView { checks: rows };
+    let view = ListView {
+        remediation: checks::RemediationStatus::of(&loaded.config),
+        checks: rows,
+    };
     if ctx.out.json {
         output::print_json(&view)?;
         return Ok(exit::OK);
@@ -127,6 +142,9 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
     if view.checks.is_empty() {
         output::print("no checks configured: add [[check]] tables to heartbeat.toml")?;
         return Ok(exit::OK);
+    }
+    if let Some(notice) = view.remediation.notice() {
+        output::print(notice)?;
     }
     let out = ctx.out;
     let mut table = out.table([
@@ -234,29 +252,50 @@ fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfi
     Ok(selected)
 }
 
-fn run_run(ctx: &mut Ctx, names: &[String], no_record: bool, due: bool, all: bool) -> Result<u8> {
+/// The flags of `hb checks run`.
+struct RunFlags {
+    no_record: bool,
+    remediate: bool,
+    due: bool,
+    all: bool,
+}
+
+/// Why `hb checks run` did not remediate: it is what people run while editing a config.
+const NOT_ASKED: &str = "`hb checks run` remediates only with --remediate";
+
+fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     let loaded = ctx.config()?.clone();
     let now = ctx.clock.now_ts();
     let store_path = ctx.store_path()?;
-    let selected: Vec<&CheckConfig> = if due {
+    let selected: Vec<&CheckConfig> = if flags.due {
         let states = states(ctx)?;
         checks::due_checks(&loaded.config.check, &states, now)
-    } else if all {
+    } else if flags.all {
         loaded.config.check.iter().filter(|c| c.enabled).collect()
     } else {
         select(&loaded, names)?
     };
-    let run_ctx = RunContext::new(&loaded, Some(store_path), now);
-    let (run_id, outcomes) = if no_record || selected.is_empty() {
-        (
-            None,
-            checks::run_checks(&selected, &run_ctx, RunOptions::default()),
-        )
+    // --no-record excludes --remediate (clap): a run that leaves no trace changes nothing.
+    let actions = if flags.remediate {
+        Actions::On.under(&loaded.config.actions)
+    } else {
+        Actions::Off(NOT_ASKED)
+    };
+    let options = RunOptions::new(actions);
+    let mut run_ctx = RunContext::new(&loaded, Some(store_path.clone()), now);
+    if actions == Actions::On && store_path.exists() {
+        let remediable = selected.iter().filter(|c| !c.on_failure.is_empty());
+        let passed = Store::open_existing(&store_path)?
+            .passed_checks(remediable.map(|c| c.name.as_str()))?;
+        run_ctx = run_ctx.with_passed(passed);
+    }
+    let (run_id, outcomes) = if flags.no_record || selected.is_empty() {
+        (None, checks::run_checks(&selected, &run_ctx, options))
     } else {
         let mut store = ctx.store()?;
         let started = Instant::now();
         let run_id = store.start_checks_run(now)?;
-        let outcomes = checks::run_checks(&selected, &run_ctx, RunOptions::default());
+        let outcomes = checks::run_checks(&selected, &run_ctx, options);
         let elapsed = started.elapsed().as_millis() as u64;
         store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
         (Some(run_id), outcomes)
@@ -301,6 +340,13 @@ fn print_run(out: &Output, view: &RunView) -> Result<()> {
     output::print(table)?;
     for r in &view.results {
         let Some(rem) = &r.remediation else { continue };
+        if let Some(why) = &rem.held {
+            output::print(format!(
+                "{}: {}, remediation not run: {why}",
+                r.name, r.status
+            ))?;
+            continue;
+        }
         output::print(format!(
             "{}: {} ({}), remediation:",
             r.name, rem.initial_status, rem.initial_message

@@ -216,7 +216,9 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
     let started = Instant::now();
     let enabled: Vec<&CheckConfig> = loaded.config.check.iter().filter(|c| c.enabled).collect();
     let run_ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
-    let outcomes = checks::run_checks(&enabled, &run_ctx, RunOptions::default());
+    // Like `hb checks run`, the demo's own run shows results and changes nothing.
+    let options = RunOptions::new(checks::Actions::Off("the demo's run does not remediate"));
+    let outcomes = checks::run_checks(&enabled, &run_ctx, options);
     store.record_check_results(run_id, &outcomes, now)?;
     let elapsed = started.elapsed().as_millis() as i64;
     let summary = serde_json::json!({ "line": format!("hb demo: {}", tally(&outcomes)) });

@@ -24,6 +24,8 @@ struct StatusOut {
     modules: Vec<ModuleStatus>,
     open_notifications: BTreeMap<String, i64>,
     top_actions: Vec<ActionItem>,
+    /// Whether `on_failure` commands run at all (`[actions] enabled`).
+    remediation: checks::RemediationStatus,
     /// The check board: each configured check's state and its figures over the window.
     checks: Vec<CheckBoardRow>,
     /// The latest value of each metric series recorded in the window.
@@ -247,6 +249,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         modules,
         open_notifications: open,
         top_actions,
+        remediation: checks::RemediationStatus::of(&config),
         checks: board,
         metrics,
         window: window_stats,
@@ -376,6 +379,9 @@ fn print_table(ctx: &Ctx, out: &StatusOut) -> Result<()> {
         ]);
     }
     output::print(table)?;
+    if let Some(notice) = out.remediation.notice() {
+        output::print(notice)?;
+    }
     if !out.checks.is_empty() {
         let mut board = o.table([
             "Check", "Group", "Status", "Since", "Uptime", "Avg ms", "p95 ms",

@@ -265,6 +265,8 @@ pub enum Selection {
 pub struct CycleOptions {
     pub selection: Selection,
     pub dry_run: bool,
+    /// `--no-remediate`: no `on_failure` command runs in this cycle.
+    pub no_remediate: bool,
     pub pid: i64,
 }
 
@@ -335,7 +337,12 @@ pub fn run_cycle(
         let module_started = Instant::now();
         // Checks wait on the network: they run before the module's transaction opens.
         let check_outcomes = match module {
-            Module::System => system::run_due_checks(loaded, store, now, options.dry_run),
+            Module::System => system::run_due_checks(
+                loaded,
+                store,
+                now,
+                system::cycle_actions(config, options.dry_run, options.no_remediate),
+            ),
             _ => Ok(Vec::new()),
         };
         // A module's writes, its alerts, its result row and its last-run time commit together.

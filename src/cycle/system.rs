@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::checks::{self, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status};
+use crate::checks::{
+    self, Actions, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status,
+};
 use crate::clock;
 use crate::config::Loaded;
 use crate::store::{NotificationDraft, Reconciler, Store};
@@ -23,25 +25,36 @@ use crate::store::{NotificationDraft, Reconciler, Store};
 /// Escalations are told once per failing streak: they never re-notify on a timer.
 pub const NEVER: i64 = i64::MAX / 4;
 
-/// Run the checks that are due (the slow part, before the module's transaction).
-/// A dry run does not run remediation commands.
+/// Run the checks that are due (the slow part, before the module's transaction), with
+/// remediation as `actions` allows.
 pub fn run_due_checks(
     loaded: &Loaded,
     store: &Store,
     now: i64,
-    dry_run: bool,
+    actions: Actions,
 ) -> Result<Vec<CheckOutcome>> {
     let states = store.check_states()?;
     let due = checks::due_checks(&loaded.config.check, &states, now);
-    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
-    Ok(checks::run_checks(
-        &due,
-        &ctx,
-        RunOptions {
-            remediate: !dry_run,
-            ..RunOptions::default()
-        },
-    ))
+    let remediable = due
+        .iter()
+        .filter(|c| !c.on_failure.is_empty())
+        .map(|c| c.name.as_str());
+    let passed = store.passed_checks(remediable)?;
+    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now).with_passed(passed);
+    Ok(checks::run_checks(&due, &ctx, RunOptions::new(actions)))
+}
+
+/// Whether this cycle may remediate: not in a dry run, not with `--no-remediate`, and
+/// never while `[actions] enabled = false`.
+pub fn cycle_actions(config: &crate::config::Config, dry_run: bool, no_remediate: bool) -> Actions {
+    let requested = if dry_run {
+        Actions::Off("a dry run runs no remediation")
+    } else if no_remediate {
+        Actions::Off("remediation is off for this cycle (hb cycle --no-remediate)")
+    } else {
+        Actions::On
+    };
+    requested.under(&config.actions)
 }
 
 /// The priority a failing check's notification carries.

@@ -1,6 +1,6 @@
 //! Check results, per-check state and metric series.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -63,6 +63,25 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Which of `names` hb has ever seen pass: an ok in their state or in any recorded
+    /// result (a manual run's ok proves the address right as well as a cycle's).
+    pub fn passed_checks<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM check_state WHERE name = ?1 AND last_ok_at IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM check_results WHERE check_name = ?1 AND status = 'ok')",
+        )?;
+        let mut passed = HashSet::new();
+        for name in names {
+            if stmt.query_row([name], |row| row.get::<_, bool>(0))? {
+                passed.insert(name.to_string());
+            }
+        }
+        Ok(passed)
     }
 
     /// Every check's state, by name.

@@ -479,7 +479,7 @@ fn sql_thresholds_expect_and_the_clock() {
         .collect();
     assert_eq!(
         status,
-        ["ok", "warning", "critical", "warning", "critical", "unknown", "critical"]
+        ["ok", "warning", "critical", "warning", "critical", "unknown", "unknown"]
     );
     assert_eq!(results[0]["value"], 2.0);
     assert_eq!(results[2]["message"], "value 4: above critical 3");
@@ -823,7 +823,8 @@ fn disk_free_space_thresholds() {
         .as_str()
         .unwrap()
         .ends_with("below critical 100.1"));
-    assert_eq!(results[2]["status"], "critical");
+    // A path that is not there is a config that does not fit this machine.
+    assert_eq!(results[2]["status"], "unknown", "{:?}", results[2]);
 }
 
 // ---------------------------------------------------------------------------------
@@ -969,6 +970,138 @@ fn cycle_check_watches_the_run_log() {
 }
 
 // ---------------------------------------------------------------------------------
+// could not evaluate: unknown, and no remediation
+
+#[test]
+fn checks_that_cannot_be_evaluated_are_unknown_and_say_why() {
+    let hb = Hb::new();
+    app_db(&hb);
+    // A name no resolver accepts (a label over 63 bytes): it fails without the network.
+    let nowhere = format!("{}.invalid", "a".repeat(64));
+    let touch = "on_failure = [[\"touch\", \"remediated\"]]";
+    hb.write(
+        "heartbeat.toml",
+        &[
+            check(
+                "sql-no-db",
+                "sql",
+                &format!(
+                    "database = '/nonexistent/app.db'\nquery = \"SELECT 1\"\nexpect = 1\n{touch}"
+                ),
+            ),
+            check(
+                "sql-bad-query",
+                "sql",
+                &format!("database = 'app.db'\nquery = \"selec 1\"\nexpect = 1\n{touch}"),
+            ),
+            check(
+                "sql-dir",
+                "sql",
+                &format!("database = '.'\nquery = \"SELECT 1\"\nexpect = 1\n{touch}"),
+            ),
+            check(
+                "integrity-no-db",
+                "sqlite_integrity",
+                &format!("database = 'absent.db'\n{touch}"),
+            ),
+            check(
+                "tcp-no-dns",
+                "tcp",
+                &format!("address = \"{nowhere}:80\"\n{touch}"),
+            ),
+            check(
+                "http-no-dns",
+                "http",
+                &format!("url = \"http://{nowhere}/\"\n{touch}"),
+            ),
+            check(
+                "http-no-secret",
+                "http",
+                &format!("url = \"http://127.0.0.1:1/?k=${{HB_TEST_SURELY_UNSET}}\"\n{touch}"),
+            ),
+            check(
+                "beat-no-dir",
+                "file_age",
+                &format!("path = 'no/such/dir/worker.beat'\nmax_age = \"1m\"\n{touch}"),
+            ),
+            check(
+                "disk-no-path",
+                "disk",
+                &format!("path = 'no/such/dir'\n{touch}"),
+            ),
+            check(
+                "tls-no-dns",
+                "tls",
+                &format!("address = \"{nowhere}:443\"\nserver_name = \"localhost\"\n{touch}"),
+            ),
+            check(
+                "tls-no-pem",
+                "tls",
+                &format!("path = 'absent.pem'\n{touch}"),
+            ),
+            check(
+                "command-missing",
+                "command",
+                &format!("command = ['/nonexistent/check_thing']\n{touch}"),
+            ),
+        ]
+        .concat(),
+    );
+    let (code, doc) = run_json(&hb, &["checks", "run", "--all", "--remediate"]);
+    assert_eq!(code, 3, "{doc}");
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 12);
+    for result in results {
+        assert_eq!(result["status"], "unknown", "{result}");
+        assert_eq!(
+            result["remediation"]["actions"],
+            serde_json::json!([]),
+            "{result}"
+        );
+    }
+    let message = |name: &str| -> String {
+        results.iter().find(|r| r["name"] == name).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        message("sql-no-db"),
+        "database /nonexistent/app.db does not exist"
+    );
+    assert!(
+        message("sql-bad-query").contains("syntax error"),
+        "{}",
+        message("sql-bad-query")
+    );
+    assert!(
+        message("tcp-no-dns").starts_with("cannot resolve"),
+        "{}",
+        message("tcp-no-dns")
+    );
+    assert!(
+        message("tls-no-dns").contains("cannot resolve"),
+        "{}",
+        message("tls-no-dns")
+    );
+    assert!(
+        message("http-no-dns").contains("Dns Failed"),
+        "{}",
+        message("http-no-dns")
+    );
+    assert!(message("http-no-secret").contains("$HB_TEST_SURELY_UNSET is not set"));
+    assert!(
+        message("beat-no-dir").contains("its directory"),
+        "{}",
+        message("beat-no-dir")
+    );
+    assert!(
+        !hb.path("remediated").exists(),
+        "remediation ran on unknown"
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // remediation, skip rules, cadence
 
 #[test]
@@ -990,7 +1123,28 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
             "command = ['sh', '-c', 'echo UNKNOWN; exit 3']\non_failure = [[\"touch\", \"remediated\"]]",
         )),
     );
-    let (code, results) = run_checks(&hb, &["worker-beat", "still-down", "cannot-tell"]);
+    // Remediation repairs what worked: both files pass once, then go missing.
+    hb.write("worker.beat", "");
+    hb.write("never.beat", "");
+    set_mtime(&hb.path("worker.beat"), now_ts());
+    set_mtime(&hb.path("never.beat"), now_ts());
+    let (code, _) = run_checks(&hb, &["worker-beat", "still-down"]);
+    assert_eq!(code, 0);
+    std::fs::remove_file(hb.path("worker.beat")).unwrap();
+    std::fs::remove_file(hb.path("never.beat")).unwrap();
+
+    let (code, doc) = run_json(
+        &hb,
+        &[
+            "checks",
+            "run",
+            "--remediate",
+            "worker-beat",
+            "still-down",
+            "cannot-tell",
+        ],
+    );
+    let results = doc["results"].as_array().unwrap();
     assert_eq!(code, 2);
     let recovered = &results[0];
     assert_eq!(recovered["status"], "ok", "{recovered}");
@@ -1019,7 +1173,11 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
 
     // An unknown result is hb not knowing, not the target failing: no remediation.
     assert_eq!(results[2]["status"], "unknown");
-    assert!(results[2]["remediation"].is_null());
+    assert_eq!(results[2]["remediation"]["actions"], serde_json::json!([]));
+    assert_eq!(
+        results[2]["remediation"]["held"],
+        "the check could not be evaluated (unknown); remediation runs only on a judged failure"
+    );
     assert!(!hb.path("remediated").exists());
 
     // The log keeps the remediation with the run.

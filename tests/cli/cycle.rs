@@ -572,18 +572,18 @@ fn two_cycles_started_together_one_runs_the_other_exits_busy() {
 
 #[test]
 fn run_log_shows_check_results_and_remediation() {
-    let hb = Hb::new();
+    let mut hb = Hb::new();
     let marker = hb.path("restarted");
     hb.write(
         "heartbeat.toml",
         &format!(
             "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"worker\"\ngroup = \"system\"\ntype = \"command\"\n\
-             command = [\"sh\", \"-c\", \"echo 'CRITICAL - worker down'; exit 2\"]\nevery = \"5m\"\n\
-             on_failure = [[\"touch\", \"{}\"]]\n",
+             command = [\"sh\", \"-c\", \"if [ -e down ]; then echo 'CRITICAL - worker down'; exit 2; fi; echo OK\"]\n\
+             every = \"5m\"\non_failure = [[\"touch\", \"{}\"]]\n",
             marker.display()
         ),
     );
-    let run = |args: &[&str]| -> serde_json::Value {
+    let run = |hb: &Hb, args: &[&str]| -> serde_json::Value {
         let out = hb
             .cmd()
             .env_remove("HB_DB")
@@ -598,6 +598,11 @@ fn run_log_shows_check_results_and_remediation() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
+    // The worker runs, then goes down: a judged failure of a check that has passed.
+    run(&hb, &["cycle"]);
+    hb.write("down", "");
+    hb.now = ts(at(crate::NOW) + Duration::minutes(5));
+    let run = |args: &[&str]| run(&hb, args);
     let report = run(&["cycle"]);
     assert!(
         report["line"]
@@ -607,7 +612,7 @@ fn run_log_shows_check_results_and_remediation() {
         "{report}"
     );
     assert!(marker.exists(), "the remediation command ran");
-    let detail = run(&["logs", "1"]);
+    let detail = run(&["logs", "2"]);
     let check = &detail["checks"][0];
     assert_eq!(check["name"], "worker");
     assert_eq!(check["status"], "critical");
@@ -621,7 +626,7 @@ fn run_log_shows_check_results_and_remediation() {
             .as_array()
             .unwrap()
             .len(),
-        1
+        2
     );
     assert!(run(&["logs", "--check", "api"])
         .as_array()
@@ -754,4 +759,240 @@ fn a_check_getting_worse_renotifies_at_once_even_when_acknowledged() {
     );
     assert_eq!(text(notice), "critical:2");
     assert_eq!(cycle(15)["notifications"]["renotified"], 0);
+}
+
+// ---------------------------------------------------------------------------------
+// What runs: remediation only on a judged failure, and only when allowed
+
+/// Fake `systemctl` and `app-ctl` first on PATH: each call appends its argv to `calls`.
+fn fake_admin_tools(hb: &Hb) -> (std::path::PathBuf, String) {
+    let bin = hb.path("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let calls = hb.path("calls");
+    for tool in ["systemctl", "app-ctl"] {
+        let path = bin.join(tool);
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\necho \"{tool} $*\" >> '{}'\n", calls.display()),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (calls, path)
+}
+
+fn calls(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn init_and_cycle_with_the_shipped_config_start_no_remediation() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    hb.cmd().env("PATH", &path).arg("init").assert().success();
+    let out = hb
+        .cmd()
+        .env("PATH", &path)
+        .args(["cycle", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The app's paths do not exist here: nothing may be restarted or blocked.
+    assert_eq!(
+        calls(&log),
+        "",
+        "remediation ran on a machine without the app"
+    );
+    assert_eq!(
+        hb.count("SELECT count(*) FROM check_results WHERE json_array_length(remediation, '$.actions') > 0"),
+        0,
+        "no remediation command was started, PATH or absolute"
+    );
+    // A missing database is unknown (not evaluated), never critical.
+    assert_eq!(
+        hb.count("SELECT count(*) FROM check_results WHERE check_name = 'ledger-balanced' AND status = 'unknown'"),
+        1
+    );
+    assert_eq!(
+        hb.count(
+            "SELECT count(*) FROM check_results WHERE check_type = 'sql' AND status = 'critical'"
+        ),
+        0
+    );
+}
+
+/// A worker heartbeat file whose check restarts the worker through the fake systemctl.
+fn worker_config(hb: &Hb, extra: &str) {
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "{extra}\n[[check]]\nname = \"worker\"\ngroup = \"system\"\ntype = \"file_age\"\n\
+             path = \"worker.beat\"\nmax_age = \"2m\"\nevery = \"5m\"\n\
+             on_failure = [[\"systemctl\", \"restart\", \"app-worker\"]]\n"
+        ),
+    );
+    let beat = hb.write("worker.beat", "");
+    // Fresh at 12:00 on the test clock, stale from 12:02 on.
+    let t = at(crate::NOW).timestamp() as u64;
+    std::fs::File::options()
+        .write(true)
+        .open(beat)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
+        .unwrap();
+}
+
+fn cycle_with(hb: &Hb, path: &str, minutes: i64, args: &[&str]) -> serde_json::Value {
+    let out = hb
+        .cmd()
+        .env("PATH", path)
+        .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(minutes)))
+        .arg("cycle")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_judged_failure_of_a_check_that_passed_runs_its_remediation() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    assert_eq!(calls(&log), "", "ok: nothing to do");
+    cycle_with(&hb, &path, 5, &[]);
+    assert_eq!(calls(&log), "systemctl restart app-worker\n");
+    let detail = hb.json(&["logs", "2"]);
+    assert_eq!(detail["checks"][0]["status"], "critical");
+    assert_eq!(
+        detail["checks"][0]["remediation"]["actions"][0]["exit_code"],
+        0
+    );
+}
+
+#[test]
+fn a_check_that_never_passed_is_not_remediated() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    // Stale from its first run: a wrong path or a worker that is not installed here.
+    cycle_with(&hb, &path, 5, &[]);
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "1"]);
+    let remediation = &detail["checks"][0]["remediation"];
+    assert_eq!(remediation["actions"], serde_json::json!([]));
+    assert!(
+        remediation["held"]
+            .as_str()
+            .unwrap()
+            .contains("worker has never passed here"),
+        "{remediation}"
+    );
+}
+
+#[test]
+fn actions_disabled_and_no_remediate_turn_every_remediation_off() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    // --no-remediate: this cycle only.
+    cycle_with(&hb, &path, 5, &["--no-remediate"]);
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "2"]);
+    assert_eq!(
+        detail["checks"][0]["remediation"]["held"],
+        "remediation is off for this cycle (hb cycle --no-remediate)"
+    );
+
+    // [actions] enabled = false: every cycle, and `hb checks run --remediate` too.
+    worker_config(&hb, "[actions]\nenabled = false\n");
+    cycle_with(&hb, &path, 10, &[]);
+    let out = hb
+        .cmd()
+        .env("PATH", &path)
+        .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(11)))
+        .args(["checks", "run", "worker", "--remediate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "worker: critical, remediation not run: remediation is off ([actions] enabled = false)"
+        ),
+        "{text}"
+    );
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "3"]);
+    assert_eq!(
+        detail["checks"][0]["remediation"]["held"],
+        "remediation is off ([actions] enabled = false)"
+    );
+
+    // The board says so.
+    let list = hb.json(&["checks", "list"]);
+    assert_eq!(list["remediation"]["enabled"], false, "{list}");
+    let table = hb.ok(&["checks"]);
+    assert!(
+        table.contains("remediation is off ([actions] enabled = false)"),
+        "{table}"
+    );
+    let (status, _) = hb.json_code(&["status"]);
+    assert_eq!(status["remediation"]["enabled"], false, "{status}");
+    let out = hb.cmd().arg("status").output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("remediation is off ([actions] enabled = false)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn checks_run_remediates_only_when_asked_and_never_without_a_record() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    let run = |args: &[&str]| {
+        hb.cmd()
+            .env("PATH", &path)
+            .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(5)))
+            .args(["checks", "run", "worker"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("remediation not run: `hb checks run` remediates only with --remediate"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(calls(&log), "", "editing a config restarts nothing");
+    let out = run(&["--no-record", "--remediate"]);
+    assert_eq!(out.status.code(), Some(64), "--no-record never remediates");
+    assert_eq!(calls(&log), "");
+    let out = run(&["--remediate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(calls(&log), "systemctl restart app-worker\n");
 }
