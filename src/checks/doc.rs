@@ -127,7 +127,9 @@ pub fn markdown(config: &Config) -> String {
 
     out.push_str("## Escalation\n\n");
     out.push_str(
-        "A failed run is a warning, critical or unknown result. Each check alerts after \
+        "A failed run is a warning, critical or unknown result of a heartbeat (`hb cycle`); \
+         manual runs (`hb checks run`, the demo's run) are recorded and shown but do not \
+         count. Each check alerts after \
          `alert_after` consecutive failed runs (default 1) and escalates after \
          `escalate_after` (default 3). A condition that stays bad is \
          re-notified on the configured interval, not on every cycle; one recovery notice \

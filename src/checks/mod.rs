@@ -30,7 +30,7 @@ mod tcp;
 mod tls;
 pub mod validate;
 
-pub use state::CheckState;
+pub use state::{CheckState, RecordedResult, Shown};
 
 /// The protocol's groups, in the order the protocol lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

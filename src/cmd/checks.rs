@@ -12,13 +12,13 @@ use super::Ctx;
 use crate::checks::validate::{self, Level, Problem};
 use crate::checks::{
     self, display_argv, format_number, Actions, CheckConfig, CheckOutcome, CheckState, RunContext,
-    RunOptions, Status,
+    RunOptions, Shown, Status,
 };
 use crate::cli::{ChecksArgs, ChecksCommand};
 use crate::config::{self, Loaded};
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
-use crate::store::Store;
+use crate::store::{trigger_counts, Store};
 
 pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
     match args.command {
@@ -53,6 +53,31 @@ fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
     Store::open_existing(&path)?.check_states()
 }
 
+/// Each check's counted state and what the board shows of it, by name.
+type Board = HashMap<String, (Option<CheckState>, Option<Shown>)>;
+
+/// What the board shows of each check: its counted state and its latest result.
+fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
+    let path = ctx.store_path()?;
+    let (mut states, latest) = if path.exists() {
+        let store = Store::open_existing(&path)?;
+        let names = loaded.config.check.iter().map(|c| c.name.as_str());
+        (store.check_states()?, store.latest_results(names)?)
+    } else {
+        Default::default()
+    };
+    Ok(loaded
+        .config
+        .check
+        .iter()
+        .map(|c| {
+            let state = states.remove(&c.name);
+            let shown = Shown::of(state.as_ref(), latest.get(&c.name), trigger_counts);
+            (c.name.clone(), (state, shown))
+        })
+        .collect())
+}
+
 #[derive(Debug, Serialize)]
 struct ListView {
     /// Whether `on_failure` commands run at all (`[actions] enabled`).
@@ -71,12 +96,21 @@ struct ListRow {
     severity: checks::Severity,
     enabled: bool,
     skip_unless_env: Option<String>,
-    /// Null when the check never ran.
+    /// The latest recorded result, from any run; null when the check never ran.
     status: Option<Status>,
     since: Option<String>,
-    failing_since: Option<String>,
     last_run_at: Option<String>,
+    last_run_id: Option<i64>,
     last_message: Option<String>,
+    /// Whether that latest result counted: false for `hb checks run` and the demo's run,
+    /// which are shown but move none of the counted fields below.
+    counted: bool,
+    /// The counted state: the heartbeat's (`hb cycle`) results only. Null when no cycle
+    /// has run the check.
+    counted_status: Option<Status>,
+    counted_at: Option<String>,
+    counted_run_id: Option<i64>,
+    failing_since: Option<String>,
     next_due_at: Option<String>,
     due: bool,
     consecutive_failures: u32,
@@ -91,14 +125,16 @@ struct ListRow {
 
 fn run_list(ctx: &mut Ctx) -> Result<u8> {
     let loaded = ctx.config()?.clone();
-    let states = states(ctx)?;
+    let board = board(ctx, &loaded)?;
     let now = ctx.clock.now_ts();
     let rows: Vec<ListRow> = loaded
         .config
         .check
         .iter()
         .map(|check| {
-            let state = states.get(&check.name);
+            let (state, shown) = &board[&check.name];
+            let state = state.as_ref();
+            let shown = shown.as_ref();
             let last = state.map(|s| s.last_run_at);
             ListRow {
                 name: check.name.clone(),
@@ -109,11 +145,16 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 severity: check.severity,
                 enabled: check.enabled,
                 skip_unless_env: check.skip_unless_env.clone(),
-                status: state.map(|s| s.status),
-                since: output::ts(state.map(|s| s.since)),
+                status: shown.map(|s| s.status),
+                since: output::ts(shown.map(|s| s.since)),
+                last_run_at: output::ts(shown.map(|s| s.at)),
+                last_run_id: shown.and_then(|s| s.run_id),
+                last_message: shown.map(|s| s.message.clone()),
+                counted: shown.is_some_and(|s| s.not_counted.is_none()),
+                counted_status: state.map(|s| s.status),
+                counted_at: output::ts(last),
+                counted_run_id: state.and_then(|s| s.last_run_id),
                 failing_since: output::ts(state.and_then(|s| s.failing_since)),
-                last_run_at: output::ts(last),
-                last_message: state.map(|s| s.last_message.clone()),
                 next_due_at: check.enabled.then(|| {
                     let next = checks::next_due(check.every, last).unwrap_or(now);
                     crate::clock::format_ts(next.max(now))
@@ -148,11 +189,19 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
     }
     let out = ctx.out;
     let mut table = out.table([
-        "Name", "Group", "Type", "Every", "Status", "Since", "Next due",
+        "Name", "Group", "Type", "Every", "Status", "Since", "Counted", "Next due",
     ]);
+    let mut uncounted = false;
     for (row, check) in view.checks.iter().zip(&loaded.config.check) {
-        let state = states.get(&check.name);
-        let status = row.status.map(Status::as_str).unwrap_or("never run");
+        let (state, shown) = &board[&check.name];
+        let state = state.as_ref();
+        let status = match shown {
+            Some(shown) => {
+                uncounted |= shown.not_counted.is_some();
+                format!("{}{}", shown.status, shown.mark())
+            }
+            None => "never run".to_string(),
+        };
         let next = if !row.enabled {
             "disabled".to_string()
         } else if row.due {
@@ -165,13 +214,30 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
             Cell::new(row.group.as_str()),
             Cell::new(row.kind.as_str()),
             Cell::new(&row.every),
-            out.status_cell(status),
-            Cell::new(output::ts_short(state.map(|s| s.since))),
+            out.status_cell(&status),
+            Cell::new(output::ts_short(shown.as_ref().map(|s| s.since))),
+            Cell::new(counted_cell(state)),
             Cell::new(next),
         ]);
     }
     output::print(table)?;
+    if uncounted {
+        output::print(
+            "not counted: results of `hb checks run` and `hb demo` are shown, but only `hb cycle` \
+             runs count toward alert_after and escalate_after (Counted)",
+        )?;
+    }
     Ok(exit::OK)
+}
+
+/// The counted streak: "3 failed", "12 ok", "skipped", "-" (no cycle ran it).
+fn counted_cell(state: Option<&CheckState>) -> String {
+    match state {
+        None => "-".into(),
+        Some(s) if s.consecutive_failures > 0 => format!("{} failed", s.consecutive_failures),
+        Some(s) if s.consecutive_successes > 0 => format!("{} ok", s.consecutive_successes),
+        Some(s) => s.status.to_string(),
+    }
 }
 
 #[derive(Debug, Serialize)]

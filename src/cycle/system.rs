@@ -20,7 +20,7 @@ use crate::checks::{
 };
 use crate::clock;
 use crate::config::Loaded;
-use crate::store::{NotificationDraft, Reconciler, Store};
+use crate::store::{Counting, NotificationDraft, Reconciler, Store};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
 pub const NEVER: i64 = i64::MAX / 4;
@@ -83,7 +83,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     let mut states = store.check_states()?;
     match env.run_id {
         Some(run_id) => {
-            crate::store::record_check_results_in(conn, run_id, outcomes, now)?;
+            crate::store::record_check_results_in(conn, run_id, outcomes, Counting::Counts)?;
             states = store.check_states()?;
         }
         // A dry run moves the state on in memory only.

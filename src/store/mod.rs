@@ -24,8 +24,7 @@ mod properties;
 mod runs;
 mod schema;
 
-#[allow(unused_imports)] // for `hb cycle`, which records checks inside its own transaction
-pub use checks::{record_check_results_in, CheckResultRow, MetricRow};
+pub use checks::{record_check_results_in, trigger_counts, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{

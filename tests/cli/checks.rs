@@ -1255,8 +1255,10 @@ fn due_checks_respect_each_cadence() {
         &(check("fast", "command", "command = ['true']\nevery = \"5m\"")
             + &check("slow", "command", "command = ['true']\nevery = \"1h\"")),
     );
+    // What is due, then a heartbeat that runs it (only heartbeats move due times).
     let due_names = |hb: &Hb| -> Vec<String> {
         let (_, doc) = run_json(hb, &["checks", "run", "--due"]);
+        hb.ok(&["cycle", "--only", "system"]);
         doc["results"]
             .as_array()
             .unwrap()
@@ -1272,6 +1274,9 @@ fn due_checks_respect_each_cadence() {
     assert_eq!(due_names(&hb), ["fast"]);
     hb.now = at(280 + 300);
     assert_eq!(due_names(&hb), ["fast"]);
+    // A manual run does not postpone the heartbeat's run of a check.
+    hb.now = at(3600 - 60);
+    hb.ok(&["checks", "run", "slow"]);
     hb.now = at(3600);
     assert_eq!(due_names(&hb), ["fast", "slow"]);
 
@@ -1292,7 +1297,7 @@ fn state_counts_consecutive_failures() {
         &check(
             "flaky",
             "file_age",
-            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3",
+            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3\nevery = \"1m\"",
         ),
     );
     let flags = |hb: &Hb| {
@@ -1307,7 +1312,7 @@ fn state_counts_consecutive_failures() {
     let mut seen = Vec::new();
     for minute in 0..3 {
         hb.now = at(minute * 60);
-        one(&hb, "flaky");
+        hb.ok(&["cycle", "--only", "system"]);
         seen.push(flags(&hb));
     }
     assert_eq!(seen, [(1, false, false), (2, true, false), (3, true, true)]);
@@ -1317,9 +1322,72 @@ fn state_counts_consecutive_failures() {
     hb.now = at(3 * 60);
     // The file is from the real clock; keep it fresh relative to the test clock.
     set_mtime(&hb.path("x.beat"), now_ts() + 3 * 60);
-    let (code, _) = one(&hb, "flaky");
-    assert_eq!(code, 0);
+    hb.ok(&["cycle", "--only", "system"]);
     assert_eq!(flags(&hb), (0, false, false));
+}
+
+#[test]
+fn manual_runs_are_shown_but_never_counted() {
+    let mut hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "flaky",
+            "file_age",
+            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3\nevery = \"5m\"",
+        ),
+    );
+    // Three manual runs of a failing check: recorded, counted nowhere.
+    for minute in 0..3 {
+        hb.now = at(minute * 60);
+        let (code, _) = one(&hb, "flaky");
+        assert_eq!(code, 2);
+    }
+    let (_, doc) = run_json(&hb, &["checks", "list"]);
+    let c = &doc["checks"][0];
+    assert_eq!(
+        c["status"], "critical",
+        "the board shows the latest result: {c}"
+    );
+    assert_eq!(c["counted"], false);
+    assert_eq!(c["last_run_id"], 3);
+    assert!(c["counted_status"].is_null(), "{c}");
+    assert_eq!(
+        (
+            c["consecutive_failures"].as_u64(),
+            c["alerting"].as_bool(),
+            c["escalated"].as_bool()
+        ),
+        (Some(0), Some(false), Some(false))
+    );
+    assert_eq!(c["due"], true, "manual runs do not postpone the heartbeat");
+    let table = hb.ok(&["checks"]);
+    let row = table.lines().find(|l| l.contains("| flaky ")).unwrap();
+    assert!(row.contains("critical (manual, not counted)"), "{table}");
+    assert!(table.contains("only `hb cycle` runs count"), "{table}");
+    assert_eq!(hb.query_i64("SELECT count(*) FROM check_results"), 3);
+
+    // The first heartbeat starts the streak at one: no escalation from manual runs.
+    hb.now = at(3 * 60);
+    hb.ok(&["cycle", "--only", "system"]);
+    let (_, doc) = run_json(&hb, &["checks", "list"]);
+    let c = &doc["checks"][0];
+    assert_eq!(
+        (c["counted"].as_bool(), c["counted_run_id"].as_i64()),
+        (Some(true), Some(4))
+    );
+    assert_eq!(c["consecutive_failures"], 1);
+    assert_eq!(
+        hb.query_i64("SELECT count(*) FROM notifications"),
+        0,
+        "alert_after = 2"
+    );
+    let table = hb.ok(&["checks"]);
+    let row = table.lines().find(|l| l.contains("| flaky ")).unwrap();
+    assert!(
+        row.contains("| critical ") && row.contains("1 failed"),
+        "{table}"
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -1419,14 +1487,15 @@ fn list_shows_the_board() {
     );
     let out = hb.ok(&["checks"]);
     assert!(out.contains("never run"), "{out}");
-    hb.ok(&["checks", "run", "t"]);
+    hb.ok(&["cycle", "--only", "system"]);
     let out = hb.ok(&["checks", "list"]);
     let row = out.lines().find(|l| l.contains("| t ")).unwrap_or_default();
     for cell in [
         "system",
         "command",
         "5m",
-        "ok",
+        "| ok ",
+        "1 ok",
         "2026-11-25 12:00",
         "2026-11-25 12:04",
     ] {
