@@ -358,8 +358,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --quiet 'Print nothing but errors'
             cand -v 'Say more (repeat for more detail)'
             cand --verbose 'Say more (repeat for more detail)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

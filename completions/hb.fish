@@ -282,7 +282,7 @@ complete -c hb -n "__fish_hb_using_subcommand logs" -l ndjson -d 'One JSON objec
 complete -c hb -n "__fish_hb_using_subcommand logs" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand checks; and not __fish_seen_subcommand_from list run validate doc help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand checks; and not __fish_seen_subcommand_from list run validate doc help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F

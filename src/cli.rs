@@ -101,6 +101,20 @@ pub enum Command {
     /// Last cycle, modules, the check board, open notifications; exits Nagios-style
     Status(StatusArgs),
     /// Recent runs, or one run in detail
+    ///
+    /// Every `hb cycle`, `hb checks run` and `hb demo` is a run (its trigger says which:
+    /// timer, all, only:MODULES, checks, demo). A run's status says whether it did its
+    /// work, never what it found (findings are in its results and alerts):
+    ///
+    ///   running  in progress (a cycle holds the lock), or its process ended and no cycle
+    ///            has run since to mark it aborted
+    ///   ok       completed, whatever its checks and modules found: a critical check or
+    ///            a hundred stale properties is an ok run with findings
+    ///   failed   could not do all of its work: a module failed (an error, not a finding;
+    ///            `hb logs RUN_ID` says which and why); 3 in a row escalate
+    ///   aborted  its process ended before it finished (killed, crashed); the next cycle
+    ///            marks it so
+    #[command(verbatim_doc_comment)]
     Logs(LogsArgs),
     /// The health checks of the protocol: list, run, validate, doc
     Checks(ChecksArgs),

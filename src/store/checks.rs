@@ -189,8 +189,8 @@ impl Store {
     }
 
     /// Record a `hb checks run` and finish its run row, in one transaction. The results
-    /// are shown, not counted. The run is `ok` when every check was ok or skipped, else
-    /// `failed`.
+    /// are shown, not counted. The run is `ok`: it did its work, whatever the checks
+    /// found (as a cycle with a critical check is ok); the summary carries the tally.
     pub fn finish_checks_run(
         &mut self,
         run_id: i64,
@@ -198,9 +198,13 @@ impl Store {
         now: i64,
         duration_ms: u64,
     ) -> Result<()> {
-        let worst = crate::checks::worst(outcomes);
-        let status = if worst.is_failure() { "failed" } else { "ok" };
-        let summary = crate::checks::summary(outcomes);
+        let line = format!("checks run {run_id}: {}", crate::checks::summary(outcomes));
+        let summary = serde_json::json!({
+            "line": line,
+            "status": crate::checks::worst(outcomes),
+        })
+        .to_string();
+        let status = "ok";
         self.transaction(|tx| {
             record_check_results_in(tx, run_id, outcomes, Counting::Shown)?;
             tx.execute(
@@ -421,8 +425,14 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap();
-        assert_eq!((status.as_str(), finished), ("failed", 101));
-        assert_eq!(summary, "2 checks: 1 ok, 1 critical");
+        // It did its work: ok, with a critical finding in its summary.
+        assert_eq!((status.as_str(), finished), ("ok", 101));
+        let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+        assert_eq!(
+            summary["line"],
+            format!("checks run {run}: 2 checks: 1 ok, 1 critical")
+        );
+        assert_eq!(summary["status"], "critical");
         let metrics: i64 = store
             .conn
             .query_row("SELECT count(*) FROM metric_values", [], |r| r.get(0))

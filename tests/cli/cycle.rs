@@ -996,3 +996,52 @@ fn checks_run_remediates_only_when_asked_and_never_without_a_record() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(calls(&log), "systemctl restart app-worker\n");
 }
+
+// ---------------------------------------------------------------------------------
+// Run status means one thing: whether the run did its work, not what it found
+
+#[test]
+fn a_run_that_finds_a_critical_check_is_ok_and_failed_means_it_could_not_work() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[[check]]\nname = \"api\"\ngroup = \"system\"\ntype = \"command\"\n\
+         command = [\"sh\", \"-c\", \"echo 'CRITICAL - down'; exit 2\"]\n",
+    );
+    let report = hb.json(&["cycle", "--all"]);
+    assert_eq!(report["status"], "ok", "{report}");
+    let out = hb.cmd().args(["checks", "run", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the verdict is the exit code");
+    let runs = hb.json(&["logs"]);
+    let statuses: Vec<(&str, &str)> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["trigger"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(statuses, [("checks", "ok"), ("all", "ok")]);
+    assert_eq!(
+        runs[0]["summary"]["line"], "checks run 2: 1 check: 1 critical",
+        "{runs}"
+    );
+    assert!(hb
+        .json(&["logs", "--status", "failed"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The statuses are documented where scripts look for them.
+    let help = hb.ok(&["logs", "--help"]);
+    for line in [
+        "running  in progress",
+        "ok       completed",
+        "failed   could not",
+        "aborted  its process",
+    ] {
+        assert!(help.contains(line), "{line:?} missing: {help}");
+    }
+}
