@@ -348,20 +348,19 @@ pub fn run_cycle(
         // A module's writes, its alerts, its result row and its last-run time commit together.
         let result = check_outcomes.and_then(|check_outcomes| {
             store.write(!options.dry_run, |store| {
-                let (outcome, escalations) = match module {
+                // Only a check that heals deserves a recovery message; findings just go away.
+                let (outcome, escalations, recoveries) = match module {
                     Module::System => {
                         let system = system::run(store, &env, &check_outcomes)?;
-                        (system.outcome, system.escalations)
+                        (system.outcome, system.escalations, Some(system.recoveries))
                     }
-                    _ => (run_module(module, store, &env)?, Vec::new()),
+                    _ => (run_module(module, store, &env)?, Vec::new(), None),
                 };
-                // Only a check that heals deserves a recovery message; findings just go away.
-                let recoveries = module == Module::System;
                 let mut queued = alerting::enqueue_transitions(
                     store,
                     &config.alerts,
                     &outcome.transitions,
-                    recoveries,
+                    recoveries.as_ref(),
                     &system::routes(config),
                     now,
                 )?;

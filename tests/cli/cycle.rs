@@ -1045,3 +1045,61 @@ fn a_run_that_finds_a_critical_check_is_ok_and_failed_means_it_could_not_work() 
         assert!(help.contains(line), "{line:?} missing: {help}");
     }
 }
+
+#[test]
+fn recovery_says_what_recovered_and_how_long_it_failed() {
+    let hb = Hb::new();
+    let down = hb.path("down");
+    std::fs::write(&down, "").unwrap();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n\
+             [alerts.routes]\ncritical = [\"console\"]\n\n\
+             [[check]]\nname = \"payments\"\ngroup = \"integration\"\ntype = \"command\"\n\
+             command = [\"sh\", \"-c\", \"if [ -e '{}' ]; then echo 'CRITICAL - gateway down'; exit 2; fi; echo 'OK - gateway up'\"]\n\
+             every = \"5m\"\n",
+            down.display()
+        ),
+    );
+    let start = at(crate::NOW);
+    for m in [0, 5, 10, 15] {
+        hb.cycle_at(start + Duration::minutes(m));
+    }
+    std::fs::remove_file(&down).unwrap();
+    let out = hb
+        .cmd()
+        .env(
+            "HB_NOW",
+            ts(start + Duration::minutes(20) + Duration::seconds(30)),
+        )
+        .arg("cycle")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Recovered: payments is ok again after 4 failed runs (20m 30s)"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Recovered: Check payments is critical"),
+        "{stderr}"
+    );
+    let conn = rusqlite::Connection::open(hb.db()).unwrap();
+    let (subject, payload): (String, String) = conn
+        .query_row(
+            "SELECT subject, payload FROM alert_outbox WHERE kind = 'recovery'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        subject,
+        "Recovered: payments is ok again after 4 failed runs (20m 30s)"
+    );
+    assert!(payload.contains("OK - gateway up"), "{payload}");
+    assert!(
+        payload.contains("the last failure was critical: CRITICAL - gateway down"),
+        "{payload}"
+    );
+}
