@@ -1103,3 +1103,71 @@ fn recovery_says_what_recovered_and_how_long_it_failed() {
         "{payload}"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Cooling relationships under the shipped timers
+
+/// A month of the shipped timers: `hb cycle --all` every 4 hours (the protocol, 2 minutes
+/// past) and the 5-minute `hb cycle` whenever the relationships module is due by its own
+/// cadence. Fred goes quiet after day 9 and must be found cooling; Wendy, in touch every
+/// other day, and Nora, never contacted, must not.
+#[test]
+fn cooling_relationships_fire_under_the_shipped_timers() {
+    let hb = Hb::new();
+    let start = at(crate::NOW);
+    let day = |d: i64| ts(start + Duration::days(d));
+    hb.import(
+        "contacts",
+        "id,name\n1,Wendy Warm\n2,Fred Fading\n3,Nora Never\n",
+    );
+    let mut interactions = String::from("contact_id,at,kind\n");
+    for d in (-60..=30).step_by(2) {
+        interactions += &format!("1,{},call\n", day(d));
+    }
+    for d in (-60..=9).step_by(3) {
+        interactions += &format!("2,{},call\n", day(d));
+    }
+    hb.import("interactions", &interactions);
+
+    for hour in (0..30 * 24).step_by(4) {
+        let protocol = start + Duration::hours(hour) + Duration::minutes(2);
+        let out = hb
+            .cmd()
+            .env("HB_NOW", ts(protocol))
+            .args(["cycle", "--all", "-q"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The 5-minute timer between two protocol runs, which runs relationships when
+        // it is due by its own `every`.
+        hb.cycle_at(start + Duration::hours(hour + 2));
+    }
+    let cooling = |contact: i64| {
+        hb.count(&format!(
+            "SELECT count(*) FROM notifications WHERE dedup_key = 'cooling:{contact}'"
+        ))
+    };
+    assert!(
+        cooling(2) >= 1,
+        "Fred went quiet on day 9 and was never found cooling"
+    );
+    assert_eq!(cooling(1), 0, "Wendy is in touch every other day");
+    assert_eq!(cooling(3), 0, "Nora was never contacted: nothing to cool");
+    let subject: String = rusqlite::Connection::open(hb.db())
+        .unwrap()
+        .query_row(
+            "SELECT subject FROM notifications WHERE dedup_key = 'cooling:2' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        subject.starts_with("Relationship with Fred Fading is cooling: score ")
+            && subject.ends_with(" over 7d"),
+        "{subject}"
+    );
+}
