@@ -26,6 +26,9 @@ pub struct AlertsConfig {
     pub routes: Routes,
     /// An alert still undelivered this long after it was queued is marked failed.
     pub give_up_after: Every,
+    /// An event notification (a reminder due, a watchlist match) resolves itself this long
+    /// after it was created, or as soon as it is acknowledged and delivered.
+    pub event_ttl: Every,
     #[serde(skip)]
     channels: Vec<ChannelConfig>,
     /// The config file's directory: relative secret files are read from there.
@@ -39,6 +42,7 @@ impl Default for AlertsConfig {
             channel: Vec::new(),
             routes: Routes::default(),
             give_up_after: Every::secs(7 * 86_400),
+            event_ttl: Every::secs(7 * 86_400),
             channels: Vec::new(),
             base_dir: None,
         }

@@ -170,6 +170,9 @@ pub struct NotificationCounts {
     pub new: usize,
     pub renotified: usize,
     pub resolved: usize,
+    /// Event notifications (reminders, watchlist matches) resolved because they were
+    /// acknowledged and delivered, or older than `[alerts] event_ttl`.
+    pub settled_events: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -480,6 +483,11 @@ pub fn run_cycle(
             }
             Err(err) => report.alerts.error = Some(format!("{err:#}")),
         }
+        // After delivery, so an acknowledged event whose alert just went out settles now.
+        let ttl = config.alerts.event_ttl.as_secs();
+        report.notifications.settled_events = store.write(true, |store| {
+            crate::store::settle_events(store.conn(), now, ttl)
+        })?;
         let retention = i64::from(config.store.retention_days) * crate::clock::DAY_SECS;
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);
@@ -588,6 +596,7 @@ mod tests {
                 new: 4,
                 renotified: 0,
                 resolved: 0,
+                settled_events: 0,
             },
             alerts: AlertCounts::default(),
             aborted_runs: vec![],

@@ -33,7 +33,8 @@ pub use import::{
 };
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
-    insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+    insert_event, settle_events, NotificationDraft, NotificationFilter, NotificationRow,
+    Reconciler, Transitions, REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};

@@ -1171,3 +1171,81 @@ fn cooling_relationships_fire_under_the_shipped_timers() {
         "{subject}"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Events do not pile up: acknowledged and delivered, or older than event_ttl
+
+#[test]
+fn event_notifications_settle_when_acknowledged_and_delivered_or_after_event_ttl() {
+    let hb = Hb::new();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    // Reminders are medium, routed nowhere; watchlist matches are too, except the
+    // "Austin" match goes to a webhook that cannot be reached: its alert stays pending.
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[alerts]\nevent_ttl = \"2d\"\n\n\
+             [[alerts.channel]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"http://127.0.0.1:{closed}/\"\n\n\
+             [alerts.routes]\nmedium = [\"hook\"]\n"
+        ),
+    );
+    let start = at(crate::NOW);
+    hb.import("watchlists", "id,name,city\n1,Austin,Austin\n");
+    hb.cycle_at(start);
+    hb.import(
+        "properties",
+        "id,address,city,created_at\n10,5 Elm St,Austin,2026-11-25T12:01:00Z\n",
+    );
+    hb.import(
+        "reminders",
+        "id,title,due_at\n1,Call the title company,2026-11-25T12:30:00Z\n2,Send the survey,2026-11-25T12:30:00Z\n",
+    );
+    hb.cycle_at(start + Duration::hours(1));
+    let open = |kind: &str| {
+        hb.count(&format!(
+            "SELECT count(*) FROM notifications WHERE kind = '{kind}' AND resolved_at IS NULL"
+        ))
+    };
+    assert_eq!((open("reminder"), open("watchlist_match")), (2, 1));
+    let id = |kind: &str| {
+        hb.count(&format!(
+            "SELECT min(id) FROM notifications WHERE kind = '{kind}'"
+        ))
+        .to_string()
+    };
+    // Delivered (the webhook is down, so make the reminder's outbox rows delivered by
+    // hand as a working channel would) and acknowledged: settled at the next cycle.
+    rusqlite::Connection::open(hb.db())
+        .unwrap()
+        .execute(
+            "UPDATE alert_outbox SET status = 'delivered', delivered_at = 1
+             WHERE notification_id IN (SELECT id FROM notifications WHERE kind = 'reminder')",
+            [],
+        )
+        .unwrap();
+    hb.ok(&["alerts", "ack", &id("reminder"), &id("watchlist_match")]);
+    let report = hb.cycle_at(start + Duration::hours(2));
+    assert_eq!(report["notifications"]["settled_events"], 1, "{report}");
+    assert_eq!(
+        open("reminder"),
+        1,
+        "the acknowledged, delivered reminder settled"
+    );
+    assert_eq!(
+        open("watchlist_match"),
+        1,
+        "acknowledged but its alert is still undelivered: it stays"
+    );
+    // Past event_ttl everything settles, acknowledged or not, delivered or not.
+    let report = hb.cycle_at(start + Duration::hours(1) + Duration::days(2));
+    assert_eq!(report["notifications"]["settled_events"], 2, "{report}");
+    assert_eq!((open("reminder"), open("watchlist_match")), (0, 0));
+    let listed = hb.json(&["alerts"]);
+    assert!(
+        !listed.to_string().contains("Send the survey"),
+        "an old event no longer sits in hb alerts: {listed}"
+    );
+}
