@@ -249,6 +249,7 @@ never\t''"
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l all -d 'Run every module, due or not'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l dry-run -d 'Compute and print, write nothing'
+complete -c hb -n "__fish_hb_using_subcommand cycle" -l no-remediate -d 'Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -281,7 +282,7 @@ complete -c hb -n "__fish_hb_using_subcommand logs" -l ndjson -d 'One JSON objec
 complete -c hb -n "__fish_hb_using_subcommand logs" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hb -n "__fish_hb_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand checks; and not __fish_seen_subcommand_from list run validate doc help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand checks; and not __fish_seen_subcommand_from list run validate doc help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
@@ -316,7 +317,8 @@ complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand
 always\t''
 never\t''"
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
-complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l no-record -d 'Leave the store untouched (remediation commands still run)'
+complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l no-record -d 'Leave the store untouched (never remediates)'
+complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l remediate -d 'Run the `on_failure` commands of checks that fail (off by default here; `hb cycle` runs them)'
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l due -d 'Run the enabled checks that are due by their `every`, as the cycle would'
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l all -d 'Run every enabled check'
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from run" -l json -d 'Print one JSON document instead of a table'

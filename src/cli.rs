@@ -101,6 +101,20 @@ pub enum Command {
     /// Last cycle, modules, the check board, open notifications; exits Nagios-style
     Status(StatusArgs),
     /// Recent runs, or one run in detail
+    ///
+    /// Every `hb cycle`, `hb checks run` and `hb demo` is a run (its trigger says which:
+    /// timer, all, only:MODULES, checks, demo). A run's status says whether it did its
+    /// work, never what it found (findings are in its results and alerts):
+    ///
+    ///   running  in progress (a cycle holds the lock), or its process ended and no cycle
+    ///            has run since to mark it aborted
+    ///   ok       completed, whatever its checks and modules found: a critical check or
+    ///            a hundred stale properties is an ok run with findings
+    ///   failed   could not do all of its work: a module failed (an error, not a finding;
+    ///            `hb logs RUN_ID` says which and why); 3 in a row escalate
+    ///   aborted  its process ended before it finished (killed, crashed); the next cycle
+    ///            marks it so
+    #[command(verbatim_doc_comment)]
     Logs(LogsArgs),
     /// The health checks of the protocol: list, run, validate, doc
     Checks(ChecksArgs),
@@ -295,6 +309,9 @@ pub struct CycleArgs {
     /// Compute and print, write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all
+    #[arg(long)]
+    pub no_remediate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -344,9 +361,12 @@ pub enum ChecksCommand {
         /// Check names
         #[arg(required_unless_present_any = ["due", "all"], conflicts_with_all = ["due", "all"])]
         names: Vec<String>,
-        /// Leave the store untouched (remediation commands still run)
-        #[arg(long)]
+        /// Leave the store untouched (never remediates)
+        #[arg(long, conflicts_with = "remediate")]
         no_record: bool,
+        /// Run the `on_failure` commands of checks that fail (off by default here; `hb cycle` runs them)
+        #[arg(long)]
+        remediate: bool,
         /// Run the enabled checks that are due by their `every`, as the cycle would
         #[arg(long, conflicts_with = "all")]
         due: bool,

@@ -26,6 +26,21 @@ pub struct Config {
     pub alerts: AlertsConfig,
     pub deadman: DeadmanConfig,
     pub export: ExportConfig,
+    /// `[actions]`: the global brake on remediation commands.
+    pub actions: ActionsConfig,
+}
+
+/// `[actions]`: `enabled = false` turns every check's `on_failure` commands off at once.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ActionsConfig {
+    pub enabled: bool,
+}
+
+impl Default for ActionsConfig {
+    fn default() -> Self {
+        ActionsConfig { enabled: true }
+    }
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -251,17 +266,21 @@ impl Default for MarketConfig {
 pub struct RelationshipsConfig {
     pub every: Every,
     pub enabled: bool,
-    /// A score drop of this percent or more since the last scoring is "cooling".
+    /// A score drop of this percent or more against the score one `window` ago is "cooling".
     pub cooling_drop_percent: f64,
+    /// The comparison window: cooling compares today's score with the score this long ago.
+    pub window: Every,
 }
 
 impl Default for RelationshipsConfig {
     fn default() -> Self {
-        // Weekly: a relationship cools over weeks; daily re-scoring would compare near-equal scores.
+        // Daily: cooling compares with the score a `window` ago whatever the cadence, so the
+        // cadence only says how soon a cooling contact is noticed (within a day).
         RelationshipsConfig {
-            every: Every::secs(7 * 86_400),
+            every: Every::secs(86_400),
             enabled: true,
             cooling_drop_percent: 10.0,
+            window: Every::secs(7 * 86_400),
         }
     }
 }

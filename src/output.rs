@@ -61,7 +61,8 @@ impl Output {
         if !self.color {
             return cell;
         }
-        match status {
+        // The first word decides: "critical (manual, not counted)" is still critical.
+        match status.split_whitespace().next().unwrap_or_default() {
             "healthy" | "ok" | "delivered" | "resolved" => cell.fg(Color::Green),
             "stale" | "warning" | "medium" | "pending" | "overdue" => cell.fg(Color::Yellow),
             "blocked" | "critical" | "failed" | "high" | "aborted" => cell.fg(Color::Red),

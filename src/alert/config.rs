@@ -30,6 +30,9 @@ pub struct AlertsConfig {
     /// The longest one delivery run (a cycle's, `hb alerts deliver`) spends sending: a
     /// channel whose timeout no longer fits in what is left waits for the next run.
     delivery_budget: Option<Spanned<Every>>,
+    /// An event notification (a reminder due, a watchlist match) resolves itself this long
+    /// after it was created, or as soon as it is acknowledged and delivered.
+    pub event_ttl: Every,
     #[serde(skip)]
     channels: Vec<ChannelConfig>,
     /// The config file's directory: relative secret files are read from there.
@@ -44,6 +47,7 @@ impl Default for AlertsConfig {
             routes: Routes::default(),
             give_up_after: Every::secs(7 * 86_400),
             delivery_budget: None,
+            event_ttl: Every::secs(7 * 86_400),
             channels: Vec::new(),
             base_dir: None,
         }

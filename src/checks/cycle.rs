@@ -25,7 +25,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     }
     let conn = match open_read_only(store, check.timeout.0) {
         Ok(conn) => conn,
-        Err(message) => return Observation::unknown(message),
+        Err(not_evaluated) => return not_evaluated,
     };
     let window = check.window.unwrap_or(check.every).as_secs();
     let start = ctx.now - window;

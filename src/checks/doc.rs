@@ -81,11 +81,20 @@ pub fn markdown(config: &Config) -> String {
 
     out.push_str("## Actions on failure\n\n");
     out.push_str(
-        "When a check reports warning or critical, its remediation commands run in order, \
-         each with its own time limit, and their exit codes and output are logged with the \
-         run (an unknown result runs none: hb could not tell what is wrong). With a \
-         re-check, the check runs again and that result is the one recorded.\n\n",
+        "When a heartbeat (`hb cycle`) judges a check warning or critical, and the check has \
+         passed here before, its remediation commands run in order, each with its own time \
+         limit, and their exit codes and output are logged with the run. With a re-check, \
+         the check runs again and that result is the one recorded. Nothing runs on an \
+         unknown result (hb could not evaluate the check: a missing file, a query that does \
+         not prepare, a name that does not resolve), for a check that has never passed (a \
+         wrong address restarts nothing), in `hb checks run` without `--remediate`, in \
+         `hb cycle --no-remediate`, or while `[actions] enabled = false`.\n\n",
     );
+    if !config.actions.enabled {
+        out.push_str(
+            "**Remediation is off in this configuration (`[actions] enabled = false`).**\n\n",
+        );
+    }
     let remediated: Vec<&CheckConfig> =
         checks.iter().filter(|c| !c.on_failure.is_empty()).collect();
     if remediated.is_empty() {
@@ -118,7 +127,9 @@ pub fn markdown(config: &Config) -> String {
 
     out.push_str("## Escalation\n\n");
     out.push_str(
-        "A failed run is a warning, critical or unknown result. Each check alerts after \
+        "A failed run is a warning, critical or unknown result of a heartbeat (`hb cycle`); \
+         manual runs (`hb checks run`, the demo's run) are recorded and shown but do not \
+         count. Each check alerts after \
          `alert_after` consecutive failed runs (default 1) and escalates after \
          `escalate_after` (default 3). A condition that stays bad is \
          re-notified on the configured interval, not on every cycle; one recovery notice \

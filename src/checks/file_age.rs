@@ -1,4 +1,8 @@
 //! `file_age`: a file (a worker's heartbeat) was modified within `max_age` of hb's clock.
+//!
+//! A missing file in a directory that exists is a worker that has not written its
+//! heartbeat: failing. A missing directory, or a path hb may not read, is a path that
+//! is wrong here: unknown, so no remediation restarts a worker over a typo.
 
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
@@ -12,10 +16,18 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let modified = match std::fs::metadata(&path).and_then(|m| m.modified()) {
         Ok(modified) => modified,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Observation::failed(format!("{} does not exist", written.display()))
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            return match parent {
+                Some(dir) if !dir.is_dir() => Observation::unknown(format!(
+                    "{} does not exist: its directory {} does not either",
+                    written.display(),
+                    dir.display()
+                )),
+                _ => Observation::failed(format!("{} does not exist", written.display())),
+            };
         }
         Err(err) => {
-            return Observation::failed(format!("cannot read {}: {err}", written.display()))
+            return Observation::unknown(format!("cannot read {}: {err}", written.display()))
         }
     };
     let mtime = match modified.duration_since(UNIX_EPOCH) {

@@ -47,7 +47,12 @@ pub fn observe(check: &CheckConfig) -> Observation {
         Ok(response) | Err(ureq::Error::Status(_, response)) => response,
         Err(ureq::Error::Transport(err)) => {
             let message = redact(&format!("{shown}: {}", transport_message(&err)), &secrets);
-            return Observation::failed(message).with_latency(started.elapsed());
+            let obs = if target_failed(err.kind()) {
+                Observation::failed(message)
+            } else {
+                Observation::unknown(message)
+            };
+            return obs.with_latency(started.elapsed());
         }
     };
     let status = response.status();
@@ -117,6 +122,28 @@ pub fn observe(check: &CheckConfig) -> Observation {
         }
     }
     obs
+}
+
+/// Whether a transport error is the target failing (it refused, hung up, answered
+/// garbage) rather than a request hb could not make: a URL or proxy setting that does
+/// not parse, or a name that does not resolve, is unknown, as in Nagios' check_http.
+fn target_failed(kind: ureq::ErrorKind) -> bool {
+    use ureq::ErrorKind as K;
+    match kind {
+        K::ConnectionFailed
+        | K::TooManyRedirects
+        | K::BadStatus
+        | K::BadHeader
+        | K::Io
+        | K::HTTP => true,
+        K::InvalidUrl
+        | K::UnknownScheme
+        | K::Dns
+        | K::InsecureRequestHttpsOnly
+        | K::InvalidProxyUrl
+        | K::ProxyConnect
+        | K::ProxyUnauthorized => false,
+    }
 }
 
 /// ureq's transport errors repeat the URL; keep the kind and the cause.

@@ -18,7 +18,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let started = Instant::now();
     let conn = match open_read_only(&path, check.timeout.0) {
         Ok(conn) => conn,
-        Err(message) => return Observation::failed(message),
+        Err(not_evaluated) => return not_evaluated,
     };
     let result = integrity_problems(&conn).and_then(|problems| Ok((problems, orphans(&conn)?)));
     let (problems, orphans) = match result {

@@ -5,7 +5,7 @@
 //! `Observation`; everything shared (thresholds, `expect`, severity, remediation,
 //! timeouts) happens here, once.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +16,6 @@ use anyhow::Result;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::{Every, Loaded};
-use crate::store::Store;
 
 pub mod command;
 mod cycle;
@@ -31,7 +30,7 @@ mod tcp;
 mod tls;
 pub mod validate;
 
-pub use state::CheckState;
+pub use state::{CheckState, RecordedResult, Shown};
 
 /// The protocol's groups, in the order the protocol lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -675,7 +674,8 @@ pub struct ActionResult {
     pub output: String,
 }
 
-/// What happened after a failure: the first result, the actions, and whether a re-check ran.
+/// What happened after a failure: the first result, the actions, and whether a re-check
+/// ran; or, when the check has `on_failure` commands that did not run, why (`held`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Remediation {
     pub initial_status: Status,
@@ -684,6 +684,103 @@ pub struct Remediation {
     pub rechecked: bool,
     /// The re-check passed: the failure healed within this run.
     pub recovered: bool,
+    /// Why no command ran (remediation off, not asked for, not a judged failure, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
+}
+
+/// Whether a run may start `on_failure` commands at all. `Off` carries the reason that
+/// each failing check with remediation records instead ("remediation not run: ...").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actions {
+    On,
+    Off(&'static str),
+}
+
+impl Actions {
+    /// `[actions] enabled = false` is the global brake: it wins over any request.
+    pub fn under(self, config: &crate::config::ActionsConfig) -> Actions {
+        if config.enabled {
+            self
+        } else {
+            Actions::Off(ACTIONS_DISABLED)
+        }
+    }
+}
+
+pub const ACTIONS_DISABLED: &str = "remediation is off ([actions] enabled = false)";
+
+/// Whether remediation runs at all, as the boards (`hb checks`, `hb status`) show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemediationStatus {
+    pub enabled: bool,
+    /// Why not, when it is off.
+    pub reason: Option<&'static str>,
+}
+
+impl RemediationStatus {
+    pub fn of(config: &crate::config::Config) -> Self {
+        match Actions::On.under(&config.actions) {
+            Actions::On => RemediationStatus {
+                enabled: true,
+                reason: None,
+            },
+            Actions::Off(reason) => RemediationStatus {
+                enabled: false,
+                reason: Some(reason),
+            },
+        }
+    }
+
+    /// The board's line when remediation is off.
+    pub fn notice(&self) -> Option<String> {
+        self.reason
+            .map(|reason| format!("{reason}: no on_failure command runs"))
+    }
+}
+
+/// What a result means for the check's `on_failure` commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemediationPlan {
+    /// Nothing to remediate: no commands, or the result is ok or skipped.
+    None,
+    Run,
+    /// Remediation would apply but does not run, for this reason.
+    Held(String),
+}
+
+/// The rule of remediation, in one place. Commands run only for a judged failure
+/// (warning or critical) of a check that has passed here before, while actions are on:
+/// - unknown is hb not knowing (a missing file, a bad query, a name that does not
+///   resolve), and restarting a service over it would do harm;
+/// - a check that has never passed cannot tell a broken target from a wrong address or
+///   an app that is not installed here, and remediation repairs what once worked.
+pub fn remediation_plan(
+    check: &CheckConfig,
+    status: Status,
+    actions: Actions,
+    has_passed: bool,
+) -> RemediationPlan {
+    if check.on_failure.is_empty() || !status.is_failure() {
+        return RemediationPlan::None;
+    }
+    if status == Status::Unknown {
+        return RemediationPlan::Held(
+            "the check could not be evaluated (unknown); remediation runs only on a judged failure"
+                .into(),
+        );
+    }
+    if let Actions::Off(reason) = actions {
+        return RemediationPlan::Held(reason.into());
+    }
+    if !has_passed {
+        return RemediationPlan::Held(format!(
+            "{} has never passed here; remediation runs once it has (a wrong address or an \
+             app that is not installed here must not restart anything)",
+            check.name
+        ));
+    }
+    RemediationPlan::Run
 }
 
 /// One check's result in one run: what the store records and the commands print.
@@ -707,7 +804,8 @@ pub struct CheckOutcome {
 }
 
 /// What a run of checks needs besides the checks: the clock, where relative paths start,
-/// and the hb store and cadence for the built-in `cycle` check.
+/// the hb store and cadence for the built-in `cycle` check, and which checks have passed
+/// before (remediation waits for that).
 #[derive(Debug, Clone)]
 pub struct RunContext {
     pub now: i64,
@@ -715,6 +813,8 @@ pub struct RunContext {
     pub store_path: Option<PathBuf>,
     /// `[schedule] system`: the cadence the `cycle` check holds the run log to.
     pub cycle_cadence: Every,
+    /// Names of the checks that hb has seen pass (any recorded run).
+    pub passed: Arc<HashSet<String>>,
 }
 
 impl RunContext {
@@ -730,7 +830,14 @@ impl RunContext {
             base_dir,
             store_path,
             cycle_cadence: loaded.config.schedule.system,
+            passed: Arc::default(),
         }
+    }
+
+    /// Remember which checks have passed here before (`Store::passed_checks`).
+    pub fn with_passed(mut self, passed: HashSet<String>) -> Self {
+        self.passed = Arc::new(passed);
+        self
     }
 
     /// A path from the config, relative to the config file's directory.
@@ -745,16 +852,16 @@ impl RunContext {
 
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
-    /// Run `on_failure` commands (a dry run turns this off).
-    pub remediate: bool,
+    /// Whether `on_failure` commands may run (see `remediation_plan`).
+    pub actions: Actions,
     /// At most this many checks at once.
     pub parallel: usize,
 }
 
-impl Default for RunOptions {
-    fn default() -> Self {
+impl RunOptions {
+    pub fn new(actions: Actions) -> Self {
         RunOptions {
-            remediate: true,
+            actions,
             parallel: MAX_PARALLEL,
         }
     }
@@ -849,17 +956,6 @@ pub fn due_checks<'a>(
         .collect()
 }
 
-/// For `hb cycle`'s system module: run the enabled checks that are due, in parallel.
-/// Nothing is recorded; pass the outcomes to `Store::record_check_results` within the
-/// cycle's run.
-#[allow(dead_code)] // called by `hb cycle`, which lands separately
-pub fn run_due(loaded: &Loaded, store: &Store, now: i64) -> Result<Vec<CheckOutcome>> {
-    let states = store.check_states()?;
-    let due = due_checks(&loaded.config.check, &states, now);
-    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
-    Ok(run_checks(&due, &ctx, RunOptions::default()))
-}
-
 /// Run checks on a bounded pool of threads; outcomes come back in the order given.
 pub fn run_checks(
     checks: &[&CheckConfig],
@@ -923,11 +1019,21 @@ pub fn run_one(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> Check
         return skipped(check, ctx.now, format!("not configured: ${var} is not set"));
     }
     let first = execute(check, ctx);
-    // Remediation answers a target that failed, not a check that could not tell
-    // (unknown): restarting a service because a secret is missing would do harm.
-    let failed = matches!(first.status, Status::Warning | Status::Critical);
-    if !failed || check.on_failure.is_empty() || !opts.remediate {
-        return outcome_of(check, ctx.now, started.elapsed(), first, None);
+    let has_passed = ctx.passed.contains(&check.name);
+    match remediation_plan(check, first.status, opts.actions, has_passed) {
+        RemediationPlan::None => return outcome_of(check, ctx.now, started.elapsed(), first, None),
+        RemediationPlan::Held(why) => {
+            let held = Remediation {
+                initial_status: first.status,
+                initial_message: first.message.clone(),
+                actions: Vec::new(),
+                rechecked: false,
+                recovered: false,
+                held: Some(why),
+            };
+            return outcome_of(check, ctx.now, started.elapsed(), first, Some(held));
+        }
+        RemediationPlan::Run => {}
     }
     let actions: Vec<ActionResult> = check
         .on_failure
@@ -940,6 +1046,7 @@ pub fn run_one(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> Check
         actions,
         rechecked: false,
         recovered: false,
+        held: None,
     };
     let last = if check.recheck {
         if let Some(delay) = check.recheck_delay {
@@ -1226,9 +1333,10 @@ mod tests {
             base_dir: PathBuf::from("."),
             store_path: None,
             cycle_cadence: Every::secs(300),
+            passed: Arc::default(),
         };
         let started = Instant::now();
-        let outcomes = run_checks(&checks, &ctx, RunOptions::default());
+        let outcomes = run_checks(&checks, &ctx, RunOptions::new(Actions::Off("test")));
         let elapsed = started.elapsed();
         assert!(
             outcomes.iter().all(|o| o.status == Status::Ok),
@@ -1236,6 +1344,55 @@ mod tests {
         );
         assert_eq!(outcomes[42].name, "c42");
         assert!(elapsed < Duration::from_millis(800), "took {elapsed:?}");
+    }
+
+    #[test]
+    fn remediation_runs_only_on_a_judged_failure_of_a_check_that_passed() {
+        let config = crate::config::parse(
+            "[[check]]\nname = \"api\"\ngroup = \"system\"\ntype = \"tcp\"\naddress = \"127.0.0.1:1\"\n\
+             on_failure = [[\"systemctl\", \"restart\", \"api\"]]\n\n\
+             [[check]]\nname = \"plain\"\ngroup = \"system\"\ntype = \"tcp\"\naddress = \"127.0.0.1:1\"\n",
+        )
+        .unwrap();
+        let (api, plain) = (&config.check[0], &config.check[1]);
+        let plan =
+            |check, status, actions, passed| remediation_plan(check, status, actions, passed);
+        assert_eq!(
+            plan(api, Status::Critical, Actions::On, true),
+            RemediationPlan::Run
+        );
+        assert_eq!(
+            plan(api, Status::Warning, Actions::On, true),
+            RemediationPlan::Run
+        );
+        assert_eq!(
+            plan(api, Status::Ok, Actions::On, true),
+            RemediationPlan::None
+        );
+        assert_eq!(
+            plan(api, Status::Skipped, Actions::On, true),
+            RemediationPlan::None
+        );
+        assert_eq!(
+            plan(plain, Status::Critical, Actions::On, true),
+            RemediationPlan::None
+        );
+        let held = |p: RemediationPlan| match p {
+            RemediationPlan::Held(why) => why,
+            other => panic!("not held: {other:?}"),
+        };
+        assert!(held(plan(api, Status::Unknown, Actions::On, true)).contains("unknown"));
+        assert_eq!(
+            held(plan(api, Status::Critical, Actions::Off("off"), true)),
+            "off"
+        );
+        assert!(held(plan(api, Status::Critical, Actions::On, false)).contains("never passed"));
+        let off = crate::config::ActionsConfig { enabled: false };
+        assert_eq!(Actions::On.under(&off), Actions::Off(ACTIONS_DISABLED));
+        assert_eq!(
+            Actions::Off("x").under(&crate::config::ActionsConfig::default()),
+            Actions::Off("x")
+        );
     }
 
     #[test]

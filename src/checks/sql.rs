@@ -10,24 +10,41 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use super::{format_number, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
 
 /// Open a database for reading only, with the check's time limit on locks and queries.
-pub(super) fn open_read_only(path: &Path, timeout: Duration) -> Result<Connection, String> {
-    if !path.exists() {
-        return Err(format!("database {} does not exist", path.display()));
+/// A database that is not there or cannot be opened is a check hb cannot evaluate
+/// (unknown), never a failing target: a wrong path must not restart a service.
+pub(super) fn open_read_only(path: &Path, timeout: Duration) -> Result<Connection, Observation> {
+    match std::fs::metadata(path) {
+        Ok(_) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Observation::unknown(format!(
+                "database {} does not exist",
+                path.display()
+            )))
+        }
+        Err(err) => {
+            return Err(Observation::unknown(format!(
+                "cannot read database {}: {err}",
+                path.display()
+            )))
+        }
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    conn.busy_timeout(timeout)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let cannot_open = |e: rusqlite::Error| {
+        Observation::unknown(format!("cannot open database {}: {e}", path.display()))
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(cannot_open)?;
+    conn.busy_timeout(timeout).map_err(cannot_open)?;
     // A query that runs past the deadline is interrupted rather than holding the run.
     let deadline = Instant::now() + timeout;
     conn.progress_handler(1000, Some(move || Instant::now() > deadline));
     Ok(conn)
 }
 
-/// A failed statement is the target's fault when the file is missing, corrupt or
-/// locked, or the query ran out of time; otherwise (bad SQL, no such table) the check
-/// cannot be evaluated.
+/// A failed statement is the target's fault when the database is corrupt, locked past
+/// the time limit or unreadable from disk, or the query ran out of time: the check
+/// judged it failing. Anything else (SQL that does not prepare, no such table, a file
+/// that cannot be opened, a write refused by the read-only connection) means the check
+/// cannot be evaluated: unknown.
 pub(super) fn classify(err: &rusqlite::Error, timeout: impl std::fmt::Display) -> Observation {
     match err.sqlite_error_code() {
         Some(ErrorCode::OperationInterrupted) => {
@@ -36,7 +53,6 @@ pub(super) fn classify(err: &rusqlite::Error, timeout: impl std::fmt::Display) -
         Some(
             ErrorCode::NotADatabase
             | ErrorCode::DatabaseCorrupt
-            | ErrorCode::CannotOpen
             | ErrorCode::DatabaseBusy
             | ErrorCode::DatabaseLocked
             | ErrorCode::SystemIoFailure,
@@ -50,7 +66,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let started = Instant::now();
     let conn = match open_read_only(&path, check.timeout.0) {
         Ok(conn) => conn,
-        Err(message) => return Observation::failed(message),
+        Err(not_evaluated) => return not_evaluated,
     };
     let query = check.query.as_deref().unwrap_or_default();
     match run_query(&conn, query, ctx.now, check.metrics) {

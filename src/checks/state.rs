@@ -84,6 +84,77 @@ impl CheckState {
     }
 }
 
+/// A check's latest recorded result, from any run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedResult {
+    pub run_id: i64,
+    /// `runs.trigger` of the run that recorded it (`timer`, `all`, `checks`, `demo`, ...).
+    pub trigger: String,
+    pub status: Status,
+    pub message: String,
+    pub started_at: i64,
+}
+
+/// One check as the boards show it: its latest result, and whether that result counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub status: Status,
+    /// Since when this status holds, as far as the shown results tell.
+    pub since: i64,
+    pub at: i64,
+    pub message: String,
+    pub run_id: Option<i64>,
+    /// The latest result came from a run that does not count (`hb checks run`, the demo):
+    /// its trigger. None when the latest result is the heartbeat's own.
+    pub not_counted: Option<String>,
+}
+
+impl Shown {
+    /// The latest of the counted state and the latest recorded result. A manual result
+    /// newer than the last counted one is what the board shows, marked as not counted;
+    /// the counted state (streaks, due times, alerts) stays the heartbeat's.
+    pub fn of(
+        counted: Option<&CheckState>,
+        latest: Option<&RecordedResult>,
+        counts: impl Fn(&str) -> bool,
+    ) -> Option<Shown> {
+        let newer_uncounted = latest.filter(|l| {
+            !counts(&l.trigger) && counted.is_none_or(|s| Some(l.run_id) > s.last_run_id)
+        });
+        match (counted, newer_uncounted) {
+            (state, Some(result)) => Some(Shown {
+                status: result.status,
+                since: match state {
+                    Some(s) if s.status == result.status => s.since,
+                    _ => result.started_at,
+                },
+                at: result.started_at,
+                message: result.message.clone(),
+                run_id: Some(result.run_id),
+                not_counted: Some(result.trigger.clone()),
+            }),
+            (Some(state), None) => Some(Shown {
+                status: state.status,
+                since: state.since,
+                at: state.last_run_at,
+                message: state.last_message.clone(),
+                run_id: state.last_run_id,
+                not_counted: None,
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// What the board writes after a status that did not count: "(manual)", "(demo)".
+    pub fn mark(&self) -> &'static str {
+        match self.not_counted.as_deref() {
+            None => "",
+            Some(crate::store::DEMO_TRIGGER) => " (demo, not counted)",
+            Some(_) => " (manual, not counted)",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +218,35 @@ mod tests {
             (s7.consecutive_failures, s7.consecutive_successes, s7.since),
             (0, 0, 700)
         );
+    }
+
+    #[test]
+    fn boards_show_the_latest_result_and_whether_it_counted() {
+        let counts = |t: &str| t != "checks";
+        let s1 = CheckState::next(None, &outcome(Status::Ok, 100), Some(1));
+        let manual = |run_id, status| RecordedResult {
+            run_id,
+            trigger: "checks".into(),
+            status,
+            message: "manual".into(),
+            started_at: 200,
+        };
+        assert_eq!(Shown::of(None, None, counts), None);
+        let shown = Shown::of(Some(&s1), None, counts).unwrap();
+        assert_eq!((shown.status, shown.not_counted), (Status::Ok, None));
+        let shown = Shown::of(Some(&s1), Some(&manual(2, Status::Critical)), counts).unwrap();
+        assert_eq!(
+            (shown.status, shown.since, shown.mark()),
+            (Status::Critical, 200, " (manual, not counted)")
+        );
+        // The same status as counted: it has held since the counted run said so.
+        let shown = Shown::of(Some(&s1), Some(&manual(2, Status::Ok)), counts).unwrap();
+        assert_eq!(shown.since, 100);
+        // A manual run older than the last cycle is history, not the board.
+        let s3 = CheckState::next(Some(&s1), &outcome(Status::Ok, 300), Some(3));
+        let shown = Shown::of(Some(&s3), Some(&manual(2, Status::Critical)), counts).unwrap();
+        assert_eq!((shown.status, shown.not_counted), (Status::Ok, None));
+        let shown = Shown::of(None, Some(&manual(2, Status::Warning)), counts).unwrap();
+        assert_eq!(shown.status, Status::Warning);
     }
 }

@@ -1,4 +1,7 @@
 //! `tcp`: `host:port` accepts a connection within the timeout.
+//!
+//! A refused or timed-out connection is the target failing; an address that does not
+//! resolve is a check hb cannot evaluate (unknown), as Nagios' check_tcp has it.
 
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Instant;
@@ -10,8 +13,11 @@ pub fn observe(check: &CheckConfig) -> Observation {
     let started = Instant::now();
     let addrs = match address.to_socket_addrs() {
         Ok(addrs) => addrs.collect::<Vec<_>>(),
-        Err(err) => return Observation::failed(format!("cannot resolve {address}: {err}")),
+        Err(err) => return Observation::unknown(format!("cannot resolve {address}: {err}")),
     };
+    if addrs.is_empty() {
+        return Observation::unknown(format!("cannot resolve {address}: no address found"));
+    }
     let mut last_error = None;
     for addr in &addrs {
         // Every address shares the one time limit.
@@ -35,7 +41,6 @@ pub fn observe(check: &CheckConfig) -> Observation {
             format!("no connection within {}", check.timeout)
         }
         Some(err) => err.to_string(),
-        None if addrs.is_empty() => "no address found".to_string(),
         None => format!("no connection within {}", check.timeout),
     };
     Observation::failed(format!("cannot connect to {address}: {why}"))

@@ -25,13 +25,19 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         (Some(address), _) => match fetch(address, check.server_name.as_deref(), check) {
             Ok(certs) => (address.clone(), certs),
             Err(err) => {
-                return Observation::failed(format!("TLS handshake with {address}: {err}"))
-                    .with_latency(started.elapsed())
+                let message = format!("TLS handshake with {address}: {}", err.message);
+                let obs = if err.target_failed {
+                    Observation::failed(message)
+                } else {
+                    Observation::unknown(message)
+                };
+                return obs.with_latency(started.elapsed());
             }
         },
+        // A certificate file that is missing or not PEM is a path that is wrong here.
         (None, Some(path)) => match read_pem(&ctx.resolve(path)) {
             Ok(certs) => (path.display().to_string(), certs),
-            Err(err) => return Observation::failed(format!("{}: {err}", path.display())),
+            Err(err) => return Observation::unknown(format!("{}: {err}", path.display())),
         },
         (None, None) => return Observation::unknown("no address or path"),
     };
@@ -63,44 +69,67 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         .with_latency(latency)
 }
 
+/// Why a handshake gave no certificate: the server failed (refused, hung up, spoke no
+/// TLS), or hb could not even try (a bad server name, a name that does not resolve).
+struct FetchError {
+    target_failed: bool,
+    message: String,
+}
+
+impl FetchError {
+    fn target(message: impl ToString) -> Self {
+        FetchError {
+            target_failed: true,
+            message: message.to_string(),
+        }
+    }
+    fn not_evaluated(message: impl ToString) -> Self {
+        FetchError {
+            target_failed: false,
+            message: message.to_string(),
+        }
+    }
+}
+
 /// The chain a server presents, within the check's time limit.
 fn fetch(
     address: &str,
     server_name: Option<&str>,
     check: &CheckConfig,
-) -> Result<Vec<CertificateDer<'static>>, String> {
+) -> Result<Vec<CertificateDer<'static>>, FetchError> {
     let deadline = Instant::now() + check.timeout.0;
     let host = address
         .rsplit_once(':')
         .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))
         .unwrap_or(address);
     let name = ServerName::try_from(server_name.unwrap_or(host).to_string())
-        .map_err(|e| format!("invalid server name: {e}"))?;
+        .map_err(|e| FetchError::not_evaluated(format!("invalid server name: {e}")))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(FetchError::not_evaluated)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
         .with_no_client_auth();
-    let mut conn = ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let mut conn =
+        ClientConnection::new(Arc::new(config), name).map_err(FetchError::not_evaluated)?;
     let addr = address
         .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve: {e}"))?
+        .map_err(|e| FetchError::not_evaluated(format!("cannot resolve: {e}")))?
         .next()
-        .ok_or("no address found")?;
+        .ok_or_else(|| FetchError::not_evaluated("cannot resolve: no address found"))?;
     let mut socket =
-        TcpStream::connect_timeout(&addr, check.timeout.0).map_err(|e| e.to_string())?;
+        TcpStream::connect_timeout(&addr, check.timeout.0).map_err(FetchError::target)?;
     while conn.is_handshaking() {
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-            .ok_or_else(|| format!("timed out after {}", check.timeout))?;
+            .ok_or_else(|| FetchError::target(format!("timed out after {}", check.timeout)))?;
         socket
             .set_read_timeout(Some(left))
             .and_then(|_| socket.set_write_timeout(Some(left)))
-            .map_err(|e| e.to_string())?;
-        conn.complete_io(&mut socket).map_err(|e| e.to_string())?;
+            .map_err(FetchError::target)?;
+        conn.complete_io(&mut socket).map_err(FetchError::target)?;
     }
     Ok(conn
         .peer_certificates()

@@ -11,14 +11,14 @@ use serde::Serialize;
 use super::Ctx;
 use crate::checks::validate::{self, Level, Problem};
 use crate::checks::{
-    self, display_argv, format_number, CheckConfig, CheckOutcome, CheckState, RunContext,
-    RunOptions, Status,
+    self, display_argv, format_number, Actions, CheckConfig, CheckOutcome, CheckState, RunContext,
+    RunOptions, Shown, Status,
 };
 use crate::cli::{ChecksArgs, ChecksCommand};
 use crate::config::{self, Loaded};
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
-use crate::store::Store;
+use crate::store::{trigger_counts, Store};
 
 pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
     match args.command {
@@ -26,9 +26,19 @@ pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
         Some(ChecksCommand::Run {
             names,
             no_record,
+            remediate,
             due,
             all,
-        }) => run_run(ctx, &names, no_record, due, all),
+        }) => run_run(
+            ctx,
+            &names,
+            RunFlags {
+                no_record,
+                remediate,
+                due,
+                all,
+            },
+        ),
         Some(ChecksCommand::Validate) => run_validate(ctx),
         Some(ChecksCommand::Doc) => run_doc(ctx),
     }
@@ -43,8 +53,35 @@ fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
     Store::open_existing(&path)?.check_states()
 }
 
+/// Each check's counted state and what the board shows of it, by name.
+type Board = HashMap<String, (Option<CheckState>, Option<Shown>)>;
+
+/// What the board shows of each check: its counted state and its latest result.
+fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
+    let path = ctx.store_path()?;
+    let (mut states, latest) = if path.exists() {
+        let store = Store::open_existing(&path)?;
+        let names = loaded.config.check.iter().map(|c| c.name.as_str());
+        (store.check_states()?, store.latest_results(names)?)
+    } else {
+        Default::default()
+    };
+    Ok(loaded
+        .config
+        .check
+        .iter()
+        .map(|c| {
+            let state = states.remove(&c.name);
+            let shown = Shown::of(state.as_ref(), latest.get(&c.name), trigger_counts);
+            (c.name.clone(), (state, shown))
+        })
+        .collect())
+}
+
 #[derive(Debug, Serialize)]
 struct ListView {
+    /// Whether `on_failure` commands run at all (`[actions] enabled`).
+    remediation: checks::RemediationStatus,
     checks: Vec<ListRow>,
 }
 
@@ -59,12 +96,21 @@ struct ListRow {
     severity: checks::Severity,
     enabled: bool,
     skip_unless_env: Option<String>,
-    /// Null when the check never ran.
+    /// The latest recorded result, from any run; null when the check never ran.
     status: Option<Status>,
     since: Option<String>,
-    failing_since: Option<String>,
     last_run_at: Option<String>,
+    last_run_id: Option<i64>,
     last_message: Option<String>,
+    /// Whether that latest result counted: false for `hb checks run` and the demo's run,
+    /// which are shown but move none of the counted fields below.
+    counted: bool,
+    /// The counted state: the heartbeat's (`hb cycle`) results only. Null when no cycle
+    /// has run the check.
+    counted_status: Option<Status>,
+    counted_at: Option<String>,
+    counted_run_id: Option<i64>,
+    failing_since: Option<String>,
     next_due_at: Option<String>,
     due: bool,
     consecutive_failures: u32,
@@ -79,14 +125,16 @@ struct ListRow {
 
 fn run_list(ctx: &mut Ctx) -> Result<u8> {
     let loaded = ctx.config()?.clone();
-    let states = states(ctx)?;
+    let board = board(ctx, &loaded)?;
     let now = ctx.clock.now_ts();
     let rows: Vec<ListRow> = loaded
         .config
         .check
         .iter()
         .map(|check| {
-            let state = states.get(&check.name);
+            let (state, shown) = &board[&check.name];
+            let state = state.as_ref();
+            let shown = shown.as_ref();
             let last = state.map(|s| s.last_run_at);
             ListRow {
                 name: check.name.clone(),
@@ -97,11 +145,16 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 severity: check.severity,
                 enabled: check.enabled,
                 skip_unless_env: check.skip_unless_env.clone(),
-                status: state.map(|s| s.status),
-                since: output::ts(state.map(|s| s.since)),
+                status: shown.map(|s| s.status),
+                since: output::ts(shown.map(|s| s.since)),
+                last_run_at: output::ts(shown.map(|s| s.at)),
+                last_run_id: shown.and_then(|s| s.run_id),
+                last_message: shown.map(|s| s.message.clone()),
+                counted: shown.is_some_and(|s| s.not_counted.is_none()),
+                counted_status: state.map(|s| s.status),
+                counted_at: output::ts(last),
+                counted_run_id: state.and_then(|s| s.last_run_id),
                 failing_since: output::ts(state.and_then(|s| s.failing_since)),
-                last_run_at: output::ts(last),
-                last_message: state.map(|s| s.last_message.clone()),
                 next_due_at: check.enabled.then(|| {
                     let next = crate::cycle::schedule::due_at(last, check.every.as_secs(), now);
                     crate::clock::format_ts(next.max(now))
@@ -116,7 +169,10 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
             }
         })
         .collect();
-    let view = ListView { checks: rows };
+    let view = ListView {
+        remediation: checks::RemediationStatus::of(&loaded.config),
+        checks: rows,
+    };
     if ctx.out.json {
         output::print_json(&view)?;
         return Ok(exit::OK);
@@ -128,13 +184,24 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
         output::print("no checks configured: add [[check]] tables to heartbeat.toml")?;
         return Ok(exit::OK);
     }
+    if let Some(notice) = view.remediation.notice() {
+        output::print(notice)?;
+    }
     let out = ctx.out;
     let mut table = out.table([
-        "Name", "Group", "Type", "Every", "Status", "Since", "Next due",
+        "Name", "Group", "Type", "Every", "Status", "Since", "Counted", "Next due",
     ]);
+    let mut uncounted = false;
     for (row, check) in view.checks.iter().zip(&loaded.config.check) {
-        let state = states.get(&check.name);
-        let status = row.status.map(Status::as_str).unwrap_or("never run");
+        let (state, shown) = &board[&check.name];
+        let state = state.as_ref();
+        let status = match shown {
+            Some(shown) => {
+                uncounted |= shown.not_counted.is_some();
+                format!("{}{}", shown.status, shown.mark())
+            }
+            None => "never run".to_string(),
+        };
         let next = if !row.enabled {
             "disabled".to_string()
         } else if row.due {
@@ -147,13 +214,30 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
             Cell::new(row.group.as_str()),
             Cell::new(row.kind.as_str()),
             Cell::new(&row.every),
-            out.status_cell(status),
-            Cell::new(output::ts_short(state.map(|s| s.since))),
+            out.status_cell(&status),
+            Cell::new(output::ts_short(shown.as_ref().map(|s| s.since))),
+            Cell::new(counted_cell(state)),
             Cell::new(next),
         ]);
     }
     output::print(table)?;
+    if uncounted {
+        output::print(
+            "not counted: results of `hb checks run` and `hb demo` are shown, but only `hb cycle` \
+             runs count toward alert_after and escalate_after (Counted)",
+        )?;
+    }
     Ok(exit::OK)
+}
+
+/// The counted streak: "3 failed", "12 ok", "skipped", "-" (no cycle ran it).
+fn counted_cell(state: Option<&CheckState>) -> String {
+    match state {
+        None => "-".into(),
+        Some(s) if s.consecutive_failures > 0 => format!("{} failed", s.consecutive_failures),
+        Some(s) if s.consecutive_successes > 0 => format!("{} ok", s.consecutive_successes),
+        Some(s) => s.status.to_string(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -234,29 +318,50 @@ fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfi
     Ok(selected)
 }
 
-fn run_run(ctx: &mut Ctx, names: &[String], no_record: bool, due: bool, all: bool) -> Result<u8> {
+/// The flags of `hb checks run`.
+struct RunFlags {
+    no_record: bool,
+    remediate: bool,
+    due: bool,
+    all: bool,
+}
+
+/// Why `hb checks run` did not remediate: it is what people run while editing a config.
+const NOT_ASKED: &str = "`hb checks run` remediates only with --remediate";
+
+fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     let loaded = ctx.config()?.clone();
     let now = ctx.clock.now_ts();
     let store_path = ctx.store_path()?;
-    let selected: Vec<&CheckConfig> = if due {
+    let selected: Vec<&CheckConfig> = if flags.due {
         let states = states(ctx)?;
         checks::due_checks(&loaded.config.check, &states, now)
-    } else if all {
+    } else if flags.all {
         loaded.config.check.iter().filter(|c| c.enabled).collect()
     } else {
         select(&loaded, names)?
     };
-    let run_ctx = RunContext::new(&loaded, Some(store_path), now);
-    let (run_id, outcomes) = if no_record || selected.is_empty() {
-        (
-            None,
-            checks::run_checks(&selected, &run_ctx, RunOptions::default()),
-        )
+    // --no-record excludes --remediate (clap): a run that leaves no trace changes nothing.
+    let actions = if flags.remediate {
+        Actions::On.under(&loaded.config.actions)
+    } else {
+        Actions::Off(NOT_ASKED)
+    };
+    let options = RunOptions::new(actions);
+    let mut run_ctx = RunContext::new(&loaded, Some(store_path.clone()), now);
+    if actions == Actions::On && store_path.exists() {
+        let remediable = selected.iter().filter(|c| !c.on_failure.is_empty());
+        let passed = Store::open_existing(&store_path)?
+            .passed_checks(remediable.map(|c| c.name.as_str()))?;
+        run_ctx = run_ctx.with_passed(passed);
+    }
+    let (run_id, outcomes) = if flags.no_record || selected.is_empty() {
+        (None, checks::run_checks(&selected, &run_ctx, options))
     } else {
         let mut store = ctx.store()?;
         let started = Instant::now();
         let run_id = store.start_checks_run(now)?;
-        let outcomes = checks::run_checks(&selected, &run_ctx, RunOptions::default());
+        let outcomes = checks::run_checks(&selected, &run_ctx, options);
         let elapsed = started.elapsed().as_millis() as u64;
         store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
         (Some(run_id), outcomes)
@@ -301,6 +406,13 @@ fn print_run(out: &Output, view: &RunView) -> Result<()> {
     output::print(table)?;
     for r in &view.results {
         let Some(rem) = &r.remediation else { continue };
+        if let Some(why) = &rem.held {
+            output::print(format!(
+                "{}: {}, remediation not run: {why}",
+                r.name, r.status
+            ))?;
+            continue;
+        }
         output::print(format!(
             "{}: {} ({}), remediation:",
             r.name, rem.initial_status, rem.initial_message

@@ -28,8 +28,9 @@ const MARKER: &str = "# hb demo config:";
 const PROTOCOL: &str = include_str!("../demo/protocol.toml");
 /// `runs.trigger` of the demo's one run of the checks. Not `checks` (what `hb checks
 /// run` records): the demo's run is the heartbeat's first, which the `cycle` check and
-/// `hb status` count, so the demo's board is not "no cycle has run yet".
-const TRIGGER: &str = "demo";
+/// `hb status` count, so the demo's board is not "no cycle has run yet". Its check
+/// results are shown, not counted (`store::trigger_counts`).
+const TRIGGER: &str = crate::store::DEMO_TRIGGER;
 
 #[derive(Debug, Serialize)]
 struct DemoOut {
@@ -198,7 +199,8 @@ fn shipped_settings(shipped: &str) -> &str {
 }
 
 /// Run the demo's checks once and record them as the heartbeat's first run, so that
-/// `hb checks`, `hb status` and `hb logs` show them. The run is `ok` whatever the
+/// `hb checks`, `hb status` and `hb logs` show them (as not counted: the first `hb cycle`
+/// runs every check again and starts the streaks). The run is `ok` whatever the
 /// checks found: like a cycle, it completed, and findings are results, not errors.
 fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckOutcome>> {
     let pid = i64::from(std::process::id());
@@ -216,8 +218,10 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
     let started = Instant::now();
     let enabled: Vec<&CheckConfig> = loaded.config.check.iter().filter(|c| c.enabled).collect();
     let run_ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
-    let outcomes = checks::run_checks(&enabled, &run_ctx, RunOptions::default());
-    store.record_check_results(run_id, &outcomes, now)?;
+    // Like `hb checks run`, the demo's own run shows results and changes nothing.
+    let options = RunOptions::new(checks::Actions::Off("the demo's run does not remediate"));
+    let outcomes = checks::run_checks(&enabled, &run_ctx, options);
+    store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
     let elapsed = started.elapsed().as_millis() as i64;
     let summary = serde_json::json!({ "line": format!("hb demo: {}", tally(&outcomes)) });
     store.finish_run(run_id, "ok", now, elapsed, &summary.to_string())?;

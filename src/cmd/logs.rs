@@ -149,10 +149,15 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             if !detail.checks.is_empty() {
                 let mut table = ctx.out.table(["Check", "Group", "Status", "ms", "Message"]);
                 for c in &detail.checks {
-                    let remediated = if c.remediation.is_some() {
-                        " (remediation ran)"
-                    } else {
-                        ""
+                    let held = c
+                        .remediation
+                        .as_ref()
+                        .and_then(|r| r.get("held"))
+                        .and_then(|h| h.as_str());
+                    let remediated = match (&c.remediation, held) {
+                        (None, _) => String::new(),
+                        (Some(_), Some(why)) => format!(" (remediation not run: {why})"),
+                        (Some(_), None) => " (remediation ran)".to_string(),
                     };
                     table.add_row(vec![
                         Cell::new(&c.name),

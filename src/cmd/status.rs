@@ -25,6 +25,8 @@ struct StatusOut {
     modules: Vec<ModuleStatus>,
     open_notifications: BTreeMap<String, i64>,
     top_actions: Vec<ActionItem>,
+    /// Whether `on_failure` commands run at all (`[actions] enabled`).
+    remediation: checks::RemediationStatus,
     /// The check board: each configured check's state and its figures over the window.
     checks: Vec<CheckBoardRow>,
     /// The latest value of each metric series recorded in the window.
@@ -39,10 +41,21 @@ struct CheckBoardRow {
     name: String,
     group: &'static str,
     enabled: bool,
-    /// Last status, or null when it never ran.
+    /// The latest result (any run), or null when it never ran.
     status: Option<&'static str>,
     since: Option<String>,
     message: Option<String>,
+    /// Whether that latest result counted (false: `hb checks run` or the demo's run).
+    counted: bool,
+    /// The heartbeat's own state of the check, which the verdict reads; null when no
+    /// cycle has run it.
+    counted_status: Option<&'static str>,
+    #[serde(skip)]
+    counted_since: Option<String>,
+    #[serde(skip)]
+    counted_message: Option<String>,
+    #[serde(skip)]
+    mark: &'static str,
     #[serde(flatten)]
     window: checks::WindowStats,
 }
@@ -187,6 +200,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
 
     let window_start = now - window.as_secs() as i64;
     let states = store.check_states()?;
+    let latest = store.latest_results(config.check.iter().map(|c| c.name.as_str()))?;
     let results = store.check_results_since(window_start)?;
     let board: Vec<CheckBoardRow> = config
         .check
@@ -203,13 +217,20 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
                     )
                 })
                 .collect();
+            let shown =
+                checks::Shown::of(state, latest.get(&check.name), crate::store::trigger_counts);
             CheckBoardRow {
                 name: check.name.clone(),
                 group: check.group.as_str(),
                 enabled: check.enabled,
-                status: state.map(|s| s.status.as_str()),
-                since: state.map(|s| clock::format_ts(s.since)),
-                message: state.map(|s| s.last_message.clone()),
+                status: shown.as_ref().map(|s| s.status.as_str()),
+                since: shown.as_ref().map(|s| clock::format_ts(s.since)),
+                message: shown.as_ref().map(|s| s.message.clone()),
+                counted: shown.as_ref().is_some_and(|s| s.not_counted.is_none()),
+                counted_status: state.map(|s| s.status.as_str()),
+                counted_since: state.map(|s| clock::format_ts(s.since)),
+                counted_message: state.map(|s| s.last_message.clone()),
+                mark: shown.as_ref().map_or("", |s| s.mark()),
                 window: checks::window_stats(&in_window),
             }
         })
@@ -235,9 +256,10 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         .collect();
 
     let (mut status, mut reasons) = verdict(last_cycle.as_ref(), &open, cadence);
-    // The checks' current state counts whether or not their notices were acknowledged.
+    // The checks' counted state counts whether or not their notices were acknowledged;
+    // a manual run is shown on the board but never changes the verdict.
     for row in board.iter().filter(|r| r.enabled) {
-        let level = match row.status {
+        let level = match row.counted_status {
             Some("critical") => "critical",
             Some("warning") | Some("unknown") => "warning",
             _ => continue,
@@ -245,9 +267,9 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         reasons.push(format!(
             "check {} is {} since {}: {}",
             row.name,
-            row.status.unwrap_or_default(),
-            row.since.as_deref().unwrap_or("-"),
-            row.message.as_deref().unwrap_or("")
+            row.counted_status.unwrap_or_default(),
+            row.counted_since.as_deref().unwrap_or("-"),
+            row.counted_message.as_deref().unwrap_or("")
         ));
         status = worse(status, level);
     }
@@ -262,6 +284,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         modules,
         open_notifications: open,
         top_actions,
+        remediation: checks::RemediationStatus::of(&config),
         checks: board,
         metrics,
         rejected_recipients,
@@ -392,15 +415,18 @@ fn print_table(ctx: &Ctx, out: &StatusOut) -> Result<()> {
         ]);
     }
     output::print(table)?;
+    if let Some(notice) = out.remediation.notice() {
+        output::print(notice)?;
+    }
     if !out.checks.is_empty() {
         let mut board = o.table([
             "Check", "Group", "Status", "Since", "Uptime", "Avg ms", "p95 ms",
         ]);
         for c in &out.checks {
             let status = if c.enabled {
-                c.status.unwrap_or("never ran")
+                format!("{}{}", c.status.unwrap_or("never ran"), c.mark)
             } else {
-                "disabled"
+                "disabled".to_string()
             };
             let figure = |v: Option<f64>, suffix: &str| {
                 v.map(|v| format!("{v}{suffix}"))
@@ -409,7 +435,7 @@ fn print_table(ctx: &Ctx, out: &StatusOut) -> Result<()> {
             board.add_row(vec![
                 Cell::new(&c.name),
                 Cell::new(c.group),
-                o.status_cell(status),
+                o.status_cell(&status),
                 Cell::new(c.since.as_deref().unwrap_or("-")),
                 Cell::new(figure(c.window.uptime_percent, "%")),
                 Cell::new(figure(c.window.avg_latency_ms, "")),

@@ -21,14 +21,24 @@ const LISTED: usize = 10;
 /// Notices fetched per query while planning: memory stays flat however many changed.
 const CHUNK: usize = 500;
 
-/// Queue the alerts for `transitions`; `recoveries` says whether resolved notices are
-/// announced (checks that heal: yes; a portfolio finding that went away: no). `routes`
-/// maps a notice's dedup key to a check's own route.
+/// What a recovery alert says instead of the failure's own text, by dedup key: what
+/// recovered and how long it failed (`system::recovery`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovery {
+    /// After "Recovered: ": "payments is ok again after 4 failed runs (2h 5m)".
+    pub subject: String,
+    pub message: String,
+}
+
+/// Queue the alerts for `transitions`. Resolved notices are announced only when
+/// `recoveries` is given (checks that heal: yes; a portfolio finding that went away: no),
+/// in its words where it has them. `routes` maps a notice's dedup key to a check's own
+/// route.
 pub fn enqueue_transitions(
     store: &Store,
     alerts: &AlertsConfig,
     transitions: &Transitions,
-    recoveries: bool,
+    recoveries: Option<&HashMap<String, Recovery>>,
     routes: &HashMap<String, Vec<String>>,
     now: i64,
 ) -> Result<usize> {
@@ -44,13 +54,21 @@ pub fn enqueue_transitions(
         (AlertKind::New, &transitions.new),
         (AlertKind::Renotify, &transitions.renotified),
     ];
-    if recoveries {
+    if recoveries.is_some() {
         batches.push((AlertKind::Recovery, &transitions.resolved));
     }
     for (kind, ids) in batches {
         let mut planner = Planner::default();
         for chunk in ids.chunks(CHUNK) {
-            for row in store.notifications_by_id(chunk)? {
+            for mut row in store.notifications_by_id(chunk)? {
+                // A recovery tells what healed, not the failure it replaces.
+                if let Some(text) = recoveries
+                    .filter(|_| kind == AlertKind::Recovery)
+                    .and_then(|texts| texts.get(&row.dedup_key))
+                {
+                    row.subject = text.subject.clone();
+                    row.message = text.message.clone();
+                }
                 let priority = row.priority.parse().unwrap_or(Priority::Medium);
                 let route = routes.get(&row.dedup_key).map(Vec::as_slice);
                 let channels = alerts.routes.channels_for(priority, kind, route);

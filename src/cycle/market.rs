@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::store::modules::{self as sql, PricePoint};
 use crate::store::Store;
-use crate::store::{insert_event, NotificationDraft, Reconciler, Transitions};
+use crate::store::{insert_event, NotificationDraft, Reconciler, Transitions, WATCHLIST_SOURCE};
 
 /// On its very first run the market module looks back this far for "new" properties.
 pub const FIRST_RUN_LOOKBACK_SECS: i64 = 7 * 86_400;
@@ -128,7 +128,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: Some(m.property_id),
         };
-        if let Some(id) = insert_event(conn, "market.match", &draft, env.now, env.run_id)? {
+        if let Some(id) = insert_event(conn, WATCHLIST_SOURCE, &draft, env.now, env.run_id)? {
             transitions.new.push(id);
         }
         if !matched_properties.contains(&m.property_id) {

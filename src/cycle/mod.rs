@@ -170,6 +170,9 @@ pub struct NotificationCounts {
     pub new: usize,
     pub renotified: usize,
     pub resolved: usize,
+    /// Event notifications (reminders, watchlist matches) resolved because they were
+    /// acknowledged and delivered, or older than `[alerts] event_ttl`.
+    pub settled_events: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -276,6 +279,8 @@ pub enum Selection {
 pub struct CycleOptions {
     pub selection: Selection,
     pub dry_run: bool,
+    /// `--no-remediate`: no `on_failure` command runs in this cycle.
+    pub no_remediate: bool,
     pub pid: i64,
 }
 
@@ -360,26 +365,30 @@ pub fn run_cycle(
         let module_started = Instant::now();
         // Checks wait on the network: they run before the module's transaction opens.
         let check_outcomes = match module {
-            Module::System => system::run_due_checks(loaded, store, now, options.dry_run),
+            Module::System => system::run_due_checks(
+                loaded,
+                store,
+                now,
+                system::cycle_actions(config, options.dry_run, options.no_remediate),
+            ),
             _ => Ok(Vec::new()),
         };
         // A module's writes, its alerts, its result row and its last-run time commit together.
         let result = check_outcomes.and_then(|check_outcomes| {
             store.write(!options.dry_run, |store| {
-                let (outcome, escalations) = match module {
+                // Only a check that heals deserves a recovery message; findings just go away.
+                let (outcome, escalations, recoveries) = match module {
                     Module::System => {
                         let system = system::run(store, &env, &check_outcomes)?;
-                        (system.outcome, system.escalations)
+                        (system.outcome, system.escalations, Some(system.recoveries))
                     }
-                    _ => (run_module(module, store, &env)?, Vec::new()),
+                    _ => (run_module(module, store, &env)?, Vec::new(), None),
                 };
-                // Only a check that heals deserves a recovery message; findings just go away.
-                let recoveries = module == Module::System;
                 let mut queued = alerting::enqueue_transitions(
                     store,
                     &config.alerts,
                     &outcome.transitions,
-                    recoveries,
+                    recoveries.as_ref(),
                     &system::routes(config),
                     now,
                 )?;
@@ -501,6 +510,11 @@ pub fn run_cycle(
             }
             Err(err) => report.alerts.error = Some(format!("{err:#}")),
         }
+        // After delivery, so an acknowledged event whose alert just went out settles now.
+        let ttl = config.alerts.event_ttl.as_secs();
+        report.notifications.settled_events = store.write(true, |store| {
+            crate::store::settle_events(store.conn(), now, ttl)
+        })?;
         let retention = i64::from(config.store.retention_days) * crate::clock::DAY_SECS;
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);
@@ -652,6 +666,7 @@ mod tests {
                 new: 4,
                 renotified: 0,
                 resolved: 0,
+                settled_events: 0,
             },
             alerts: AlertCounts::default(),
             aborted_runs: vec![],

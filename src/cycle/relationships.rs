@@ -23,7 +23,8 @@ pub fn relationship_score(last_at: Option<i64>, recent_count: i64, now: i64) -> 
     (0.7 * recency + 0.3 * frequency).round()
 }
 
-/// Cooling: the score fell by `drop_percent` or more since the last scoring.
+/// Cooling: the score fell by `drop_percent` or more against the score of one comparison
+/// window ago (`[modules.relationships] window`).
 pub fn is_cooling(previous: Option<f64>, current: f64, drop_percent: f64) -> bool {
     match previous {
         Some(prev) if prev > 0.0 => (prev - current) / prev * 100.0 >= drop_percent,
@@ -31,11 +32,17 @@ pub fn is_cooling(previous: Option<f64>, current: f64, drop_percent: f64) -> boo
     }
 }
 
+/// The score one comparison window ago is the same formula over the interactions known
+/// up to then, so cooling compares two fixed points a window apart whatever the module's
+/// cadence: scoring every 4 hours finds the same cooling contacts as scoring weekly. The
+/// interactions are append-only facts; no score history is kept.
 pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let conn = store.conn();
     let cfg = &env.config.modules.relationships;
-    let contacts =
-        sql::contact_activity(conn, env.now, env.now - FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
+    let window = cfg.window.as_secs();
+    let then = env.now - window;
+    let contacts = sql::contact_activity(conn, env.now, then, FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
+    let over = crate::clock::format_duration(cfg.window.0);
     let mut reconciler = Reconciler::new(
         conn,
         "relationships",
@@ -46,17 +53,20 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let mut cooling = Vec::new();
     for contact in &contacts {
         let score = relationship_score(contact.last_at, contact.recent_count, env.now);
+        let previous = relationship_score(contact.last_at_then, contact.recent_count_then, then);
         sql::save_contact_score(conn, contact.contact_id, score, env.now)?;
-        if is_cooling(contact.previous_score, score, cfg.cooling_drop_percent) {
-            let previous = contact.previous_score.unwrap_or_default();
+        if is_cooling(Some(previous), score, cfg.cooling_drop_percent) {
             cooling.push(contact.contact_id);
             reconciler.add(&NotificationDraft {
                 dedup_key: format!("cooling:{}", contact.contact_id),
                 kind: "cooling_relationship".into(),
                 priority: "medium".into(),
-                subject: format!("Relationship with {} is cooling: score {previous:.0} -> {score:.0}", contact.name),
+                subject: format!(
+                    "Relationship with {} is cooling: score {previous:.0} -> {score:.0} over {over}",
+                    contact.name
+                ),
                 message: format!(
-                    "Contact #{} {} scored {score:.0}, down from {previous:.0} at the last scoring.",
+                    "Contact #{} {} scores {score:.0}, down from {previous:.0} {over} ago.",
                     contact.contact_id, contact.name
                 ),
                 property_id: None,

@@ -7,7 +7,7 @@ use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::clock;
 use crate::store::modules::{self as sql};
 use crate::store::Store;
-use crate::store::{insert_event, NotificationDraft, Transitions};
+use crate::store::{insert_event, NotificationDraft, Transitions, REMINDER_SOURCE};
 
 pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let conn = store.conn();
@@ -33,7 +33,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: reminder.property_id,
         };
-        if let Some(id) = insert_event(conn, "scheduled", &draft, env.now, env.run_id)? {
+        if let Some(id) = insert_event(conn, REMINDER_SOURCE, &draft, env.now, env.run_id)? {
             transitions.new.push(id);
         }
         // An unreadable recurrence (imported before validation) fires once, like a one-off.

@@ -14,34 +14,48 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
+use super::alerting::Recovery;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::checks::{self, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status};
+use crate::checks::{
+    self, Actions, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status,
+};
 use crate::clock;
 use crate::config::Loaded;
-use crate::store::{NotificationDraft, Reconciler, Store};
+use crate::store::{Counting, NotificationDraft, Reconciler, Store};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
 pub const NEVER: i64 = i64::MAX / 4;
 
-/// Run the checks that are due (the slow part, before the module's transaction).
-/// A dry run does not run remediation commands.
+/// Run the checks that are due (the slow part, before the module's transaction), with
+/// remediation as `actions` allows.
 pub fn run_due_checks(
     loaded: &Loaded,
     store: &Store,
     now: i64,
-    dry_run: bool,
+    actions: Actions,
 ) -> Result<Vec<CheckOutcome>> {
     let states = store.check_states()?;
     let due = checks::due_checks(&loaded.config.check, &states, now);
-    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
-    Ok(checks::run_checks(
-        &due,
-        &ctx,
-        RunOptions {
-            remediate: !dry_run,
-            ..RunOptions::default()
-        },
-    ))
+    let remediable = due
+        .iter()
+        .filter(|c| !c.on_failure.is_empty())
+        .map(|c| c.name.as_str());
+    let passed = store.passed_checks(remediable)?;
+    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now).with_passed(passed);
+    Ok(checks::run_checks(&due, &ctx, RunOptions::new(actions)))
+}
+
+/// Whether this cycle may remediate: not in a dry run, not with `--no-remediate`, and
+/// never while `[actions] enabled = false`.
+pub fn cycle_actions(config: &crate::config::Config, dry_run: bool, no_remediate: bool) -> Actions {
+    let requested = if dry_run {
+        Actions::Off("a dry run runs no remediation")
+    } else if no_remediate {
+        Actions::Off("remediation is off for this cycle (hb cycle --no-remediate)")
+    } else {
+        Actions::On
+    };
+    requested.under(&config.actions)
 }
 
 /// The priority a failing check's notification carries.
@@ -62,15 +76,98 @@ pub struct SystemOutcome {
     pub outcome: ModuleOutcome,
     /// Notification ids of new escalations (alerted to the escalation route).
     pub escalations: Vec<i64>,
+    /// What the recovery alerts of checks that healed in this run say, by dedup key.
+    pub recoveries: HashMap<String, Recovery>,
+}
+
+/// The recovery notice of a check whose failing streak ended with `outcome`: what
+/// recovered and how long it failed, not the failure's text. None when it was not failing.
+pub fn recovery(
+    check: &CheckConfig,
+    prev: &CheckState,
+    outcome: &CheckOutcome,
+) -> Option<Recovery> {
+    if prev.consecutive_failures == 0 || outcome.status.is_failure() {
+        return None;
+    }
+    let from = prev.failing_since.unwrap_or(prev.since);
+    let lasted = clock::format_duration(std::time::Duration::from_secs(
+        (outcome.started_at - from).max(0) as u64,
+    ));
+    let runs = prev.consecutive_failures;
+    let plural = if runs == 1 { "" } else { "s" };
+    let now = match outcome.status {
+        Status::Ok => "is ok again".to_string(),
+        other => format!("is {other} now"),
+    };
+    let healed_by = outcome
+        .remediation
+        .as_ref()
+        .filter(|r| r.recovered)
+        .map(|r| {
+            let commands: Vec<String> = r
+                .actions
+                .iter()
+                .map(|a| checks::display_argv(&a.command))
+                .collect();
+            format!(" Its remediation healed it: {}.", commands.join("; "))
+        })
+        .unwrap_or_default();
+    Some(Recovery {
+        subject: format!(
+            "{} {now} after {runs} failed run{plural} ({lasted})",
+            check.name
+        ),
+        message: format!(
+            "{} check {} ({}) {now}: {}. It had failed {runs} run{plural} in a row, from {} \
+             for {lasted}; the last failure was {}: {}.{healed_by}",
+            check.group.as_str(),
+            check.name,
+            check.kind.as_str(),
+            outcome.message,
+            clock::format_ts(from),
+            prev.status.as_str(),
+            prev.last_message,
+        ),
+    })
 }
 
 pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<SystemOutcome> {
     let conn = store.conn();
     let now = env.now;
     let mut states = store.check_states()?;
+    let mut recoveries: HashMap<String, Recovery> = outcomes
+        .iter()
+        .filter_map(|outcome| {
+            let check = env.config.check.iter().find(|c| c.name == outcome.name)?;
+            let text = recovery(check, states.get(&outcome.name)?, outcome)?;
+            Some((format!("check:{}", check.name), text))
+        })
+        .collect();
+    // A failing check that was disabled or removed resolves too: say so, not "recovered".
+    for state in states.values().filter(|s| s.status.is_failure()) {
+        let why = match env.config.check.iter().find(|c| c.name == state.name) {
+            None => "it was removed from the config",
+            Some(c) if !c.enabled => "it is disabled in the config",
+            Some(_) => continue,
+        };
+        recoveries.insert(
+            format!("check:{}", state.name),
+            Recovery {
+                subject: format!("{} no longer runs: {why}", state.name),
+                message: format!(
+                    "Check {} no longer runs ({why}); it was {} after {} failed run(s): {}.",
+                    state.name,
+                    state.status.as_str(),
+                    state.consecutive_failures,
+                    state.last_message
+                ),
+            },
+        );
+    }
     match env.run_id {
         Some(run_id) => {
-            crate::store::record_check_results_in(conn, run_id, outcomes, now)?;
+            crate::store::record_check_results_in(conn, run_id, outcomes, Counting::Counts)?;
             states = store.check_states()?;
         }
         // A dry run moves the state on in memory only.
@@ -177,6 +274,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             transitions,
         },
         escalations: escalated.new,
+        recoveries,
     })
 }
 
@@ -228,6 +326,78 @@ pub fn routes(config: &crate::config::Config) -> HashMap<String, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failing(failures: u32, since: i64) -> CheckState {
+        CheckState {
+            name: "payments".into(),
+            status: Status::Critical,
+            since,
+            failing_since: Some(since),
+            consecutive_failures: failures,
+            consecutive_successes: 0,
+            last_run_at: since,
+            last_run_id: Some(1),
+            last_ok_at: None,
+            last_failure_at: Some(since),
+            last_message: "cannot connect to 127.0.0.1:12111".into(),
+            last_value: None,
+            last_latency_ms: None,
+        }
+    }
+
+    #[test]
+    fn recovery_says_what_recovered_and_how_long_it_failed() {
+        let config = crate::config::parse(
+            "[[check]]\nname = \"payments\"\ngroup = \"integration\"\ntype = \"tcp\"\naddress = \"127.0.0.1:1\"\n",
+        )
+        .unwrap();
+        let check = &config.check[0];
+        let outcome = |status: Status, at: i64| CheckOutcome {
+            name: "payments".into(),
+            group: checks::Group::Integration,
+            kind: checks::Kind::Tcp,
+            severity: checks::Severity::Critical,
+            status,
+            message: "connected to 127.0.0.1:12111 in 1 ms".into(),
+            value: None,
+            latency_ms: Some(1),
+            started_at: at,
+            duration_ms: 1,
+            metrics: vec![],
+            remediation: None,
+        };
+        let prev = failing(4, 1000);
+        let text = recovery(check, &prev, &outcome(Status::Ok, 1000 + 2 * 3600 + 300)).unwrap();
+        assert_eq!(
+            text.subject,
+            "payments is ok again after 4 failed runs (2h 5m)"
+        );
+        assert!(
+            text.message.starts_with(
+                "integration check payments (tcp) is ok again: connected to 127.0.0.1:12111 in 1 ms. \
+                 It had failed 4 runs in a row"
+            ),
+            "{}",
+            text.message
+        );
+        assert!(text
+            .message
+            .contains("the last failure was critical: cannot connect"));
+        assert_eq!(
+            recovery(check, &failing(1, 0), &outcome(Status::Skipped, 60))
+                .unwrap()
+                .subject,
+            "payments is skipped now after 1 failed run (1m)"
+        );
+        assert_eq!(
+            recovery(check, &prev, &outcome(Status::Warning, 2000)),
+            None
+        );
+        assert_eq!(
+            recovery(check, &failing(0, 0), &outcome(Status::Ok, 2000)),
+            None
+        );
+    }
 
     #[test]
     fn check_keys_name_their_check() {

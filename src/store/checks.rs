@@ -1,15 +1,34 @@
 //! Check results, per-check state and metric series.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::Store;
-use crate::checks::{CheckOutcome, CheckState, Status};
+use crate::checks::{CheckOutcome, CheckState, RecordedResult, Status};
 
 /// The `runs.trigger` of `hb checks run`.
 pub const CHECKS_TRIGGER: &str = "checks";
+/// The `runs.trigger` of the demo's own run of its checks.
+pub const DEMO_TRIGGER: &str = "demo";
+
+/// Whether a run's check results count toward the checks' state (the streaks that drive
+/// `alert_after` and `escalate_after`, and when each check is next due). Only the system
+/// heartbeat counts: `hb cycle`, whatever its selection. `hb checks run` and `hb demo`
+/// are recorded and shown, but a manual run must never make the next cycle escalate.
+pub fn trigger_counts(trigger: &str) -> bool {
+    trigger != CHECKS_TRIGGER && trigger != DEMO_TRIGGER
+}
+
+/// Whether recorded results move the checks' counted state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// A heartbeat: results and state.
+    Counts,
+    /// A manual or demo run: results only (shown on the boards as not counted).
+    Shown,
+}
 
 /// One check's result in a run, as `hb logs RUN_ID` shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,14 +54,51 @@ pub struct MetricRow {
 }
 
 impl Store {
-    /// `(check, status, latency_ms)` of every result since `since`, grouped by check.
+    /// `(check, status, latency_ms)` of every counted result since `since`, grouped by
+    /// check: uptime and latency figures are the heartbeat's, not a manual run's.
     pub fn check_results_since(&self, since: i64) -> Result<Vec<(String, String, Option<i64>)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT check_name, status, latency_ms FROM check_results
-             WHERE started_at >= ?1 ORDER BY check_name, started_at",
+            "SELECT c.check_name, c.status, c.latency_ms FROM check_results c
+             JOIN runs r ON r.id = c.run_id
+             WHERE c.started_at >= ?1 AND r.trigger NOT IN (?2, ?3)
+             ORDER BY c.check_name, c.started_at",
         )?;
-        let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        let rows = stmt.query_map(params![since, CHECKS_TRIGGER, DEMO_TRIGGER], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Each named check's latest recorded result, from any run (boards show it, marked
+    /// when it did not count).
+    pub fn latest_results<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, RecordedResult>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.run_id, r.trigger, c.status, c.message, c.started_at
+             FROM check_results c JOIN runs r ON r.id = c.run_id
+             WHERE c.check_name = ?1 ORDER BY c.started_at DESC, c.id DESC LIMIT 1",
+        )?;
+        let mut latest = HashMap::new();
+        for name in names {
+            let found = stmt
+                .query_row([name], |row| {
+                    let status: String = row.get(2)?;
+                    Ok(RecordedResult {
+                        run_id: row.get(0)?,
+                        trigger: row.get(1)?,
+                        status: Status::parse(&status).unwrap_or(Status::Unknown),
+                        message: row.get(3)?,
+                        started_at: row.get(4)?,
+                    })
+                })
+                .optional()?;
+            if let Some(result) = found {
+                latest.insert(name.to_string(), result);
+            }
+        }
+        Ok(latest)
     }
 
     /// The latest value of every metric series recorded since `since`.
@@ -65,20 +121,39 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Which of `names` hb has ever seen pass: an ok in their state or in any recorded
+    /// result (a manual run's ok proves the address right as well as a cycle's).
+    pub fn passed_checks<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM check_state WHERE name = ?1 AND last_ok_at IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM check_results WHERE check_name = ?1 AND status = 'ok')",
+        )?;
+        let mut passed = HashSet::new();
+        for name in names {
+            if stmt.query_row([name], |row| row.get::<_, bool>(0))? {
+                passed.insert(name.to_string());
+            }
+        }
+        Ok(passed)
+    }
+
     /// Every check's state, by name.
     pub fn check_states(&self) -> Result<HashMap<String, CheckState>> {
         check_states(&self.conn)
     }
 
-    /// Record outcomes of a run (results, metric series, state) in one transaction.
-    #[allow(dead_code)] // called by `hb cycle`, which lands separately
+    /// Record outcomes of a run (results, metric series and, when it counts, state) in
+    /// one transaction.
     pub fn record_check_results(
         &mut self,
         run_id: i64,
         outcomes: &[CheckOutcome],
-        now: i64,
+        counting: Counting,
     ) -> Result<()> {
-        self.transaction(|tx| record_check_results_in(tx, run_id, outcomes, now))
+        self.transaction(|tx| record_check_results_in(tx, run_id, outcomes, counting))
     }
 
     /// A `runs` row for `hb checks run`, status `running` until it is finished.
@@ -113,8 +188,9 @@ impl Store {
         .context("could not start a run")
     }
 
-    /// Record a `hb checks run` and finish its run row, in one transaction. The run is
-    /// `ok` when every check was ok or skipped, else `failed`.
+    /// Record a `hb checks run` and finish its run row, in one transaction. The results
+    /// are shown, not counted. The run is `ok`: it did its work, whatever the checks
+    /// found (as a cycle with a critical check is ok); the summary carries the tally.
     pub fn finish_checks_run(
         &mut self,
         run_id: i64,
@@ -122,11 +198,15 @@ impl Store {
         now: i64,
         duration_ms: u64,
     ) -> Result<()> {
-        let worst = crate::checks::worst(outcomes);
-        let status = if worst.is_failure() { "failed" } else { "ok" };
-        let summary = crate::checks::summary(outcomes);
+        let line = format!("checks run {run_id}: {}", crate::checks::summary(outcomes));
+        let summary = serde_json::json!({
+            "line": line,
+            "status": crate::checks::worst(outcomes),
+        })
+        .to_string();
+        let status = "ok";
         self.transaction(|tx| {
-            record_check_results_in(tx, run_id, outcomes, now)?;
+            record_check_results_in(tx, run_id, outcomes, Counting::Shown)?;
             tx.execute(
                 "UPDATE runs SET status = ?2, finished_at = ?3, duration_ms = ?4, summary = ?5
                  WHERE id = ?1",
@@ -144,13 +224,13 @@ impl Store {
 }
 
 /// For a caller that holds its own transaction (the cycle): insert each outcome's
-/// result and metric values under `run_id`, and move each check's state on. Times come
-/// from the outcomes (`started_at`); `now` is taken for symmetry with the other writes.
+/// result and metric values under `run_id`, and, when the run counts, move each check's
+/// state on. Times come from the outcomes (`started_at`).
 pub fn record_check_results_in(
     conn: &Connection,
     run_id: i64,
     outcomes: &[CheckOutcome],
-    _now: i64,
+    counting: Counting,
 ) -> Result<()> {
     let mut insert_result = conn.prepare_cached(
         "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
@@ -191,9 +271,11 @@ pub fn record_check_results_in(
                 outcome.started_at
             ])?;
         }
-        let prev = check_state(conn, &outcome.name)?;
-        let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
-        write_state(conn, &next)?;
+        if counting == Counting::Counts {
+            let prev = check_state(conn, &outcome.name)?;
+            let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
+            write_state(conn, &next)?;
+        }
     }
     Ok(())
 }
@@ -300,15 +382,41 @@ mod tests {
             outcome("b", Status::Critical, 100),
         ];
         store.finish_checks_run(run, &outcomes, 100, 1500).unwrap();
-        let run2 = store.start_checks_run(400).unwrap();
-        store
-            .record_check_results(run2, &[outcome("b", Status::Critical, 400)], 400)
-            .unwrap();
+        // A manual run is recorded and shown, and counts nothing.
+        assert!(store.check_states().unwrap().is_empty());
+        let latest = store.latest_results(["a", "b", "c"]).unwrap();
+        assert_eq!(latest["b"].status, Status::Critical);
+        assert_eq!(
+            (latest["b"].run_id, latest["b"].trigger.as_str()),
+            (run, "checks")
+        );
+        assert!(!latest.contains_key("c"));
+        assert!(!trigger_counts(&latest["b"].trigger));
+
+        let mut counted = Vec::new();
+        for at in [400, 700] {
+            let run = match store.begin_run("timer", 1, at, |_| false).unwrap() {
+                crate::store::LockOutcome::Acquired { run_id, .. } => run_id,
+                busy => panic!("{busy:?}"),
+            };
+            let results = [
+                outcome("a", Status::Ok, at),
+                outcome("b", Status::Critical, at),
+            ];
+            store
+                .record_check_results(run, &results, Counting::Counts)
+                .unwrap();
+            store.finish_run(run, "ok", at, 1, "{}").unwrap();
+            counted.push(run);
+        }
         let states = store.check_states().unwrap();
-        assert_eq!(states["a"].consecutive_successes, 1);
+        assert_eq!(states["a"].consecutive_successes, 2);
         assert_eq!(states["b"].consecutive_failures, 2);
-        assert_eq!(states["b"].since, 100);
-        assert_eq!(states["b"].last_run_id, Some(run2));
+        assert_eq!(states["b"].since, 400);
+        assert_eq!(states["b"].last_run_id, Some(counted[1]));
+        assert_eq!(store.latest_results(["b"]).unwrap()["b"].run_id, counted[1]);
+        // Uptime figures read the heartbeat's results only.
+        assert_eq!(store.check_results_since(0).unwrap().len(), 4);
         let (status, finished, summary): (String, i64, String) = store
             .conn
             .query_row(
@@ -317,12 +425,18 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap();
-        assert_eq!((status.as_str(), finished), ("failed", 101));
-        assert_eq!(summary, "2 checks: 1 ok, 1 critical");
+        // It did its work: ok, with a critical finding in its summary.
+        assert_eq!((status.as_str(), finished), ("ok", 101));
+        let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+        assert_eq!(
+            summary["line"],
+            format!("checks run {run}: 2 checks: 1 ok, 1 critical")
+        );
+        assert_eq!(summary["status"], "critical");
         let metrics: i64 = store
             .conn
             .query_row("SELECT count(*) FROM metric_values", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(metrics, 3);
+        assert_eq!(metrics, 6);
     }
 }

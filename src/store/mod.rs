@@ -24,8 +24,7 @@ mod properties;
 mod runs;
 mod schema;
 
-#[allow(unused_imports)] // for `hb cycle`, which records checks inside its own transaction
-pub use checks::{record_check_results_in, CheckResultRow, MetricRow};
+pub use checks::{record_check_results_in, trigger_counts, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{
@@ -34,7 +33,8 @@ pub use import::{
 };
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
-    insert_event, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+    insert_event, settle_events, NotificationDraft, NotificationFilter, NotificationRow,
+    Reconciler, Transitions, REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};

@@ -100,38 +100,49 @@ pub fn price_points(conn: &Connection, from: i64, to: i64) -> Result<Vec<PricePo
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// A contact's interaction history in brief, with its last score.
+/// A contact's interaction history in brief, now and one comparison window ago.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactActivity {
     pub contact_id: i64,
     pub name: String,
+    /// The last interaction up to `now`, and how many since `now - frequency window`.
     pub last_at: Option<i64>,
     pub recent_count: i64,
-    pub previous_score: Option<f64>,
+    /// The same as of `then` (one comparison window ago): what the score was then.
+    pub last_at_then: Option<i64>,
+    pub recent_count_then: i64,
 }
 
-/// Every contact with its last interaction (up to `now`) and count since `window_start`.
+/// Every contact with its last interaction and its count over the frequency window, as of
+/// `now` and as of `then`, in one pass over the interactions.
 pub fn contact_activity(
     conn: &Connection,
     now: i64,
-    window_start: i64,
+    then: i64,
+    frequency_window: i64,
 ) -> Result<Vec<ContactActivity>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.name, max(i.at), coalesce(sum(i.at >= ?2), 0), s.score
+        "SELECT c.id, c.name,
+                max(i.at), coalesce(sum(i.at >= :now - :window), 0),
+                max(CASE WHEN i.at <= :then THEN i.at END),
+                coalesce(sum(i.at <= :then AND i.at >= :then - :window), 0)
          FROM contacts c
-         LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= ?1
-         LEFT JOIN contact_scores s ON s.contact_id = c.id
+         LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= :now
          GROUP BY c.id ORDER BY c.id",
     )?;
-    let rows = stmt.query_map(params![now, window_start], |row| {
-        Ok(ContactActivity {
-            contact_id: row.get(0)?,
-            name: row.get(1)?,
-            last_at: row.get(2)?,
-            recent_count: row.get(3)?,
-            previous_score: row.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        named_params! { ":now": now, ":then": then, ":window": frequency_window },
+        |row| {
+            Ok(ContactActivity {
+                contact_id: row.get(0)?,
+                name: row.get(1)?,
+                last_at: row.get(2)?,
+                recent_count: row.get(3)?,
+                last_at_then: row.get(4)?,
+                recent_count_then: row.get(5)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -191,6 +191,28 @@ fn priority_rank(priority: &str) -> u8 {
     }
 }
 
+/// The sources of event notifications (`insert_event`): a reminder due, a watchlist match.
+pub const REMINDER_SOURCE: &str = "scheduled";
+pub const WATCHLIST_SOURCE: &str = "market.match";
+
+/// Resolve the event notifications that are settled: acknowledged with every alert of
+/// theirs delivered (or none queued), or created at least `ttl` seconds ago. An event
+/// has no condition that could clear it, so without this it stays open forever. Returns
+/// how many were resolved. Their alerts are unaffected: delivery does not read
+/// `resolved_at`.
+pub fn settle_events(conn: &Connection, now: i64, ttl: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE notifications SET resolved_at = ?1
+             WHERE resolved_at IS NULL AND source IN (?3, ?4)
+               AND (created_at <= ?1 - ?2
+                    OR (acked_at IS NOT NULL AND NOT EXISTS (
+                          SELECT 1 FROM alert_outbox o
+                          WHERE o.notification_id = notifications.id AND o.status <> 'delivered')))",
+        )?
+        .execute(params![now, ttl, REMINDER_SOURCE, WATCHLIST_SOURCE])?)
+}
+
 /// Insert an event notification unless one with its key was ever recorded; returns its id.
 pub fn insert_event(
     conn: &Connection,

@@ -197,13 +197,10 @@ fn http_status_and_latency_are_recorded() {
         hb.query_i64("SELECT count(*) FROM check_results WHERE latency_ms IS NOT NULL"),
         2
     );
+    // Both runs did their work: ok, whatever they found (a critical is a finding).
     assert_eq!(
         hb.query_i64("SELECT count(*) FROM runs WHERE trigger = 'checks' AND status = 'ok' AND finished_at IS NOT NULL AND duration_ms IS NOT NULL"),
-        1
-    );
-    assert_eq!(
-        hb.query_i64("SELECT count(*) FROM runs WHERE trigger = 'checks' AND status = 'failed'"),
-        1
+        2
     );
 }
 
@@ -479,7 +476,7 @@ fn sql_thresholds_expect_and_the_clock() {
         .collect();
     assert_eq!(
         status,
-        ["ok", "warning", "critical", "warning", "critical", "unknown", "critical"]
+        ["ok", "warning", "critical", "warning", "critical", "unknown", "unknown"]
     );
     assert_eq!(results[0]["value"], 2.0);
     assert_eq!(results[2]["message"], "value 4: above critical 3");
@@ -823,7 +820,8 @@ fn disk_free_space_thresholds() {
         .as_str()
         .unwrap()
         .ends_with("below critical 100.1"));
-    assert_eq!(results[2]["status"], "critical");
+    // A path that is not there is a config that does not fit this machine.
+    assert_eq!(results[2]["status"], "unknown", "{:?}", results[2]);
 }
 
 // ---------------------------------------------------------------------------------
@@ -969,6 +967,138 @@ fn cycle_check_watches_the_run_log() {
 }
 
 // ---------------------------------------------------------------------------------
+// could not evaluate: unknown, and no remediation
+
+#[test]
+fn checks_that_cannot_be_evaluated_are_unknown_and_say_why() {
+    let hb = Hb::new();
+    app_db(&hb);
+    // A name no resolver accepts (a label over 63 bytes): it fails without the network.
+    let nowhere = format!("{}.invalid", "a".repeat(64));
+    let touch = "on_failure = [[\"touch\", \"remediated\"]]";
+    hb.write(
+        "heartbeat.toml",
+        &[
+            check(
+                "sql-no-db",
+                "sql",
+                &format!(
+                    "database = '/nonexistent/app.db'\nquery = \"SELECT 1\"\nexpect = 1\n{touch}"
+                ),
+            ),
+            check(
+                "sql-bad-query",
+                "sql",
+                &format!("database = 'app.db'\nquery = \"selec 1\"\nexpect = 1\n{touch}"),
+            ),
+            check(
+                "sql-dir",
+                "sql",
+                &format!("database = '.'\nquery = \"SELECT 1\"\nexpect = 1\n{touch}"),
+            ),
+            check(
+                "integrity-no-db",
+                "sqlite_integrity",
+                &format!("database = 'absent.db'\n{touch}"),
+            ),
+            check(
+                "tcp-no-dns",
+                "tcp",
+                &format!("address = \"{nowhere}:80\"\n{touch}"),
+            ),
+            check(
+                "http-no-dns",
+                "http",
+                &format!("url = \"http://{nowhere}/\"\n{touch}"),
+            ),
+            check(
+                "http-no-secret",
+                "http",
+                &format!("url = \"http://127.0.0.1:1/?k=${{HB_TEST_SURELY_UNSET}}\"\n{touch}"),
+            ),
+            check(
+                "beat-no-dir",
+                "file_age",
+                &format!("path = 'no/such/dir/worker.beat'\nmax_age = \"1m\"\n{touch}"),
+            ),
+            check(
+                "disk-no-path",
+                "disk",
+                &format!("path = 'no/such/dir'\n{touch}"),
+            ),
+            check(
+                "tls-no-dns",
+                "tls",
+                &format!("address = \"{nowhere}:443\"\nserver_name = \"localhost\"\n{touch}"),
+            ),
+            check(
+                "tls-no-pem",
+                "tls",
+                &format!("path = 'absent.pem'\n{touch}"),
+            ),
+            check(
+                "command-missing",
+                "command",
+                &format!("command = ['/nonexistent/check_thing']\n{touch}"),
+            ),
+        ]
+        .concat(),
+    );
+    let (code, doc) = run_json(&hb, &["checks", "run", "--all", "--remediate"]);
+    assert_eq!(code, 3, "{doc}");
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 12);
+    for result in results {
+        assert_eq!(result["status"], "unknown", "{result}");
+        assert_eq!(
+            result["remediation"]["actions"],
+            serde_json::json!([]),
+            "{result}"
+        );
+    }
+    let message = |name: &str| -> String {
+        results.iter().find(|r| r["name"] == name).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        message("sql-no-db"),
+        "database /nonexistent/app.db does not exist"
+    );
+    assert!(
+        message("sql-bad-query").contains("syntax error"),
+        "{}",
+        message("sql-bad-query")
+    );
+    assert!(
+        message("tcp-no-dns").starts_with("cannot resolve"),
+        "{}",
+        message("tcp-no-dns")
+    );
+    assert!(
+        message("tls-no-dns").contains("cannot resolve"),
+        "{}",
+        message("tls-no-dns")
+    );
+    assert!(
+        message("http-no-dns").contains("Dns Failed"),
+        "{}",
+        message("http-no-dns")
+    );
+    assert!(message("http-no-secret").contains("$HB_TEST_SURELY_UNSET is not set"));
+    assert!(
+        message("beat-no-dir").contains("its directory"),
+        "{}",
+        message("beat-no-dir")
+    );
+    assert!(
+        !hb.path("remediated").exists(),
+        "remediation ran on unknown"
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // remediation, skip rules, cadence
 
 #[test]
@@ -990,7 +1120,28 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
             "command = ['sh', '-c', 'echo UNKNOWN; exit 3']\non_failure = [[\"touch\", \"remediated\"]]",
         )),
     );
-    let (code, results) = run_checks(&hb, &["worker-beat", "still-down", "cannot-tell"]);
+    // Remediation repairs what worked: both files pass once, then go missing.
+    hb.write("worker.beat", "");
+    hb.write("never.beat", "");
+    set_mtime(&hb.path("worker.beat"), now_ts());
+    set_mtime(&hb.path("never.beat"), now_ts());
+    let (code, _) = run_checks(&hb, &["worker-beat", "still-down"]);
+    assert_eq!(code, 0);
+    std::fs::remove_file(hb.path("worker.beat")).unwrap();
+    std::fs::remove_file(hb.path("never.beat")).unwrap();
+
+    let (code, doc) = run_json(
+        &hb,
+        &[
+            "checks",
+            "run",
+            "--remediate",
+            "worker-beat",
+            "still-down",
+            "cannot-tell",
+        ],
+    );
+    let results = doc["results"].as_array().unwrap();
     assert_eq!(code, 2);
     let recovered = &results[0];
     assert_eq!(recovered["status"], "ok", "{recovered}");
@@ -1019,7 +1170,11 @@ fn remediation_then_a_passing_recheck_counts_as_recovered() {
 
     // An unknown result is hb not knowing, not the target failing: no remediation.
     assert_eq!(results[2]["status"], "unknown");
-    assert!(results[2]["remediation"].is_null());
+    assert_eq!(results[2]["remediation"]["actions"], serde_json::json!([]));
+    assert_eq!(
+        results[2]["remediation"]["held"],
+        "the check could not be evaluated (unknown); remediation runs only on a judged failure"
+    );
     assert!(!hb.path("remediated").exists());
 
     // The log keeps the remediation with the run.
@@ -1097,8 +1252,10 @@ fn due_checks_respect_each_cadence() {
         &(check("fast", "command", "command = ['true']\nevery = \"5m\"")
             + &check("slow", "command", "command = ['true']\nevery = \"1h\"")),
     );
+    // What is due, then a heartbeat that runs it (only heartbeats move due times).
     let due_names = |hb: &Hb| -> Vec<String> {
         let (_, doc) = run_json(hb, &["checks", "run", "--due"]);
+        hb.ok(&["cycle", "--only", "system"]);
         doc["results"]
             .as_array()
             .unwrap()
@@ -1114,6 +1271,9 @@ fn due_checks_respect_each_cadence() {
     assert_eq!(due_names(&hb), ["fast"]);
     hb.now = at(280 + 300);
     assert_eq!(due_names(&hb), ["fast"]);
+    // A manual run does not postpone the heartbeat's run of a check.
+    hb.now = at(3600 - 60);
+    hb.ok(&["checks", "run", "slow"]);
     hb.now = at(3600);
     assert_eq!(due_names(&hb), ["fast", "slow"]);
 
@@ -1134,7 +1294,7 @@ fn state_counts_consecutive_failures() {
         &check(
             "flaky",
             "file_age",
-            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3",
+            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3\nevery = \"1m\"",
         ),
     );
     let flags = |hb: &Hb| {
@@ -1149,7 +1309,7 @@ fn state_counts_consecutive_failures() {
     let mut seen = Vec::new();
     for minute in 0..3 {
         hb.now = at(minute * 60);
-        one(&hb, "flaky");
+        hb.ok(&["cycle", "--only", "system"]);
         seen.push(flags(&hb));
     }
     assert_eq!(seen, [(1, false, false), (2, true, false), (3, true, true)]);
@@ -1159,9 +1319,72 @@ fn state_counts_consecutive_failures() {
     hb.now = at(3 * 60);
     // The file is from the real clock; keep it fresh relative to the test clock.
     set_mtime(&hb.path("x.beat"), now_ts() + 3 * 60);
-    let (code, _) = one(&hb, "flaky");
-    assert_eq!(code, 0);
+    hb.ok(&["cycle", "--only", "system"]);
     assert_eq!(flags(&hb), (0, false, false));
+}
+
+#[test]
+fn manual_runs_are_shown_but_never_counted() {
+    let mut hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "flaky",
+            "file_age",
+            "path = 'x.beat'\nmax_age = \"1m\"\nalert_after = 2\nescalate_after = 3\nevery = \"5m\"",
+        ),
+    );
+    // Three manual runs of a failing check: recorded, counted nowhere.
+    for minute in 0..3 {
+        hb.now = at(minute * 60);
+        let (code, _) = one(&hb, "flaky");
+        assert_eq!(code, 2);
+    }
+    let (_, doc) = run_json(&hb, &["checks", "list"]);
+    let c = &doc["checks"][0];
+    assert_eq!(
+        c["status"], "critical",
+        "the board shows the latest result: {c}"
+    );
+    assert_eq!(c["counted"], false);
+    assert_eq!(c["last_run_id"], 3);
+    assert!(c["counted_status"].is_null(), "{c}");
+    assert_eq!(
+        (
+            c["consecutive_failures"].as_u64(),
+            c["alerting"].as_bool(),
+            c["escalated"].as_bool()
+        ),
+        (Some(0), Some(false), Some(false))
+    );
+    assert_eq!(c["due"], true, "manual runs do not postpone the heartbeat");
+    let table = hb.ok(&["checks"]);
+    let row = table.lines().find(|l| l.contains("| flaky ")).unwrap();
+    assert!(row.contains("critical (manual, not counted)"), "{table}");
+    assert!(table.contains("only `hb cycle` runs count"), "{table}");
+    assert_eq!(hb.query_i64("SELECT count(*) FROM check_results"), 3);
+
+    // The first heartbeat starts the streak at one: no escalation from manual runs.
+    hb.now = at(3 * 60);
+    hb.ok(&["cycle", "--only", "system"]);
+    let (_, doc) = run_json(&hb, &["checks", "list"]);
+    let c = &doc["checks"][0];
+    assert_eq!(
+        (c["counted"].as_bool(), c["counted_run_id"].as_i64()),
+        (Some(true), Some(4))
+    );
+    assert_eq!(c["consecutive_failures"], 1);
+    assert_eq!(
+        hb.query_i64("SELECT count(*) FROM notifications"),
+        0,
+        "alert_after = 2"
+    );
+    let table = hb.ok(&["checks"]);
+    let row = table.lines().find(|l| l.contains("| flaky ")).unwrap();
+    assert!(
+        row.contains("| critical ") && row.contains("1 failed"),
+        "{table}"
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -1261,14 +1484,15 @@ fn list_shows_the_board() {
     );
     let out = hb.ok(&["checks"]);
     assert!(out.contains("never run"), "{out}");
-    hb.ok(&["checks", "run", "t"]);
+    hb.ok(&["cycle", "--only", "system"]);
     let out = hb.ok(&["checks", "list"]);
     let row = out.lines().find(|l| l.contains("| t ")).unwrap_or_default();
     for cell in [
         "system",
         "command",
         "5m",
-        "ok",
+        "| ok ",
+        "1 ok",
         "2026-11-25 12:00",
         "2026-11-25 12:04",
     ] {

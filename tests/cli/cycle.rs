@@ -572,18 +572,18 @@ fn two_cycles_started_together_one_runs_the_other_exits_busy() {
 
 #[test]
 fn run_log_shows_check_results_and_remediation() {
-    let hb = Hb::new();
+    let mut hb = Hb::new();
     let marker = hb.path("restarted");
     hb.write(
         "heartbeat.toml",
         &format!(
             "[store]\npath = \"hb.db\"\n\n[[check]]\nname = \"worker\"\ngroup = \"system\"\ntype = \"command\"\n\
-             command = [\"sh\", \"-c\", \"echo 'CRITICAL - worker down'; exit 2\"]\nevery = \"5m\"\n\
-             on_failure = [[\"touch\", \"{}\"]]\n",
+             command = [\"sh\", \"-c\", \"if [ -e down ]; then echo 'CRITICAL - worker down'; exit 2; fi; echo OK\"]\n\
+             every = \"5m\"\non_failure = [[\"touch\", \"{}\"]]\n",
             marker.display()
         ),
     );
-    let run = |args: &[&str]| -> serde_json::Value {
+    let run = |hb: &Hb, args: &[&str]| -> serde_json::Value {
         let out = hb
             .cmd()
             .env_remove("HB_DB")
@@ -598,6 +598,11 @@ fn run_log_shows_check_results_and_remediation() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
+    // The worker runs, then goes down: a judged failure of a check that has passed.
+    run(&hb, &["cycle"]);
+    hb.write("down", "");
+    hb.now = ts(at(crate::NOW) + Duration::minutes(5));
+    let run = |args: &[&str]| run(&hb, args);
     let report = run(&["cycle"]);
     assert!(
         report["line"]
@@ -607,7 +612,7 @@ fn run_log_shows_check_results_and_remediation() {
         "{report}"
     );
     assert!(marker.exists(), "the remediation command ran");
-    let detail = run(&["logs", "1"]);
+    let detail = run(&["logs", "2"]);
     let check = &detail["checks"][0];
     assert_eq!(check["name"], "worker");
     assert_eq!(check["status"], "critical");
@@ -621,7 +626,7 @@ fn run_log_shows_check_results_and_remediation() {
             .as_array()
             .unwrap()
             .len(),
-        1
+        2
     );
     assert!(run(&["logs", "--check", "api"])
         .as_array()
@@ -754,4 +759,493 @@ fn a_check_getting_worse_renotifies_at_once_even_when_acknowledged() {
     );
     assert_eq!(text(notice), "critical:2");
     assert_eq!(cycle(15)["notifications"]["renotified"], 0);
+}
+
+// ---------------------------------------------------------------------------------
+// What runs: remediation only on a judged failure, and only when allowed
+
+/// Fake `systemctl` and `app-ctl` first on PATH: each call appends its argv to `calls`.
+fn fake_admin_tools(hb: &Hb) -> (std::path::PathBuf, String) {
+    let bin = hb.path("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let calls = hb.path("calls");
+    for tool in ["systemctl", "app-ctl"] {
+        let path = bin.join(tool);
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\necho \"{tool} $*\" >> '{}'\n", calls.display()),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (calls, path)
+}
+
+fn calls(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn init_and_cycle_with_the_shipped_config_start_no_remediation() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    hb.cmd().env("PATH", &path).arg("init").assert().success();
+    let out = hb
+        .cmd()
+        .env("PATH", &path)
+        .args(["cycle", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The app's paths do not exist here: nothing may be restarted or blocked.
+    assert_eq!(
+        calls(&log),
+        "",
+        "remediation ran on a machine without the app"
+    );
+    assert_eq!(
+        hb.count("SELECT count(*) FROM check_results WHERE json_array_length(remediation, '$.actions') > 0"),
+        0,
+        "no remediation command was started, PATH or absolute"
+    );
+    // A missing database is unknown (not evaluated), never critical.
+    assert_eq!(
+        hb.count("SELECT count(*) FROM check_results WHERE check_name = 'ledger-balanced' AND status = 'unknown'"),
+        1
+    );
+    assert_eq!(
+        hb.count(
+            "SELECT count(*) FROM check_results WHERE check_type = 'sql' AND status = 'critical'"
+        ),
+        0
+    );
+}
+
+/// A worker heartbeat file whose check restarts the worker through the fake systemctl.
+fn worker_config(hb: &Hb, extra: &str) {
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "{extra}\n[[check]]\nname = \"worker\"\ngroup = \"system\"\ntype = \"file_age\"\n\
+             path = \"worker.beat\"\nmax_age = \"2m\"\nevery = \"5m\"\n\
+             on_failure = [[\"systemctl\", \"restart\", \"app-worker\"]]\n"
+        ),
+    );
+    let beat = hb.write("worker.beat", "");
+    // Fresh at 12:00 on the test clock, stale from 12:02 on.
+    let t = at(crate::NOW).timestamp() as u64;
+    std::fs::File::options()
+        .write(true)
+        .open(beat)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(t))
+        .unwrap();
+}
+
+fn cycle_with(hb: &Hb, path: &str, minutes: i64, args: &[&str]) -> serde_json::Value {
+    let out = hb
+        .cmd()
+        .env("PATH", path)
+        .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(minutes)))
+        .arg("cycle")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_judged_failure_of_a_check_that_passed_runs_its_remediation() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    assert_eq!(calls(&log), "", "ok: nothing to do");
+    cycle_with(&hb, &path, 5, &[]);
+    assert_eq!(calls(&log), "systemctl restart app-worker\n");
+    let detail = hb.json(&["logs", "2"]);
+    assert_eq!(detail["checks"][0]["status"], "critical");
+    assert_eq!(
+        detail["checks"][0]["remediation"]["actions"][0]["exit_code"],
+        0
+    );
+}
+
+#[test]
+fn a_check_that_never_passed_is_not_remediated() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    // Stale from its first run: a wrong path or a worker that is not installed here.
+    cycle_with(&hb, &path, 5, &[]);
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "1"]);
+    let remediation = &detail["checks"][0]["remediation"];
+    assert_eq!(remediation["actions"], serde_json::json!([]));
+    assert!(
+        remediation["held"]
+            .as_str()
+            .unwrap()
+            .contains("worker has never passed here"),
+        "{remediation}"
+    );
+}
+
+#[test]
+fn actions_disabled_and_no_remediate_turn_every_remediation_off() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    // --no-remediate: this cycle only.
+    cycle_with(&hb, &path, 5, &["--no-remediate"]);
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "2"]);
+    assert_eq!(
+        detail["checks"][0]["remediation"]["held"],
+        "remediation is off for this cycle (hb cycle --no-remediate)"
+    );
+
+    // [actions] enabled = false: every cycle, and `hb checks run --remediate` too.
+    worker_config(&hb, "[actions]\nenabled = false\n");
+    cycle_with(&hb, &path, 10, &[]);
+    let out = hb
+        .cmd()
+        .env("PATH", &path)
+        .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(11)))
+        .args(["checks", "run", "worker", "--remediate"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "worker: critical, remediation not run: remediation is off ([actions] enabled = false)"
+        ),
+        "{text}"
+    );
+    assert_eq!(calls(&log), "");
+    let detail = hb.json(&["logs", "3"]);
+    assert_eq!(
+        detail["checks"][0]["remediation"]["held"],
+        "remediation is off ([actions] enabled = false)"
+    );
+
+    // The board says so.
+    let list = hb.json(&["checks", "list"]);
+    assert_eq!(list["remediation"]["enabled"], false, "{list}");
+    let table = hb.ok(&["checks"]);
+    assert!(
+        table.contains("remediation is off ([actions] enabled = false)"),
+        "{table}"
+    );
+    let (status, _) = hb.json_code(&["status"]);
+    assert_eq!(status["remediation"]["enabled"], false, "{status}");
+    let out = hb.cmd().arg("status").output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("remediation is off ([actions] enabled = false)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn checks_run_remediates_only_when_asked_and_never_without_a_record() {
+    let hb = Hb::new();
+    let (log, path) = fake_admin_tools(&hb);
+    worker_config(&hb, "");
+    cycle_with(&hb, &path, 0, &[]);
+    let run = |args: &[&str]| {
+        hb.cmd()
+            .env("PATH", &path)
+            .env("HB_NOW", ts(at(crate::NOW) + Duration::minutes(5)))
+            .args(["checks", "run", "worker"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("remediation not run: `hb checks run` remediates only with --remediate"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(calls(&log), "", "editing a config restarts nothing");
+    let out = run(&["--no-record", "--remediate"]);
+    assert_eq!(out.status.code(), Some(64), "--no-record never remediates");
+    assert_eq!(calls(&log), "");
+    let out = run(&["--remediate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(calls(&log), "systemctl restart app-worker\n");
+}
+
+// ---------------------------------------------------------------------------------
+// Run status means one thing: whether the run did its work, not what it found
+
+#[test]
+fn a_run_that_finds_a_critical_check_is_ok_and_failed_means_it_could_not_work() {
+    let hb = Hb::new();
+    hb.write(
+        "heartbeat.toml",
+        "[[check]]\nname = \"api\"\ngroup = \"system\"\ntype = \"command\"\n\
+         command = [\"sh\", \"-c\", \"echo 'CRITICAL - down'; exit 2\"]\n",
+    );
+    let report = hb.json(&["cycle", "--all"]);
+    assert_eq!(report["status"], "ok", "{report}");
+    let out = hb.cmd().args(["checks", "run", "--all"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the verdict is the exit code");
+    let runs = hb.json(&["logs"]);
+    let statuses: Vec<(&str, &str)> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["trigger"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(statuses, [("checks", "ok"), ("all", "ok")]);
+    assert_eq!(
+        runs[0]["summary"]["line"], "checks run 2: 1 check: 1 critical",
+        "{runs}"
+    );
+    assert!(hb
+        .json(&["logs", "--status", "failed"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The statuses are documented where scripts look for them.
+    let help = hb.ok(&["logs", "--help"]);
+    for line in [
+        "running  in progress",
+        "ok       completed",
+        "failed   could not",
+        "aborted  its process",
+    ] {
+        assert!(help.contains(line), "{line:?} missing: {help}");
+    }
+}
+
+#[test]
+fn recovery_says_what_recovered_and_how_long_it_failed() {
+    let hb = Hb::new();
+    let down = hb.path("down");
+    std::fs::write(&down, "").unwrap();
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n\
+             [alerts.routes]\ncritical = [\"console\"]\n\n\
+             [[check]]\nname = \"payments\"\ngroup = \"integration\"\ntype = \"command\"\n\
+             command = [\"sh\", \"-c\", \"if [ -e '{}' ]; then echo 'CRITICAL - gateway down'; exit 2; fi; echo 'OK - gateway up'\"]\n\
+             every = \"5m\"\n",
+            down.display()
+        ),
+    );
+    let start = at(crate::NOW);
+    for m in [0, 5, 10, 15] {
+        hb.cycle_at(start + Duration::minutes(m));
+    }
+    std::fs::remove_file(&down).unwrap();
+    let out = hb
+        .cmd()
+        .env(
+            "HB_NOW",
+            ts(start + Duration::minutes(20) + Duration::seconds(30)),
+        )
+        .arg("cycle")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Recovered: payments is ok again after 4 failed runs (20m 30s)"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Recovered: Check payments is critical"),
+        "{stderr}"
+    );
+    let conn = rusqlite::Connection::open(hb.db()).unwrap();
+    let (subject, payload): (String, String) = conn
+        .query_row(
+            "SELECT subject, payload FROM alert_outbox WHERE kind = 'recovery'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        subject,
+        "Recovered: payments is ok again after 4 failed runs (20m 30s)"
+    );
+    assert!(payload.contains("OK - gateway up"), "{payload}");
+    assert!(
+        payload.contains("the last failure was critical: CRITICAL - gateway down"),
+        "{payload}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Cooling relationships under the shipped timers
+
+/// A month of the shipped timers: `hb cycle --all` every 4 hours (the protocol, 2 minutes
+/// past) and the 5-minute `hb cycle` whenever the relationships module is due by its own
+/// cadence. Fred goes quiet after day 9 and must be found cooling; Wendy, in touch every
+/// other day, and Nora, never contacted, must not.
+#[test]
+fn cooling_relationships_fire_under_the_shipped_timers() {
+    let hb = Hb::new();
+    let start = at(crate::NOW);
+    let day = |d: i64| ts(start + Duration::days(d));
+    hb.import(
+        "contacts",
+        "id,name\n1,Wendy Warm\n2,Fred Fading\n3,Nora Never\n",
+    );
+    let mut interactions = String::from("contact_id,at,kind\n");
+    for d in (-60..=30).step_by(2) {
+        interactions += &format!("1,{},call\n", day(d));
+    }
+    for d in (-60..=9).step_by(3) {
+        interactions += &format!("2,{},call\n", day(d));
+    }
+    hb.import("interactions", &interactions);
+
+    for hour in (0..30 * 24).step_by(4) {
+        let protocol = start + Duration::hours(hour) + Duration::minutes(2);
+        let out = hb
+            .cmd()
+            .env("HB_NOW", ts(protocol))
+            .args(["cycle", "--all", "-q"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The 5-minute timer between two protocol runs, which runs relationships when
+        // it is due by its own `every`.
+        hb.cycle_at(start + Duration::hours(hour + 2));
+    }
+    let cooling = |contact: i64| {
+        hb.count(&format!(
+            "SELECT count(*) FROM notifications WHERE dedup_key = 'cooling:{contact}'"
+        ))
+    };
+    assert!(
+        cooling(2) >= 1,
+        "Fred went quiet on day 9 and was never found cooling"
+    );
+    assert_eq!(cooling(1), 0, "Wendy is in touch every other day");
+    assert_eq!(cooling(3), 0, "Nora was never contacted: nothing to cool");
+    let subject: String = rusqlite::Connection::open(hb.db())
+        .unwrap()
+        .query_row(
+            "SELECT subject FROM notifications WHERE dedup_key = 'cooling:2' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        subject.starts_with("Relationship with Fred Fading is cooling: score ")
+            && subject.ends_with(" over 7d"),
+        "{subject}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Events do not pile up: acknowledged and delivered, or older than event_ttl
+
+#[test]
+fn event_notifications_settle_when_acknowledged_and_delivered_or_after_event_ttl() {
+    let hb = Hb::new();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    // Reminders are medium, routed nowhere; watchlist matches are too, except the
+    // "Austin" match goes to a webhook that cannot be reached: its alert stays pending.
+    hb.write(
+        "heartbeat.toml",
+        &format!(
+            "[alerts]\nevent_ttl = \"2d\"\n\n\
+             [[alerts.channel]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"http://127.0.0.1:{closed}/\"\n\n\
+             [alerts.routes]\nmedium = [\"hook\"]\n"
+        ),
+    );
+    let start = at(crate::NOW);
+    hb.import("watchlists", "id,name,city\n1,Austin,Austin\n");
+    hb.cycle_at(start);
+    hb.import(
+        "properties",
+        "id,address,city,created_at\n10,5 Elm St,Austin,2026-11-25T12:01:00Z\n",
+    );
+    hb.import(
+        "reminders",
+        "id,title,due_at\n1,Call the title company,2026-11-25T12:30:00Z\n2,Send the survey,2026-11-25T12:30:00Z\n",
+    );
+    hb.cycle_at(start + Duration::hours(1));
+    let open = |kind: &str| {
+        hb.count(&format!(
+            "SELECT count(*) FROM notifications WHERE kind = '{kind}' AND resolved_at IS NULL"
+        ))
+    };
+    assert_eq!((open("reminder"), open("watchlist_match")), (2, 1));
+    let id = |kind: &str| {
+        hb.count(&format!(
+            "SELECT min(id) FROM notifications WHERE kind = '{kind}'"
+        ))
+        .to_string()
+    };
+    // Delivered (the webhook is down, so make the reminder's outbox rows delivered by
+    // hand as a working channel would) and acknowledged: settled at the next cycle.
+    rusqlite::Connection::open(hb.db())
+        .unwrap()
+        .execute(
+            "UPDATE alert_outbox SET status = 'delivered', delivered_at = 1
+             WHERE notification_id IN (SELECT id FROM notifications WHERE kind = 'reminder')",
+            [],
+        )
+        .unwrap();
+    hb.ok(&["alerts", "ack", &id("reminder"), &id("watchlist_match")]);
+    let report = hb.cycle_at(start + Duration::hours(2));
+    assert_eq!(report["notifications"]["settled_events"], 1, "{report}");
+    assert_eq!(
+        open("reminder"),
+        1,
+        "the acknowledged, delivered reminder settled"
+    );
+    assert_eq!(
+        open("watchlist_match"),
+        1,
+        "acknowledged but its alert is still undelivered: it stays"
+    );
+    // Past event_ttl everything settles, acknowledged or not, delivered or not.
+    let report = hb.cycle_at(start + Duration::hours(1) + Duration::days(2));
+    assert_eq!(report["notifications"]["settled_events"], 2, "{report}");
+    assert_eq!((open("reminder"), open("watchlist_match")), (0, 0));
+    let listed = hb.json(&["alerts"]);
+    assert!(
+        !listed.to_string().contains("Send the survey"),
+        "an old event no longer sits in hb alerts: {listed}"
+    );
 }

@@ -442,6 +442,69 @@ fn demo_cycle_alerts_on_stderr() {
     assert!(stderr.contains("[high]"), "{stderr}");
 }
 
+/// The demo's own run and manual `hb checks run`s are shown, but only `hb cycle` counts:
+/// two manual runs of the failing `payments` must not make the next cycle say "failed 3
+/// times in a row" nor escalate.
+#[test]
+fn manual_runs_on_the_demo_do_not_escalate_the_next_cycle() {
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 20);
+    let config = doc["config"].as_str().expect("config");
+    let at = |minutes: i64| {
+        chrono::DateTime::from_timestamp(now_ts() + minutes * 60, 0)
+            .unwrap()
+            .to_rfc3339()
+    };
+    for minute in [1, 2] {
+        let out = demo_cmd(&hb)
+            .env("HB_NOW", at(minute))
+            .args(["--config", config, "checks", "run", "payments"])
+            .output()
+            .expect("run hb");
+        assert_eq!(out.status.code(), Some(2));
+    }
+    let out = demo_cmd(&hb)
+        .env("HB_NOW", at(5))
+        .args(["--config", config, "cycle"])
+        .output()
+        .expect("run hb");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("times in a row"), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("escalat"), "{stderr}");
+    let conn = open(&hb.path("d").join("demo.db"));
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM notifications WHERE kind = 'escalation'"
+        ),
+        0
+    );
+    // The cycle ran payments itself (the manual runs did not make it "not due"), once.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT consecutive_failures FROM check_state WHERE name = 'payments'"
+        ),
+        1
+    );
+    // The board says which runs counted.
+    let out = demo_cmd(&hb)
+        .env("HB_NOW", at(5))
+        .args(["--config", config, "checks", "list", "--json"])
+        .output()
+        .expect("run hb");
+    let list: Value = serde_json::from_slice(&out.stdout).expect("checks list --json");
+    let payments = list["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "payments")
+        .unwrap();
+    assert_eq!(payments["counted"], true, "{payments}");
+    assert_eq!(payments["consecutive_failures"], 1);
+}
+
 #[test]
 fn demo_app_db_is_deterministic() {
     let hb = Hb::new();
