@@ -511,25 +511,65 @@ fn sql_thresholds_expect_and_the_clock() {
 fn sql_opens_the_database_read_only() {
     let hb = Hb::new();
     app_db(&hb);
+    let copy = hb.path("copy.db");
+    let attached = hb.path("attached.db");
+    let query = |name: &str, sql: &str| {
+        check(
+            name,
+            "sql",
+            &format!("database = 'app.db'\nquery = \"{sql}\"\nexpect = 1"),
+        )
+    };
     hb.write(
         "heartbeat.toml",
-        &check(
+        &[
+            query("writer", "DELETE FROM tasks RETURNING 1"),
+            query("vacuum-into", &format!("VACUUM INTO '{}'", copy.display())),
+            query(
+                "attach",
+                &format!("ATTACH '{}' AS other", attached.display()),
+            ),
+            query("pragma-write", "PRAGMA user_version = 7"),
+            query("reader", "SELECT count(*) = 4 FROM tasks"),
+            check("integrity", "sqlite_integrity", "database = 'app.db'"),
+        ]
+        .concat(),
+    );
+    let (_, results) = run_checks(
+        &hb,
+        &[
             "writer",
-            "sql",
-            "database = 'app.db'\nquery = \"DELETE FROM tasks RETURNING 1\"\nexpect = 1",
-        ),
+            "vacuum-into",
+            "attach",
+            "pragma-write",
+            "reader",
+            "integrity",
+        ],
     );
-    let (code, result) = one(&hb, "writer");
-    assert_eq!(code, 3, "{result}");
-    assert!(
-        result["message"].as_str().unwrap().contains("readonly"),
-        "{result}"
-    );
+    let said = |i: usize| results[i]["message"].as_str().unwrap().to_string();
+    for (i, why) in [
+        (0, "the statement writes to table tasks"),
+        (1, "VACUUM INTO writes a copy of it to a file"),
+        (2, "ATTACH opens another database file"),
+        (3, "PRAGMA user_version with a value changes a setting"),
+    ] {
+        assert_eq!(results[i]["status"], "unknown", "{:?}", results[i]);
+        assert!(said(i).starts_with("query refused: "), "{}", said(i));
+        assert!(said(i).contains(why), "{}", said(i));
+        assert!(said(i).contains("read-only"), "{}", said(i));
+    }
+    assert!(!copy.exists(), "VACUUM INTO wrote {}", copy.display());
+    assert!(!attached.exists(), "ATTACH created {}", attached.display());
+    assert_eq!(results[4]["status"], "ok", "{:?}", results[4]);
+    assert_eq!(results[5]["status"], "ok", "{:?}", results[5]);
     let conn = rusqlite::Connection::open(hb.path("app.db")).unwrap();
     let n: i64 = conn
         .query_row("SELECT count(*) FROM tasks", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(n, 4);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((n, version), (4, 0));
 }
 
 #[test]
@@ -759,6 +799,125 @@ fn a_command_past_its_timeout_is_killed() {
         !Path::new(&format!("/proc/{}", pid.trim())).exists(),
         "the script still runs"
     );
+}
+
+/// Whether a process runs (not a zombie): `/proc/PID/stat` field 3 is its state.
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| !rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
+/// Waits for a pid file a background process writes (it may lag its parent's exit).
+fn read_pid(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(pid) = std::fs::read_to_string(path) {
+            if !pid.trim().is_empty() {
+                return pid.trim().to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "no pid in {}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_background_child_holding_stdout_loses_nothing_and_dies_with_the_check() {
+    let hb = Hb::new();
+    let pid_file = hb.path("child.pid");
+    // The plugin prints its result, leaves a sleeper holding its stdout, and exits 0.
+    let plugin = script(
+        &hb,
+        "plugin.sh",
+        &format!(
+            "echo 'OK - fine|v=5'\nsleep 1000 &\necho $! > '{}'\nexit 0",
+            pid_file.display()
+        ),
+    );
+    let remedy_pid = hb.path("remedy.pid");
+    let remedy = script(
+        &hb,
+        "remedy.sh",
+        &format!(
+            "echo restarted\nsleep 1000 &\necho $! > '{}'\nexit 0",
+            remedy_pid.display()
+        ),
+    );
+    hb.write(
+        "heartbeat.toml",
+        &(check(
+            "plugin",
+            "command",
+            &format!("command = ['{plugin}']\ntimeout = \"5s\""),
+        ) + &check(
+            "remedied",
+            "command",
+            &format!(
+                "command = ['sh', '-c', 'echo CRITICAL - down; exit 2']\non_failure = [['{remedy}']]"
+            ),
+        )),
+    );
+    let started = Instant::now();
+    let (_, results) = run_checks(&hb, &["plugin", "remedied"]);
+    let elapsed = started.elapsed();
+    assert_eq!(results[0]["status"], "ok", "{:?}", results[0]);
+    assert_eq!(results[0]["message"], "OK - fine");
+    assert_eq!(results[0]["value"], 5.0);
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    let action = &results[1]["remediation"]["actions"][0];
+    assert_eq!(action["exit_code"], 0, "{action}");
+    assert_eq!(action["output"], "restarted");
+    for pid in [read_pid(&pid_file), read_pid(&remedy_pid)] {
+        assert!(!alive(&pid), "background child {pid} outlived the check");
+    }
+}
+
+#[test]
+fn a_child_that_left_the_process_group_is_reported() {
+    let hb = Hb::new();
+    let pid_file = hb.path("escaped.pid");
+    // setsid puts the sleeper in a session of its own: killing the plugin's group
+    // cannot reach it, and it keeps the plugin's stdout open.
+    let plugin = script(
+        &hb,
+        "plugin.sh",
+        &format!(
+            "echo 'OK - fine|v=5'\nsetsid sh -c 'echo $$ > \"{}\"; exec sleep 1000' &\nexit 0",
+            pid_file.display()
+        ),
+    );
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "plugin",
+            "command",
+            &format!("command = ['{plugin}']\ntimeout = \"5s\""),
+        ),
+    );
+    let started = Instant::now();
+    let (code, result) = one(&hb, "plugin");
+    let elapsed = started.elapsed();
+    let pid = read_pid(&pid_file);
+    let escaped = alive(&pid);
+    // The test started it: end it whatever the assertions say.
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &pid])
+        .status();
+    assert!(escaped, "the setsid child should still run (pid {pid})");
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(result["value"], 5.0);
+    let message = result["message"].as_str().unwrap();
+    assert!(message.starts_with("OK - fine ("), "{message}");
+    assert!(
+        message.contains("outside its process group (e.g. with setsid) still holds its output open and was left running"),
+        "{message}"
+    );
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
 }
 
 // ---------------------------------------------------------------------------------
