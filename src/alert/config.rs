@@ -25,6 +25,7 @@ pub struct AlertsConfig {
     channel: Vec<ChannelSpec>,
     pub routes: Routes,
     /// An alert still undelivered this long after it was queued is marked failed.
+    #[serde(deserialize_with = "crate::config::duration::period")]
     pub give_up_after: Every,
     #[serde(skip)]
     channels: Vec<ChannelConfig>,
@@ -55,6 +56,7 @@ pub struct Routes {
     critical: Vec<Spanned<String>>,
     escalation: Vec<Spanned<String>>,
     /// A condition that stays bad is told again after this long, not every cycle.
+    #[serde(deserialize_with = "crate::config::duration::period")]
     pub renotify_after: Every,
 }
 
@@ -211,6 +213,7 @@ struct ChannelSpec {
     name: Spanned<String>,
     #[serde(rename = "type")]
     kind: ChannelType,
+    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
     timeout: Option<Every>,
     // email
     smtp_host: Option<String>,

@@ -111,7 +111,7 @@ impl DeliveryReport {
 
 /// The delay before try number `attempts + 1`: 1m·2^(attempts-1), at most 1h.
 pub fn backoff_secs(attempts: i64) -> i64 {
-    let exponent = (attempts - 1).clamp(0, 30) as u32;
+    let exponent = attempts.saturating_sub(1).clamp(0, 30) as u32;
     BACKOFF_BASE_SECS
         .saturating_mul(1_i64 << exponent)
         .min(BACKOFF_MAX_SECS)
@@ -124,7 +124,7 @@ pub fn deliver_pending(
     alerts: &AlertsConfig,
     now: i64,
 ) -> Result<DeliveryReport> {
-    let gave_up = store.outbox_give_up(now - alerts.give_up_after.as_secs(), now)?;
+    let gave_up = store.outbox_give_up(now.saturating_sub(alerts.give_up_after.as_secs()), now)?;
     let claimed = store.outbox_claim_due(now, now + LEASE_SECS, BATCH_LIMIT)?;
     let mut report = DeliveryReport {
         channels: Vec::new(),

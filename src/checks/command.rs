@@ -67,12 +67,12 @@ pub fn run(argv: &[String], timeout: Duration, dir: &Path) -> std::io::Result<Fi
     let elapsed = started.elapsed();
     if exited {
         // Output a background child writes just after the exit still counts.
-        let until = Instant::now() + PIPE_GRACE;
+        let until = crate::clock::deadline(PIPE_GRACE);
         stdout.wait_until(until);
         stderr.wait_until(until);
     }
     kill_group(&mut child);
-    let until = Instant::now() + PIPE_GRACE;
+    let until = crate::clock::deadline(PIPE_GRACE);
     let closed = stdout.wait_until(until) & stderr.wait_until(until);
     let exit_code = if exited {
         child.wait()?.code()
@@ -152,7 +152,7 @@ impl Capture {
 fn wait_for_exit(child: &mut Child, timeout: Duration) -> bool {
     use rustix::process::{waitid, Pid, WaitId, WaitIdOptions};
     let pid = Pid::from_child(child);
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::clock::deadline(timeout);
     let mut pause = Duration::from_millis(1);
     loop {
         let options = WaitIdOptions::EXITED | WaitIdOptions::NOWAIT | WaitIdOptions::NOHANG;

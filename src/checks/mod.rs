@@ -321,13 +321,20 @@ pub struct CheckConfig {
     /// One line for HEARTBEAT.md: what the check guarantees ("API responding < 100 ms").
     pub description: Option<String>,
     /// As written; `every` holds the effective cadence (`[schedule] protocol` if unset).
-    #[serde(rename = "every")]
+    #[serde(
+        rename = "every",
+        default,
+        deserialize_with = "crate::config::duration::opt_cadence"
+    )]
     pub(crate) every_raw: Option<Every>,
     #[serde(skip, default = "default_every")]
     pub every: Every,
     #[serde(default)]
     pub severity: Severity,
-    #[serde(default = "default_timeout")]
+    #[serde(
+        default = "default_timeout",
+        deserialize_with = "crate::config::duration::time_limit"
+    )]
     pub timeout: Every,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -346,8 +353,10 @@ pub struct CheckConfig {
     #[serde(default)]
     pub recheck: bool,
     /// Wait this long after the remediation before the re-check.
+    #[serde(default, deserialize_with = "crate::config::duration::opt_wait")]
     pub recheck_delay: Option<Every>,
     /// Time limit of each remediation command (default 60s).
+    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
     pub remediation_timeout: Option<Every>,
 
     // Conditions on the check's value (sql, http with json_field, command, disk, tls).
@@ -387,10 +396,12 @@ pub struct CheckConfig {
 
     // file_age, disk, tls (a PEM file)
     pub path: Option<PathBuf>,
+    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
     pub max_age: Option<Every>,
 
     // cycle
     /// How far back the cycle check looks for gaps (default: the check's `every`).
+    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
     pub window: Option<Every>,
 }
 
@@ -1009,7 +1020,7 @@ fn execute(check: &CheckConfig, ctx: &RunContext) -> Evaluated {
         });
     let obs = match spawned {
         Err(err) => Observation::unknown(format!("could not start a thread: {err}")),
-        Ok(_) => match rx.recv_timeout(check.timeout.0 + WATCHDOG_GRACE) {
+        Ok(_) => match rx.recv_timeout(check.timeout.0.saturating_add(WATCHDOG_GRACE)) {
             Ok(obs) => obs,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 Observation::failed(format!("timed out after {}", check.timeout))

@@ -83,7 +83,7 @@ pub(super) fn open_read_only(path: &Path, timeout: Duration) -> Result<ReadOnlyD
     conn.busy_timeout(timeout)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     // A query that runs past the deadline is interrupted rather than holding the run.
-    let deadline = Instant::now() + timeout;
+    let deadline = crate::clock::deadline(timeout);
     conn.progress_handler(1000, Some(move || Instant::now() > deadline));
     let refused = Arc::new(Mutex::new(None));
     let noted = refused.clone();

@@ -69,7 +69,7 @@ fn fetch(
     server_name: Option<&str>,
     check: &CheckConfig,
 ) -> Result<Vec<CertificateDer<'static>>, String> {
-    let deadline = Instant::now() + check.timeout.0;
+    let deadline = clock::deadline(check.timeout.0);
     let host = address
         .rsplit_once(':')
         .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))

@@ -1490,6 +1490,57 @@ fn validate_names_file_and_line() {
     assert_eq!(problem["message"], "gone.db does not exist");
 }
 
+/// Durations beyond their range are config errors at their line, never a crash later:
+/// `timeout = "18446744073709551615s"` made every `hb cycle` panic (exit 101), and
+/// 2^63 s wrapped around into "give up at once" and "re-notify every cycle".
+#[test]
+fn huge_durations_are_refused_at_their_line() {
+    let hb = Hb::new();
+    let tcp = check("api", "tcp", "address = \"127.0.0.1:1\"");
+    for (extra, line, key, range) in [
+        (
+            "timeout = \"18446744073709551615s\"\n",
+            6,
+            "check[0].timeout",
+            "a time limit is 1ms to 1h",
+        ),
+        (
+            "every = \"500ms\"\n",
+            6,
+            "check[0].every",
+            "a cadence is 1s to 366d",
+        ),
+        (
+            "\n[alerts]\ngive_up_after = \"9223372036854775808s\"\n",
+            8,
+            "alerts.give_up_after",
+            "a period is 1s to 3660d",
+        ),
+        (
+            "\n[alerts.routes]\nrenotify_after = \"9223372036854775808s\"\n",
+            8,
+            "alerts.routes.renotify_after",
+            "a period is 1s to 3660d",
+        ),
+    ] {
+        let text = format!("{}\n{extra}", tcp.trim_end());
+        hb.write("heartbeat.toml", &format!("{text}\n"));
+        let want = format!("heartbeat.toml:{line}: key `{key}`: duration ");
+        for args in [&["checks", "validate"][..], &["cycle", "--all"][..]] {
+            let out = hb.cmd().args(args).output().unwrap();
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(78), "{args:?} {extra}: {said}");
+            assert!(said.contains(&want), "{args:?}: {said}");
+            assert!(said.contains(range), "{args:?}: {said}");
+        }
+    }
+    assert!(!hb.db().exists(), "a refused config wrote the store");
+}
+
 #[test]
 fn doc_is_markdown_of_the_protocol() {
     let hb = Hb::new();
