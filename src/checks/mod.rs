@@ -377,6 +377,10 @@ pub struct CheckConfig {
     pub body_contains: Option<String>,
     /// Dotted path into a JSON response (`workers.available`, `items.0.id`).
     pub json_field: Option<String>,
+    /// Follow 3xx redirects (never to another origin when `headers` are set); without
+    /// it a 3xx is judged by `expect_status` like any status.
+    #[serde(default)]
+    pub follow_redirects: bool,
 
     // tcp, tls
     pub address: Option<String>,

@@ -18,13 +18,19 @@ use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureSch
 
 use super::{CheckConfig, Observation, Reading, RunContext};
 use crate::clock;
+use crate::config::Every;
 
 pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let started = Instant::now();
     let (source, certs) = match (&check.address, &check.path) {
         (Some(address), _) => match fetch(address, check.server_name.as_deref(), check) {
             Ok(certs) => (address.clone(), certs),
-            Err(err) => {
+            Err(Failed::TimedOut) => {
+                let why = handshake_timed_out(check.timeout);
+                return Observation::failed(format!("{address}: {why}"))
+                    .with_latency(started.elapsed());
+            }
+            Err(Failed::Other(err)) => {
                 return Observation::failed(format!("TLS handshake with {address}: {err}"))
                     .with_latency(started.elapsed())
             }
@@ -63,12 +69,45 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         .with_latency(latency)
 }
 
+/// "TLS handshake timed out after 3s": the tls check and the http check over https
+/// say it alike.
+pub(super) fn handshake_timed_out(timeout: Every) -> String {
+    format!("TLS handshake timed out after {timeout}")
+}
+
+/// A socket timeout: `WouldBlock` on unix (`EAGAIN`, "Resource temporarily
+/// unavailable"), `TimedOut` elsewhere.
+pub(super) fn is_timeout(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// Why the handshake gave no certificates.
+enum Failed {
+    TimedOut,
+    Other(String),
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Self {
+        Failed::Other(message)
+    }
+}
+
+impl From<&str> for Failed {
+    fn from(message: &str) -> Self {
+        Failed::Other(message.to_string())
+    }
+}
+
 /// The chain a server presents, within the check's time limit.
 fn fetch(
     address: &str,
     server_name: Option<&str>,
     check: &CheckConfig,
-) -> Result<Vec<CertificateDer<'static>>, String> {
+) -> Result<Vec<CertificateDer<'static>>, Failed> {
     let deadline = clock::deadline(check.timeout.0);
     let host = address
         .rsplit_once(':')
@@ -95,12 +134,18 @@ fn fetch(
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-            .ok_or_else(|| format!("timed out after {}", check.timeout))?;
+            .ok_or(Failed::TimedOut)?;
         socket
             .set_read_timeout(Some(left))
             .and_then(|_| socket.set_write_timeout(Some(left)))
             .map_err(|e| e.to_string())?;
-        conn.complete_io(&mut socket).map_err(|e| e.to_string())?;
+        conn.complete_io(&mut socket).map_err(|e| {
+            if is_timeout(&e) {
+                Failed::TimedOut
+            } else {
+                Failed::Other(e.to_string())
+            }
+        })?;
     }
     Ok(conn
         .peer_certificates()

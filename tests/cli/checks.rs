@@ -340,6 +340,186 @@ fn http_headers_come_from_the_environment_and_are_never_printed() {
     );
 }
 
+/// An HTTP server on 127.0.0.1 that keeps every request head it gets. `/to/PORT/REST`
+/// redirects (302) to `http://127.0.0.1:PORT/REST`; `/here/REST` redirects to `/REST`
+/// on itself; anything else answers 200 `ok`.
+fn recording_server(max: usize) -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            kept.lock().unwrap().push(head);
+            let location = if let Some(rest) = path.strip_prefix("/to/") {
+                let (port, rest) = rest.split_once('/').unwrap_or((rest, ""));
+                Some(format!("http://127.0.0.1:{port}/{rest}"))
+            } else {
+                path.strip_prefix("/here").map(str::to_string)
+            };
+            let response = match location {
+                Some(to) => format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+                None => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".into(),
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn redirects_are_followed_only_when_asked_and_never_to_another_origin_with_headers() {
+    let hb = Hb::new();
+    let (port, front) = recording_server(20);
+    let (other, elsewhere) = recording_server(20);
+    let secret = "k3y-for-the-front-only";
+    let key = "headers = { X-Api-Key = \"${HB_TEST_KEY}\" }";
+    let url = |path: &str| format!("url = \"http://127.0.0.1:{port}{path}\"");
+    hb.write(
+        "heartbeat.toml",
+        &[
+            check(
+                "plain",
+                "http",
+                &format!("{}\n{key}", url(&format!("/to/{other}/x"))),
+            ),
+            check(
+                "expects-302",
+                "http",
+                &format!(
+                    "{}\n{key}\nexpect_status = 302",
+                    url(&format!("/to/{other}/x"))
+                ),
+            ),
+            check(
+                "cross",
+                "http",
+                &format!(
+                    "{}\n{key}\nfollow_redirects = true",
+                    url(&format!("/to/{other}/x"))
+                ),
+            ),
+            check(
+                "same",
+                "http",
+                &format!("{}\n{key}\nfollow_redirects = true", url("/here/ok")),
+            ),
+            check(
+                "cross-no-headers",
+                "http",
+                &format!(
+                    "{}\nfollow_redirects = true",
+                    url(&format!("/to/{other}/open"))
+                ),
+            ),
+        ]
+        .concat(),
+    );
+    let out = hb
+        .cmd()
+        .env("HB_TEST_KEY", secret)
+        .args([
+            "checks",
+            "run",
+            "plain",
+            "expects-302",
+            "cross",
+            "same",
+            "cross-no-headers",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    let said = |i: usize| results[i]["message"].as_str().unwrap().to_string();
+    // Not asked to follow: the 302 is the answer.
+    assert_eq!(results[0]["status"], "critical", "{:?}", results[0]);
+    assert!(said(0).starts_with("HTTP 302 in "), "{}", said(0));
+    assert!(said(0).contains("expected 2xx"), "{}", said(0));
+    assert_eq!(results[1]["status"], "ok", "{:?}", results[1]);
+    // Asked, but the other origin would get the key.
+    assert_eq!(results[2]["status"], "critical", "{:?}", results[2]);
+    assert!(
+        said(2).contains(&format!("redirect to http://127.0.0.1:{other} not followed: another origin, and this check sends configured headers")),
+        "{}",
+        said(2)
+    );
+    assert_eq!(results[3]["status"], "ok", "{:?}", results[3]);
+    assert_eq!(results[4]["status"], "ok", "{:?}", results[4]);
+    // The other origin saw one request, the header-less one; the front saw the key.
+    let elsewhere = elsewhere.lock().unwrap().clone();
+    assert_eq!(elsewhere.len(), 1, "{elsewhere:?}");
+    assert!(elsewhere[0].starts_with("GET /open "), "{elsewhere:?}");
+    assert!(
+        !elsewhere.iter().any(|h| h.contains(secret)),
+        "{elsewhere:?}"
+    );
+    let front = front.lock().unwrap().clone();
+    assert!(
+        front
+            .iter()
+            .any(|h| h.starts_with("GET /ok ") && h.contains(secret)),
+        "{front:?}"
+    );
+}
+
+/// A TCP listener that accepts and never says a word: a TLS handshake with it hangs.
+fn silent_listener() -> (u16, TcpListener) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (port, listener)
+}
+
+#[test]
+fn a_tls_handshake_that_never_completes_says_so() {
+    let hb = Hb::new();
+    // The kernel completes the TCP handshake from the backlog; nothing ever answers.
+    let (port, _listener) = silent_listener();
+    hb.write(
+        "heartbeat.toml",
+        &(check(
+            "tls-silent",
+            "tls",
+            &format!("address = \"127.0.0.1:{port}\"\ntimeout = \"1s\""),
+        ) + &check(
+            "https-silent",
+            "http",
+            &format!("url = \"https://127.0.0.1:{port}/health\"\ntimeout = \"1s\""),
+        )),
+    );
+    let started = Instant::now();
+    let (code, results) = run_checks(&hb, &["tls-silent", "https-silent"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        results[0]["message"],
+        format!("127.0.0.1:{port}: TLS handshake timed out after 1s")
+    );
+    assert_eq!(
+        results[1]["message"],
+        format!("GET https://127.0.0.1:{port}/health: TLS handshake timed out after 1s")
+    );
+}
+
 #[test]
 fn a_hung_http_target_is_cut_at_the_timeout() {
     let hb = Hb::new();
