@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Deserializer};
 
+use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
 use crate::clock;
 use crate::exit::HbError;
@@ -587,7 +588,25 @@ impl ParseError {
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let mut config = deserialize(text)?;
     crate::checks::validate::finish(&mut config, text)?;
+    let (sources, values) = secrets_outside_channels(&config);
+    config.alerts.note_secrets(sources, values);
     Ok(config)
+}
+
+/// The secrets the config names outside `[[alerts.channel]]`: each `${VAR}` of the
+/// checks' URLs and headers, and the dead-man URL (written, or from `url_env`).
+fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>) {
+    let mut sources: Vec<SecretSource> = config
+        .check
+        .iter()
+        .flat_map(|check| check.secret_vars())
+        .map(SecretSource::Env)
+        .collect();
+    if let Some(var) = &config.deadman.url_env {
+        sources.push(SecretSource::Env(var.clone()));
+    }
+    let values = config.deadman.url.iter().map(Secret::new).collect();
+    (sources, values)
 }
 
 fn deserialize(text: &str) -> Result<Config, ParseError> {
@@ -842,6 +861,58 @@ mod tests {
                 .insights
                 .unsigned_after_days,
             0.5
+        );
+    }
+
+    #[test]
+    fn one_redactor_knows_every_secret_of_the_config() {
+        // Names no other test uses: the environment is shared by the test threads.
+        std::env::set_var("HB_UNIT_REDACT_HEADER", "header-secret-1");
+        std::env::set_var("HB_UNIT_REDACT_URL", "url-secret-2");
+        std::env::set_var(
+            "HB_UNIT_REDACT_DEADMAN",
+            "https://hc.example/ping/deadman-uuid-3",
+        );
+        std::env::set_var("HB_UNIT_REDACT_PASSWORD", "smtp-secret-4");
+        let config = parse(
+            r#"
+[[check]]
+name = "api"
+group = "system"
+type = "http"
+url = "http://127.0.0.1:1/?k=${HB_UNIT_REDACT_URL}"
+headers = { X-Api-Key = "${HB_UNIT_REDACT_HEADER}" }
+
+[deadman]
+url_env = "HB_UNIT_REDACT_DEADMAN"
+
+[[alerts.channel]]
+name = "mail"
+type = "email"
+smtp_host = "127.0.0.1"
+from = "hb@example.com"
+to = ["ops@example.com"]
+username = "hb"
+password_env = "HB_UNIT_REDACT_PASSWORD"
+"#,
+        )
+        .unwrap();
+        let redactor = config.alerts.redactor();
+        assert_eq!(
+            redactor.redact(
+                "header-secret-1 url-secret-2 https://hc.example/ping/deadman-uuid-3 smtp-secret-4"
+            ),
+            "*** *** *** ***"
+        );
+        assert!(!format!("{config:?}").contains("header-secret-1"));
+        let literal =
+            parse("[deadman]\nurl = \"https://hc.example/ping/literal-uuid-5\"\n").unwrap();
+        assert_eq!(
+            literal
+                .alerts
+                .redactor()
+                .redact("GET https://hc.example/ping/literal-uuid-5/fail"),
+            "GET ***/fail"
         );
     }
 

@@ -8,12 +8,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::secret::SecretSource;
+use super::secret::{Redactor, Secret, SecretSource};
 use super::{AlertKind, Priority};
 use crate::config::Every;
 
@@ -32,6 +33,14 @@ pub struct AlertsConfig {
     /// The config file's directory: relative secret files are read from there.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+    /// Secrets the config names outside the channels (see `note_secrets`).
+    #[serde(skip)]
+    secrets_elsewhere: Vec<SecretSource>,
+    #[serde(skip)]
+    secret_values: Vec<Secret>,
+    /// Built on first use, once per command.
+    #[serde(skip)]
+    redactor: OnceLock<Arc<Redactor>>,
 }
 
 impl Default for AlertsConfig {
@@ -42,6 +51,9 @@ impl Default for AlertsConfig {
             give_up_after: Every::secs(7 * 86_400),
             channels: Vec::new(),
             base_dir: None,
+            secrets_elsewhere: Vec::new(),
+            secret_values: Vec::new(),
+            redactor: OnceLock::new(),
         }
     }
 }
@@ -328,6 +340,34 @@ impl AlertsConfig {
 
     pub fn set_base_dir(&mut self, dir: Option<&Path>) {
         self.base_dir = dir.map(Path::to_path_buf);
+    }
+
+    /// Remember the secrets the rest of the config names (the checks' `${VAR}`s, the
+    /// dead-man URL), so the one redactor knows them too.
+    pub fn note_secrets(&mut self, sources: Vec<SecretSource>, values: Vec<Secret>) {
+        self.secrets_elsewhere = sources;
+        self.secret_values = values;
+        self.redactor = OnceLock::new();
+    }
+
+    /// The config's redactor: every secret hb can read now (channel secrets, password
+    /// variables, check `${VAR}`s, the dead-man URL). Built once, on first use.
+    pub fn redactor(&self) -> Arc<Redactor> {
+        self.redactor
+            .get_or_init(|| {
+                let mut redactor = super::channels::redactor(self);
+                for source in &self.secrets_elsewhere {
+                    // What can't be read now can't leak either.
+                    if let Ok(secret) = source.resolve(self.base_dir.as_deref()) {
+                        redactor.add(&secret);
+                    }
+                }
+                for secret in &self.secret_values {
+                    redactor.add(secret);
+                }
+                Arc::new(redactor)
+            })
+            .clone()
     }
 }
 

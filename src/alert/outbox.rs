@@ -38,7 +38,14 @@ pub fn enqueue(
     let channels = alerts
         .routes
         .channels_for(alert.priority, alert.kind, route_override);
-    enqueue_to(conn, &channels, alert)
+    // The one redaction of what is queued: a check's message may quote a secret.
+    let redactor = alerts.redactor();
+    let alert = Alert {
+        subject: redactor.redact(&alert.subject),
+        message: redactor.redact(&alert.message),
+        ..alert.clone()
+    };
+    enqueue_to(conn, &channels, &alert)
 }
 
 /// Queue `alert` for exactly these channels. A name the config does not declare is

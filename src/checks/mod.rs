@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::alert::secret::Redactor;
 use crate::config::{Every, Loaded};
 use crate::store::Store;
 
@@ -473,6 +474,20 @@ impl CheckConfig {
             .0
     }
 
+    /// The environment variables whose values the check sends (`${VAR}` in the URL
+    /// and header values): secrets, redacted wherever they would appear.
+    pub fn secret_vars(&self) -> Vec<String> {
+        let mut vars: Vec<String> = self
+            .url
+            .iter()
+            .flat_map(|u| http::template_vars(u))
+            .collect();
+        for value in self.headers.iter().flat_map(|h| h.values()) {
+            vars.extend(http::template_vars(value));
+        }
+        vars
+    }
+
     /// True when `skip_unless_env` names a variable that is unset or empty.
     pub fn skipped_by_env(&self) -> bool {
         self.skip_unless_env
@@ -721,6 +736,23 @@ pub struct CheckOutcome {
     pub remediation: Option<Remediation>,
 }
 
+impl CheckOutcome {
+    /// Every text of the outcome with the known secrets masked.
+    pub fn redacted(mut self, redactor: &Redactor) -> Self {
+        self.message = redactor.redact(&self.message);
+        for metric in &mut self.metrics {
+            metric.label = redactor.redact(&metric.label);
+        }
+        if let Some(remediation) = &mut self.remediation {
+            remediation.initial_message = redactor.redact(&remediation.initial_message);
+            for action in &mut remediation.actions {
+                action.output = redactor.redact(&action.output);
+            }
+        }
+        self
+    }
+}
+
 /// What a run of checks needs besides the checks: the clock, where relative paths start,
 /// and the hb store and cadence for the built-in `cycle` check.
 #[derive(Debug, Clone)]
@@ -730,6 +762,8 @@ pub struct RunContext {
     pub store_path: Option<PathBuf>,
     /// `[schedule] system`: the cadence the `cycle` check holds the run log to.
     pub cycle_cadence: Every,
+    /// The config's redactor: applied to every outcome before anyone sees it.
+    pub redactor: Arc<Redactor>,
 }
 
 impl RunContext {
@@ -745,6 +779,7 @@ impl RunContext {
             base_dir,
             store_path,
             cycle_cadence: loaded.config.schedule.system,
+            redactor: loaded.config.alerts.redactor(),
         }
     }
 
@@ -923,8 +958,14 @@ pub fn run_checks(
         .collect()
 }
 
-/// One check, start to finish: skip rules, execution, remediation and re-check.
+/// One check, start to finish: skip rules, execution, remediation and re-check. The
+/// outcome is redacted here, once: what a target answered may quote a secret (a body
+/// echoing an API key), and from here it goes to the store, the logs and alerts.
 pub fn run_one(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
+    run_unredacted(check, ctx, opts).redacted(&ctx.redactor)
+}
+
+fn run_unredacted(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
     let started = Instant::now();
     if !check.enabled {
         return skipped(
@@ -1241,6 +1282,7 @@ mod tests {
             base_dir: PathBuf::from("."),
             store_path: None,
             cycle_cadence: Every::secs(300),
+            redactor: Arc::default(),
         };
         let started = Instant::now();
         let outcomes = run_checks(&checks, &ctx, RunOptions::default());
