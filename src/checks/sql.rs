@@ -206,6 +206,15 @@ fn describe(action: &AuthAction<'_>) -> &'static str {
     }
 }
 
+/// Why the read-only connection would refuse `query` on `path` (for `hb checks
+/// validate`): the statement is prepared, never run.
+pub(super) fn refused(path: &Path, query: &str, timeout: Duration) -> Option<String> {
+    let db = open_read_only(path, timeout).ok()?;
+    let err = db.prepare_read(query).err()?;
+    db.refusal(&err)
+        .map(|reason| format!("query refused: {reason}; sql checks only read"))
+}
+
 /// A failed statement is the target's fault when the file is missing, corrupt or
 /// locked, or the query ran out of time; otherwise (bad SQL, no such table) the check
 /// cannot be evaluated.

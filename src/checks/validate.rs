@@ -422,6 +422,12 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
                 if let Some(db) = &check.database {
                     if !resolve(db).is_file() {
                         report(true, "database", format!("{} does not exist", db.display()));
+                    } else if let Some(why) = check
+                        .query
+                        .as_deref()
+                        .and_then(|q| super::sql::refused(&resolve(db), q, check.timeout.0))
+                    {
+                        report(true, "query", why);
                     }
                 }
             }

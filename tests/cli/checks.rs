@@ -1668,6 +1668,29 @@ fn validate_names_file_and_line() {
     assert_eq!(problem["check"], "gone");
     assert_eq!(problem["key"], "database");
     assert_eq!(problem["message"], "gone.db does not exist");
+
+    // A query the read-only connection would refuse; the file it names stays unwritten.
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "copy",
+            "sql",
+            "database = 'app.db'\nquery = \"VACUUM INTO 'copy.db'\"",
+        ),
+    );
+    let (code, doc) = run_json(&hb, &["checks", "validate"]);
+    assert_eq!(code, 78, "{doc}");
+    let problem = &doc["problems"][0];
+    assert_eq!(problem["key"], "query");
+    assert_eq!(problem["line"], 6);
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("query refused: VACUUM rewrites the database"),
+        "{problem}"
+    );
+    assert!(!hb.path("copy.db").exists());
 }
 
 /// Durations beyond their range are config errors at their line, never a crash later:
