@@ -87,7 +87,21 @@ pub fn format_duration(d: Duration) -> String {
 
 /// Unix seconds to a time.
 pub fn from_ts(ts: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(ts, 0).single().unwrap_or_default()
+    from_ts_checked(ts).unwrap_or_default()
+}
+
+/// Unix seconds to a time; None outside the calendar's range (about ±262,000 years).
+pub fn from_ts_checked(ts: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(ts, 0).single()
+}
+
+/// The instant `after` from now; a duration too long for the clock waits "forever"
+/// (a hundred years) instead of overflowing.
+pub fn deadline(after: Duration) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    now.checked_add(after)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * DAY_SECS as u64)))
+        .unwrap_or(now)
 }
 
 /// The one textual form of times in output: `2026-11-25T08:00:00Z`.

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Deserializer};
 
+use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
 use crate::clock;
 use crate::exit::HbError;
@@ -70,6 +71,7 @@ impl Default for DeadmanConfig {
 struct DeadmanToml {
     url: Option<String>,
     url_env: Option<String>,
+    #[serde(default, deserialize_with = "duration::opt_time_limit")]
     timeout: Option<Every>,
 }
 
@@ -106,6 +108,7 @@ pub struct ExportConfig {
 pub struct StoreConfig {
     /// Relative to the config file's directory.
     pub path: Option<PathBuf>,
+    #[serde(deserialize_with = "duration::retention_days")]
     pub retention_days: u32,
 }
 
@@ -122,8 +125,10 @@ impl Default for StoreConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ScheduleConfig {
     /// How often the timer runs `hb cycle`; a last cycle older than twice this is overdue.
+    #[serde(deserialize_with = "duration::cadence")]
     pub system: Every,
     /// How often the full health protocol runs.
+    #[serde(deserialize_with = "duration::cadence")]
     pub protocol: Every,
 }
 
@@ -146,9 +151,13 @@ pub struct PropertyConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StaleDays {
+    #[serde(deserialize_with = "duration::days")]
     pub new: f64,
+    #[serde(deserialize_with = "duration::days")]
     pub enriched: f64,
+    #[serde(deserialize_with = "duration::days")]
     pub researched: f64,
+    #[serde(deserialize_with = "duration::days")]
     pub waiting_for_contracts: f64,
 }
 
@@ -168,16 +177,21 @@ impl Default for StaleDays {
 #[serde(deny_unknown_fields, default)]
 pub struct InsightsConfig {
     /// An open contract whose deadline is within this many days is a finding.
+    #[serde(deserialize_with = "duration::days")]
     pub deadline_within_days: f64,
     /// A contract sent and still unsigned after this many days is a finding.
+    #[serde(deserialize_with = "duration::days")]
     pub unsigned_after_days: f64,
     /// A property not enriched this many days after it was created is a finding.
+    #[serde(deserialize_with = "duration::days")]
     pub enrichment_after_days: f64,
     /// An enriched property not skip traced this many days after enrichment is a finding.
+    #[serde(deserialize_with = "duration::days")]
     pub skip_trace_after_days: f64,
     /// A score at or above this is "high"...
     pub high_score: f64,
     /// ...and a high-score property with no action for this many days is a finding.
+    #[serde(deserialize_with = "duration::days")]
     pub high_score_idle_days: f64,
 }
 
@@ -221,6 +235,7 @@ impl Default for ModulesConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModuleConfig {
+    #[serde(deserialize_with = "duration::cadence")]
     pub every: Every,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -242,9 +257,11 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MarketConfig {
+    #[serde(deserialize_with = "duration::cadence")]
     pub every: Every,
     pub enabled: bool,
     /// Median list price over the last window vs the window before it.
+    #[serde(deserialize_with = "duration::period")]
     pub price_window: Every,
     /// A shift of the median beyond this percent (either way) is a finding.
     pub price_shift_percent: f64,
@@ -264,6 +281,7 @@ impl Default for MarketConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RelationshipsConfig {
+    #[serde(deserialize_with = "duration::cadence")]
     pub every: Every,
     pub enabled: bool,
     /// A score drop of this percent or more against the score one `window` ago is "cooling".
@@ -286,6 +304,10 @@ impl Default for RelationshipsConfig {
 }
 
 /// A duration written as `"5m"`, `"4h"`, `"1d"` in the config.
+///
+/// Any duration key accepts at most [`ANY`]'s range; most keys take a narrower one
+/// (`#[serde(deserialize_with = "duration::...")]`), so that no sum of a time and a
+/// configured duration can overflow and no value means "never" by wrapping around.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Every(pub Duration);
 
@@ -293,8 +315,9 @@ impl Every {
     pub const fn secs(secs: u64) -> Self {
         Every(Duration::from_secs(secs))
     }
+    /// Whole seconds, the store's unit (saturating: never negative).
     pub fn as_secs(&self) -> i64 {
-        self.0.as_secs() as i64
+        i64::try_from(self.0.as_secs()).unwrap_or(i64::MAX)
     }
 }
 
@@ -306,10 +329,157 @@ impl std::fmt::Display for Every {
 
 impl<'de> Deserialize<'de> for Every {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        duration::bounded(deserializer, ANY)
+    }
+}
+
+/// The range of values a duration key accepts; the README's "Durations" lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DurationRange {
+    /// What such a duration is, for the error: "a time limit".
+    pub what: &'static str,
+    pub min: Duration,
+    pub max: Duration,
+    /// A typical value, for the error's "e.g.".
+    pub example: &'static str,
+}
+
+const DAY: u64 = 86_400;
+/// The longest period any key accepts, in days (ten years).
+pub const MAX_DAYS: u32 = 3660;
+
+/// Time limits: a check's `timeout` and `remediation_timeout`, a channel's `timeout`,
+/// `[deadman] timeout`.
+pub const TIME_LIMIT: DurationRange = DurationRange {
+    what: "a time limit",
+    min: Duration::from_millis(1),
+    max: Duration::from_secs(3600),
+    example: "10s",
+};
+/// Waits inside a run: `recheck_delay`.
+pub const WAIT: DurationRange = DurationRange {
+    what: "a wait",
+    min: Duration::from_millis(1),
+    max: Duration::from_secs(3600),
+    example: "30s",
+};
+/// How often something runs: `every`, `[schedule] system`/`protocol`.
+pub const CADENCE: DurationRange = DurationRange {
+    what: "a cadence",
+    min: Duration::from_secs(1),
+    max: Duration::from_secs(366 * DAY),
+    example: "5m",
+};
+/// Windows and ages: `max_age`, `window`, `price_window`, `renotify_after`,
+/// `give_up_after`.
+pub const PERIOD: DurationRange = DurationRange {
+    what: "a period",
+    min: Duration::from_secs(1),
+    max: Duration::from_secs(MAX_DAYS as u64 * DAY),
+    example: "24h",
+};
+/// Any other duration (and command-line windows such as `--window`, `--since`).
+pub const ANY: DurationRange = DurationRange {
+    what: "a duration",
+    min: Duration::from_millis(1),
+    max: Duration::from_secs(MAX_DAYS as u64 * DAY),
+    example: "5m",
+};
+
+impl DurationRange {
+    /// `d` if it lies in the range, else what to write instead.
+    pub fn check(&self, d: Duration, written: &str) -> Result<Duration, String> {
+        if d < self.min || d > self.max {
+            return Err(format!(
+                "duration {:?} is out of range: {} is {} to {} (e.g. \"{}\")",
+                written.trim(),
+                self.what,
+                human(self.min),
+                human(self.max),
+                self.example
+            ));
+        }
+        Ok(d)
+    }
+
+    /// Parse and check a duration given outside the config (a command-line flag).
+    pub fn parse(&self, text: &str) -> Result<Duration> {
+        let d = clock::parse_duration(text)?;
+        self.check(d, text).map_err(anyhow::Error::msg)
+    }
+}
+
+/// `1ms`, `1h`, `366d`: a range bound as written in the config.
+fn human(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        clock::format_duration(d)
+    }
+}
+
+/// `#[serde(deserialize_with = "...")]` adapters: a duration key and its range. The
+/// `opt_` forms are for optional keys (with `#[serde(default)]`).
+pub mod duration {
+    use serde::{Deserialize, Deserializer};
+
+    use super::{DurationRange, Every, CADENCE, PERIOD, TIME_LIMIT, WAIT};
+    use crate::clock;
+
+    pub(super) fn bounded<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        range: DurationRange,
+    ) -> Result<Every, D::Error> {
         let text = String::deserialize(deserializer)?;
-        clock::parse_duration(&text)
+        let d =
+            clock::parse_duration(&text).map_err(|e| serde::de::Error::custom(format!("{e:#}")))?;
+        range
+            .check(d, &text)
             .map(Every)
-            .map_err(|e| serde::de::Error::custom(format!("{e:#}")))
+            .map_err(serde::de::Error::custom)
+    }
+
+    // Each range gets both forms; not every range has a required key.
+    macro_rules! ranged {
+        ($name:ident, $opt:ident, $range:expr) => {
+            #[allow(dead_code)]
+            pub fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<Every, D::Error> {
+                bounded(d, $range)
+            }
+            #[allow(dead_code)]
+            pub fn $opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Every>, D::Error> {
+                bounded(d, $range).map(Some)
+            }
+        };
+    }
+
+    ranged!(time_limit, opt_time_limit, TIME_LIMIT);
+    ranged!(wait, opt_wait, WAIT);
+    ranged!(cadence, opt_cadence, CADENCE);
+    ranged!(period, opt_period, PERIOD);
+
+    /// A day count (`stale_days`, `*_days` of `[insights]`): 0 to `MAX_DAYS`, finite.
+    pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let days = f64::deserialize(d)?;
+        if !(0.0..=super::MAX_DAYS as f64).contains(&days) {
+            return Err(serde::de::Error::custom(format!(
+                "{days} days is out of range: a number of days is 0 to {} (e.g. 7 or 2.5)",
+                super::MAX_DAYS
+            )));
+        }
+        Ok(days)
+    }
+
+    /// `retention_days`: 1 to `MAX_DAYS`.
+    pub fn retention_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let days = u32::deserialize(d)?;
+        if !(1..=super::MAX_DAYS).contains(&days) {
+            return Err(serde::de::Error::custom(format!(
+                "{days} is out of range: retention_days is 1 to {} (e.g. 30)",
+                super::MAX_DAYS
+            )));
+        }
+        Ok(days)
     }
 }
 
@@ -437,7 +607,25 @@ impl ParseError {
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let mut config = deserialize(text)?;
     crate::checks::validate::finish(&mut config, text)?;
+    let (sources, values) = secrets_outside_channels(&config);
+    config.alerts.note_secrets(sources, values);
     Ok(config)
+}
+
+/// The secrets the config names outside `[[alerts.channel]]`: each `${VAR}` of the
+/// checks' URLs and headers, and the dead-man URL (written, or from `url_env`).
+fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>) {
+    let mut sources: Vec<SecretSource> = config
+        .check
+        .iter()
+        .flat_map(|check| check.secret_vars())
+        .map(SecretSource::Env)
+        .collect();
+    if let Some(var) = &config.deadman.url_env {
+        sources.push(SecretSource::Env(var.clone()));
+    }
+    let values = config.deadman.url.iter().map(Secret::new).collect();
+    (sources, values)
 }
 
 fn deserialize(text: &str) -> Result<Config, ParseError> {
@@ -527,6 +715,232 @@ mod tests {
             err.message.contains("either `url` or `url_env`"),
             "{}",
             err.message
+        );
+    }
+
+    /// Every duration key, with extreme values: each is refused at its line and key
+    /// with its range, or accepted within it; and no accepted value makes the time
+    /// arithmetic that uses it overflow, whatever the clock says.
+    #[test]
+    fn duration_keys_reject_extremes_and_sums_never_overflow() {
+        type Get = fn(&Config) -> Every;
+        let check = "[[check]]\nname = \"c\"\ngroup = \"system\"\n";
+        let file_age = format!("{check}type = \"file_age\"\npath = \"x\"\n");
+        let remedied = format!("{file_age}on_failure = [[\"true\"]]\nrecheck = true\n");
+        let cycle = format!("{check}type = \"cycle\"\n");
+        let channel = "[[alerts.channel]]\nname = \"c\"\ntype = \"stderr\"\n".to_string();
+        let keys: Vec<(String, &str, DurationRange, Get)> = vec![
+            ("[schedule]\n".into(), "system", CADENCE, |c| {
+                c.schedule.system
+            }),
+            ("[schedule]\n".into(), "protocol", CADENCE, |c| {
+                c.schedule.protocol
+            }),
+            ("[modules.portfolio]\n".into(), "every", CADENCE, |c| {
+                c.modules.portfolio.every
+            }),
+            ("[modules.market]\n".into(), "every", CADENCE, |c| {
+                c.modules.market.every
+            }),
+            ("[modules.market]\n".into(), "price_window", PERIOD, |c| {
+                c.modules.market.price_window
+            }),
+            ("[modules.relationships]\n".into(), "every", CADENCE, |c| {
+                c.modules.relationships.every
+            }),
+            ("[alerts]\n".into(), "give_up_after", PERIOD, |c| {
+                c.alerts.give_up_after
+            }),
+            ("[alerts.routes]\n".into(), "renotify_after", PERIOD, |c| {
+                c.alerts.routes.renotify_after
+            }),
+            ("[deadman]\n".into(), "timeout", TIME_LIMIT, |c| {
+                c.deadman.timeout
+            }),
+            (channel, "timeout", TIME_LIMIT, |c| {
+                Every(c.alerts.channels()[0].timeout)
+            }),
+            (
+                format!("{file_age}max_age = \"1h\"\n"),
+                "every",
+                CADENCE,
+                |c| c.check[0].every,
+            ),
+            (
+                format!("{file_age}max_age = \"1h\"\n"),
+                "timeout",
+                TIME_LIMIT,
+                |c| c.check[0].timeout,
+            ),
+            (file_age.clone(), "max_age", PERIOD, |c| {
+                c.check[0].max_age.unwrap()
+            }),
+            (
+                format!("{remedied}max_age = \"1h\"\n"),
+                "remediation_timeout",
+                TIME_LIMIT,
+                |c| Every(c.check[0].remediation_timeout()),
+            ),
+            (
+                format!("{remedied}max_age = \"1h\"\n"),
+                "recheck_delay",
+                WAIT,
+                |c| c.check[0].recheck_delay.unwrap(),
+            ),
+            (cycle, "window", PERIOD, |c| c.check[0].window.unwrap()),
+        ];
+        let values = [
+            "18446744073709551615s",
+            "9223372036854775808s",
+            "9223372036854775807s",
+            "106751991167301d",
+            "3661d",
+            "3660d",
+            "367d",
+            "366d",
+            "3601s",
+            "1h",
+            "1s",
+            "500ms",
+            "1ms",
+            "1ns",
+        ];
+        let nows = [i64::MIN, -1, 0, 1_795_000_000, i64::MAX];
+        for (prefix, key, range, get) in &keys {
+            for value in values {
+                let text = format!("{prefix}{key} = \"{value}\"\n");
+                let line = text.lines().count();
+                let parsed = humantime::parse_duration(value).ok();
+                let fits = parsed.is_some_and(|d| d >= range.min && d <= range.max);
+                // A channel's send must also fit in the default delivery budget (1m).
+                let budget = Duration::from_secs(60);
+                let channel_over_budget =
+                    prefix.starts_with("[[alerts.channel]]") && parsed.is_some_and(|d| d > budget);
+                if fits && channel_over_budget {
+                    let err = parse(&text).expect_err("a channel timeout over the budget");
+                    assert!(err.message.contains("delivery_budget"), "{err:?}");
+                    continue;
+                }
+                match parse(&text) {
+                    Ok(config) => {
+                        assert!(fits, "{key} = {value} was accepted outside {range:?}");
+                        let every = get(&config);
+                        assert_eq!(Some(every.0), parsed, "{key} = {value}");
+                        let secs = every.as_secs();
+                        assert!((0..=i64::from(MAX_DAYS) * 86_400).contains(&secs));
+                        for now in nows {
+                            let due = crate::cycle::schedule::next_due(Some(now), secs);
+                            assert!(due.is_some());
+                            let _ = crate::cycle::schedule::is_due(Some(now), secs, now);
+                            let _ = now.saturating_sub(secs);
+                            let _ = crate::clock::deadline(every.0);
+                        }
+                    }
+                    Err(err) => {
+                        assert!(!fits, "{key} = {value} refused inside {range:?}: {err:?}");
+                        assert_eq!(err.line, Some(line), "{key} = {value}: {err:?}");
+                        assert!(
+                            err.key.as_deref().is_some_and(|k| k.ends_with(key)),
+                            "{key} = {value}: {err:?}"
+                        );
+                        if parsed.is_some_and(|d| !d.is_zero()) {
+                            assert!(
+                                err.message.contains(&format!("{} is ", range.what)),
+                                "{key} = {value}: {}",
+                                err.message
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn day_counts_have_a_range() {
+        for (text, key) in [
+            (
+                "[property.stale_days]\nnew = -1\n",
+                "property.stale_days.new",
+            ),
+            (
+                "[property.stale_days]\nenriched = nan\n",
+                "property.stale_days.enriched",
+            ),
+            (
+                "[insights]\ndeadline_within_days = 1e300\n",
+                "insights.deadline_within_days",
+            ),
+            (
+                "[insights]\nhigh_score_idle_days = inf\n",
+                "insights.high_score_idle_days",
+            ),
+            ("[store]\nretention_days = 0\n", "store.retention_days"),
+            ("[store]\nretention_days = 4000\n", "store.retention_days"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.key.as_deref(), Some(key), "{text}");
+            assert_eq!(err.line, Some(2), "{text}");
+            assert!(err.message.contains("out of range"), "{}", err.message);
+        }
+        assert_eq!(
+            parse("[insights]\nunsigned_after_days = 0.5\n")
+                .unwrap()
+                .insights
+                .unsigned_after_days,
+            0.5
+        );
+    }
+
+    #[test]
+    fn one_redactor_knows_every_secret_of_the_config() {
+        // Names no other test uses: the environment is shared by the test threads.
+        std::env::set_var("HB_UNIT_REDACT_HEADER", "header-secret-1");
+        std::env::set_var("HB_UNIT_REDACT_URL", "url-secret-2");
+        std::env::set_var(
+            "HB_UNIT_REDACT_DEADMAN",
+            "https://hc.example/ping/deadman-uuid-3",
+        );
+        std::env::set_var("HB_UNIT_REDACT_PASSWORD", "smtp-secret-4");
+        let config = parse(
+            r#"
+[[check]]
+name = "api"
+group = "system"
+type = "http"
+url = "http://127.0.0.1:1/?k=${HB_UNIT_REDACT_URL}"
+headers = { X-Api-Key = "${HB_UNIT_REDACT_HEADER}" }
+
+[deadman]
+url_env = "HB_UNIT_REDACT_DEADMAN"
+
+[[alerts.channel]]
+name = "mail"
+type = "email"
+smtp_host = "127.0.0.1"
+from = "hb@example.com"
+to = ["ops@example.com"]
+username = "hb"
+password_env = "HB_UNIT_REDACT_PASSWORD"
+"#,
+        )
+        .unwrap();
+        let redactor = config.alerts.redactor();
+        assert_eq!(
+            redactor.redact(
+                "header-secret-1 url-secret-2 https://hc.example/ping/deadman-uuid-3 smtp-secret-4"
+            ),
+            "*** *** *** ***"
+        );
+        assert!(!format!("{config:?}").contains("header-secret-1"));
+        let literal =
+            parse("[deadman]\nurl = \"https://hc.example/ping/literal-uuid-5\"\n").unwrap();
+        assert_eq!(
+            literal
+                .alerts
+                .redactor()
+                .redact("GET https://hc.example/ping/literal-uuid-5/fail"),
+            "GET ***/fail"
         );
     }
 

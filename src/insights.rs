@@ -119,7 +119,7 @@ pub fn queries(
     queries.push((
         FindingKind::DeadlineNear,
         FindingQuery::Deadline {
-            until: now + days(cfg.deadline_within_days),
+            until: now.saturating_add(days(cfg.deadline_within_days)),
         },
     ));
     for stage in [
@@ -210,7 +210,10 @@ pub fn finding(
                 date(row.at),
                 (row.at - now) as f64 / DAY_SECS as f64
             ),
-            Some(row.at - pipeline::days_to_secs(cfg.deadline_within_days)),
+            Some(
+                row.at
+                    .saturating_sub(pipeline::days_to_secs(cfg.deadline_within_days)),
+            ),
             format!("deadline_near:{}", row.contract_id.unwrap_or_default()),
         ),
         FindingKind::StaleProperty => {
@@ -222,7 +225,7 @@ pub fn finding(
                     stage.label(),
                     pipeline::format_days(limit)
                 ),
-                Some(row.at + pipeline::days_to_secs(limit)),
+                Some(row.at.saturating_add(pipeline::days_to_secs(limit))),
                 format!("stale:{id}:{}", stage.as_str()),
             )
         }
@@ -232,7 +235,10 @@ pub fn finding(
                 contract(),
                 days_since(row.at)
             ),
-            Some(row.at + pipeline::days_to_secs(cfg.unsigned_after_days)),
+            Some(
+                row.at
+                    .saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days)),
+            ),
             format!("unsigned:{}", row.contract_id.unwrap_or_default()),
         ),
         FindingKind::HighScoreIdle => (
@@ -241,7 +247,10 @@ pub fn finding(
                 row.score.unwrap_or_default(),
                 days_since(row.at)
             ),
-            Some(row.at + pipeline::days_to_secs(cfg.high_score_idle_days)),
+            Some(
+                row.at
+                    .saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days)),
+            ),
             format!("high_score_idle:{id}"),
         ),
         FindingKind::MissingEnrichment => (
@@ -249,7 +258,10 @@ pub fn finding(
                 "Property #{id} has no Zillow enrichment {:.1} days after it was added",
                 days_since(row.at)
             ),
-            Some(row.at + pipeline::days_to_secs(cfg.enrichment_after_days)),
+            Some(
+                row.at
+                    .saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days)),
+            ),
             format!("missing_enrichment:{id}"),
         ),
         FindingKind::MissingSkipTrace => (
@@ -257,7 +269,10 @@ pub fn finding(
                 "Property #{id} has no skip trace {:.1} days after enrichment",
                 days_since(row.at)
             ),
-            Some(row.at + pipeline::days_to_secs(cfg.skip_trace_after_days)),
+            Some(
+                row.at
+                    .saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days)),
+            ),
             format!("missing_skip_trace:{id}"),
         ),
     };

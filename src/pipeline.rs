@@ -239,7 +239,7 @@ pub struct Heartbeat {
 /// Is a property stale at `now`? Exact seconds, so it agrees with the store's queries.
 pub fn is_stale(stage: Stage, stage_entered_at: i64, stale: &StaleDays, now: i64) -> bool {
     match stage.stale_after_days(stale) {
-        Some(days) => now - stage_entered_at > days_to_secs(days),
+        Some(days) => now.saturating_sub(stage_entered_at) > days_to_secs(days),
         None => false,
     }
 }

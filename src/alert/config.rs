@@ -8,12 +8,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::secret::SecretSource;
+use super::secret::{Redactor, Secret, SecretSource};
 use super::{AlertKind, Priority};
 use crate::config::Every;
 
@@ -26,6 +27,7 @@ pub struct AlertsConfig {
     pub routes: Routes,
     /// An alert still undelivered this long after it was queued (and tried as often as
     /// the backoff tries in that time) is marked failed.
+    #[serde(deserialize_with = "crate::config::duration::period")]
     pub give_up_after: Every,
     /// The longest one delivery run (a cycle's, `hb alerts deliver`) spends sending: a
     /// channel whose timeout no longer fits in what is left waits for the next run.
@@ -38,6 +40,14 @@ pub struct AlertsConfig {
     /// The config file's directory: relative secret files are read from there.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+    /// Secrets the config names outside the channels (see `note_secrets`).
+    #[serde(skip)]
+    secrets_elsewhere: Vec<SecretSource>,
+    #[serde(skip)]
+    secret_values: Vec<Secret>,
+    /// Built on first use, once per command.
+    #[serde(skip)]
+    redactor: OnceLock<Arc<Redactor>>,
 }
 
 impl Default for AlertsConfig {
@@ -50,6 +60,9 @@ impl Default for AlertsConfig {
             event_ttl: Every::secs(7 * 86_400),
             channels: Vec::new(),
             base_dir: None,
+            secrets_elsewhere: Vec::new(),
+            secret_values: Vec::new(),
+            redactor: OnceLock::new(),
         }
     }
 }
@@ -64,6 +77,7 @@ pub struct Routes {
     critical: Vec<Spanned<String>>,
     escalation: Vec<Spanned<String>>,
     /// A condition that stays bad is told again after this long, not every cycle.
+    #[serde(deserialize_with = "crate::config::duration::period")]
     pub renotify_after: Every,
 }
 
@@ -220,6 +234,7 @@ struct ChannelSpec {
     name: Spanned<String>,
     #[serde(rename = "type")]
     kind: ChannelType,
+    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
     timeout: Option<Every>,
     // email
     smtp_host: Option<String>,
@@ -374,6 +389,34 @@ impl AlertsConfig {
 
     pub fn set_base_dir(&mut self, dir: Option<&Path>) {
         self.base_dir = dir.map(Path::to_path_buf);
+    }
+
+    /// Remember the secrets the rest of the config names (the checks' `${VAR}`s, the
+    /// dead-man URL), so the one redactor knows them too.
+    pub fn note_secrets(&mut self, sources: Vec<SecretSource>, values: Vec<Secret>) {
+        self.secrets_elsewhere = sources;
+        self.secret_values = values;
+        self.redactor = OnceLock::new();
+    }
+
+    /// The config's redactor: every secret hb can read now (channel secrets, password
+    /// variables, check `${VAR}`s, the dead-man URL). Built once, on first use.
+    pub fn redactor(&self) -> Arc<Redactor> {
+        self.redactor
+            .get_or_init(|| {
+                let mut redactor = super::channels::redactor(self);
+                for source in &self.secrets_elsewhere {
+                    // What can't be read now can't leak either.
+                    if let Ok(secret) = source.resolve(self.base_dir.as_deref()) {
+                        redactor.add(&secret);
+                    }
+                }
+                for secret in &self.secret_values {
+                    redactor.add(secret);
+                }
+                Arc::new(redactor)
+            })
+            .clone()
     }
 }
 

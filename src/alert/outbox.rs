@@ -45,7 +45,14 @@ pub fn enqueue(
     let channels = alerts
         .routes
         .channels_for(alert.priority, alert.kind, route_override);
-    enqueue_to(conn, &channels, alert)
+    // The one redaction of what is queued: a check's message may quote a secret.
+    let redactor = alerts.redactor();
+    let alert = Alert {
+        subject: redactor.redact(&alert.subject),
+        message: redactor.redact(&alert.message),
+        ..alert.clone()
+    };
+    enqueue_to(conn, &channels, &alert)
 }
 
 /// Queue `alert` for exactly these channels. A name the config does not declare is
@@ -126,7 +133,7 @@ impl DeliveryReport {
 
 /// The delay before try number `attempts + 1`: 1m·2^(attempts-1), at most 1h.
 pub fn backoff_secs(attempts: i64) -> i64 {
-    let exponent = (attempts - 1).clamp(0, 30) as u32;
+    let exponent = attempts.saturating_sub(1).clamp(0, 30) as u32;
     BACKOFF_BASE_SECS
         .saturating_mul(1_i64 << exponent)
         .min(BACKOFF_MAX_SECS)

@@ -6,6 +6,11 @@
 //! the HTTP and SMTP libraries can still quote a secret (ureq puts the URL, which for
 //! Discord holds the token, into its errors), so `Redactor` scrubs every known secret out
 //! of any text that leaves a channel.
+//!
+//! The config's one redactor (`AlertsConfig::redactor`) knows every secret hb can read:
+//! channel secrets, each `${VAR}` of the checks' URLs and headers, the dead-man URL.
+//! It is applied where a check's outcome is made and where an alert is queued, so
+//! nothing a check saw (a body echoing a key) reaches the store, a log or a channel.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -88,9 +93,16 @@ impl SecretSource {
 }
 
 /// Scrubs known secrets out of text. Built from every secret a command resolved.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct Redactor {
     needles: Vec<String>,
+}
+
+/// Never the needles themselves: a debug print of a config must not leak them.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor({} needles)", self.needles.len())
+    }
 }
 
 impl Redactor {

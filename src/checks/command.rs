@@ -5,16 +5,15 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use wait_timeout::ChildExt;
 
 use super::{ActionResult, CheckConfig, Metric, Observation, Reading, RunContext, Status};
 
 /// Output kept from a program: plugins print a line or two; more is noise.
 const MAX_OUTPUT: usize = 64 * 1024;
-/// How long to wait for a finished program's pipes when a background child still holds them.
+/// How long a finished program's output may still arrive (from what it started) before
+/// its process group is killed; and how long the pipes may take to close after that.
 const PIPE_GRACE: Duration = Duration::from_millis(500);
 
 /// What running a program gave.
@@ -26,9 +25,24 @@ pub struct Finished {
     pub stdout: String,
     pub stderr: String,
     pub elapsed: Duration,
+    /// A process it started left its process group (`setsid`) and still holds its
+    /// output open after the group was killed: it is still running.
+    pub escaped: bool,
 }
 
-/// Run `argv` in `dir` with stdin closed; kill its process group at `timeout`.
+impl Finished {
+    /// What to add to a message about this run when something it started escaped.
+    pub fn escape_note(&self) -> Option<&'static str> {
+        self.escaped.then_some(
+            "a process it started outside its process group (e.g. with setsid) still holds \
+             its output open and was left running",
+        )
+    }
+}
+
+/// Run `argv` in `dir` with stdin closed, in a process group of its own. What it writes
+/// is kept up to its exit (or the timeout) and a short grace; then the whole group is
+/// killed, so nothing it started in the background outlives the run or holds it up.
 pub fn run(argv: &[String], timeout: Duration, dir: &Path) -> std::io::Result<Finished> {
     let (program, args) = argv
         .split_first()
@@ -42,54 +56,129 @@ pub fn run(argv: &[String], timeout: Duration, dir: &Path) -> std::io::Result<Fi
         .stderr(Stdio::piped());
     #[cfg(unix)]
     {
-        // Its own group, so a timeout also kills what a shell script started.
         use std::os::unix::process::CommandExt;
         command.process_group(0);
     }
     let started = Instant::now();
     let mut child = command.spawn()?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let (exit_code, timed_out) = match child.wait_timeout(timeout)? {
-        Some(status) => (status.code(), false),
-        None => {
-            kill_group(&mut child);
-            (None, true)
-        }
-    };
+    let stdout = Capture::start(child.stdout.take());
+    let stderr = Capture::start(child.stderr.take());
+    let exited = wait_for_exit(&mut child, timeout);
     let elapsed = started.elapsed();
+    if exited {
+        // Output a background child writes just after the exit still counts.
+        let until = crate::clock::deadline(PIPE_GRACE);
+        stdout.wait_until(until);
+        stderr.wait_until(until);
+    }
+    kill_group(&mut child);
+    let until = crate::clock::deadline(PIPE_GRACE);
+    let closed = stdout.wait_until(until) & stderr.wait_until(until);
+    let exit_code = if exited {
+        child.wait()?.code()
+    } else {
+        let _ = child.wait();
+        None
+    };
     Ok(Finished {
         exit_code,
-        timed_out,
-        stdout: stdout.recv_timeout(PIPE_GRACE).unwrap_or_default(),
-        stderr: stderr.recv_timeout(PIPE_GRACE).unwrap_or_default(),
+        timed_out: !exited,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
         elapsed,
+        escaped: !closed,
     })
 }
 
-/// Read a pipe to its end on a thread (so a chatty program never blocks on a full pipe),
-/// keeping the first `MAX_OUTPUT` bytes.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let room = MAX_OUTPUT.saturating_sub(kept.len());
-                kept.extend_from_slice(&buf[..n.min(room)]);
-            }
-            let _ = tx.send(String::from_utf8_lossy(&kept).into_owned());
-        });
-    } else {
-        let _ = tx.send(String::new());
-    }
-    rx
+/// A pipe read to its end on a thread (so a chatty program never blocks on a full
+/// pipe), keeping the first `MAX_OUTPUT` bytes; what arrived is readable at any time.
+struct Capture {
+    kept: Arc<Mutex<Vec<u8>>>,
+    ended: mpsc::Receiver<()>,
+    closed: std::cell::Cell<bool>,
 }
 
+impl Capture {
+    fn start(pipe: Option<impl Read + Send + 'static>) -> Capture {
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let (tx, ended) = mpsc::channel();
+        if let Some(mut pipe) = pipe {
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut kept) = kept.lock() {
+                        let room = MAX_OUTPUT.saturating_sub(kept.len());
+                        kept.extend_from_slice(&buf[..n.min(room)]);
+                    }
+                }
+                let _ = tx.send(());
+            });
+        }
+        // Without a pipe, `tx` is dropped here: the capture has ended.
+        Capture {
+            kept,
+            ended,
+            closed: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Wait until the pipe is closed or `until`; true when it is closed.
+    fn wait_until(&self, until: Instant) -> bool {
+        if !self.closed.get() {
+            let left = until.saturating_duration_since(Instant::now());
+            let ended = !matches!(
+                self.ended.recv_timeout(left),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
+            self.closed.set(ended);
+        }
+        self.closed.get()
+    }
+
+    fn text(&self) -> String {
+        let kept = self.kept.lock().map(|k| k.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&kept).into_owned()
+    }
+}
+
+/// Wait for the program to exit, at most `timeout`; true when it exited. On unix the
+/// exited program is left unreaped, so its process group id cannot be reused before
+/// `kill_group` signals it.
+#[cfg(unix)]
+fn wait_for_exit(child: &mut Child, timeout: Duration) -> bool {
+    use rustix::process::{waitid, Pid, WaitId, WaitIdOptions};
+    let pid = Pid::from_child(child);
+    let deadline = crate::clock::deadline(timeout);
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let options = WaitIdOptions::EXITED | WaitIdOptions::NOWAIT | WaitIdOptions::NOHANG;
+        match waitid(WaitId::Pid(pid), options) {
+            Ok(Some(_)) => return true,
+            Ok(None) | Err(rustix::io::Errno::INTR) => {}
+            // Not our child any more (cannot happen): nothing left to wait for.
+            Err(_) => return true,
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return false;
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(20));
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_for_exit(child: &mut Child, timeout: Duration) -> bool {
+    use wait_timeout::ChildExt;
+    matches!(child.wait_timeout(timeout), Ok(Some(_)) | Err(_))
+}
+
+/// Kill the program's process group: the program if it still runs, and everything it
+/// started that did not leave the group.
 fn kill_group(child: &mut Child) {
     #[cfg(unix)]
     {
@@ -97,7 +186,6 @@ fn kill_group(child: &mut Child) {
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
     let _ = child.kill();
-    let _ = child.wait();
 }
 
 pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
@@ -110,12 +198,17 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         Err(err) => return Observation::unknown(format!("cannot run {}: {err}", argv[0])),
     };
     let latency = finished.elapsed;
+    let note = |message: String| match finished.escape_note() {
+        Some(note) if message.is_empty() => note.to_string(),
+        Some(note) => format!("{message} ({note})"),
+        None => message,
+    };
     if finished.timed_out {
-        return Observation::failed(format!(
+        return Observation::failed(note(format!(
             "timed out after {}: killed {}",
             check.timeout,
             line.display()
-        ))
+        )))
         .with_latency(latency);
     }
     let (message, metrics) = parse_plugin_output(&finished.stdout);
@@ -147,7 +240,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let reading = metrics.first().map(|m| Reading::Number(m.value));
     Observation {
         status,
-        message,
+        message: note(message),
         reading,
         latency_ms: Some(latency.as_millis() as u64),
         metrics,
@@ -167,12 +260,19 @@ pub fn run_action(argv: &[String], timeout: Duration, dir: &Path) -> ActionResul
                 }
                 output.push_str(stderr);
             }
+            let mut output = first_lines(&output, 5);
+            if let Some(note) = finished.escape_note() {
+                if !output.is_empty() {
+                    output.push('\n');
+                }
+                output.push_str(&format!("hb: {note}"));
+            }
             ActionResult {
                 command: argv.to_vec(),
                 exit_code: finished.exit_code,
                 timed_out: finished.timed_out,
                 duration_ms: finished.elapsed.as_millis() as u64,
-                output: first_lines(&output, 5),
+                output,
             }
         }
         Err(err) => ActionResult {

@@ -28,7 +28,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         Err(not_evaluated) => return not_evaluated,
     };
     let window = check.window.unwrap_or(check.every).as_secs();
-    let start = ctx.now - window;
+    let start = ctx.now.saturating_sub(window);
     let starts = (|| -> rusqlite::Result<(Option<i64>, Vec<i64>)> {
         let before: Option<i64> = conn
             .query_row(
@@ -52,7 +52,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         Err(err) => return classify(&err, check.timeout),
     };
     let cadence = ctx.cycle_cadence.as_secs();
-    let limit = 2 * cadence;
+    let limit = cadence.saturating_mul(2);
     let Some((gap, from, to)) = longest_gap(before, &within, ctx.now) else {
         return Observation::unknown("no cycle has run yet");
     };

@@ -293,6 +293,9 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "2xx".into());
             let mut text = format!("`{method} {}` answers {status}", get(&check.url));
+            if check.follow_redirects {
+                text.push_str(" after redirects");
+            }
             if let Some(ms) = check.max_latency_ms {
                 let _ = write!(text, " within {ms} ms");
             }

@@ -31,11 +31,11 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         }
     };
     let mtime = match modified.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         Err(_) => 0,
     };
     // A file from hb's future (a fixed clock, or skew) is as fresh as it gets.
-    let age = (ctx.now - mtime).max(0);
+    let age = ctx.now.saturating_sub(mtime).max(0);
     let max_age = check.max_age.map(|m| m.as_secs()).unwrap_or(i64::MAX);
     let shown = clock::format_duration(Duration::from_secs(age as u64));
     let shown = if age == 0 {

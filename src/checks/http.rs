@@ -1,7 +1,8 @@
 //! `http`: one request; status, latency, body substring or a JSON field.
 //!
-//! Secrets come from the environment as `${VAR}` in the URL or header values. Their
-//! values are redacted from every message, and header values are never printed.
+//! Secrets come from the environment as `${VAR}` in the URL or header values. Header
+//! values are never printed; their values, and the URL's, are redacted from the
+//! outcome by the config's one redactor (`checks::run_one`), with everything else.
 
 use std::io::Read;
 use std::time::Instant;
@@ -12,15 +13,14 @@ use super::{CheckConfig, Observation, Reading};
 const MAX_BODY: u64 = 1 << 20;
 
 pub fn observe(check: &CheckConfig) -> Observation {
-    let mut secrets = Vec::new();
     let template = check.url.as_deref().unwrap_or_default();
-    let url = match expand(template, &mut secrets) {
+    let url = match expand(template) {
         Ok(url) => url,
         Err(err) => return Observation::unknown(format!("url: {err}")),
     };
     let mut headers = Vec::new();
     for (name, value) in check.headers.iter().flatten() {
-        match expand(value, &mut secrets) {
+        match expand(value) {
             Ok(value) => headers.push((name.as_str(), value)),
             Err(err) => return Observation::unknown(format!("header {name}: {err}")),
         }
@@ -33,21 +33,12 @@ pub fn observe(check: &CheckConfig) -> Observation {
     // The URL as written: a `${VAR}` stays a name, never its value.
     let shown = format!("{method} {template}");
 
-    let agent = ureq::AgentBuilder::new().timeout(check.timeout.0).build();
-    let mut request = agent.request(&method, &url);
-    for (name, value) in &headers {
-        request = request.set(name, value);
-    }
     let started = Instant::now();
-    let result = match &check.body {
-        Some(body) => request.send_string(body),
-        None => request.call(),
-    };
-    let response = match result {
-        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
-        Err(ureq::Error::Transport(err)) => {
-            let message = redact(&format!("{shown}: {}", transport_message(&err)), &secrets);
-            let obs = if target_failed(err.kind()) {
+    let (response, note) = match request(check, &method, &url, &headers) {
+        Ok(answered) => answered,
+        Err(failure) => {
+            let message = format!("{shown}: {}", failure.message);
+            let obs = if failure.target_failed {
                 Observation::failed(message)
             } else {
                 Observation::unknown(message)
@@ -59,15 +50,104 @@ pub fn observe(check: &CheckConfig) -> Observation {
     let mut body = Vec::new();
     let read = response.into_reader().take(MAX_BODY).read_to_end(&mut body);
     let latency = started.elapsed();
-    let ms = latency.as_millis();
     if let Err(err) = read {
-        return Observation::failed(redact(
-            &format!("{shown}: reading the body: {err}"),
-            &secrets,
-        ))
-        .with_latency(latency);
+        return Observation::failed(format!("{shown}: reading the body: {err}"))
+            .with_latency(latency);
     }
+    let mut obs = judge_response(check, status, &body, latency);
+    if let Some(note) = note {
+        obs.message = format!("{} ({note})", obs.message);
+    }
+    obs
+}
 
+/// A request that got no answer, worded, and whether that is the target's fault.
+struct TransportFailure {
+    target_failed: bool,
+    message: String,
+}
+
+/// At most this many redirects are followed (with `follow_redirects = true`).
+const MAX_REDIRECTS: usize = 10;
+
+/// Send the check's request. Redirects are followed only with `follow_redirects`, and
+/// never to another origin (scheme, host, port) when the check sends configured
+/// headers: they may hold a key meant for this origin alone. The note says why a
+/// redirect was not followed; the 3xx is then judged like any status. An error is a
+/// transport failure, worded.
+fn request(
+    check: &CheckConfig,
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+) -> Result<(ureq::Response, Option<String>), TransportFailure> {
+    // ureq would re-send every custom header to wherever a redirect points.
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let deadline = crate::clock::deadline(check.timeout.0);
+    let mut method = method.to_string();
+    let mut body = check.body.clone();
+    let mut url = url.to_string();
+    let mut hops = 0;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut request = agent.request(&method, &url).timeout(left);
+        for (name, value) in headers {
+            request = request.set(name, value);
+        }
+        let response = match match &body {
+            Some(body) => request.send_string(body),
+            None => request.call(),
+        } {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(ureq::Error::Transport(err)) => {
+                return Err(TransportFailure {
+                    target_failed: target_failed(err.kind()),
+                    message: transport_message(&err, check),
+                })
+            }
+        };
+        let status = response.status();
+        if !(300..400).contains(&status) || !check.follow_redirects {
+            return Ok((response, None));
+        }
+        let Some(next) = response
+            .header("location")
+            .and_then(|to| url::Url::parse(response.get_url()).ok()?.join(to).ok())
+        else {
+            return Ok((response, None));
+        };
+        let here = url::Url::parse(&url).map(|u| u.origin());
+        if !headers.is_empty() && here.as_ref().ok() != Some(&next.origin()) {
+            let note = format!(
+                "redirect to {} not followed: another origin, and this check sends configured headers",
+                next.origin().ascii_serialization()
+            );
+            return Ok((response, Some(note)));
+        }
+        if hops == MAX_REDIRECTS {
+            return Ok((
+                response,
+                Some(format!("stopped after {MAX_REDIRECTS} redirects")),
+            ));
+        }
+        hops += 1;
+        // As browsers do: 303, and 301/302 after a POST, continue with a GET.
+        if status == 303 || (matches!(status, 301 | 302) && method == "POST") {
+            method = "GET".into();
+            body = None;
+        }
+        url = next.to_string();
+    }
+}
+
+/// Judge a response: status, latency limit, body and JSON conditions.
+fn judge_response(
+    check: &CheckConfig,
+    status: u16,
+    body: &[u8],
+    latency: std::time::Duration,
+) -> Observation {
+    let ms = latency.as_millis();
     let status_ok = match check.expect_status {
         Some(want) => status == want,
         None => (200..300).contains(&status),
@@ -88,7 +168,7 @@ pub fn observe(check: &CheckConfig) -> Observation {
             .with_latency(latency);
         }
     }
-    let text = String::from_utf8_lossy(&body);
+    let text = String::from_utf8_lossy(body);
     if let Some(needle) = &check.body_contains {
         if !text.contains(needle.as_str()) {
             return Observation::failed(format!(
@@ -147,12 +227,21 @@ fn target_failed(kind: ureq::ErrorKind) -> bool {
 }
 
 /// ureq's transport errors repeat the URL; keep the kind and the cause.
-fn transport_message(err: &ureq::Transport) -> String {
+fn transport_message(err: &ureq::Transport, check: &CheckConfig) -> String {
+    let source = std::error::Error::source(err);
+    let timed_out = source
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(super::tls::is_timeout);
+    // A TLS server that never finishes its handshake fails as a read timeout
+    // ("Resource temporarily unavailable") inside ureq's TLS setup.
+    if timed_out && err.message() == Some("tls connection init failed") {
+        return super::tls::handshake_timed_out(check.timeout);
+    }
     let mut message = err.kind().to_string();
     if let Some(detail) = err.message() {
         message = format!("{message}: {detail}");
     }
-    if let Some(source) = std::error::Error::source(err) {
+    if let Some(source) = source {
         message = format!("{message}: {source}");
     }
     message
@@ -217,8 +306,8 @@ pub fn check_template(template: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Replace each `${VAR}` with its value, remembering the values as secrets.
-pub fn expand(template: &str, secrets: &mut Vec<String>) -> Result<String, String> {
+/// Replace each `${VAR}` with its value.
+pub fn expand(template: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -233,21 +322,10 @@ pub fn expand(template: &str, secrets: &mut Vec<String>) -> Result<String, Strin
             .filter(|v| !v.is_empty())
             .ok_or_else(|| format!("${var} is not set"))?;
         out.push_str(&value);
-        secrets.push(value);
         rest = &after[end + 1..];
     }
     out.push_str(rest);
     Ok(out)
-}
-
-/// Replace every secret value in a message with `***`.
-pub fn redact(message: &str, secrets: &[String]) -> String {
-    secrets
-        .iter()
-        .filter(|s| !s.is_empty())
-        .fold(message.to_string(), |m, secret| {
-            m.replace(secret.as_str(), "***")
-        })
 }
 
 #[cfg(test)]
@@ -264,21 +342,11 @@ mod tests {
         assert!(check_template("Bearer ${TOKEN").is_err());
         assert!(check_template("${1X}").is_err());
         assert!(check_template("${}").is_err());
-        let mut secrets = Vec::new();
         assert_eq!(
-            expand("Bearer ${HB_SURELY_UNSET_VAR_1}", &mut secrets).unwrap_err(),
+            expand("Bearer ${HB_SURELY_UNSET_VAR_1}").unwrap_err(),
             "$HB_SURELY_UNSET_VAR_1 is not set"
         );
-        assert_eq!(expand("plain", &mut secrets).unwrap(), "plain");
-    }
-
-    #[test]
-    fn redaction_hides_every_secret() {
-        let secrets = vec!["s3cr3t".to_string(), String::new()];
-        assert_eq!(
-            redact("GET /x?k=s3cr3t failed: s3cr3t", &secrets),
-            "GET /x?k=*** failed: ***"
-        );
+        assert_eq!(expand("plain").unwrap(), "plain");
     }
 
     #[test]

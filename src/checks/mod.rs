@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::alert::secret::Redactor;
 use crate::config::{Every, Loaded};
 
 pub mod command;
@@ -320,13 +321,20 @@ pub struct CheckConfig {
     /// One line for HEARTBEAT.md: what the check guarantees ("API responding < 100 ms").
     pub description: Option<String>,
     /// As written; `every` holds the effective cadence (`[schedule] protocol` if unset).
-    #[serde(rename = "every")]
+    #[serde(
+        rename = "every",
+        default,
+        deserialize_with = "crate::config::duration::opt_cadence"
+    )]
     pub(crate) every_raw: Option<Every>,
     #[serde(skip, default = "default_every")]
     pub every: Every,
     #[serde(default)]
     pub severity: Severity,
-    #[serde(default = "default_timeout")]
+    #[serde(
+        default = "default_timeout",
+        deserialize_with = "crate::config::duration::time_limit"
+    )]
     pub timeout: Every,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -345,8 +353,10 @@ pub struct CheckConfig {
     #[serde(default)]
     pub recheck: bool,
     /// Wait this long after the remediation before the re-check.
+    #[serde(default, deserialize_with = "crate::config::duration::opt_wait")]
     pub recheck_delay: Option<Every>,
     /// Time limit of each remediation command (default 60s).
+    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
     pub remediation_timeout: Option<Every>,
 
     // Conditions on the check's value (sql, http with json_field, command, disk, tls).
@@ -367,6 +377,10 @@ pub struct CheckConfig {
     pub body_contains: Option<String>,
     /// Dotted path into a JSON response (`workers.available`, `items.0.id`).
     pub json_field: Option<String>,
+    /// Follow 3xx redirects (never to another origin when `headers` are set); without
+    /// it a 3xx is judged by `expect_status` like any status.
+    #[serde(default)]
+    pub follow_redirects: bool,
 
     // tcp, tls
     pub address: Option<String>,
@@ -386,10 +400,12 @@ pub struct CheckConfig {
 
     // file_age, disk, tls (a PEM file)
     pub path: Option<PathBuf>,
+    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
     pub max_age: Option<Every>,
 
     // cycle
     /// How far back the cycle check looks for gaps (default: the check's `every`).
+    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
     pub window: Option<Every>,
 }
 
@@ -455,6 +471,20 @@ impl CheckConfig {
         self.remediation_timeout
             .unwrap_or(DEFAULT_REMEDIATION_TIMEOUT)
             .0
+    }
+
+    /// The environment variables whose values the check sends (`${VAR}` in the URL
+    /// and header values): secrets, redacted wherever they would appear.
+    pub fn secret_vars(&self) -> Vec<String> {
+        let mut vars: Vec<String> = self
+            .url
+            .iter()
+            .flat_map(|u| http::template_vars(u))
+            .collect();
+        for value in self.headers.iter().flat_map(|h| h.values()) {
+            vars.extend(http::template_vars(value));
+        }
+        vars
     }
 
     /// True when `skip_unless_env` names a variable that is unset or empty.
@@ -803,6 +833,23 @@ pub struct CheckOutcome {
     pub remediation: Option<Remediation>,
 }
 
+impl CheckOutcome {
+    /// Every text of the outcome with the known secrets masked.
+    pub fn redacted(mut self, redactor: &Redactor) -> Self {
+        self.message = redactor.redact(&self.message);
+        for metric in &mut self.metrics {
+            metric.label = redactor.redact(&metric.label);
+        }
+        if let Some(remediation) = &mut self.remediation {
+            remediation.initial_message = redactor.redact(&remediation.initial_message);
+            for action in &mut remediation.actions {
+                action.output = redactor.redact(&action.output);
+            }
+        }
+        self
+    }
+}
+
 /// What a run of checks needs besides the checks: the clock, where relative paths start,
 /// the hb store and cadence for the built-in `cycle` check, and which checks have passed
 /// before (remediation waits for that).
@@ -815,6 +862,8 @@ pub struct RunContext {
     pub cycle_cadence: Every,
     /// Names of the checks that hb has seen pass (any recorded run).
     pub passed: Arc<HashSet<String>>,
+    /// The config's redactor: applied to every outcome before anyone sees it.
+    pub redactor: Arc<Redactor>,
 }
 
 impl RunContext {
@@ -831,6 +880,7 @@ impl RunContext {
             store_path,
             cycle_cadence: loaded.config.schedule.system,
             passed: Arc::default(),
+            redactor: loaded.config.alerts.redactor(),
         }
     }
 
@@ -1004,8 +1054,14 @@ pub fn run_checks(
         .collect()
 }
 
-/// One check, start to finish: skip rules, execution, remediation and re-check.
+/// One check, start to finish: skip rules, execution, remediation and re-check. The
+/// outcome is redacted here, once: what a target answered may quote a secret (a body
+/// echoing an API key), and from here it goes to the store, the logs and alerts.
 pub fn run_one(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
+    run_unredacted(check, ctx, opts).redacted(&ctx.redactor)
+}
+
+fn run_unredacted(check: &CheckConfig, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
     let started = Instant::now();
     if !check.enabled {
         return skipped(
@@ -1116,7 +1172,7 @@ fn execute(check: &CheckConfig, ctx: &RunContext) -> Evaluated {
         });
     let obs = match spawned {
         Err(err) => Observation::unknown(format!("could not start a thread: {err}")),
-        Ok(_) => match rx.recv_timeout(check.timeout.0 + WATCHDOG_GRACE) {
+        Ok(_) => match rx.recv_timeout(check.timeout.0.saturating_add(WATCHDOG_GRACE)) {
             Ok(obs) => obs,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 Observation::failed(format!("timed out after {}", check.timeout))
@@ -1334,6 +1390,7 @@ mod tests {
             store_path: None,
             cycle_cadence: Every::secs(300),
             passed: Arc::default(),
+            redactor: Arc::default(),
         };
         let started = Instant::now();
         let outcomes = run_checks(&checks, &ctx, RunOptions::new(Actions::Off("test")));

@@ -18,6 +18,7 @@ use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureSch
 
 use super::{CheckConfig, Observation, Reading, RunContext};
 use crate::clock;
+use crate::config::Every;
 
 pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let started = Instant::now();
@@ -25,7 +26,11 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         (Some(address), _) => match fetch(address, check.server_name.as_deref(), check) {
             Ok(certs) => (address.clone(), certs),
             Err(err) => {
-                let message = format!("TLS handshake with {address}: {}", err.message);
+                let message = if err.timed_out {
+                    format!("{address}: {}", handshake_timed_out(check.timeout))
+                } else {
+                    format!("TLS handshake with {address}: {}", err.message)
+                };
                 let obs = if err.target_failed {
                     Observation::failed(message)
                 } else {
@@ -69,10 +74,27 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         .with_latency(latency)
 }
 
+/// "TLS handshake timed out after 3s": the tls check and the http check over https
+/// say it alike.
+pub(super) fn handshake_timed_out(timeout: Every) -> String {
+    format!("TLS handshake timed out after {timeout}")
+}
+
+/// A socket timeout: `WouldBlock` on unix (`EAGAIN`, "Resource temporarily
+/// unavailable"), `TimedOut` elsewhere.
+pub(super) fn is_timeout(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
 /// Why a handshake gave no certificate: the server failed (refused, hung up, spoke no
-/// TLS), or hb could not even try (a bad server name, a name that does not resolve).
+/// TLS, never finished the handshake), or hb could not even try (a bad server name, a
+/// name that does not resolve).
 struct FetchError {
     target_failed: bool,
+    timed_out: bool,
     message: String,
 }
 
@@ -80,12 +102,20 @@ impl FetchError {
     fn target(message: impl ToString) -> Self {
         FetchError {
             target_failed: true,
+            timed_out: false,
             message: message.to_string(),
+        }
+    }
+    fn timed_out() -> Self {
+        FetchError {
+            timed_out: true,
+            ..FetchError::target("")
         }
     }
     fn not_evaluated(message: impl ToString) -> Self {
         FetchError {
             target_failed: false,
+            timed_out: false,
             message: message.to_string(),
         }
     }
@@ -97,7 +127,7 @@ fn fetch(
     server_name: Option<&str>,
     check: &CheckConfig,
 ) -> Result<Vec<CertificateDer<'static>>, FetchError> {
-    let deadline = Instant::now() + check.timeout.0;
+    let deadline = clock::deadline(check.timeout.0);
     let host = address
         .rsplit_once(':')
         .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))
@@ -124,12 +154,18 @@ fn fetch(
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-            .ok_or_else(|| FetchError::target(format!("timed out after {}", check.timeout)))?;
+            .ok_or_else(FetchError::timed_out)?;
         socket
             .set_read_timeout(Some(left))
             .and_then(|_| socket.set_write_timeout(Some(left)))
             .map_err(FetchError::target)?;
-        conn.complete_io(&mut socket).map_err(FetchError::target)?;
+        conn.complete_io(&mut socket).map_err(|e| {
+            if is_timeout(&e) {
+                FetchError::timed_out()
+            } else {
+                FetchError::target(e)
+            }
+        })?;
     }
     Ok(conn
         .peer_certificates()

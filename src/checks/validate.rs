@@ -11,7 +11,7 @@ use super::{http, CheckConfig, CommandLine, Kind};
 use crate::config::{line_of, Config, ParseError};
 
 /// Keys that only some types use, with whether this check sets them.
-fn type_keys(c: &CheckConfig) -> [(&'static str, bool); 22] {
+fn type_keys(c: &CheckConfig) -> [(&'static str, bool); 23] {
     [
         ("warn_above", c.warn_above.is_some()),
         ("crit_above", c.crit_above.is_some()),
@@ -26,6 +26,7 @@ fn type_keys(c: &CheckConfig) -> [(&'static str, bool); 22] {
         ("max_latency_ms", c.max_latency_ms.is_some()),
         ("body_contains", c.body_contains.is_some()),
         ("json_field", c.json_field.is_some()),
+        ("follow_redirects", c.follow_redirects),
         ("address", c.address.is_some()),
         ("server_name", c.server_name.is_some()),
         ("database", c.database.is_some()),
@@ -58,6 +59,7 @@ fn allowed(kind: Kind) -> &'static [&'static str] {
             "max_latency_ms",
             "body_contains",
             "json_field",
+            "follow_redirects",
             "warn_above",
             "crit_above",
             "warn_below",
@@ -420,6 +422,12 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
                 if let Some(db) = &check.database {
                     if !resolve(db).is_file() {
                         report(true, "database", format!("{} does not exist", db.display()));
+                    } else if let Some(why) = check
+                        .query
+                        .as_deref()
+                        .and_then(|q| super::sql::refused(&resolve(db), q, check.timeout.0))
+                    {
+                        report(true, "query", why);
                     }
                 }
             }
@@ -562,6 +570,17 @@ mod tests {
         assert_eq!(line, Some(6));
         assert_eq!(key.as_deref(), Some("check[0].query"));
         assert_eq!(message, "`query` does not apply to a http check");
+        let tcp =
+            "[[check]]\nname = \"t\"\ngroup = \"system\"\ntype = \"tcp\"\naddress = \"h:1\"\n";
+        let (_, key, message) = err(&format!("{tcp}follow_redirects = true\n"));
+        assert_eq!(key.as_deref(), Some("check[0].follow_redirects"));
+        assert_eq!(message, "`follow_redirects` does not apply to a tcp check");
+        assert!(
+            parse(&format!("{API}follow_redirects = true\n"))
+                .unwrap()
+                .check[0]
+                .follow_redirects
+        );
     }
 
     #[test]

@@ -180,9 +180,13 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
     let since = args
         .since
         .as_deref()
-        .map(|s| clock::parse_duration(s).map_err(|e| HbError::Usage(format!("--since: {e:#}"))))
+        .map(|s| {
+            crate::config::ANY
+                .parse(s)
+                .map_err(|e| HbError::Usage(format!("--since: {e:#}")))
+        })
         .transpose()?
-        .map(|d| ctx.clock.now_ts() - d.as_secs() as i64);
+        .map(|d| ctx.clock.now_ts().saturating_sub(d.as_secs() as i64));
     let filter = RunFilter {
         since,
         status: args.status,

@@ -112,7 +112,8 @@ struct WindowStats {
 }
 
 pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
-    let window = clock::parse_duration(&args.window)
+    let window = crate::config::ANY
+        .parse(&args.window)
         .map_err(|e| HbError::Usage(format!("--window: {e:#}")))?;
     let config = ctx.config()?.config.clone();
     let path = ctx.store_path()?;
@@ -131,14 +132,14 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
     let cadence = config.schedule.system.as_secs();
 
     let last_cycle = store.last_run()?.map(|run| {
-        let age = now - run.started_at;
+        let age = now.saturating_sub(run.started_at);
         LastCycle {
             run_id: run.id,
             started_at: clock::format_ts(run.started_at),
             status: run.status,
             duration_ms: run.duration_ms,
             age_seconds: age,
-            overdue: age > 2 * cadence,
+            overdue: age > cadence.saturating_mul(2),
         }
     });
 
@@ -185,7 +186,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         })
         .collect();
 
-    let starts = store.run_starts_since(now - window.as_secs() as i64)?;
+    let starts = store.run_starts_since(now.saturating_sub(window.as_secs() as i64))?;
     let count = |s: &str| starts.iter().filter(|(_, status)| status == s).count();
     let finished = starts.iter().filter(|(_, s)| s != "running").count();
     let window_stats = WindowStats {
@@ -198,7 +199,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
             .then(|| (count("ok") as f64 / finished as f64 * 1000.0).round() / 10.0),
     };
 
-    let window_start = now - window.as_secs() as i64;
+    let window_start = now.saturating_sub(window.as_secs() as i64);
     let states = store.check_states()?;
     let latest = store.latest_results(config.check.iter().map(|c| c.name.as_str()))?;
     let results = store.check_results_since(window_start)?;

@@ -138,8 +138,16 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     crate::store::set_module_cursor(conn, "market", sql::max_property_id(conn)?)?;
 
     let window = cfg.price_window.as_secs();
-    let points = sql::price_points(conn, env.now - 2 * window, env.now)?;
-    let shifts = price_shifts(&points, env.now - window, cfg.price_shift_percent);
+    let points = sql::price_points(
+        conn,
+        env.now.saturating_sub(window.saturating_mul(2)),
+        env.now,
+    )?;
+    let shifts = price_shifts(
+        &points,
+        env.now.saturating_sub(window),
+        cfg.price_shift_percent,
+    );
     let mut reconciler = Reconciler::new(
         conn,
         "market.price",

@@ -10,7 +10,11 @@ use crate::clock::{self, DAY_SECS};
 /// timer that fires a few seconds early does not skip every other run. `None`: it never
 /// ran, so it is due now. Modules and checks share this rule.
 pub fn next_due(last_run_at: Option<i64>, every_secs: i64) -> Option<i64> {
-    last_run_at.map(|last| last + every_secs - (every_secs / 10).min(30))
+    // Saturating: a time or cadence from a damaged store must not wrap into "due now".
+    last_run_at.map(|last| {
+        last.saturating_add(every_secs)
+            .saturating_sub((every_secs / 10).clamp(0, 30))
+    })
 }
 
 /// When it is due as seen at `now`: at once when it never ran, or when its last run is
@@ -74,22 +78,46 @@ impl Recurrence {
         })
     }
 
+    fn fixed_step(self) -> Option<i64> {
+        match self {
+            Recurrence::Daily => Some(DAY_SECS),
+            Recurrence::Weekly => Some(7 * DAY_SECS),
+            Recurrence::EveryDays(n) => Some(i64::from(n) * DAY_SECS),
+            Recurrence::Monthly => None,
+        }
+    }
+
     fn step(self, from: i64) -> i64 {
         match self {
-            Recurrence::Daily => from + DAY_SECS,
-            Recurrence::Weekly => from + 7 * DAY_SECS,
-            Recurrence::EveryDays(n) => from + i64::from(n) * DAY_SECS,
-            Recurrence::Monthly => clock::from_ts(from)
-                .checked_add_months(Months::new(1))
+            Recurrence::Daily => from.saturating_add(DAY_SECS),
+            Recurrence::Weekly => from.saturating_add(7 * DAY_SECS),
+            Recurrence::EveryDays(n) => from.saturating_add(i64::from(n) * DAY_SECS),
+            Recurrence::Monthly => clock::from_ts_checked(from)
+                .and_then(|t| t.checked_add_months(Months::new(1)))
                 .map(|t| t.timestamp())
-                .unwrap_or(from + 30 * DAY_SECS),
+                .unwrap_or(from.saturating_add(30 * DAY_SECS)),
         }
     }
 
     /// The first occurrence after `now`: missed occurrences are not replayed one by one.
     pub fn next_after(self, due_at: i64, now: i64) -> i64 {
         let mut next = self.step(due_at);
-        while next <= now {
+        // Fixed steps jump straight past `now`. Months step by the calendar, after a
+        // jump of 30-day steps to within a year when centuries behind (a damaged time),
+        // so the loop stays short. A saturated step ends it.
+        let behind = now.saturating_sub(next);
+        match self.fixed_step() {
+            Some(step) if behind >= 0 && step > 0 => {
+                next = next.saturating_add((behind / step + 1).saturating_mul(step));
+            }
+            None if behind > 100 * 366 * DAY_SECS => {
+                let month = 30 * DAY_SECS;
+                let jump = (behind - 366 * DAY_SECS) / month;
+                next = next.saturating_add(jump.saturating_mul(month));
+            }
+            _ => {}
+        }
+        while next <= now && next < i64::MAX {
             next = self.step(next);
         }
         next
@@ -141,6 +169,32 @@ mod tests {
         assert_eq!(
             Recurrence::Weekly.next_after(due, due + 15 * DAY_SECS),
             due + 21 * DAY_SECS
+        );
+    }
+
+    /// Times from a damaged store or an extreme clock never overflow: they saturate.
+    #[test]
+    fn extreme_times_saturate() {
+        let extremes = [i64::MIN, i64::MIN + 1, -1, 0, 1, i64::MAX - 1, i64::MAX];
+        for t in extremes {
+            for every in [0, 1, 300, i64::MAX] {
+                let _ = next_due(Some(t), every);
+                let _ = is_due(Some(t), every, t);
+            }
+            for r in [
+                Recurrence::Daily,
+                Recurrence::Monthly,
+                Recurrence::EveryDays(u32::MAX),
+            ] {
+                let next = r.next_after(t, t.max(0));
+                assert!(next > t.max(0) || next == i64::MAX, "{r} {t}: {next}");
+            }
+        }
+        assert_eq!(next_due(Some(i64::MAX), 300), Some(i64::MAX - 30));
+        // Years of missed daily occurrences jump in one step.
+        assert_eq!(
+            Recurrence::Daily.next_after(0, 100 * 365 * DAY_SECS),
+            100 * 365 * DAY_SECS + DAY_SECS
         );
     }
 }

@@ -26,7 +26,7 @@ impl Store {
         let cutoff = |stage: Stage| {
             stage
                 .stale_after_days(stale)
-                .map(|days| now - pipeline::days_to_secs(days))
+                .map(|days| now.saturating_sub(pipeline::days_to_secs(days)))
         };
         let mut old_stmt = self.conn.prepare_cached(
             "SELECT count(*) FROM properties WHERE stage = ?1 AND stage_entered_at < ?2",

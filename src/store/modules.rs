@@ -160,7 +160,7 @@ pub fn save_contact_score(conn: &Connection, contact_id: i64, score: f64, now: i
 /// Recompute every property's close probability in one statement; returns how many
 /// changed. The formula is `predictive::close_probability` in SQL (kept in step by a test).
 pub fn update_close_probabilities(conn: &Connection, stale: &StaleDays, now: i64) -> Result<usize> {
-    let cutoff = |days: f64| now - pipeline::days_to_secs(days);
+    let cutoff = |days: f64| now.saturating_sub(pipeline::days_to_secs(days));
     let sql = format!(
         "UPDATE properties SET close_probability = new.p
          FROM (SELECT id, round(min(1.0,

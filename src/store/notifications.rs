@@ -122,7 +122,8 @@ impl<'c> Reconciler<'c> {
             Some((id, _, _, _)) if self.seen.contains(&id) => {}
             Some((id, notified_at, acked_at, priority)) => {
                 self.seen.insert(id);
-                let due = acked_at.is_none() && notified_at <= self.now - self.renotify_after;
+                let due = acked_at.is_none()
+                    && notified_at <= self.now.saturating_sub(self.renotify_after);
                 let worse = priority_rank(&draft.priority) > priority_rank(&priority);
                 if due || worse {
                     self.conn

@@ -119,7 +119,7 @@ impl Store {
     ) -> Result<Vec<PropertyListRow>> {
         let cutoff = stage
             .stale_after_days(stale)
-            .map(|days| now - pipeline::days_to_secs(days));
+            .map(|days| now.saturating_sub(pipeline::days_to_secs(days)));
         let health_clause = match (health, cutoff) {
             (HealthFilter::Any, _) => String::new(),
             (HealthFilter::Blocked, _) => format!("AND {BLOCKED_SQL}"),

@@ -1026,6 +1026,143 @@ critical = ["ops-email", "discord", "hook"]
     assert!(texts > 0, "the outbox has rows to scan");
 }
 
+/// An API on 127.0.0.1 that echoes the `X-Api-Key` it was sent in its JSON body, as a
+/// misbehaving (or debugging) service does. Serves `max` requests.
+fn key_echo_server(max: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(stream) = stream else { continue };
+            let Some((request, mut stream)) = read_request(stream) else {
+                continue;
+            };
+            let key = request.header("x-api-key").unwrap_or_default().to_string();
+            let body = serde_json::json!({"status": "degraded", "key": key}).to_string();
+            let _ = stream.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    port
+}
+
+/// Every `${VAR}` value is redacted once, where a check's outcome is made and where an
+/// alert is queued: a body echoing the key reached status, checks, logs, alerts, the
+/// outbox, the store and the Discord and webhook channels.
+#[test]
+fn a_key_echoed_by_a_target_is_redacted_everywhere() {
+    let hb = Hb::new();
+    let key = "k3y-ECHOED-9f8e7d6c5b4a";
+    let api = key_echo_server(20);
+    let hook = HttpServer::start(vec![]);
+    let discord = HttpServer::start(vec![]);
+    let config = format!(
+        r#"
+[[check]]
+name = "api"
+group = "system"
+type = "http"
+url = "http://127.0.0.1:{api}/health?token=${{HB_TEST_API_KEY}}"
+headers = {{ X-Api-Key = "${{HB_TEST_API_KEY}}" }}
+json_field = "key"
+expect = "ok"
+every = "5m"
+on_failure = [["sh", "-c", "echo restarting with $HB_TEST_API_KEY"]]
+
+[[check]]
+name = "plugin"
+group = "system"
+type = "command"
+command = ["sh", "-c", "echo \"CRITICAL - rejected key $HB_TEST_API_KEY|$HB_TEST_API_KEY=1\"; exit 2"]
+every = "5m"
+
+[[alerts.channel]]
+name = "hook"
+type = "webhook"
+url = "{}"
+
+[[alerts.channel]]
+name = "discord"
+type = "discord"
+webhook_url_env = "HB_TEST_DISCORD"
+
+[alerts.routes]
+critical = ["hook", "discord"]
+"#,
+        hook.url("/hook")
+    );
+    // Remediation runs only for a check that has passed here before: without its
+    // condition, the api check passes once first.
+    hb.write(
+        "heartbeat.toml",
+        &config.replace(
+            "json_field = \"key\"\nexpect = \"ok\"\n",
+            "body_contains = \"degraded\"\n",
+        ),
+    );
+    let discord_url = discord.url("/api/webhooks/1/tok3n-abcdefghijklmnopq");
+    let env = [
+        ("HB_TEST_API_KEY", key),
+        ("HB_TEST_DISCORD", discord_url.as_str()),
+    ];
+    let mut seen = String::new();
+    let mut record = |args: &[&str]| {
+        let out = run(&hb, &env, args);
+        seen += &format!(
+            "$ hb {}\n{}{}\n",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    record(&["checks", "run", "api", "--json"]);
+    hb.write("heartbeat.toml", &config);
+    record(&["checks", "run", "--all", "--remediate", "--json"]);
+    record(&["cycle", "--all", "-v"]);
+    for args in [
+        &["checks", "--json"][..],
+        &["status", "--json"],
+        &["logs", "--json"],
+        &["alerts", "--json", "--all"],
+        &["alerts", "outbox", "--json", "--all"],
+    ] {
+        record(args);
+    }
+    if std::env::var_os("HB_SHOW").is_some() {
+        eprintln!("{seen}");
+    }
+    // The checks did see the key and said so, masked.
+    assert!(seen.contains(r#"key = \"***\": expected \"ok\""#), "{seen}");
+    assert!(seen.contains("CRITICAL - rejected key ***"), "{seen}");
+    assert!(seen.contains("restarting with ***"), "{seen}");
+    assert!(!seen.contains(key), "the key leaked:\n{seen}");
+    // The channels got the alerts, masked.
+    let received: Vec<String> = hook
+        .requests()
+        .into_iter()
+        .chain(discord.requests())
+        .map(|r| r.body)
+        .collect();
+    assert!(received.len() >= 2, "{received:?}");
+    let bodies = received.join("\n");
+    assert!(bodies.contains("***"), "{bodies}");
+    assert!(!bodies.contains(key), "the key reached a channel: {bodies}");
+    // Nor is it anywhere in the store's bytes.
+    for file in ["hb.db", "hb.db-wal"] {
+        if let Ok(bytes) = std::fs::read(hb.path(file)) {
+            assert!(
+                !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+                "the key is in {file}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_route_naming_an_unknown_channel_is_a_config_error() {
     let hb = Hb::new();

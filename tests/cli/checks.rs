@@ -337,6 +337,186 @@ fn http_headers_come_from_the_environment_and_are_never_printed() {
     );
 }
 
+/// An HTTP server on 127.0.0.1 that keeps every request head it gets. `/to/PORT/REST`
+/// redirects (302) to `http://127.0.0.1:PORT/REST`; `/here/REST` redirects to `/REST`
+/// on itself; anything else answers 200 `ok`.
+fn recording_server(max: usize) -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            kept.lock().unwrap().push(head);
+            let location = if let Some(rest) = path.strip_prefix("/to/") {
+                let (port, rest) = rest.split_once('/').unwrap_or((rest, ""));
+                Some(format!("http://127.0.0.1:{port}/{rest}"))
+            } else {
+                path.strip_prefix("/here").map(str::to_string)
+            };
+            let response = match location {
+                Some(to) => format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+                None => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".into(),
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, seen)
+}
+
+#[test]
+fn redirects_are_followed_only_when_asked_and_never_to_another_origin_with_headers() {
+    let hb = Hb::new();
+    let (port, front) = recording_server(20);
+    let (other, elsewhere) = recording_server(20);
+    let secret = "k3y-for-the-front-only";
+    let key = "headers = { X-Api-Key = \"${HB_TEST_KEY}\" }";
+    let url = |path: &str| format!("url = \"http://127.0.0.1:{port}{path}\"");
+    hb.write(
+        "heartbeat.toml",
+        &[
+            check(
+                "plain",
+                "http",
+                &format!("{}\n{key}", url(&format!("/to/{other}/x"))),
+            ),
+            check(
+                "expects-302",
+                "http",
+                &format!(
+                    "{}\n{key}\nexpect_status = 302",
+                    url(&format!("/to/{other}/x"))
+                ),
+            ),
+            check(
+                "cross",
+                "http",
+                &format!(
+                    "{}\n{key}\nfollow_redirects = true",
+                    url(&format!("/to/{other}/x"))
+                ),
+            ),
+            check(
+                "same",
+                "http",
+                &format!("{}\n{key}\nfollow_redirects = true", url("/here/ok")),
+            ),
+            check(
+                "cross-no-headers",
+                "http",
+                &format!(
+                    "{}\nfollow_redirects = true",
+                    url(&format!("/to/{other}/open"))
+                ),
+            ),
+        ]
+        .concat(),
+    );
+    let out = hb
+        .cmd()
+        .env("HB_TEST_KEY", secret)
+        .args([
+            "checks",
+            "run",
+            "plain",
+            "expects-302",
+            "cross",
+            "same",
+            "cross-no-headers",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    let said = |i: usize| results[i]["message"].as_str().unwrap().to_string();
+    // Not asked to follow: the 302 is the answer.
+    assert_eq!(results[0]["status"], "critical", "{:?}", results[0]);
+    assert!(said(0).starts_with("HTTP 302 in "), "{}", said(0));
+    assert!(said(0).contains("expected 2xx"), "{}", said(0));
+    assert_eq!(results[1]["status"], "ok", "{:?}", results[1]);
+    // Asked, but the other origin would get the key.
+    assert_eq!(results[2]["status"], "critical", "{:?}", results[2]);
+    assert!(
+        said(2).contains(&format!("redirect to http://127.0.0.1:{other} not followed: another origin, and this check sends configured headers")),
+        "{}",
+        said(2)
+    );
+    assert_eq!(results[3]["status"], "ok", "{:?}", results[3]);
+    assert_eq!(results[4]["status"], "ok", "{:?}", results[4]);
+    // The other origin saw one request, the header-less one; the front saw the key.
+    let elsewhere = elsewhere.lock().unwrap().clone();
+    assert_eq!(elsewhere.len(), 1, "{elsewhere:?}");
+    assert!(elsewhere[0].starts_with("GET /open "), "{elsewhere:?}");
+    assert!(
+        !elsewhere.iter().any(|h| h.contains(secret)),
+        "{elsewhere:?}"
+    );
+    let front = front.lock().unwrap().clone();
+    assert!(
+        front
+            .iter()
+            .any(|h| h.starts_with("GET /ok ") && h.contains(secret)),
+        "{front:?}"
+    );
+}
+
+/// A TCP listener that accepts and never says a word: a TLS handshake with it hangs.
+fn silent_listener() -> (u16, TcpListener) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (port, listener)
+}
+
+#[test]
+fn a_tls_handshake_that_never_completes_says_so() {
+    let hb = Hb::new();
+    // The kernel completes the TCP handshake from the backlog; nothing ever answers.
+    let (port, _listener) = silent_listener();
+    hb.write(
+        "heartbeat.toml",
+        &(check(
+            "tls-silent",
+            "tls",
+            &format!("address = \"127.0.0.1:{port}\"\ntimeout = \"1s\""),
+        ) + &check(
+            "https-silent",
+            "http",
+            &format!("url = \"https://127.0.0.1:{port}/health\"\ntimeout = \"1s\""),
+        )),
+    );
+    let started = Instant::now();
+    let (code, results) = run_checks(&hb, &["tls-silent", "https-silent"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        results[0]["message"],
+        format!("127.0.0.1:{port}: TLS handshake timed out after 1s")
+    );
+    assert_eq!(
+        results[1]["message"],
+        format!("GET https://127.0.0.1:{port}/health: TLS handshake timed out after 1s")
+    );
+}
+
 #[test]
 fn a_hung_http_target_is_cut_at_the_timeout() {
     let hb = Hb::new();
@@ -508,25 +688,65 @@ fn sql_thresholds_expect_and_the_clock() {
 fn sql_opens_the_database_read_only() {
     let hb = Hb::new();
     app_db(&hb);
+    let copy = hb.path("copy.db");
+    let attached = hb.path("attached.db");
+    let query = |name: &str, sql: &str| {
+        check(
+            name,
+            "sql",
+            &format!("database = 'app.db'\nquery = \"{sql}\"\nexpect = 1"),
+        )
+    };
     hb.write(
         "heartbeat.toml",
-        &check(
+        &[
+            query("writer", "DELETE FROM tasks RETURNING 1"),
+            query("vacuum-into", &format!("VACUUM INTO '{}'", copy.display())),
+            query(
+                "attach",
+                &format!("ATTACH '{}' AS other", attached.display()),
+            ),
+            query("pragma-write", "PRAGMA user_version = 7"),
+            query("reader", "SELECT count(*) = 4 FROM tasks"),
+            check("integrity", "sqlite_integrity", "database = 'app.db'"),
+        ]
+        .concat(),
+    );
+    let (_, results) = run_checks(
+        &hb,
+        &[
             "writer",
-            "sql",
-            "database = 'app.db'\nquery = \"DELETE FROM tasks RETURNING 1\"\nexpect = 1",
-        ),
+            "vacuum-into",
+            "attach",
+            "pragma-write",
+            "reader",
+            "integrity",
+        ],
     );
-    let (code, result) = one(&hb, "writer");
-    assert_eq!(code, 3, "{result}");
-    assert!(
-        result["message"].as_str().unwrap().contains("readonly"),
-        "{result}"
-    );
+    let said = |i: usize| results[i]["message"].as_str().unwrap().to_string();
+    for (i, why) in [
+        (0, "the statement writes to table tasks"),
+        (1, "VACUUM INTO writes a copy of it to a file"),
+        (2, "ATTACH opens another database file"),
+        (3, "PRAGMA user_version with a value changes a setting"),
+    ] {
+        assert_eq!(results[i]["status"], "unknown", "{:?}", results[i]);
+        assert!(said(i).starts_with("query refused: "), "{}", said(i));
+        assert!(said(i).contains(why), "{}", said(i));
+        assert!(said(i).contains("read-only"), "{}", said(i));
+    }
+    assert!(!copy.exists(), "VACUUM INTO wrote {}", copy.display());
+    assert!(!attached.exists(), "ATTACH created {}", attached.display());
+    assert_eq!(results[4]["status"], "ok", "{:?}", results[4]);
+    assert_eq!(results[5]["status"], "ok", "{:?}", results[5]);
     let conn = rusqlite::Connection::open(hb.path("app.db")).unwrap();
     let n: i64 = conn
         .query_row("SELECT count(*) FROM tasks", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(n, 4);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((n, version), (4, 0));
 }
 
 #[test]
@@ -756,6 +976,129 @@ fn a_command_past_its_timeout_is_killed() {
         !Path::new(&format!("/proc/{}", pid.trim())).exists(),
         "the script still runs"
     );
+}
+
+/// Whether a process runs (not a zombie): `/proc/PID/stat` field 3 is its state.
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| !rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
+/// Waits for a pid file a background process writes (it may lag its parent's exit).
+fn read_pid(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(pid) = std::fs::read_to_string(path) {
+            if !pid.trim().is_empty() {
+                return pid.trim().to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "no pid in {}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_background_child_holding_stdout_loses_nothing_and_dies_with_the_check() {
+    let hb = Hb::new();
+    let pid_file = hb.path("child.pid");
+    // The plugin prints its result, leaves a sleeper holding its stdout, and exits 0.
+    let plugin = script(
+        &hb,
+        "plugin.sh",
+        &format!(
+            "echo 'OK - fine|v=5'\nsleep 1000 &\necho $! > '{}'\nexit 0",
+            pid_file.display()
+        ),
+    );
+    let remedy_pid = hb.path("remedy.pid");
+    let remedy = script(
+        &hb,
+        "remedy.sh",
+        &format!(
+            "echo restarted\nsleep 1000 &\necho $! > '{}'\nexit 0",
+            remedy_pid.display()
+        ),
+    );
+    hb.write(
+        "heartbeat.toml",
+        &(check(
+            "plugin",
+            "command",
+            &format!("command = ['{plugin}']\ntimeout = \"5s\""),
+        ) + &check(
+            "remedied",
+            "command",
+            &format!(
+                "command = ['sh', '-c', 'if [ -e down ]; then echo CRITICAL - down; exit 2; fi; echo OK - up']\non_failure = [['{remedy}']]"
+            ),
+        )),
+    );
+    // Remediation waits until the check has passed here once.
+    assert_eq!(one(&hb, "remedied").1["status"], "ok");
+    hb.write("down", "");
+    let started = Instant::now();
+    let (_, doc) = run_json(&hb, &["checks", "run", "plugin", "remedied", "--remediate"]);
+    let results = doc["results"].as_array().cloned().unwrap_or_default();
+    let elapsed = started.elapsed();
+    assert_eq!(results[0]["status"], "ok", "{:?}", results[0]);
+    assert_eq!(results[0]["message"], "OK - fine");
+    assert_eq!(results[0]["value"], 5.0);
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    let action = &results[1]["remediation"]["actions"][0];
+    assert_eq!(action["exit_code"], 0, "{action}");
+    assert_eq!(action["output"], "restarted");
+    for pid in [read_pid(&pid_file), read_pid(&remedy_pid)] {
+        assert!(!alive(&pid), "background child {pid} outlived the check");
+    }
+}
+
+#[test]
+fn a_child_that_left_the_process_group_is_reported() {
+    let hb = Hb::new();
+    let pid_file = hb.path("escaped.pid");
+    // setsid puts the sleeper in a session of its own: killing the plugin's group
+    // cannot reach it, and it keeps the plugin's stdout open.
+    let plugin = script(
+        &hb,
+        "plugin.sh",
+        &format!(
+            "echo 'OK - fine|v=5'\nsetsid sh -c 'echo $$ > \"{}\"; exec sleep 1000' &\nexit 0",
+            pid_file.display()
+        ),
+    );
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "plugin",
+            "command",
+            &format!("command = ['{plugin}']\ntimeout = \"5s\""),
+        ),
+    );
+    let started = Instant::now();
+    let (code, result) = one(&hb, "plugin");
+    let elapsed = started.elapsed();
+    let pid = read_pid(&pid_file);
+    let escaped = alive(&pid);
+    // The test started it: end it whatever the assertions say.
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &pid])
+        .status();
+    assert!(escaped, "the setsid child should still run (pid {pid})");
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(result["value"], 5.0);
+    let message = result["message"].as_str().unwrap();
+    assert!(message.starts_with("OK - fine ("), "{message}");
+    assert!(
+        message.contains("outside its process group (e.g. with setsid) still holds its output open and was left running"),
+        "{message}"
+    );
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
 }
 
 // ---------------------------------------------------------------------------------
@@ -1553,6 +1896,80 @@ fn validate_names_file_and_line() {
     assert_eq!(problem["check"], "gone");
     assert_eq!(problem["key"], "database");
     assert_eq!(problem["message"], "gone.db does not exist");
+
+    // A query the read-only connection would refuse; the file it names stays unwritten.
+    hb.write(
+        "heartbeat.toml",
+        &check(
+            "copy",
+            "sql",
+            "database = 'app.db'\nquery = \"VACUUM INTO 'copy.db'\"",
+        ),
+    );
+    let (code, doc) = run_json(&hb, &["checks", "validate"]);
+    assert_eq!(code, 78, "{doc}");
+    let problem = &doc["problems"][0];
+    assert_eq!(problem["key"], "query");
+    assert_eq!(problem["line"], 6);
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("query refused: VACUUM rewrites the database"),
+        "{problem}"
+    );
+    assert!(!hb.path("copy.db").exists());
+}
+
+/// Durations beyond their range are config errors at their line, never a crash later:
+/// `timeout = "18446744073709551615s"` made every `hb cycle` panic (exit 101), and
+/// 2^63 s wrapped around into "give up at once" and "re-notify every cycle".
+#[test]
+fn huge_durations_are_refused_at_their_line() {
+    let hb = Hb::new();
+    let tcp = check("api", "tcp", "address = \"127.0.0.1:1\"");
+    for (extra, line, key, range) in [
+        (
+            "timeout = \"18446744073709551615s\"\n",
+            6,
+            "check[0].timeout",
+            "a time limit is 1ms to 1h",
+        ),
+        (
+            "every = \"500ms\"\n",
+            6,
+            "check[0].every",
+            "a cadence is 1s to 366d",
+        ),
+        (
+            "\n[alerts]\ngive_up_after = \"9223372036854775808s\"\n",
+            8,
+            "alerts.give_up_after",
+            "a period is 1s to 3660d",
+        ),
+        (
+            "\n[alerts.routes]\nrenotify_after = \"9223372036854775808s\"\n",
+            8,
+            "alerts.routes.renotify_after",
+            "a period is 1s to 3660d",
+        ),
+    ] {
+        let text = format!("{}\n{extra}", tcp.trim_end());
+        hb.write("heartbeat.toml", &format!("{text}\n"));
+        let want = format!("heartbeat.toml:{line}: key `{key}`: duration ");
+        for args in [&["checks", "validate"][..], &["cycle", "--all"][..]] {
+            let out = hb.cmd().args(args).output().unwrap();
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(78), "{args:?} {extra}: {said}");
+            assert!(said.contains(&want), "{args:?}: {said}");
+            assert!(said.contains(range), "{args:?}: {said}");
+        }
+    }
+    assert!(!hb.db().exists(), "a refused config wrote the store");
 }
 
 #[test]
