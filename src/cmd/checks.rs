@@ -1,7 +1,6 @@
 //! `hb checks [list] | run NAME... | validate | doc`
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -446,9 +445,7 @@ fn run_doc(ctx: &mut Ctx) -> Result<u8> {
         output::print_json(&DocView { markdown })?;
     } else {
         // Exactly the document: HEARTBEAT.md is this output byte for byte.
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(markdown.as_bytes())?;
-        stdout.flush()?;
+        output::print_raw(&markdown)?;
     }
     Ok(exit::OK)
 }

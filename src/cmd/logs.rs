@@ -184,6 +184,9 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
     let runs: Vec<RunOut> = store.runs(&filter)?.into_iter().map(RunOut::from).collect();
     if args.ndjson {
         for run in &runs {
+            if output::stdout_closed() {
+                break;
+            }
             output::print_json_line(run)?;
         }
     } else if ctx.out.json {

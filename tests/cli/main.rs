@@ -7,6 +7,7 @@ mod cycle;
 mod demo;
 mod ecosystem;
 mod import;
+mod output;
 mod property;
 
 use std::path::{Path, PathBuf};
