@@ -56,6 +56,14 @@ impl Output {
         table
     }
 
+    /// After a table cut by `--limit`: how much was left out, on stderr (a script reading
+    /// stdout gets only rows; `--json` documents carry `total` instead).
+    pub fn note_truncated(&self, shown: usize, total: u64) {
+        if !self.quiet && !self.json && (shown as u64) < total {
+            eprintln!("showing {shown} of {total}; --limit N for more (--limit 0 for all)");
+        }
+    }
+
     /// A cell coloured by a status word (healthy/ok green, stale/warning yellow, ...).
     pub fn status_cell(&self, status: &str) -> Cell {
         let cell = Cell::new(status);

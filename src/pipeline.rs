@@ -9,12 +9,16 @@ use serde::Serialize;
 use crate::clock::{self, DAY_SECS};
 use crate::config::StaleDays;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// `--stage` takes the JSON's spelling (`waiting_for_contracts`); the kebab-case one
+/// stays as an alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Stage {
     New,
     Enriched,
     Researched,
+    #[value(alias = "waiting-for-contracts")]
     WaitingForContracts,
     Complete,
 }
@@ -74,7 +78,7 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Healthy,
@@ -248,12 +252,40 @@ pub fn days_to_secs(days: f64) -> i64 {
     (days * DAY_SECS as f64).round() as i64
 }
 
-/// The first open contract whose deadline has passed at `now`.
-fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<&ContractFacts> {
+/// An open contract whose deadline has passed: it blocks its property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedDeadline {
+    pub contract_id: i64,
+    pub name: String,
+    pub deadline_at: i64,
+}
+
+/// The first open contract whose deadline has passed at `now` (the lowest id on a tie).
+fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<MissedDeadline> {
     contracts
         .iter()
         .filter(|c| c.status.is_open() && c.deadline_at.is_some_and(|d| d <= now))
-        .min_by_key(|c| c.deadline_at)
+        .min_by_key(|c| (c.deadline_at, c.id))
+        .map(|c| MissedDeadline {
+            contract_id: c.id,
+            name: c.name.clone(),
+            deadline_at: c.deadline_at.unwrap_or(now),
+        })
+}
+
+/// Why a property is blocked: its recorded blocker, else the deadline it missed. Every
+/// view of a property (`hb property ID`, `hb property list`) says it in these words.
+pub fn blocked_reason(recorded: Option<&str>, missed: Option<&MissedDeadline>) -> Option<String> {
+    recorded.map(str::to_string).or_else(|| {
+        missed.map(|m| {
+            format!(
+                "contract #{} \"{}\" missed its deadline of {}",
+                m.contract_id,
+                m.name,
+                clock::from_ts(m.deadline_at).format("%Y-%m-%d")
+            )
+        })
+    })
 }
 
 pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbeat {
@@ -293,16 +325,7 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
     let stale_after_days = derived.stage.stale_after_days(stale);
 
     let missed = missed_deadline(&facts.contracts, now);
-    let blocked_reason = facts.blocked_reason.clone().or_else(|| {
-        missed.map(|c| {
-            format!(
-                "contract #{} \"{}\" missed its deadline of {}",
-                c.id,
-                c.name,
-                clock::from_ts(c.deadline_at.unwrap_or(now)).format("%Y-%m-%d")
-            )
-        })
-    });
+    let blocked_reason = blocked_reason(facts.blocked_reason.as_deref(), missed.as_ref());
     let health = if blocked_reason.is_some() {
         Health::Blocked
     } else if is_stale(derived.stage, derived.stage_entered_at, stale, now) {
@@ -311,11 +334,11 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
         Health::Healthy
     };
 
-    let next_action = match (&facts.blocked_reason, missed) {
+    let next_action = match (&facts.blocked_reason, &missed) {
         (Some(reason), _) => format!("Resolve the blocker: {reason}"),
-        (None, Some(c)) => format!(
+        (None, Some(m)) => format!(
             "Extend or cancel contract #{} \"{}\": its deadline passed",
-            c.id, c.name
+            m.contract_id, m.name
         ),
         (None, None) => {
             // A later stage reached with an earlier step skipped: that step comes first.

@@ -23,6 +23,14 @@ struct RunOut {
     summary: serde_json::Value,
 }
 
+/// `hb logs --json`: the runs shown, and how many match.
+#[derive(Debug, Serialize)]
+struct RunsOut {
+    /// Runs the filters match, whatever `--limit`.
+    total: u64,
+    runs: Vec<RunOut>,
+}
+
 #[derive(Debug, Serialize)]
 struct RunDetail {
     #[serde(flatten)]
@@ -174,14 +182,21 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
         .map(|s| clock::parse_duration(s).map_err(|e| HbError::Usage(format!("--since: {e:#}"))))
         .transpose()?
         .map(|d| ctx.clock.now_ts() - d.as_secs() as i64);
+    if let Some(name) = &args.check {
+        known_check(ctx, &store, name)?;
+    }
     let filter = RunFilter {
         since,
         status: args.status,
         module: args.module,
         check: args.check,
-        limit: args.limit,
+        limit: crate::cli::row_limit(args.limit),
     };
     let runs: Vec<RunOut> = store.runs(&filter)?.into_iter().map(RunOut::from).collect();
+    let total = match filter.limit {
+        Some(limit) if runs.len() >= limit => store.count_runs(&filter)?,
+        _ => runs.len() as u64,
+    };
     if args.ndjson {
         for run in &runs {
             if output::stdout_closed() {
@@ -190,7 +205,7 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             output::print_json_line(run)?;
         }
     } else if ctx.out.json {
-        output::print_json(&runs)?;
+        output::print_json(&RunsOut { total, runs })?;
     } else if !ctx.out.quiet {
         if runs.is_empty() {
             output::print("no runs match")?;
@@ -220,6 +235,35 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             ]);
         }
         output::print(table)?;
+        ctx.out.note_truncated(runs.len(), total);
     }
     Ok(exit::OK)
+}
+
+/// `--check NAME` must name a check of the config or of the run log: a typo is an error,
+/// not an empty list.
+fn known_check(ctx: &mut Ctx, store: &crate::store::Store, name: &str) -> Result<()> {
+    let mut known: Vec<String> = ctx
+        .config()?
+        .config
+        .check
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    if known.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    let recorded = store.recorded_check_names()?;
+    if recorded.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    known.extend(recorded);
+    known.sort();
+    known.dedup();
+    let hint = if known.is_empty() {
+        "no check is configured or was ever recorded".to_string()
+    } else {
+        format!("known checks: {}", known.join(", "))
+    };
+    Err(HbError::Usage(format!("--check: no check named `{name}` ({hint})")).into())
 }

@@ -156,7 +156,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
     let open: BTreeMap<String, i64> = store.open_notification_counts()?.into_iter().collect();
     let top_actions = store
         .notifications(&NotificationFilter {
-            limit: 5,
+            limit: Some(5),
             ..NotificationFilter::default()
         })?
         .into_iter()

@@ -19,7 +19,7 @@ pub mod schedule;
 pub mod scheduled;
 pub mod system;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
     Portfolio,
@@ -454,7 +454,7 @@ pub fn run_cycle(
             if escalate {
                 reconciler.add(&crate::store::NotificationDraft {
                     dedup_key: "escalation:cycle".into(),
-                    kind: "escalation".into(),
+                    kind: crate::notification::NotificationKind::Escalation,
                     priority: "critical".into(),
                     subject: format!("Escalation: the heartbeat cycle has failed {failed_in_a_row} times in a row"),
                     message: format!("Failing modules in cycle {run_id}:\n{}", failed_modules.join("\n")),

@@ -44,7 +44,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             reconciler.add(&NotificationDraft {
                 message: format!("{} ({})", finding.subject, finding.address),
                 dedup_key: finding.dedup_key,
-                kind: finding.kind.as_str().into(),
+                kind: finding.kind.into(),
                 priority: finding.priority.as_str().into(),
                 subject: finding.subject,
                 property_id: Some(finding.property_id),

@@ -18,6 +18,7 @@ use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::checks::{self, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status};
 use crate::clock;
 use crate::config::Loaded;
+use crate::notification::NotificationKind;
 use crate::store::{NotificationDraft, Reconciler, Store};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
@@ -98,7 +99,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         alerting.push(check.name.clone());
         findings.add(&NotificationDraft {
             dedup_key: format!("check:{}", check.name),
-            kind: "check_failed".into(),
+            kind: NotificationKind::CheckFailed,
             priority: priority_of(state.status).into(),
             subject: format!(
                 "Check {} is {}: {}",
@@ -124,7 +125,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             .collect();
         escalations.add(&NotificationDraft {
             dedup_key: format!("escalation:check:{}", check.name),
-            kind: "escalation".into(),
+            kind: NotificationKind::Escalation,
             priority: "critical".into(),
             subject: format!(
                 "Escalation: check {} has failed {} times in a row since {}",

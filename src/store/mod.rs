@@ -40,7 +40,7 @@ pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
 pub use runs::{
     module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
-    RunFilter, RunRow,
+    RunFilter, RunRow, RunStatus,
 };
 
 pub struct Store {

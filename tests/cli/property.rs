@@ -188,8 +188,9 @@ fn a_missed_deadline_blocks() {
 #[test]
 fn list_is_most_overdue_first_with_filters() {
     let hb = portfolio();
-    let rows = hb.json(&["property", "list"]);
-    let ids: Vec<i64> = rows
+    let list = hb.json(&["property", "list"]);
+    assert_eq!(list["total"], 5);
+    let ids: Vec<i64> = list["properties"]
         .as_array()
         .unwrap()
         .iter()
@@ -198,18 +199,19 @@ fn list_is_most_overdue_first_with_filters() {
     // 7: 8.5 days in researched (limit 7) = +1.5; 6: 4.5 in new (3) = +1.5; 9: 6.5 in enriched (5) = +1.5.
     // Ties by id; then 8 (blocked, -2.5) and 5 (-3.5).
     assert_eq!(ids, vec![6, 7, 9, 8, 5]);
-    let stale = hb.json(&["property", "list", "--health", "stale"]);
+    let stale = &hb.json(&["property", "list", "--health", "stale"])["properties"];
     assert_eq!(stale.as_array().unwrap().len(), 3);
     assert!(stale
         .as_array()
         .unwrap()
         .iter()
         .all(|r| r["health"] == "stale"));
-    let blocked = hb.json(&["property", "list", "--health", "blocked"]);
+    let blocked = &hb.json(&["property", "list", "--health", "blocked"])["properties"];
     assert_eq!(blocked[0]["property_id"], 8);
     let enriched = hb.json(&["property", "list", "--stage", "enriched", "--limit", "1"]);
-    assert_eq!(enriched.as_array().unwrap().len(), 1);
-    assert_eq!(enriched[0]["property_id"], 9);
+    assert_eq!(enriched["total"], 2, "5 and 9 are enriched");
+    assert_eq!(enriched["properties"].as_array().unwrap().len(), 1);
+    assert_eq!(enriched["properties"][0]["property_id"], 9);
 }
 
 #[test]
