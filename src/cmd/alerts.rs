@@ -145,7 +145,7 @@ impl From<OutboxRow> for OutboxRowView {
 }
 
 fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let counts = store.outbox_counts()?;
     let rows = store.outbox_list(args.all, crate::cli::row_limit(args.limit))?;
     let view = OutboxView {

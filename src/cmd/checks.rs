@@ -39,7 +39,7 @@ fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
     if !path.exists() {
         return Ok(HashMap::new());
     }
-    Store::open_existing(&path)?.check_states()
+    Store::open_read_only(&path)?.check_states()
 }
 
 #[derive(Debug, Serialize)]

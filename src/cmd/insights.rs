@@ -30,7 +30,7 @@ struct FindingOut {
 }
 
 pub fn run(ctx: &mut Ctx, args: InsightsArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let config = &ctx.config()?.config;
     let (cfg, stale) = (config.insights.clone(), config.property.stale_days);
     let now = ctx.clock.now_ts();

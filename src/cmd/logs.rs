@@ -80,7 +80,7 @@ impl From<RunRow> for RunOut {
 }
 
 pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     if let Some(id) = args.run_id {
         let run = store.run(id)?.ok_or_else(|| {
             HbError::NotFound(format!("no run with id {id} (list runs with `hb logs`)"))

@@ -66,7 +66,7 @@ struct ListOut {
 }
 
 pub fn list(ctx: &mut Ctx, args: AlertsListArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let filter = NotificationFilter {
         priority: args.priority,
         kind: args.kind,

@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Ctx, args: PropertyArgs) -> Result<u8> {
         (Some(PropertyCommand::List(list)), _) => run_list(ctx, list),
         (Some(PropertyCommand::Set(set)), _) => run_set(ctx, set),
         (None, Some(id)) => {
-            let store = ctx.existing_store()?;
+            let store = ctx.read_store()?;
             let stale = ctx.config()?.config.property.stale_days;
             let view = view(&store, id, &stale, ctx.clock.now_ts())?;
             print_view(&ctx.out, &view)?;
@@ -191,7 +191,7 @@ struct ListOut {
 }
 
 fn run_list(ctx: &mut Ctx, args: PropertyListArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let stale = ctx.config()?.config.property.stale_days;
     let now = ctx.clock.now_ts();
     let limit = crate::cli::row_limit(args.limit);

@@ -110,7 +110,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         }
         return Ok(exit::UNKNOWN);
     }
-    let store = crate::store::Store::open_existing(&path)?;
+    let store = crate::store::Store::open_read_only(&path)?;
     let now = ctx.clock.now_ts();
     let cadence = config.schedule.system.as_secs();
 

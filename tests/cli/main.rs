@@ -9,6 +9,7 @@ mod ecosystem;
 mod import;
 mod output;
 mod property;
+mod store;
 
 use std::path::{Path, PathBuf};
 
