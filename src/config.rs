@@ -131,10 +131,28 @@ pub struct PropertyConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StaleDays {
+    #[serde(deserialize_with = "positive_days")]
     pub new: f64,
+    #[serde(deserialize_with = "positive_days")]
     pub enriched: f64,
+    #[serde(deserialize_with = "positive_days")]
     pub researched: f64,
+    #[serde(deserialize_with = "positive_days")]
     pub waiting_for_contracts: f64,
+}
+
+/// A stale threshold of zero or less would call every property stale the moment it
+/// enters the stage.
+fn positive_days<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let days = f64::deserialize(deserializer)?;
+    if days > 0.0 && days.is_finite() {
+        Ok(days)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{days} days: a property is stale after this many days in the stage, so give a \
+             number of days above 0 (e.g. 3), or leave the key out for the default"
+        )))
+    }
 }
 
 impl Default for StaleDays {

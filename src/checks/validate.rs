@@ -208,7 +208,10 @@ fn check_one(c: &CheckConfig) -> Result<(), (&'static str, String)> {
         if warn > crit {
             return Err((
                 "warn_above",
-                format!("warn_above ({warn}) is above crit_above ({crit})"),
+                format!(
+                    "warn_above ({warn}) is above crit_above ({crit}), so the check would go \
+                     critical before it warns: lower warn_above or raise crit_above"
+                ),
             ));
         }
     }
@@ -216,7 +219,10 @@ fn check_one(c: &CheckConfig) -> Result<(), (&'static str, String)> {
         if warn < crit {
             return Err((
                 "warn_below",
-                format!("warn_below ({warn}) is below crit_below ({crit})"),
+                format!(
+                    "warn_below ({warn}) is below crit_below ({crit}), so the check would go \
+                     critical before it warns: raise warn_below or lower crit_below"
+                ),
             ));
         }
     }
@@ -418,8 +424,21 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
         match check.kind {
             Kind::Sql | Kind::SqliteIntegrity => {
                 if let Some(db) = &check.database {
-                    if !resolve(db).is_file() {
-                        report(true, "database", format!("{} does not exist", db.display()));
+                    let full = resolve(db);
+                    if !full.is_file() {
+                        report(
+                            true,
+                            "database",
+                            format!(
+                                "{} does not exist: fix the path (relative paths start at the \
+                                 config's directory)",
+                                db.display()
+                            ),
+                        );
+                    } else if let (Kind::Sql, Some(query)) = (check.kind, &check.query) {
+                        if let Some(problem) = prepare_problem(&full, query, check.timeout.0) {
+                            report(true, "query", problem);
+                        }
                     }
                 }
             }
@@ -495,7 +514,23 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
     problems
 }
 
-/// None when `program` can be executed: a path that exists, or a name on `$PATH`.
+/// Why a query will not run against `database`, found by preparing it (never executing
+/// it) on a read-only connection: bad syntax, a table or column that is not there.
+fn prepare_problem(database: &Path, query: &str, timeout: std::time::Duration) -> Option<String> {
+    let conn = match super::sql::open_read_only(database, timeout) {
+        Ok(conn) => conn,
+        Err(message) => return Some(format!("{message}: the check cannot read it")),
+    };
+    let err = conn.prepare(query).err()?;
+    Some(format!(
+        "the query does not prepare against {}: {err}: fix the SQL (try it with `sqlite3 -readonly {}`)",
+        database.display(),
+        database.display()
+    ))
+}
+
+/// None when `program` can be executed: an executable file at that path, or one of that
+/// name on `$PATH` (as the shell finds it).
 fn find_program(program: &str, base_dir: &Path) -> Option<String> {
     if program.contains('/') {
         let path = Path::new(program);
@@ -504,11 +539,38 @@ fn find_program(program: &str, base_dir: &Path) -> Option<String> {
         } else {
             path.to_path_buf()
         };
-        return (!full.is_file()).then(|| format!("program {program} does not exist"));
+        if !full.is_file() {
+            return Some(format!(
+                "program {program} does not exist: give the path of an executable (relative \
+                 paths start at the config's directory)"
+            ));
+        }
+        return (!is_executable(&full)).then(|| {
+            format!(
+                "program {program} is not executable: `chmod +x {program}`, or run it through \
+                 its interpreter ([\"sh\", \"{program}\"])"
+            )
+        });
     }
-    let found = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
-    (!found).then(|| format!("program {program} is not on $PATH"))
+    let found = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = dir.join(program);
+            candidate.is_file() && is_executable(&candidate)
+        })
+    });
+    (!found)
+        .then(|| format!("program {program} is not on $PATH: install it, or give its full path"))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        rustix::fs::access(path, rustix::fs::Access::EXEC_OK).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
 }
 
 #[cfg(test)]

@@ -1328,7 +1328,10 @@ fn validate_names_file_and_line() {
     assert_eq!(problem["line"], 11);
     assert_eq!(problem["check"], "gone");
     assert_eq!(problem["key"], "database");
-    assert_eq!(problem["message"], "gone.db does not exist");
+    assert_eq!(
+        problem["message"],
+        "gone.db does not exist: fix the path (relative paths start at the config's directory)"
+    );
 }
 
 #[test]

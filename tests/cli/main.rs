@@ -10,6 +10,7 @@ mod import;
 mod output;
 mod property;
 mod store;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
