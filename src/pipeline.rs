@@ -140,6 +140,70 @@ impl ContractStatus {
     }
 }
 
+/// The times a contract's steps happened (unix seconds), as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractTimes {
+    pub attached_at: i64,
+    pub sent_at: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+}
+
+/// A step recorded before a step that comes earlier: time ran backwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOrder {
+    /// The later step's column (`completed_at`) and time.
+    pub column: &'static str,
+    pub at: i64,
+    /// The earlier step it precedes, and its time.
+    pub after: &'static str,
+    pub after_at: i64,
+}
+
+impl std::fmt::Display for TimeOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} is before {} {}: a contract's times run forward (attached, sent, signed, \
+             then completed or cancelled)",
+            self.column,
+            clock::format_ts(self.at),
+            self.after,
+            clock::format_ts(self.after_at)
+        )
+    }
+}
+
+/// A contract's steps happen in order: attached, sent, signed, completed; a cancellation
+/// comes after every step it cancels. Skipped steps (attached, then completed) are fine.
+pub fn check_time_order(t: &ContractTimes) -> Result<(), TimeOrder> {
+    let steps = [
+        ("attached_at", Some(t.attached_at)),
+        ("sent_at", t.sent_at),
+        ("signed_at", t.signed_at),
+        ("completed_at", t.completed_at),
+        ("cancelled_at", t.cancelled_at),
+    ];
+    // The latest step so far: each later step must not precede it.
+    let mut latest: Option<(&'static str, i64)> = None;
+    for (column, at) in steps {
+        let Some(at) = at else { continue };
+        if let Some((after, after_at)) = latest {
+            if at < after_at {
+                return Err(TimeOrder {
+                    column,
+                    at,
+                    after,
+                    after_at,
+                });
+            }
+        }
+        latest = Some((column, at));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContractFacts {
     pub id: i64,
@@ -496,6 +560,71 @@ mod tests {
         let d = derive(f.created_at, f.enriched_at, f.skip_traced_at, &f.contracts);
         assert_eq!(d.stage, Stage::Researched);
         assert_eq!(d.contracts_attached_at, None);
+    }
+
+    #[test]
+    fn contract_times_run_forward() {
+        let t = ContractTimes {
+            attached_at: 100,
+            sent_at: Some(200),
+            signed_at: Some(300),
+            completed_at: Some(400),
+            cancelled_at: None,
+        };
+        assert_eq!(check_time_order(&t), Ok(()));
+        // Skipped steps and equal times are fine.
+        let skipped = ContractTimes {
+            sent_at: None,
+            signed_at: None,
+            completed_at: Some(100),
+            ..t
+        };
+        assert_eq!(check_time_order(&skipped), Ok(()));
+        let backwards = ContractTimes {
+            completed_at: Some(250),
+            ..t
+        };
+        assert_eq!(
+            check_time_order(&backwards),
+            Err(TimeOrder {
+                column: "completed_at",
+                at: 250,
+                after: "signed_at",
+                after_at: 300
+            })
+        );
+        // Against the latest earlier step, even when one in between was skipped.
+        let sent_late = ContractTimes {
+            sent_at: Some(500),
+            signed_at: None,
+            ..t
+        };
+        assert_eq!(check_time_order(&sent_late).unwrap_err().after, "sent_at");
+        let cancelled_early = ContractTimes {
+            attached_at: 100,
+            sent_at: None,
+            signed_at: None,
+            completed_at: None,
+            cancelled_at: Some(50),
+        };
+        assert_eq!(
+            check_time_order(&cancelled_early).unwrap_err().after,
+            "attached_at"
+        );
+        let cancelled_before_signing = ContractTimes {
+            completed_at: None,
+            cancelled_at: Some(250),
+            ..t
+        };
+        assert_eq!(
+            check_time_order(&cancelled_before_signing).unwrap_err(),
+            TimeOrder {
+                column: "cancelled_at",
+                at: 250,
+                after: "signed_at",
+                after_at: 300
+            }
+        );
     }
 
     #[test]

@@ -329,3 +329,49 @@ fn json_is_one_document_and_quiet_prints_nothing() {
         .success()
         .stdout("");
 }
+
+#[test]
+fn contract_times_cannot_run_backwards() {
+    let hb = portfolio();
+    let out = hb.json(&[
+        "contract",
+        "attach",
+        "5",
+        "--name",
+        "Purchase agreement",
+        "--at",
+        "2026-11-20T09:00:00Z",
+    ]);
+    let id = out[0]["id"].as_i64().unwrap().to_string();
+    // Sent before it was attached.
+    hb.cmd()
+        .args(["contract", "sent", &id, "--at", "2026-11-19"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(format!(
+            "contract {id} cannot be sent at 2026-11-19T00:00:00Z: it was attached at \
+             2026-11-20T09:00:00Z, and a contract's times run forward"
+        )));
+    hb.ok(&["contract", "sent", &id, "--at", "2026-11-21"]);
+    hb.ok(&["contract", "signed", &id, "--at", "2026-11-23T10:00:00Z"]);
+    // Completed before it was signed: refused, and nothing changes.
+    hb.cmd()
+        .args(["contract", "completed", &id, "--at", "2026-11-22"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(format!(
+            "contract {id} cannot be completed at 2026-11-22T00:00:00Z: it was signed at \
+             2026-11-23T10:00:00Z"
+        )))
+        .stderr(predicate::str::contains("pass --at a time after that"));
+    let v = hb.json(&["property", "5"]);
+    assert_eq!(v["stage"], "waiting_for_contracts");
+    assert_eq!(v["contracts"][0]["status"], "signed");
+    // A cancellation comes after what it cancels too.
+    hb.cmd()
+        .args(["contract", "cancelled", &id, "--at", "2026-11-23T09:59:59Z"])
+        .assert()
+        .code(65);
+    hb.ok(&["contract", "completed", &id, "--at", "2026-11-23T10:00:00Z"]);
+    assert_eq!(hb.json(&["property", "5"])["stage"], "complete");
+}
