@@ -540,3 +540,42 @@ fn contract_times_cannot_run_backwards_in_an_import() {
         hb.query_i64("SELECT sent_at FROM contracts WHERE id = 3")
     );
 }
+
+#[test]
+fn an_empty_file_is_an_error_in_every_format() {
+    let hb = Hb::new();
+    for (name, expected) in [
+        ("empty.csv", "empty.csv is empty: no header row"),
+        ("blank.csv", "blank.csv is empty: no header row"),
+        ("empty.json", "empty.json is empty: no JSON array"),
+        ("empty.ndjson", "empty.ndjson is empty: no rows"),
+        ("blank.jsonl", "blank.jsonl is empty: no rows"),
+    ] {
+        hb.write(
+            name,
+            if name.starts_with("blank") {
+                "\n\n"
+            } else {
+                ""
+            },
+        );
+        let (code, stderr) = fail(&hb, &["import", "properties", name], None);
+        assert_eq!(code, 65, "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+    }
+    let (code, stderr) = fail(&hb, &["import", "contracts", "-"], Some(""));
+    assert_eq!(code, 65);
+    assert!(stderr.contains("stdin is empty: no header row"), "{stderr}");
+    // A header alone, or an empty array, is an explicit "no rows".
+    hb.write("header.csv", "id,address\n");
+    assert_eq!(
+        hb.ok(&["import", "properties", "header.csv"]).trim(),
+        "imported 0 properties: 0 new, 0 updated"
+    );
+    hb.write("none.json", "[]");
+    assert_eq!(
+        hb.ok(&["import", "properties", "none.json"]).trim(),
+        "imported 0 properties: 0 new, 0 updated"
+    );
+}
