@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::{format_number, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
+use super::{format_value, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
 
 /// Open a database for reading only, with the check's time limit on locks and queries.
 pub(super) fn open_read_only(path: &Path, timeout: Duration) -> Result<Connection, String> {
@@ -63,7 +63,13 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
                     .next()
                     .map(|(first, _)| first)
                     .unwrap_or(Reading::Null);
-                Observation::ok(format!("value {reading}")).with_reading(reading)
+                // "queue depth 4": the value says what it is (the condition follows).
+                Observation::ok(format!(
+                    "{} {}",
+                    check.label(),
+                    reading.with_unit(check.unit())
+                ))
+                .with_reading(reading)
             };
             obs.with_latency(started.elapsed())
         }
@@ -114,6 +120,7 @@ fn reading(value: ValueRef<'_>) -> Reading {
 /// check's value is their sum.
 fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observation {
     let thresholds = check.thresholds();
+    let unit = check.unit();
     let mut status = Status::Ok;
     let mut reasons = Vec::new();
     let mut metrics = Vec::new();
@@ -129,19 +136,24 @@ fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observati
                 "series {label:?}: value {value} is not a number (metrics queries return label, value)"
             ));
         };
-        let (verdict, reason) = judge(&value, check.expect.as_ref(), &thresholds);
+        let (verdict, reason) = judge(&value, check.expect.as_ref(), &thresholds, unit);
         if verdict != Status::Ok {
-            reasons.push(format!("{label} {}: {reason}", format_number(number)));
+            reasons.push(format!("{label} {} ({reason})", format_value(number, unit)));
             status = status.worse(verdict);
         }
         total += number;
         metrics.push(Metric {
             label,
             value: number,
-            unit: None,
+            unit: unit.map(str::to_string),
         });
     }
-    let summary = format!("{} series, total {}", metrics.len(), format_number(total));
+    let summary = format!(
+        "{}: {} series, total {}",
+        check.label(),
+        metrics.len(),
+        format_value(total, unit)
+    );
     let message = if reasons.is_empty() {
         summary
     } else {

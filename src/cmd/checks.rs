@@ -58,6 +58,7 @@ struct ListRow {
     severity: checks::Severity,
     enabled: bool,
     skip_unless_env: Option<String>,
+    description: Option<String>,
     /// Null when the check never ran.
     status: Option<Status>,
     since: Option<String>,
@@ -96,6 +97,7 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 severity: check.severity,
                 enabled: check.enabled,
                 skip_unless_env: check.skip_unless_env.clone(),
+                description: check.description.clone(),
                 status: state.map(|s| s.status),
                 since: output::ts(state.map(|s| s.since)),
                 failing_since: output::ts(state.and_then(|s| s.failing_since)),
@@ -152,6 +154,14 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
         ]);
     }
     output::print(table)?;
+    if ctx.global.verbose > 0 {
+        // What each check guarantees, under the board (as in HEARTBEAT.md).
+        for row in view.checks.iter() {
+            if let Some(description) = &row.description {
+                output::print(format!("  {}: {description}", row.name))?;
+            }
+        }
+    }
     Ok(exit::OK)
 }
 
