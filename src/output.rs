@@ -145,6 +145,21 @@ pub fn print_raw(text: &str) -> Result<()> {
     write_stdout(|out| out.write_all(text.as_bytes()))
 }
 
+/// Table cells of free text (messages, summaries) stay within this many characters; the
+/// full text is in `--json` and the detail views.
+pub const CELL_MAX: usize = 100;
+
+/// `text` cut to at most `max` characters, ending in `…` when it was cut.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
 /// Times in JSON and tables: RFC 3339, or null.
 pub fn ts(ts: Option<i64>) -> Option<String> {
     ts.map(crate::clock::format_ts)

@@ -135,16 +135,26 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into())
             ))?;
+            // The whole summary here, as text: the list's cell shows its start.
+            if let Some(line) = r.summary.get("line").and_then(|l| l.as_str()) {
+                output::print(line)?;
+            }
+            // Messages too long for a cell, in full under the tables.
+            let mut long = Vec::new();
             let mut table = ctx
                 .out
                 .table(["Module", "Status", "Findings", "ms", "Message"]);
             for m in &detail.modules {
+                let message = m.message.as_deref().unwrap_or("");
+                if message.chars().count() > output::CELL_MAX {
+                    long.push((m.module.as_str(), message));
+                }
                 table.add_row(vec![
                     Cell::new(&m.module),
                     ctx.out.status_cell(&m.status),
                     Cell::new(m.findings),
                     Cell::new(m.duration_ms),
-                    Cell::new(m.message.as_deref().unwrap_or("")),
+                    Cell::new(output::ellipsize(message, output::CELL_MAX)),
                 ]);
             }
             if !detail.modules.is_empty() {
@@ -158,6 +168,10 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                     } else {
                         ""
                     };
+                    let message = format!("{}{remediated}", c.message);
+                    if message.chars().count() > output::CELL_MAX {
+                        long.push((c.name.as_str(), &c.message));
+                    }
                     table.add_row(vec![
                         Cell::new(&c.name),
                         Cell::new(&c.group),
@@ -167,10 +181,13 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                                 .map(|l| l.to_string())
                                 .unwrap_or_else(|| "-".into()),
                         ),
-                        Cell::new(format!("{}{remediated}", c.message)),
+                        Cell::new(output::ellipsize(&message, output::CELL_MAX)),
                     ]);
                 }
                 output::print(table)?;
+            }
+            for (name, message) in long {
+                output::print(format!("{name}: {message}"))?;
             }
         }
         return Ok(exit::OK);
@@ -231,7 +248,9 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "-".into()),
                 ),
-                Cell::new(line),
+                // A cycle's line can run to hundreds of characters: its start here,
+                // the whole of it in `hb logs RUN_ID` and --json.
+                Cell::new(output::ellipsize(&line, output::CELL_MAX)),
             ]);
         }
         output::print(table)?;
