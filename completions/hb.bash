@@ -333,11 +333,11 @@ _hb() {
             fi
             case "${prev}" in
                 --priority)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -547,11 +547,11 @@ _hb() {
             fi
             case "${prev}" in
                 --priority)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -1971,11 +1971,11 @@ _hb() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "running ok failed aborted" -- "${cur}"))
                     return 0
                     ;;
                 --module)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "portfolio market relationships system predictive scheduled" -- "${cur}"))
                     return 0
                     ;;
                 --check)
@@ -2107,7 +2107,7 @@ _hb() {
                     return 0
                     ;;
                 --stage)
-                    COMPREPLY=($(compgen -W "new enriched researched waiting-for-contracts complete" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "new enriched researched waiting_for_contracts complete" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

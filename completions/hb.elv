@@ -66,7 +66,7 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;property;list'= {
             cand --health 'Only properties with this health'
             cand --stage 'Only properties in this stage'
-            cand --limit 'At most this many rows'
+            cand --limit 'At most this many rows (0: all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -292,7 +292,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --version 'Print version'
         }
         &'hb;insights'= {
-            cand --limit 'At most this many findings in the table (the JSON document always counts them all)'
+            cand --limit 'At most this many findings (0: all; the JSON document always counts them all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -344,10 +344,10 @@ set edit:completion:arg-completer[hb] = {|@words|
         }
         &'hb;logs'= {
             cand --since 'Only runs that started within this duration, e.g. 24h'
-            cand --status 'Only runs with this status (ok, failed, aborted, running)'
+            cand --status 'Only runs with this status'
             cand --module 'Only runs in which this module ran'
-            cand --check 'Only runs in which this check ran'
-            cand --limit 'At most this many runs'
+            cand --check 'Only runs in which this check ran (a check of the config or of the run log)'
+            cand --limit 'At most this many runs (0: all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -465,9 +465,9 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;checks;help;help'= {
         }
         &'hb;alerts'= {
-            cand --priority 'Only this priority: low, medium, high, critical'
-            cand --kind 'Only this kind, e.g. stale_property'
-            cand --limit 'At most this many rows'
+            cand --priority 'Only this priority'
+            cand --kind 'Only this kind'
+            cand --limit 'At most this many rows (0: all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -491,9 +491,9 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;alerts;list'= {
-            cand --priority 'Only this priority: low, medium, high, critical'
-            cand --kind 'Only this kind, e.g. stale_property'
-            cand --limit 'At most this many rows'
+            cand --priority 'Only this priority'
+            cand --kind 'Only this kind'
+            cand --limit 'At most this many rows (0: all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
@@ -540,7 +540,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --version 'Print version'
         }
         &'hb;alerts;outbox'= {
-            cand --limit 'At most this many rows, newest first'
+            cand --limit 'At most this many rows, newest first (0: all)'
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'

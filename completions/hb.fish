@@ -68,9 +68,9 @@ blocked\t''"
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l stage -d 'Only properties in this stage' -r -f -a "new\t''
 enriched\t''
 researched\t''
-waiting-for-contracts\t''
+waiting_for_contracts\t''
 complete\t''"
-complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -228,7 +228,7 @@ complete -c hb -n "__fish_hb_using_subcommand import" -s q -l quiet -d 'Print no
 complete -c hb -n "__fish_hb_using_subcommand import" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand import" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand import" -s V -l version -d 'Print version'
-complete -c hb -n "__fish_hb_using_subcommand insights" -l limit -d 'At most this many findings in the table (the JSON document always counts them all)' -r
+complete -c hb -n "__fish_hb_using_subcommand insights" -l limit -d 'At most this many findings (0: all; the JSON document always counts them all)' -r
 complete -c hb -n "__fish_hb_using_subcommand insights" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand insights" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand insights" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -268,10 +268,18 @@ complete -c hb -n "__fish_hb_using_subcommand status" -s v -l verbose -d 'Say mo
 complete -c hb -n "__fish_hb_using_subcommand status" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand status" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand logs" -l since -d 'Only runs that started within this duration, e.g. 24h' -r
-complete -c hb -n "__fish_hb_using_subcommand logs" -l status -d 'Only runs with this status (ok, failed, aborted, running)' -r
-complete -c hb -n "__fish_hb_using_subcommand logs" -l module -d 'Only runs in which this module ran' -r
-complete -c hb -n "__fish_hb_using_subcommand logs" -l check -d 'Only runs in which this check ran' -r
-complete -c hb -n "__fish_hb_using_subcommand logs" -l limit -d 'At most this many runs' -r
+complete -c hb -n "__fish_hb_using_subcommand logs" -l status -d 'Only runs with this status' -r -f -a "running\t''
+ok\t''
+failed\t''
+aborted\t''"
+complete -c hb -n "__fish_hb_using_subcommand logs" -l module -d 'Only runs in which this module ran' -r -f -a "portfolio\t''
+market\t''
+relationships\t''
+system\t''
+predictive\t''
+scheduled\t''"
+complete -c hb -n "__fish_hb_using_subcommand logs" -l check -d 'Only runs in which this check ran (a check of the config or of the run log)' -r
+complete -c hb -n "__fish_hb_using_subcommand logs" -l limit -d 'At most this many runs (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand logs" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand logs" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand logs" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -353,9 +361,25 @@ complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Lint the checks of the config'
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "doc" -d 'The protocol in Markdown (this is HEARTBEAT.md)'
 complete -c hb -n "__fish_hb_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l priority -d 'Only this priority: low, medium, high, critical' -r
-complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l kind -d 'Only this kind, e.g. stale_property' -r
-complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l limit -d 'At most this many rows' -r
+complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l priority -d 'Only this priority' -r -f -a "low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l kind -d 'Only this kind' -r -f -a "blocked_property\t''
+deadline_passed\t''
+deadline_near\t''
+stale_property\t''
+contract_unsigned\t''
+high_score_idle\t''
+missing_enrichment\t''
+missing_skip_trace\t''
+watchlist_match\t''
+price_shift\t''
+cooling_relationship\t''
+reminder\t''
+check_failed\t''
+escalation\t''"
+complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -375,9 +399,25 @@ complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcom
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -f -a "send" -d 'Send an ad-hoc alert through the routes (queued in the outbox, then delivered)'
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -f -a "deliver" -d 'Deliver what is due in the outbox now (`hb cycle` does this itself)'
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l priority -d 'Only this priority: low, medium, high, critical' -r
-complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l kind -d 'Only this kind, e.g. stale_property' -r
-complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows' -r
+complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l priority -d 'Only this priority' -r -f -a "low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l kind -d 'Only this kind' -r -f -a "blocked_property\t''
+deadline_passed\t''
+deadline_near\t''
+stale_property\t''
+contract_unsigned\t''
+high_score_idle\t''
+missing_enrichment\t''
+missing_skip_trace\t''
+watchlist_match\t''
+price_shift\t''
+cooling_relationship\t''
+reminder\t''
+check_failed\t''
+escalation\t''"
+complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -412,7 +452,7 @@ complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
-complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from outbox" -l limit -d 'At most this many rows, newest first' -r
+complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from outbox" -l limit -d 'At most this many rows, newest first (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from outbox" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from outbox" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from outbox" -l color -d 'When to use colour' -r -f -a "auto\t''

@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::alert::Priority;
 use crate::clock;
+use crate::cycle::Module;
+use crate::notification::NotificationKind;
+use crate::pipeline::{Health, Stage};
+use crate::store::RunStatus;
 
 /// hb: the heartbeat of a real-estate deal platform and of the services behind it.
 ///
@@ -76,6 +81,11 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 
 fn parse_time_arg(s: &str) -> Result<DateTime<Utc>, String> {
     clock::parse_time(s).map_err(|e| e.to_string())
+}
+
+/// `--limit N` of every list: `0` means no limit.
+pub fn row_limit(n: usize) -> Option<usize> {
+    (n > 0).then_some(n)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,32 +160,16 @@ pub enum PropertyCommand {
     Set(PropertySetArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HealthArg {
-    Healthy,
-    Stale,
-    Blocked,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StageArg {
-    New,
-    Enriched,
-    Researched,
-    WaitingForContracts,
-    Complete,
-}
-
 #[derive(Debug, Args)]
 pub struct PropertyListArgs {
     /// Only properties with this health
-    #[arg(long, value_enum)]
-    pub health: Option<HealthArg>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub health: Option<Health>,
     /// Only properties in this stage
-    #[arg(long, value_enum)]
-    pub stage: Option<StageArg>,
-    /// At most this many rows
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, value_enum, ignore_case = true)]
+    pub stage: Option<Stage>,
+    /// At most this many rows (0: all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
 }
 
@@ -293,8 +287,8 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct InsightsArgs {
-    /// At most this many findings in the table (the JSON document always counts them all)
-    #[arg(long, default_value_t = 50)]
+    /// At most this many findings (0: all; the JSON document always counts them all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
 }
 
@@ -328,17 +322,17 @@ pub struct LogsArgs {
     /// Only runs that started within this duration, e.g. 24h
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// Only runs with this status (ok, failed, aborted, running)
-    #[arg(long)]
-    pub status: Option<String>,
+    /// Only runs with this status
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<RunStatus>,
     /// Only runs in which this module ran
-    #[arg(long, value_name = "MODULE")]
-    pub module: Option<String>,
-    /// Only runs in which this check ran
+    #[arg(long, value_enum, ignore_case = true, value_name = "MODULE")]
+    pub module: Option<Module>,
+    /// Only runs in which this check ran (a check of the config or of the run log)
     #[arg(long, value_name = "NAME")]
     pub check: Option<String>,
-    /// At most this many runs
-    #[arg(long, default_value_t = 20)]
+    /// At most this many runs (0: all)
+    #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
     /// One JSON object per line
     #[arg(long, conflicts_with = "json")]
@@ -391,17 +385,17 @@ pub struct AlertsArgs {
 
 #[derive(Debug, Args)]
 pub struct AlertsListArgs {
-    /// Only this priority: low, medium, high, critical
-    #[arg(long)]
-    pub priority: Option<String>,
-    /// Only this kind, e.g. stale_property
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// Only this priority
+    #[arg(long, value_enum, ignore_case = true)]
+    pub priority: Option<Priority>,
+    /// Only this kind
+    #[arg(long, value_enum, ignore_case = true)]
+    pub kind: Option<NotificationKind>,
     /// Include acknowledged and resolved notifications
     #[arg(long)]
     pub all: bool,
-    /// At most this many rows
-    #[arg(long, default_value_t = 50)]
+    /// At most this many rows (0: all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
 }
 
@@ -433,24 +427,16 @@ pub struct AlertsOutboxArgs {
     /// Include delivered alerts
     #[arg(long)]
     pub all: bool,
-    /// At most this many rows, newest first
-    #[arg(long, default_value_t = 50)]
+    /// At most this many rows, newest first (0: all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PriorityArg {
-    Low,
-    Medium,
-    High,
-    Critical,
 }
 
 #[derive(Debug, Args)]
 pub struct AlertsSendArgs {
     /// Routes pick the channels by priority
-    #[arg(long, value_enum)]
-    pub priority: PriorityArg,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub priority: Priority,
     /// One line: what happened
     #[arg(long)]
     pub subject: String,

@@ -151,14 +151,27 @@ pub struct PropertyConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StaleDays {
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "positive_days")]
     pub new: f64,
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "positive_days")]
     pub enriched: f64,
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "positive_days")]
     pub researched: f64,
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "positive_days")]
     pub waiting_for_contracts: f64,
+}
+
+/// A stale threshold of zero or less would call every property stale the moment it
+/// enters the stage.
+fn positive_days<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let days = f64::deserialize(deserializer)?;
+    if days <= 0.0 {
+        return Err(serde::de::Error::custom(format!(
+            "{days} days: a property is stale after this many days in the stage, so give a \
+             number of days above 0 (e.g. 3), or leave the key out for the default"
+        )));
+    }
+    duration::days_in_range(days).map_err(serde::de::Error::custom)
 }
 
 impl Default for StaleDays {
@@ -460,12 +473,15 @@ pub mod duration {
 
     /// A day count (`stale_days`, `*_days` of `[insights]`): 0 to `MAX_DAYS`, finite.
     pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        let days = f64::deserialize(d)?;
+        days_in_range(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+
+    pub fn days_in_range(days: f64) -> Result<f64, String> {
         if !(0.0..=super::MAX_DAYS as f64).contains(&days) {
-            return Err(serde::de::Error::custom(format!(
+            return Err(format!(
                 "{days} days is out of range: a number of days is 0 to {} (e.g. 7 or 2.5)",
                 super::MAX_DAYS
-            )));
+            ));
         }
         Ok(days)
     }
@@ -860,7 +876,7 @@ mod tests {
     fn day_counts_have_a_range() {
         for (text, key) in [
             (
-                "[property.stale_days]\nnew = -1\n",
+                "[property.stale_days]\nnew = 4000\n",
                 "property.stale_days.new",
             ),
             (

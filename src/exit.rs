@@ -76,7 +76,9 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
     FAILURE
 }
 
-/// True when the error is a closed stdout (`hb logs | head`): exit quietly.
+/// True when the error is a closed stdout (`hb logs | head`): exit quietly. The output
+/// module absorbs closed pipes itself (so commands keep their exit code); this is the net
+/// for any write that does not go through it.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         let io_kind = cause

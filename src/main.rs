@@ -15,6 +15,7 @@ mod demo;
 mod exit;
 mod export;
 mod insights;
+mod notification;
 mod output;
 mod pipeline;
 mod store;

@@ -2,6 +2,7 @@
 //! output struct first; this module only prints it.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
@@ -55,6 +56,14 @@ impl Output {
         table
     }
 
+    /// After a table cut by `--limit`: how much was left out, on stderr (a script reading
+    /// stdout gets only rows; `--json` documents carry `total` instead).
+    pub fn note_truncated(&self, shown: usize, total: u64) {
+        if !self.quiet && !self.json && (shown as u64) < total {
+            eprintln!("showing {shown} of {total}; --limit N for more (--limit 0 for all)");
+        }
+    }
+
     /// A cell coloured by a status word (healthy/ok green, stale/warning yellow, ...).
     pub fn status_cell(&self, status: &str) -> Cell {
         let cell = Cell::new(status);
@@ -85,27 +94,71 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Set once stdout's reader has gone (`hb status | head -1`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// True once a write found stdout closed: long loops may stop producing output.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Every write to stdout goes through here. A closed pipe stops the printing, not the
+/// command: later writes are skipped, so `hb status | head -1` still exits with its verdict.
+fn write_stdout(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<()> {
+    if stdout_closed() {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        result => Ok(result?),
+    }
+}
+
 /// Write one pretty JSON document to stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    write_stdout(|out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)
+    })
 }
 
 /// Write one compact JSON line to stdout (NDJSON streams).
 pub fn print_json_line<T: Serialize>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    write_stdout(|out| {
+        serde_json::to_writer(&mut *out, value)?;
+        writeln!(out)
+    })
 }
 
-/// Write text to stdout, surfacing a closed pipe as an error (main exits quietly on it).
+/// Write text and a newline to stdout.
 pub fn print(text: impl std::fmt::Display) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    Ok(())
+    write_stdout(|out| writeln!(out, "{text}"))
+}
+
+/// Write text exactly as given (no newline added) to stdout.
+pub fn print_raw(text: &str) -> Result<()> {
+    write_stdout(|out| out.write_all(text.as_bytes()))
+}
+
+/// Table cells of free text (messages, summaries) stay within this many characters; the
+/// full text is in `--json` and the detail views.
+pub const CELL_MAX: usize = 100;
+
+/// `text` cut to at most `max` characters, ending in `…` when it was cut.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }
 
 /// Times in JSON and tables: RFC 3339, or null.

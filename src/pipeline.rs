@@ -9,12 +9,16 @@ use serde::Serialize;
 use crate::clock::{self, DAY_SECS};
 use crate::config::StaleDays;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// `--stage` takes the JSON's spelling (`waiting_for_contracts`); the kebab-case one
+/// stays as an alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Stage {
     New,
     Enriched,
     Researched,
+    #[value(alias = "waiting-for-contracts")]
     WaitingForContracts,
     Complete,
 }
@@ -74,7 +78,7 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Healthy,
@@ -134,6 +138,70 @@ impl ContractStatus {
             ContractStatus::Attached | ContractStatus::Sent | ContractStatus::Signed
         )
     }
+}
+
+/// The times a contract's steps happened (unix seconds), as recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractTimes {
+    pub attached_at: i64,
+    pub sent_at: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+}
+
+/// A step recorded before a step that comes earlier: time ran backwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOrder {
+    /// The later step's column (`completed_at`) and time.
+    pub column: &'static str,
+    pub at: i64,
+    /// The earlier step it precedes, and its time.
+    pub after: &'static str,
+    pub after_at: i64,
+}
+
+impl std::fmt::Display for TimeOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} is before {} {}: a contract's times run forward (attached, sent, signed, \
+             then completed or cancelled)",
+            self.column,
+            clock::format_ts(self.at),
+            self.after,
+            clock::format_ts(self.after_at)
+        )
+    }
+}
+
+/// A contract's steps happen in order: attached, sent, signed, completed; a cancellation
+/// comes after every step it cancels. Skipped steps (attached, then completed) are fine.
+pub fn check_time_order(t: &ContractTimes) -> Result<(), TimeOrder> {
+    let steps = [
+        ("attached_at", Some(t.attached_at)),
+        ("sent_at", t.sent_at),
+        ("signed_at", t.signed_at),
+        ("completed_at", t.completed_at),
+        ("cancelled_at", t.cancelled_at),
+    ];
+    // The latest step so far: each later step must not precede it.
+    let mut latest: Option<(&'static str, i64)> = None;
+    for (column, at) in steps {
+        let Some(at) = at else { continue };
+        if let Some((after, after_at)) = latest {
+            if at < after_at {
+                return Err(TimeOrder {
+                    column,
+                    at,
+                    after,
+                    after_at,
+                });
+            }
+        }
+        latest = Some((column, at));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,12 +316,40 @@ pub fn days_to_secs(days: f64) -> i64 {
     (days * DAY_SECS as f64).round() as i64
 }
 
-/// The first open contract whose deadline has passed at `now`.
-fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<&ContractFacts> {
+/// An open contract whose deadline has passed: it blocks its property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedDeadline {
+    pub contract_id: i64,
+    pub name: String,
+    pub deadline_at: i64,
+}
+
+/// The first open contract whose deadline has passed at `now` (the lowest id on a tie).
+fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<MissedDeadline> {
     contracts
         .iter()
         .filter(|c| c.status.is_open() && c.deadline_at.is_some_and(|d| d <= now))
-        .min_by_key(|c| c.deadline_at)
+        .min_by_key(|c| (c.deadline_at, c.id))
+        .map(|c| MissedDeadline {
+            contract_id: c.id,
+            name: c.name.clone(),
+            deadline_at: c.deadline_at.unwrap_or(now),
+        })
+}
+
+/// Why a property is blocked: its recorded blocker, else the deadline it missed. Every
+/// view of a property (`hb property ID`, `hb property list`) says it in these words.
+pub fn blocked_reason(recorded: Option<&str>, missed: Option<&MissedDeadline>) -> Option<String> {
+    recorded.map(str::to_string).or_else(|| {
+        missed.map(|m| {
+            format!(
+                "contract #{} \"{}\" missed its deadline of {}",
+                m.contract_id,
+                m.name,
+                clock::from_ts(m.deadline_at).format("%Y-%m-%d")
+            )
+        })
+    })
 }
 
 pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbeat {
@@ -293,16 +389,7 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
     let stale_after_days = derived.stage.stale_after_days(stale);
 
     let missed = missed_deadline(&facts.contracts, now);
-    let blocked_reason = facts.blocked_reason.clone().or_else(|| {
-        missed.map(|c| {
-            format!(
-                "contract #{} \"{}\" missed its deadline of {}",
-                c.id,
-                c.name,
-                clock::from_ts(c.deadline_at.unwrap_or(now)).format("%Y-%m-%d")
-            )
-        })
-    });
+    let blocked_reason = blocked_reason(facts.blocked_reason.as_deref(), missed.as_ref());
     let health = if blocked_reason.is_some() {
         Health::Blocked
     } else if is_stale(derived.stage, derived.stage_entered_at, stale, now) {
@@ -311,11 +398,11 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
         Health::Healthy
     };
 
-    let next_action = match (&facts.blocked_reason, missed) {
+    let next_action = match (&facts.blocked_reason, &missed) {
         (Some(reason), _) => format!("Resolve the blocker: {reason}"),
-        (None, Some(c)) => format!(
+        (None, Some(m)) => format!(
             "Extend or cancel contract #{} \"{}\": its deadline passed",
-            c.id, c.name
+            m.contract_id, m.name
         ),
         (None, None) => {
             // A later stage reached with an earlier step skipped: that step comes first.
@@ -473,6 +560,71 @@ mod tests {
         let d = derive(f.created_at, f.enriched_at, f.skip_traced_at, &f.contracts);
         assert_eq!(d.stage, Stage::Researched);
         assert_eq!(d.contracts_attached_at, None);
+    }
+
+    #[test]
+    fn contract_times_run_forward() {
+        let t = ContractTimes {
+            attached_at: 100,
+            sent_at: Some(200),
+            signed_at: Some(300),
+            completed_at: Some(400),
+            cancelled_at: None,
+        };
+        assert_eq!(check_time_order(&t), Ok(()));
+        // Skipped steps and equal times are fine.
+        let skipped = ContractTimes {
+            sent_at: None,
+            signed_at: None,
+            completed_at: Some(100),
+            ..t
+        };
+        assert_eq!(check_time_order(&skipped), Ok(()));
+        let backwards = ContractTimes {
+            completed_at: Some(250),
+            ..t
+        };
+        assert_eq!(
+            check_time_order(&backwards),
+            Err(TimeOrder {
+                column: "completed_at",
+                at: 250,
+                after: "signed_at",
+                after_at: 300
+            })
+        );
+        // Against the latest earlier step, even when one in between was skipped.
+        let sent_late = ContractTimes {
+            sent_at: Some(500),
+            signed_at: None,
+            ..t
+        };
+        assert_eq!(check_time_order(&sent_late).unwrap_err().after, "sent_at");
+        let cancelled_early = ContractTimes {
+            attached_at: 100,
+            sent_at: None,
+            signed_at: None,
+            completed_at: None,
+            cancelled_at: Some(50),
+        };
+        assert_eq!(
+            check_time_order(&cancelled_early).unwrap_err().after,
+            "attached_at"
+        );
+        let cancelled_before_signing = ContractTimes {
+            completed_at: None,
+            cancelled_at: Some(250),
+            ..t
+        };
+        assert_eq!(
+            check_time_order(&cancelled_before_signing).unwrap_err(),
+            TimeOrder {
+                column: "cancelled_at",
+                at: 250,
+                after: "signed_at",
+                after_at: 300
+            }
+        );
     }
 
     #[test]

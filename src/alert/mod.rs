@@ -19,7 +19,19 @@ pub use config::AlertsConfig;
 pub use outbox::{deliver_pending, enqueue, enqueue_to, DeliveryReport};
 
 /// How urgent an alert is; routes are keyed by it. Ordered: `Low < Critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Low,

@@ -455,9 +455,9 @@ escalation = ["console"]
         while deliver_pending(&mut store, &alerts, t).unwrap().gave_up == 0 {
             runs += 1;
             assert!(runs < 300, "never given up");
-            t = store.outbox_list(false, 1).unwrap()[0].next_attempt_at;
+            t = store.outbox_list(false, Some(1)).unwrap()[0].next_attempt_at;
         }
-        let row = &store.outbox_list(false, 1).unwrap()[0];
+        let row = &store.outbox_list(false, Some(1)).unwrap()[0];
         assert_eq!(row.status, "failed");
         assert_eq!(row.attempts, give_up_attempts(week));
     }

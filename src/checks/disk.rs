@@ -12,7 +12,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         Ok((free, total)) if total > 0 => {
             let percent = (free as f64 / total as f64 * 1000.0).round() / 10.0;
             Observation::ok(format!(
-                "{}% free on {} ({} of {})",
+                "{}% free on {}, {} of {}",
                 format_number(percent),
                 written.display(),
                 bytes(free),

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use super::{display_argv, format_number, CheckConfig, Group, Kind, Thresholds};
+use super::{display_argv, CheckConfig, Group, Kind};
 use crate::clock;
 use crate::config::Config;
 
@@ -251,29 +251,12 @@ fn code(text: &str) -> String {
         .replace('|', "\\|")
 }
 
-fn limits(t: &Thresholds, unit: &str) -> String {
-    let n = |v: f64| format!("{}{unit}", format_number(v));
-    let mut parts = Vec::new();
-    if let Some(v) = t.warn_above {
-        parts.push(format!("warning above {}", n(v)));
-    }
-    if let Some(v) = t.crit_above {
-        parts.push(format!("critical above {}", n(v)));
-    }
-    if let Some(v) = t.warn_below {
-        parts.push(format!("warning below {}", n(v)));
-    }
-    if let Some(v) = t.crit_below {
-        parts.push(format!("critical below {}", n(v)));
-    }
-    parts.join(", ")
-}
-
-/// The value's condition: `expect` or thresholds (empty when there is none).
-fn value_condition(check: &CheckConfig, unit: &str) -> String {
+/// The value's condition: `expect` or every threshold (empty when there is none), in
+/// the words and unit of the check's messages.
+fn value_condition(check: &CheckConfig) -> String {
     match &check.expect {
-        Some(expected) => format!("expected {expected}"),
-        None => limits(&check.thresholds(), unit),
+        Some(expected) => super::expected_text(expected, check.unit()),
+        None => check.thresholds().describe(check.unit()),
     }
 }
 
@@ -303,7 +286,7 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
                 let _ = write!(text, ", body contains `{}`", code(needle));
             }
             if let Some(field) = &check.json_field {
-                let _ = write!(text, ", JSON `{}`: {}", code(field), value_condition(check, ""));
+                let _ = write!(text, ", JSON `{}`: {}", code(field), value_condition(check));
             }
             if let Some(headers) = check.headers.as_ref().filter(|h| !h.is_empty()) {
                 let names: Vec<&str> = headers.keys().map(String::as_str).collect();
@@ -318,7 +301,7 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
         ),
         Kind::Sql => {
             let database = code(&path_text(&check.database));
-            let cond = value_condition(check, "");
+            let cond = value_condition(check);
             let query = get(&check.query);
             match (check.metrics, cond.is_empty()) {
                 (true, true) => format!(
@@ -341,7 +324,7 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
                 "`{}` exits 0 (a Nagios plugin: 1 warning, 2 critical, 3 unknown)",
                 code(&line)
             );
-            let cond = value_condition(check, "");
+            let cond = value_condition(check);
             if !cond.is_empty() {
                 let _ = write!(text, "; first perfdata value: {cond}");
             }
@@ -355,7 +338,7 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
         Kind::Disk => format!(
             "free space on `{}`: {}",
             code(&path_text(&check.path)),
-            value_condition(check, " %")
+            value_condition(check)
         ),
         Kind::Tls => {
             let source = match (&check.address, &check.path) {
@@ -363,7 +346,7 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
                 (None, Some(path)) => format!("the certificate in `{}`", code(&path.display().to_string())),
                 (None, None) => "the certificate".to_string(),
             };
-            format!("{source} expires: {}", value_condition(check, " days"))
+            format!("{source} expires: {}", value_condition(check))
         }
         Kind::Cycle => {
             let window = check.window.unwrap_or(check.every);
@@ -410,10 +393,7 @@ skip_unless_env = "XERO_TOKEN"
             doc.contains("- [ ] **queue-depth**: Queue depth < 100\n"),
             "{doc}"
         );
-        assert!(
-            doc.contains("warning above 80, critical above 100"),
-            "{doc}"
-        );
+        assert!(doc.contains("warn above 80, critical above 100"), "{doc}");
         assert!(
             doc.contains("| `queue-depth` | `systemctl restart worker` | re-check |"),
             "{doc}"

@@ -190,7 +190,10 @@ fn judge_response(
         };
         match json_field(&json, field) {
             Some(value) => {
-                obs.message = format!("HTTP {status} in {ms} ms: {field} = {}", reading(value));
+                obs.message = format!(
+                    "HTTP {status} in {ms} ms: {field} = {}",
+                    reading(value).with_unit(check.unit())
+                );
                 obs.reading = Some(reading(value));
             }
             None => {

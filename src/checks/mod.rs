@@ -320,6 +320,10 @@ pub struct CheckConfig {
     pub kind: Kind,
     /// One line for HEARTBEAT.md: what the check guarantees ("API responding < 100 ms").
     pub description: Option<String>,
+    /// What the value is, in messages ("queue depth"): default, the name in words.
+    pub label: Option<String>,
+    /// The value's unit in messages (`%`, `s`, `USD`): default, the type's own.
+    pub unit: Option<String>,
     /// As written; `every` holds the effective cadence (`[schedule] protocol` if unset).
     #[serde(
         rename = "every",
@@ -438,6 +442,46 @@ impl Thresholds {
     pub fn is_empty(&self) -> bool {
         *self == Thresholds::default()
     }
+
+    /// Every limit in words: "warn above 80, critical above 100".
+    pub fn describe(&self, unit: Option<&str>) -> String {
+        let v = |n: f64| format_value(n, unit);
+        let mut parts = Vec::new();
+        if let Some(n) = self.warn_above {
+            parts.push(format!("warn above {}", v(n)));
+        }
+        if let Some(n) = self.crit_above {
+            parts.push(format!("critical above {}", v(n)));
+        }
+        if let Some(n) = self.warn_below {
+            parts.push(format!("warn below {}", v(n)));
+        }
+        if let Some(n) = self.crit_below {
+            parts.push(format!("critical below {}", v(n)));
+        }
+        parts.join(", ")
+    }
+
+    /// The limits a passing value meets first, each way: "warn above 80".
+    fn nearest(&self, unit: Option<&str>) -> String {
+        Thresholds {
+            warn_above: self.warn_above,
+            crit_above: self.crit_above.filter(|_| self.warn_above.is_none()),
+            warn_below: self.warn_below,
+            crit_below: self.crit_below.filter(|_| self.warn_below.is_none()),
+        }
+        .describe(unit)
+    }
+}
+
+/// A value with its unit as people read it: `0.833%`, `23.3 s`, `4` (a `%` sticks to the
+/// number; a word unit gets a space).
+pub fn format_value(n: f64, unit: Option<&str>) -> String {
+    match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        None => format_number(n),
+        Some("%") => format!("{}%", format_number(n)),
+        Some(unit) => format!("{} {unit}", format_number(n)),
+    }
 }
 
 impl CheckConfig {
@@ -465,6 +509,22 @@ impl CheckConfig {
             },
             _ => configured,
         }
+    }
+
+    /// What the value is called in messages: `label`, else the name with `-`/`_` as spaces.
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.name.replace(['-', '_'], " "))
+    }
+
+    /// The value's unit: `unit`, else the type's own (disk `%`, tls `days`).
+    pub fn unit(&self) -> Option<&str> {
+        self.unit.as_deref().or(match self.kind {
+            Kind::Disk => Some("%"),
+            Kind::Tls => Some("days"),
+            _ => None,
+        })
     }
 
     pub fn remediation_timeout(&self) -> Duration {
@@ -520,6 +580,16 @@ impl Reading {
             Reading::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
             Reading::Text(t) => t.trim().parse().ok(),
             Reading::Null => None,
+        }
+    }
+}
+
+impl Reading {
+    /// The reading with the check's unit (numbers only).
+    pub fn with_unit(&self, unit: Option<&str>) -> String {
+        match self {
+            Reading::Number(n) => format_value(*n, unit),
+            other => other.to_string(),
         }
     }
 }
@@ -596,9 +666,14 @@ impl Observation {
     }
 }
 
-/// Judge a reading against `expect` or thresholds: the status and, when not ok, why
-/// (without the value, which the observation's message already shows).
-pub fn judge(reading: &Reading, expect: Option<&Expected>, t: &Thresholds) -> (Status, String) {
+/// Judge a reading against `expect` or thresholds: the status and, when not ok, the limit
+/// it broke ("critical above 100%"; the observation's message already shows the value).
+pub fn judge(
+    reading: &Reading,
+    expect: Option<&Expected>,
+    t: &Thresholds,
+    unit: Option<&str>,
+) -> (Status, String) {
     if let Some(expected) = expect {
         let equal = match (expected, reading) {
             (Expected::Number(want), got) => got.number().is_some_and(|n| nearly_equal(n, *want)),
@@ -615,7 +690,7 @@ pub fn judge(reading: &Reading, expect: Option<&Expected>, t: &Thresholds) -> (S
         return if equal {
             (Status::Ok, String::new())
         } else {
-            (Status::Critical, format!("expected {expected}"))
+            (Status::Critical, expected_text(expected, unit))
         };
     }
     if t.is_empty() {
@@ -627,20 +702,47 @@ pub fn judge(reading: &Reading, expect: Option<&Expected>, t: &Thresholds) -> (S
             "not a number, cannot compare with the thresholds".to_string(),
         );
     };
-    let n = format_number;
+    let n = |limit: f64| format_value(limit, unit);
     if let Some(limit) = t.crit_above.filter(|limit| value > *limit) {
-        return (Status::Critical, format!("above critical {}", n(limit)));
+        return (Status::Critical, format!("critical above {}", n(limit)));
     }
     if let Some(limit) = t.crit_below.filter(|limit| value < *limit) {
-        return (Status::Critical, format!("below critical {}", n(limit)));
+        return (Status::Critical, format!("critical below {}", n(limit)));
     }
     if let Some(limit) = t.warn_above.filter(|limit| value > *limit) {
-        return (Status::Warning, format!("above warning {}", n(limit)));
+        return (Status::Warning, format!("warn above {}", n(limit)));
     }
     if let Some(limit) = t.warn_below.filter(|limit| value < *limit) {
-        return (Status::Warning, format!("below warning {}", n(limit)));
+        return (Status::Warning, format!("warn below {}", n(limit)));
     }
     (Status::Ok, String::new())
+}
+
+/// The condition a passing value is held to, in words ("warn above 80", "expected 0");
+/// None when it has none.
+pub fn condition(expect: Option<&Expected>, t: &Thresholds, unit: Option<&str>) -> Option<String> {
+    let text = match expect {
+        Some(expected) => expected_text(expected, unit),
+        None => t.nearest(unit),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// "expected 0 USD": a number gets the value's unit.
+pub fn expected_text(expected: &Expected, unit: Option<&str>) -> String {
+    match expected {
+        Expected::Number(n) => format!("expected {}", format_value(*n, unit)),
+        other => format!("expected {other}"),
+    }
+}
+
+/// A message and, in parentheses, what its value is held to or broke.
+fn annotate(message: String, note: String) -> String {
+    if message.is_empty() {
+        note
+    } else {
+        format!("{message} ({note})")
+    }
 }
 
 fn nearly_equal(a: f64, b: f64) -> bool {
@@ -662,14 +764,14 @@ pub fn evaluate(check: &CheckConfig, obs: Observation) -> Evaluated {
     let mut message = obs.message;
     if status == Status::Ok && !obs.judged {
         if let Some(reading) = &obs.reading {
-            let (verdict, reason) = judge(reading, check.expect.as_ref(), &check.thresholds());
+            let (expect, thresholds, unit) =
+                (check.expect.as_ref(), check.thresholds(), check.unit());
+            let (verdict, reason) = judge(reading, expect, &thresholds, unit);
             if verdict != Status::Ok {
                 status = verdict;
-                message = if message.is_empty() {
-                    reason
-                } else {
-                    format!("{message}: {reason}")
-                };
+                message = annotate(message, reason);
+            } else if let Some(held_to) = condition(expect, &thresholds, unit) {
+                message = annotate(message, held_to);
             }
         }
     }
@@ -1230,24 +1332,33 @@ mod tests {
     #[test]
     fn thresholds_above_and_below() {
         let above = t(Some(80.0), Some(100.0), None, None);
-        assert_eq!(judge(&Reading::Number(50.0), None, &above).0, Status::Ok);
-        assert_eq!(judge(&Reading::Number(80.0), None, &above).0, Status::Ok);
         assert_eq!(
-            judge(&Reading::Number(81.0), None, &above).0,
+            judge(&Reading::Number(50.0), None, &above, None).0,
+            Status::Ok
+        );
+        assert_eq!(
+            judge(&Reading::Number(80.0), None, &above, None).0,
+            Status::Ok
+        );
+        assert_eq!(
+            judge(&Reading::Number(81.0), None, &above, None).0,
             Status::Warning
         );
-        let (status, why) = judge(&Reading::Number(120.0), None, &above);
+        let (status, why) = judge(&Reading::Number(120.0), None, &above, None);
         assert_eq!(status, Status::Critical);
-        assert_eq!(why, "above critical 100");
+        assert_eq!(why, "critical above 100");
 
         let below = t(None, None, Some(20.0), Some(10.0));
-        assert_eq!(judge(&Reading::Number(25.0), None, &below).0, Status::Ok);
         assert_eq!(
-            judge(&Reading::Number(15.5), None, &below).0,
+            judge(&Reading::Number(25.0), None, &below, None).0,
+            Status::Ok
+        );
+        assert_eq!(
+            judge(&Reading::Number(15.5), None, &below, None).0,
             Status::Warning
         );
         assert_eq!(
-            judge(&Reading::Number(5.0), None, &below).0,
+            judge(&Reading::Number(5.0), None, &below, None).0,
             Status::Critical
         );
     }
@@ -1255,13 +1366,13 @@ mod tests {
     #[test]
     fn thresholds_need_a_number() {
         let above = t(None, Some(1.0), None, None);
-        assert_eq!(judge(&Reading::Null, None, &above).0, Status::Unknown);
+        assert_eq!(judge(&Reading::Null, None, &above, None).0, Status::Unknown);
         assert_eq!(
-            judge(&Reading::Text("abc".into()), None, &above).0,
+            judge(&Reading::Text("abc".into()), None, &above, None).0,
             Status::Unknown
         );
         assert_eq!(
-            judge(&Reading::Text("3".into()), None, &above).0,
+            judge(&Reading::Text("3".into()), None, &above, None).0,
             Status::Critical
         );
     }
@@ -1271,37 +1382,40 @@ mod tests {
         let none = Thresholds::default();
         let zero = Expected::Number(0.0);
         assert_eq!(
-            judge(&Reading::Number(0.0), Some(&zero), &none).0,
+            judge(&Reading::Number(0.0), Some(&zero), &none, None).0,
             Status::Ok
         );
         assert_eq!(
-            judge(&Reading::Number(1e-12), Some(&zero), &none).0,
+            judge(&Reading::Number(1e-12), Some(&zero), &none, None).0,
             Status::Ok
         );
-        let (status, why) = judge(&Reading::Number(2.5), Some(&zero), &none);
+        let (status, why) = judge(&Reading::Number(2.5), Some(&zero), &none, None);
         assert_eq!(status, Status::Critical);
         assert_eq!(why, "expected 0");
         assert_eq!(
-            judge(&Reading::Null, Some(&zero), &none).0,
+            judge(&Reading::Null, Some(&zero), &none, None).0,
             Status::Critical
         );
         let ok = Expected::Text("ok".into());
         assert_eq!(
-            judge(&Reading::Text("ok".into()), Some(&ok), &none).0,
+            judge(&Reading::Text("ok".into()), Some(&ok), &none, None).0,
             Status::Ok
         );
         assert_eq!(
-            judge(&Reading::Text("degraded".into()), Some(&ok), &none).0,
+            judge(&Reading::Text("degraded".into()), Some(&ok), &none, None).0,
             Status::Critical
         );
         let yes = Expected::Bool(true);
-        assert_eq!(judge(&Reading::Bool(true), Some(&yes), &none).0, Status::Ok);
         assert_eq!(
-            judge(&Reading::Number(1.0), Some(&yes), &none).0,
+            judge(&Reading::Bool(true), Some(&yes), &none, None).0,
             Status::Ok
         );
         assert_eq!(
-            judge(&Reading::Number(0.0), Some(&yes), &none).0,
+            judge(&Reading::Number(1.0), Some(&yes), &none, None).0,
+            Status::Ok
+        );
+        assert_eq!(
+            judge(&Reading::Number(0.0), Some(&yes), &none, None).0,
             Status::Critical
         );
     }

@@ -10,7 +10,7 @@ use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::{format_number, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
+use super::{format_value, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
 
 /// An application database opened so that no statement can create or change a file:
 /// `SQLITE_OPEN_READONLY`, plus an authorizer that allows only reads (a read-only
@@ -221,15 +221,6 @@ fn describe(action: &AuthAction<'_>) -> &'static str {
     }
 }
 
-/// Why the read-only connection would refuse `query` on `path` (for `hb checks
-/// validate`): the statement is prepared, never run.
-pub(super) fn refused(path: &Path, query: &str, timeout: Duration) -> Option<String> {
-    let db = open_read_only(path, timeout).ok()?;
-    let err = db.prepare_read(query).err()?;
-    db.refusal(&err)
-        .map(|reason| format!("query refused: {reason}; sql checks only read"))
-}
-
 /// A failed statement is the target's fault when the database is corrupt, locked past
 /// the time limit or unreadable from disk, or the query ran out of time: the check
 /// judged it failing. Anything else (SQL that does not prepare, no such table, a file
@@ -269,7 +260,13 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
                     .next()
                     .map(|(first, _)| first)
                     .unwrap_or(Reading::Null);
-                Observation::ok(format!("value {reading}")).with_reading(reading)
+                // "queue depth 4": the value says what it is (the condition follows).
+                Observation::ok(format!(
+                    "{} {}",
+                    check.label(),
+                    reading.with_unit(check.unit())
+                ))
+                .with_reading(reading)
             };
             obs.with_latency(started.elapsed())
         }
@@ -326,6 +323,7 @@ fn reading(value: ValueRef<'_>) -> Reading {
 /// check's value is their sum.
 fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observation {
     let thresholds = check.thresholds();
+    let unit = check.unit();
     let mut status = Status::Ok;
     let mut reasons = Vec::new();
     let mut metrics = Vec::new();
@@ -341,19 +339,24 @@ fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observati
                 "series {label:?}: value {value} is not a number (metrics queries return label, value)"
             ));
         };
-        let (verdict, reason) = judge(&value, check.expect.as_ref(), &thresholds);
+        let (verdict, reason) = judge(&value, check.expect.as_ref(), &thresholds, unit);
         if verdict != Status::Ok {
-            reasons.push(format!("{label} {}: {reason}", format_number(number)));
+            reasons.push(format!("{label} {} ({reason})", format_value(number, unit)));
             status = status.worse(verdict);
         }
         total += number;
         metrics.push(Metric {
             label,
             value: number,
-            unit: None,
+            unit: unit.map(str::to_string),
         });
     }
-    let summary = format!("{} series, total {}", metrics.len(), format_number(total));
+    let summary = format!(
+        "{}: {} series, total {}",
+        check.label(),
+        metrics.len(),
+        format_value(total, unit)
+    );
     let message = if reasons.is_empty() {
         summary
     } else {

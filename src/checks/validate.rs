@@ -210,7 +210,10 @@ fn check_one(c: &CheckConfig) -> Result<(), (&'static str, String)> {
         if warn > crit {
             return Err((
                 "warn_above",
-                format!("warn_above ({warn}) is above crit_above ({crit})"),
+                format!(
+                    "warn_above ({warn}) is above crit_above ({crit}), so the check would go \
+                     critical before it warns: lower warn_above or raise crit_above"
+                ),
             ));
         }
     }
@@ -218,7 +221,10 @@ fn check_one(c: &CheckConfig) -> Result<(), (&'static str, String)> {
         if warn < crit {
             return Err((
                 "warn_below",
-                format!("warn_below ({warn}) is below crit_below ({crit})"),
+                format!(
+                    "warn_below ({warn}) is below crit_below ({crit}), so the check would go \
+                     critical before it warns: raise warn_below or lower crit_below"
+                ),
             ));
         }
     }
@@ -420,14 +426,21 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
         match check.kind {
             Kind::Sql | Kind::SqliteIntegrity => {
                 if let Some(db) = &check.database {
-                    if !resolve(db).is_file() {
-                        report(true, "database", format!("{} does not exist", db.display()));
-                    } else if let Some(why) = check
-                        .query
-                        .as_deref()
-                        .and_then(|q| super::sql::refused(&resolve(db), q, check.timeout.0))
-                    {
-                        report(true, "query", why);
+                    let full = resolve(db);
+                    if !full.is_file() {
+                        report(
+                            true,
+                            "database",
+                            format!(
+                                "{} does not exist: fix the path (relative paths start at the \
+                                 config's directory)",
+                                db.display()
+                            ),
+                        );
+                    } else if let (Kind::Sql, Some(query)) = (check.kind, &check.query) {
+                        if let Some(problem) = prepare_problem(&full, query, check.timeout.0) {
+                            report(true, "query", problem);
+                        }
                     }
                 }
             }
@@ -503,7 +516,28 @@ pub fn lint(checks: &[CheckConfig], text: &str, base_dir: &Path) -> Vec<Problem>
     problems
 }
 
-/// None when `program` can be executed: a path that exists, or a name on `$PATH`.
+/// Why a query will not run against `database`, found by preparing it (never executing
+/// it) on a read-only connection: bad syntax, a table or column that is not there.
+fn prepare_problem(database: &Path, query: &str, timeout: std::time::Duration) -> Option<String> {
+    let db = match super::sql::open_read_only(database, timeout) {
+        Ok(db) => db,
+        Err(obs) => return Some(format!("{}: the check cannot read it", obs.message)),
+    };
+    let err = db.prepare_read(query).err()?;
+    if let Some(reason) = db.refusal(&err) {
+        return Some(format!(
+            "query refused: {reason}; sql checks only read: write a SELECT"
+        ));
+    }
+    Some(format!(
+        "the query does not prepare against {}: {err}: fix the SQL (try it with `sqlite3 -readonly {}`)",
+        database.display(),
+        database.display()
+    ))
+}
+
+/// None when `program` can be executed: an executable file at that path, or one of that
+/// name on `$PATH` (as the shell finds it).
 fn find_program(program: &str, base_dir: &Path) -> Option<String> {
     if program.contains('/') {
         let path = Path::new(program);
@@ -512,11 +546,38 @@ fn find_program(program: &str, base_dir: &Path) -> Option<String> {
         } else {
             path.to_path_buf()
         };
-        return (!full.is_file()).then(|| format!("program {program} does not exist"));
+        if !full.is_file() {
+            return Some(format!(
+                "program {program} does not exist: give the path of an executable (relative \
+                 paths start at the config's directory)"
+            ));
+        }
+        return (!is_executable(&full)).then(|| {
+            format!(
+                "program {program} is not executable: `chmod +x {program}`, or run it through \
+                 its interpreter ([\"sh\", \"{program}\"])"
+            )
+        });
     }
-    let found = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
-    (!found).then(|| format!("program {program} is not on $PATH"))
+    let found = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = dir.join(program);
+            candidate.is_file() && is_executable(&candidate)
+        })
+    });
+    (!found)
+        .then(|| format!("program {program} is not on $PATH: install it, or give its full path"))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        rustix::fs::access(path, rustix::fs::Access::EXEC_OK).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::Ctx;
 use crate::alert::channels::{self, SendContext};
 use crate::alert::outbox::MAX_RATE_LIMIT_WAIT;
-use crate::alert::{self, Alert, AlertKind, AlertsConfig, DeliveryReport, Priority};
-use crate::cli::{AlertsArgs, AlertsCommand, AlertsOutboxArgs, AlertsSendArgs, PriorityArg};
+use crate::alert::{self, Alert, AlertKind, AlertsConfig, DeliveryReport};
+use crate::cli::{AlertsArgs, AlertsCommand, AlertsOutboxArgs, AlertsSendArgs};
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
 use crate::store::outbox::RejectionRow;
@@ -98,6 +98,8 @@ fn run_test(ctx: &mut Ctx, name: &str) -> Result<u8> {
 struct OutboxView {
     pending: i64,
     failed: i64,
+    /// Rows listed without `--limit` (with `--all`, delivered ones too).
+    total: u64,
     rows: Vec<OutboxRowView>,
     /// Recipients a mail server refused for good; the others still get the alerts.
     rejected_recipients: Vec<RejectedRecipientView>,
@@ -179,12 +181,13 @@ impl From<OutboxRow> for OutboxRowView {
 }
 
 fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let counts = store.outbox_counts()?;
-    let rows = store.outbox_list(args.all, args.limit)?;
+    let rows = store.outbox_list(args.all, crate::cli::row_limit(args.limit))?;
     let view = OutboxView {
         pending: counts.pending,
         failed: counts.failed,
+        total: store.outbox_total(args.all)?,
         rows: rows.into_iter().map(OutboxRowView::from).collect(),
         rejected_recipients: store
             .outbox_rejections()?
@@ -239,6 +242,7 @@ fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
         view.pending, view.failed
     ))?;
     print_rejected()?;
+    out.note_truncated(view.rows.len(), view.total);
     Ok(exit::OK)
 }
 
@@ -253,12 +257,7 @@ struct SendView {
 fn run_send(ctx: &mut Ctx, args: AlertsSendArgs) -> Result<u8> {
     let alerts = alerts_config(ctx)?;
     let now = ctx.clock.now_ts();
-    let priority = match args.priority {
-        PriorityArg::Low => Priority::Low,
-        PriorityArg::Medium => Priority::Medium,
-        PriorityArg::High => Priority::High,
-        PriorityArg::Critical => Priority::Critical,
-    };
+    let priority = args.priority;
     let kind = if args.escalate {
         AlertKind::Escalation
     } else {

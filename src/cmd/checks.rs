@@ -1,7 +1,6 @@
 //! `hb checks [list] | run NAME... | validate | doc`
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -50,7 +49,7 @@ fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
     if !path.exists() {
         return Ok(HashMap::new());
     }
-    Store::open_existing(&path)?.check_states()
+    Store::open_read_only(&path)?.check_states()
 }
 
 /// Each check's counted state and what the board shows of it, by name.
@@ -60,7 +59,7 @@ type Board = HashMap<String, (Option<CheckState>, Option<Shown>)>;
 fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
     let path = ctx.store_path()?;
     let (mut states, latest) = if path.exists() {
-        let store = Store::open_existing(&path)?;
+        let store = Store::open_read_only(&path)?;
         let names = loaded.config.check.iter().map(|c| c.name.as_str());
         (store.check_states()?, store.latest_results(names)?)
     } else {
@@ -96,6 +95,7 @@ struct ListRow {
     severity: checks::Severity,
     enabled: bool,
     skip_unless_env: Option<String>,
+    description: Option<String>,
     /// The latest recorded result, from any run; null when the check never ran.
     status: Option<Status>,
     since: Option<String>,
@@ -145,6 +145,7 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 severity: check.severity,
                 enabled: check.enabled,
                 skip_unless_env: check.skip_unless_env.clone(),
+                description: check.description.clone(),
                 status: shown.map(|s| s.status),
                 since: output::ts(shown.map(|s| s.since)),
                 last_run_at: output::ts(shown.map(|s| s.at)),
@@ -226,6 +227,14 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
             "not counted: results of `hb checks run` and `hb demo` are shown, but only `hb cycle` \
              runs count toward alert_after and escalate_after (Counted)",
         )?;
+    }
+    if ctx.global.verbose > 0 {
+        // What each check guarantees, under the board (as in HEARTBEAT.md).
+        for row in view.checks.iter() {
+            if let Some(description) = &row.description {
+                output::print(format!("  {}: {description}", row.name))?;
+            }
+        }
     }
     Ok(exit::OK)
 }
@@ -558,9 +567,7 @@ fn run_doc(ctx: &mut Ctx) -> Result<u8> {
         output::print_json(&DocView { markdown })?;
     } else {
         // Exactly the document: HEARTBEAT.md is this output byte for byte.
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(markdown.as_bytes())?;
-        stdout.flush()?;
+        output::print_raw(&markdown)?;
     }
     Ok(exit::OK)
 }

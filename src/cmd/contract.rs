@@ -44,7 +44,12 @@ impl From<&ContractRow> for ContractOut {
 
 pub fn run(ctx: &mut Ctx, command: ContractCommand) -> Result<u8> {
     let now = ctx.clock.now_ts();
-    let mut store = ctx.existing_store()?;
+    // Listing only reads; every other subcommand writes.
+    let mut store = if matches!(command, ContractCommand::List { .. }) {
+        ctx.read_store()?
+    } else {
+        ctx.existing_store()?
+    };
     let event =
         |store: &mut crate::store::Store, args: ContractEventArgs, status: ContractStatus| {
             let at = args.at.map(|t| t.timestamp()).unwrap_or(now);

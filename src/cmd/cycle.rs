@@ -1,5 +1,7 @@
 //! `hb cycle`: one system-heartbeat cycle, as cron or a timer runs it.
 
+use std::io::IsTerminal;
+
 use anyhow::Result;
 
 use super::Ctx;
@@ -74,7 +76,15 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         || report.alerts.failed > 0
         || report.alerts.error.is_some()
     {
-        output::print(report.summary_line())?;
+        // A terminal gets a line per module that fits it; cron mail the one line.
+        let terminal = std::io::stdout().is_terminal();
+        if terminal && ctx.global.verbose == 0 {
+            for line in report.terminal_lines(cycle::TERMINAL_WIDTH) {
+                output::print(line)?;
+            }
+        } else {
+            output::print(report.summary_line())?;
+        }
         if ctx.global.verbose > 0 {
             for m in &report.modules {
                 output::print(format!(
@@ -84,6 +94,10 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
                     m.duration_ms,
                     m.message
                 ))?;
+                // Every id the module kept, for the operator to work through.
+                for item in m.items.iter().filter(|i| i.count > 0) {
+                    output::print(format!("      {}", item.render_all()))?;
+                }
             }
         }
     }

@@ -378,7 +378,10 @@ fn featured(store: &Store, stale: &config::StaleDays, now: i64) -> Result<(i64, 
         ),
     ];
     for (stage, health, why) in candidates {
-        if let Some(row) = store.list_stage(stage, health, stale, now, 1)?.first() {
+        if let Some(row) = store
+            .list_stage(stage, health, stale, now, Some(1))?
+            .first()
+        {
             return Ok((row.id, why));
         }
     }

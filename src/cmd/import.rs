@@ -423,6 +423,13 @@ impl Rows {
                     .iter()
                     .map(str::to_string)
                     .collect();
+                if headers.is_empty() {
+                    return Err(data_error(format!(
+                        "{source} is empty: no header row (a CSV file starts with \
+                         one naming its columns: {})",
+                        columns(kind).join(",")
+                    )));
+                }
                 check_header(&headers, kind).map_err(|e| {
                     data_error(format!(
                         "{source}: line 1 (the header), column {}: {}",
@@ -445,6 +452,12 @@ impl Rows {
                         anyhow::Error::new(e).context(format!("could not read {source}"))
                     }
                 })?;
+                if text.trim().is_empty() {
+                    return Err(data_error(format!(
+                        "{source} is empty: no JSON array (a JSON file holds one \
+                         array of objects; `[]` for none)"
+                    )));
+                }
                 let value: Value = serde_json::from_str(&text).map_err(|e| {
                     let hint = if text.trim_start().starts_with('{') {
                         " (a JSON file holds one array of objects; for one object per line \
@@ -578,6 +591,11 @@ impl Rows {
                         .and_then(|()| f(map))
                         .map_err(|e| at_row(e, source, pos))?;
                     progress.at(row, bytes);
+                }
+                if row == 0 {
+                    return Err(data_error(format!(
+                        "{source} is empty: no rows (NDJSON holds one object per line)"
+                    )));
                 }
             }
         }

@@ -30,11 +30,11 @@ struct FindingOut {
 }
 
 pub fn run(ctx: &mut Ctx, args: InsightsArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let config = &ctx.config()?.config;
     let (cfg, stale) = (config.insights.clone(), config.property.stale_days);
     let now = ctx.clock.now_ts();
-    let limit = (args.limit > 0).then_some(args.limit);
+    let limit = crate::cli::row_limit(args.limit);
 
     let counts = insights::counts(&store, &cfg, &stale, now)?;
     // The top `limit` overall are among the top `limit` of each kind.
@@ -97,15 +97,7 @@ pub fn run(ctx: &mut Ctx, args: InsightsArgs) -> Result<u8> {
         .filter(|(_, n)| *n > 0)
         .map(|(kind, n)| format!("{n} {}", kind.plural()))
         .collect();
-    output::print(format!(
-        "{} findings: {}{}",
-        out.total,
-        summary.join(", "),
-        if (out.findings.len() as i64) < out.total {
-            format!(" (showing {}; --limit 0 shows all)", out.findings.len())
-        } else {
-            String::new()
-        }
-    ))?;
+    output::print(format!("{} findings: {}", out.total, summary.join(", ")))?;
+    o.note_truncated(out.findings.len(), out.total.max(0) as u64);
     Ok(exit::OK)
 }

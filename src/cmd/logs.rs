@@ -23,6 +23,14 @@ struct RunOut {
     summary: serde_json::Value,
 }
 
+/// `hb logs --json`: the runs shown, and how many match.
+#[derive(Debug, Serialize)]
+struct RunsOut {
+    /// Runs the filters match, whatever `--limit`.
+    total: u64,
+    runs: Vec<RunOut>,
+}
+
 #[derive(Debug, Serialize)]
 struct RunDetail {
     #[serde(flatten)]
@@ -72,7 +80,7 @@ impl From<RunRow> for RunOut {
 }
 
 pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     if let Some(id) = args.run_id {
         let run = store.run(id)?.ok_or_else(|| {
             HbError::NotFound(format!("no run with id {id} (list runs with `hb logs`)"))
@@ -131,16 +139,26 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             for warning in warnings.into_iter().flatten().filter_map(|w| w.as_str()) {
                 output::print(format!("warning: {warning}"))?;
             }
+            // The whole summary here, as text: the list's cell shows its start.
+            if let Some(line) = r.summary.get("line").and_then(|l| l.as_str()) {
+                output::print(line)?;
+            }
+            // Messages too long for a cell, in full under the tables.
+            let mut long = Vec::new();
             let mut table = ctx
                 .out
                 .table(["Module", "Status", "Findings", "ms", "Message"]);
             for m in &detail.modules {
+                let message = m.message.as_deref().unwrap_or("");
+                if message.chars().count() > output::CELL_MAX {
+                    long.push((m.module.as_str(), message));
+                }
                 table.add_row(vec![
                     Cell::new(&m.module),
                     ctx.out.status_cell(&m.status),
                     Cell::new(m.findings),
                     Cell::new(m.duration_ms),
-                    Cell::new(m.message.as_deref().unwrap_or("")),
+                    Cell::new(output::ellipsize(message, output::CELL_MAX)),
                 ]);
             }
             if !detail.modules.is_empty() {
@@ -159,6 +177,10 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                         (Some(_), Some(why)) => format!(" (remediation not run: {why})"),
                         (Some(_), None) => " (remediation ran)".to_string(),
                     };
+                    let message = format!("{}{remediated}", c.message);
+                    if message.chars().count() > output::CELL_MAX {
+                        long.push((c.name.as_str(), &c.message));
+                    }
                     table.add_row(vec![
                         Cell::new(&c.name),
                         Cell::new(&c.group),
@@ -168,10 +190,13 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                                 .map(|l| l.to_string())
                                 .unwrap_or_else(|| "-".into()),
                         ),
-                        Cell::new(format!("{}{remediated}", c.message)),
+                        Cell::new(output::ellipsize(&message, output::CELL_MAX)),
                     ]);
                 }
                 output::print(table)?;
+            }
+            for (name, message) in long {
+                output::print(format!("{name}: {message}"))?;
             }
         }
         return Ok(exit::OK);
@@ -187,20 +212,30 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
         })
         .transpose()?
         .map(|d| ctx.clock.now_ts().saturating_sub(d.as_secs() as i64));
+    if let Some(name) = &args.check {
+        known_check(ctx, &store, name)?;
+    }
     let filter = RunFilter {
         since,
         status: args.status,
         module: args.module,
         check: args.check,
-        limit: args.limit,
+        limit: crate::cli::row_limit(args.limit),
     };
     let runs: Vec<RunOut> = store.runs(&filter)?.into_iter().map(RunOut::from).collect();
+    let total = match filter.limit {
+        Some(limit) if runs.len() >= limit => store.count_runs(&filter)?,
+        _ => runs.len() as u64,
+    };
     if args.ndjson {
         for run in &runs {
+            if output::stdout_closed() {
+                break;
+            }
             output::print_json_line(run)?;
         }
     } else if ctx.out.json {
-        output::print_json(&runs)?;
+        output::print_json(&RunsOut { total, runs })?;
     } else if !ctx.out.quiet {
         if runs.is_empty() {
             output::print("no runs match")?;
@@ -226,10 +261,41 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "-".into()),
                 ),
-                Cell::new(line),
+                // A cycle's line can run to hundreds of characters: its start here,
+                // the whole of it in `hb logs RUN_ID` and --json.
+                Cell::new(output::ellipsize(&line, output::CELL_MAX)),
             ]);
         }
         output::print(table)?;
+        ctx.out.note_truncated(runs.len(), total);
     }
     Ok(exit::OK)
+}
+
+/// `--check NAME` must name a check of the config or of the run log: a typo is an error,
+/// not an empty list.
+fn known_check(ctx: &mut Ctx, store: &crate::store::Store, name: &str) -> Result<()> {
+    let mut known: Vec<String> = ctx
+        .config()?
+        .config
+        .check
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    if known.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    let recorded = store.recorded_check_names()?;
+    if recorded.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    known.extend(recorded);
+    known.sort();
+    known.dedup();
+    let hint = if known.is_empty() {
+        "no check is configured or was ever recorded".to_string()
+    } else {
+        format!("known checks: {}", known.join(", "))
+    };
+    Err(HbError::Usage(format!("--check: no check named `{name}` ({hint})")).into())
 }

@@ -64,10 +64,17 @@ impl Ctx {
         Store::open(&path)
     }
 
-    /// The store for commands that read: it must exist.
+    /// The store for commands that write to a store that must exist.
     pub fn existing_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open_existing(&path)
+    }
+
+    /// The store for commands that only read: it must exist, and write access is not
+    /// needed (another user, a read-only mount).
+    pub fn read_store(&mut self) -> Result<Store> {
+        let path = self.store_path()?;
+        Store::open_read_only(&path)
     }
 }
 

@@ -5,10 +5,9 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::alert::Priority;
 use crate::cli::AlertsListArgs;
 use crate::clock;
-use crate::exit::{self, HbError};
+use crate::exit;
 use crate::output;
 use crate::store::{NotificationFilter, NotificationRow};
 
@@ -59,36 +58,50 @@ impl From<NotificationRow> for NotificationOut {
     }
 }
 
+#[derive(Debug, Serialize)]
+struct ListOut {
+    /// Notifications the filter matches, whatever `--limit`.
+    total: u64,
+    notifications: Vec<NotificationOut>,
+}
+
 pub fn list(ctx: &mut Ctx, args: AlertsListArgs) -> Result<u8> {
-    if let Some(p) = &args.priority {
-        p.parse::<Priority>().map_err(HbError::Usage)?;
-    }
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let filter = NotificationFilter {
         priority: args.priority,
         kind: args.kind,
         all: args.all,
-        limit: args.limit,
+        limit: crate::cli::row_limit(args.limit),
     };
-    let rows: Vec<NotificationOut> = store
+    let notifications: Vec<NotificationOut> = store
         .notifications(&filter)?
         .into_iter()
         .map(NotificationOut::from)
         .collect();
+    let total = match filter.limit {
+        Some(limit) if notifications.len() >= limit => store.count_notifications(&filter)?,
+        _ => notifications.len() as u64,
+    };
+    let out = ListOut {
+        total,
+        notifications,
+    };
     if ctx.out.json {
-        output::print_json(&rows)?;
+        output::print_json(&out)?;
     } else if !ctx.out.quiet {
-        if rows.is_empty() {
-            output::print(if filter.all {
-                "no notifications"
-            } else {
-                "no open notifications"
+        if out.notifications.is_empty() {
+            let filtered = filter.priority.is_some() || filter.kind.is_some();
+            output::print(match (filter.all, filtered) {
+                (true, false) => "no notifications",
+                (false, false) => "no open notifications",
+                (true, true) => "no notifications match",
+                (false, true) => "no open notifications match",
             })?;
             return Ok(exit::OK);
         }
         let o = ctx.out;
         let mut table = o.table(["ID", "Priority", "Kind", "Subject", "Since", "State"]);
-        for n in &rows {
+        for n in &out.notifications {
             table.add_row(vec![
                 Cell::new(n.id),
                 o.status_cell(&n.priority),
@@ -99,6 +112,7 @@ pub fn list(ctx: &mut Ctx, args: AlertsListArgs) -> Result<u8> {
             ]);
         }
         output::print(table)?;
+        o.note_truncated(out.notifications.len(), out.total);
     }
     Ok(exit::OK)
 }

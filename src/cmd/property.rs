@@ -5,9 +5,7 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::cli::{
-    HealthArg, PropertyArgs, PropertyCommand, PropertyListArgs, PropertySetArgs, StageArg,
-};
+use crate::cli::{PropertyArgs, PropertyCommand, PropertyListArgs, PropertySetArgs};
 use crate::clock;
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
@@ -19,7 +17,7 @@ pub fn run(ctx: &mut Ctx, args: PropertyArgs) -> Result<u8> {
         (Some(PropertyCommand::List(list)), _) => run_list(ctx, list),
         (Some(PropertyCommand::Set(set)), _) => run_set(ctx, set),
         (None, Some(id)) => {
-            let store = ctx.existing_store()?;
+            let store = ctx.read_store()?;
             let stale = ctx.config()?.config.property.stale_days;
             let view = view(&store, id, &stale, ctx.clock.now_ts())?;
             print_view(&ctx.out, &view)?;
@@ -184,24 +182,42 @@ struct ListRow {
     blocked_reason: Option<String>,
 }
 
+/// `hb property list --json`: the rows shown, and how many match.
+#[derive(Debug, Serialize)]
+struct ListOut {
+    /// Properties the filters match, whatever `--limit`.
+    total: u64,
+    properties: Vec<ListRow>,
+}
+
 fn run_list(ctx: &mut Ctx, args: PropertyListArgs) -> Result<u8> {
-    let store = ctx.existing_store()?;
+    let store = ctx.read_store()?;
     let stale = ctx.config()?.config.property.stale_days;
     let now = ctx.clock.now_ts();
+    let limit = crate::cli::row_limit(args.limit);
     let health = match args.health {
         None => HealthFilter::Any,
-        Some(HealthArg::Healthy) => HealthFilter::Healthy,
-        Some(HealthArg::Stale) => HealthFilter::Stale,
-        Some(HealthArg::Blocked) => HealthFilter::Blocked,
+        Some(Health::Healthy) => HealthFilter::Healthy,
+        Some(Health::Stale) => HealthFilter::Stale,
+        Some(Health::Blocked) => HealthFilter::Blocked,
     };
     let stages: Vec<Stage> = match args.stage {
-        Some(stage) => vec![stage_of(stage)],
+        Some(stage) => vec![stage],
         None => Stage::ALL.to_vec(),
     };
     // Each stage's oldest rows come from its index; the most overdue overall are among them.
     let mut rows = Vec::new();
+    let mut total = 0;
     for stage in stages {
-        for row in store.list_stage(stage, health, &stale, now, args.limit)? {
+        let listed = store.list_stage(stage, health, &stale, now, limit)?;
+        // Counting costs a scan: only when the limit may have cut the stage short.
+        total += match limit {
+            Some(limit) if listed.len() >= limit => {
+                store.count_stage(stage, health, &stale, now)?
+            }
+            _ => listed.len() as u64,
+        };
+        for row in listed {
             let stale_after_days = stage.stale_after_days(&stale);
             let exact_days = (now - row.stage_entered_at) as f64 / clock::DAY_SECS as f64;
             let health = if row.blocked {
@@ -223,7 +239,10 @@ fn run_list(ctx: &mut Ctx, args: PropertyListArgs) -> Result<u8> {
                 overdue_days: stale_after_days
                     .map(|limit| ((exact_days - limit) * 10.0).round() / 10.0),
                 score: row.score,
-                blocked_reason: row.blocked_reason,
+                blocked_reason: pipeline::blocked_reason(
+                    row.blocked_reason.as_deref(),
+                    row.missed.as_ref(),
+                ),
             });
         }
     }
@@ -233,10 +252,15 @@ fn run_list(ctx: &mut Ctx, args: PropertyListArgs) -> Result<u8> {
             .total_cmp(&key(a))
             .then(a.property_id.cmp(&b.property_id))
     });
-    rows.truncate(args.limit);
+    if let Some(limit) = limit {
+        rows.truncate(limit);
+    }
 
     if ctx.out.json {
-        output::print_json(&rows)?;
+        output::print_json(&ListOut {
+            total,
+            properties: rows,
+        })?;
         return Ok(exit::OK);
     }
     if ctx.out.quiet {
@@ -273,18 +297,9 @@ fn run_list(ctx: &mut Ctx, args: PropertyListArgs) -> Result<u8> {
         output::print("no properties match")?;
     } else {
         output::print(table)?;
+        out.note_truncated(rows.len(), total);
     }
     Ok(exit::OK)
-}
-
-fn stage_of(stage: StageArg) -> Stage {
-    match stage {
-        StageArg::New => Stage::New,
-        StageArg::Enriched => Stage::Enriched,
-        StageArg::Researched => Stage::Researched,
-        StageArg::WaitingForContracts => Stage::WaitingForContracts,
-        StageArg::Complete => Stage::Complete,
-    }
 }
 
 fn run_set(ctx: &mut Ctx, args: PropertySetArgs) -> Result<u8> {

@@ -127,7 +127,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         }
         return Ok(exit::UNKNOWN);
     }
-    let store = crate::store::Store::open_existing(&path)?;
+    let store = crate::store::Store::open_read_only(&path)?;
     let now = ctx.clock.now_ts();
     let cadence = config.schedule.system.as_secs();
 
@@ -173,7 +173,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
     let open: BTreeMap<String, i64> = store.open_notification_counts()?.into_iter().collect();
     let top_actions = store
         .notifications(&NotificationFilter {
-            limit: 5,
+            limit: Some(5),
             ..NotificationFilter::default()
         })?
         .into_iter()

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::notification::NotificationKind;
 use crate::store::modules::{self as sql, PricePoint};
 use crate::store::Store;
 use crate::store::{insert_event, NotificationDraft, Reconciler, Transitions, WATCHLIST_SOURCE};
@@ -110,7 +111,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             .unwrap_or_default();
         let draft = NotificationDraft {
             dedup_key: format!("watch:{}:{}", m.watchlist_id, m.property_id),
-            kind: "watchlist_match".into(),
+            kind: NotificationKind::WatchlistMatch,
             priority: "medium".into(),
             subject: format!(
                 "Watchlist \"{}\" matches property #{} {}{price}",
@@ -163,7 +164,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
         };
         reconciler.add(&NotificationDraft {
             dedup_key: format!("price_shift:{}:{}", shift.state, shift.city),
-            kind: "price_shift".into(),
+            kind: NotificationKind::PriceShift,
             priority: "low".into(),
             subject: format!("Median list price in {area} moved {:+.1}%", shift.percent),
             message: format!(

@@ -19,7 +19,7 @@ pub mod schedule;
 pub mod scheduled;
 pub mod system;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
     Portfolio,
@@ -82,6 +82,14 @@ pub struct ModuleEnv<'a> {
     pub renotify_after: i64,
 }
 
+/// Ids or names an item keeps: `--json` and `-v` list them all, the summary line a few.
+/// A bound, because the first cycle over a big portfolio finds hundreds of thousands.
+pub const KEPT: usize = 100;
+/// Ids or names per item in the one-line summary.
+const SHOWN: usize = 3;
+/// A terminal line per module stays within this many characters.
+pub const TERMINAL_WIDTH: usize = 100;
+
 /// A count for the summary line: "3 stale properties (5, 12, 27)".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SummaryItem {
@@ -89,16 +97,16 @@ pub struct SummaryItem {
     #[serde(skip)]
     pub one: &'static str,
     pub what: &'static str,
-    /// A few ids, for the operator to look at first.
+    /// The first ids (at most [`KEPT`]), for the operator to look at first.
     pub ids: Vec<i64>,
-    /// Or a few names (checks).
+    /// Or the first names (checks).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
 
 impl SummaryItem {
     pub fn new(count: i64, one: &'static str, many: &'static str, mut ids: Vec<i64>) -> Self {
-        ids.truncate(3);
+        ids.truncate(KEPT);
         SummaryItem {
             count,
             one,
@@ -114,7 +122,7 @@ impl SummaryItem {
         many: &'static str,
         mut names: Vec<String>,
     ) -> Self {
-        names.truncate(3);
+        names.truncate(KEPT);
         SummaryItem {
             count,
             one,
@@ -124,25 +132,78 @@ impl SummaryItem {
         }
     }
 
-    pub fn render(&self) -> String {
-        let noun = if self.count == 1 { self.one } else { self.what };
-        let list: Vec<String> = if self.names.is_empty() {
+    /// The ids or names it kept, as text.
+    fn list(&self) -> Vec<String> {
+        if self.names.is_empty() {
             self.ids.iter().map(|i| i.to_string()).collect()
         } else {
             self.names.clone()
-        };
-        let ids = if list.is_empty() {
+        }
+    }
+
+    /// "3 stale properties (5, 12, ...)": the count and at most `shown` of its ids.
+    pub fn render(&self, shown: usize) -> String {
+        let noun = if self.count == 1 { self.one } else { self.what };
+        let list = self.list();
+        let ids = if list.is_empty() || shown == 0 {
             String::new()
         } else {
-            let more = if self.count as usize > list.len() {
+            let more = if self.count as usize > list.len().min(shown) {
                 ", ..."
             } else {
                 ""
             };
-            format!(" ({}{more})", list.join(", "))
+            let first: Vec<&str> = list.iter().take(shown).map(String::as_str).collect();
+            format!(" ({}{more})", first.join(", "))
         };
         format!("{} {noun}{ids}", self.count)
     }
+
+    /// "31 blocked properties: 4, 26, 45, ... (the first 100)": every id or name it kept.
+    pub fn render_all(&self) -> String {
+        let noun = if self.count == 1 { self.one } else { self.what };
+        let list = self.list();
+        if list.is_empty() {
+            return format!("{} {noun}", self.count);
+        }
+        let more = if self.count as usize > list.len() {
+            format!(", ... (the first {})", list.len())
+        } else {
+            String::new()
+        };
+        format!("{} {noun}: {}{more}", self.count, list.join(", "))
+    }
+}
+
+/// `prefix` and the items on one line of at most `width` characters: fewer ids per item
+/// first, then fewer items (", ..." and how many more kinds).
+fn fit_items(prefix: &str, items: &[&SummaryItem], width: usize) -> String {
+    for shown in (0..=SHOWN).rev() {
+        let parts: Vec<String> = items.iter().map(|item| item.render(shown)).collect();
+        let line = format!("{prefix}{}", parts.join(", "));
+        if line.chars().count() <= width {
+            return line;
+        }
+    }
+    let mut line = prefix.to_string();
+    for (i, item) in items.iter().enumerate() {
+        let part = item.render(0);
+        let rest = items.len() - i - 1;
+        let tail = if rest > 0 {
+            format!(", ... ({rest} more)")
+        } else {
+            String::new()
+        };
+        let sep = if i == 0 { "" } else { ", " };
+        let candidate = format!("{line}{sep}{part}");
+        // Room for this one and the note about the rest, else stop here.
+        if candidate.chars().count() + tail.chars().count() > width {
+            let left = items.len() - i;
+            return format!("{line}{sep}... ({left} more)");
+        }
+        line = candidate;
+    }
+    line
 }
 
 /// What one module did.
@@ -212,17 +273,12 @@ pub struct CycleReport {
 impl CycleReport {
     /// The one line cron mails: `cycle 1842 ok in 212 ms: 3 stale properties (5, 12, 27), ...`.
     pub fn summary_line(&self) -> String {
-        let name = match (self.run_id, self.dry_run) {
-            (_, true) => "dry-run cycle".to_string(),
-            (Some(id), false) => format!("cycle {id}"),
-            (None, false) => "cycle".to_string(),
-        };
         let mut parts: Vec<String> = self
             .modules
             .iter()
             .flat_map(|m| m.items.iter())
             .filter(|item| item.count > 0)
-            .map(SummaryItem::render)
+            .map(|item| item.render(SHOWN))
             .collect();
         for m in self.modules.iter().filter(|m| m.status == "failed") {
             parts.push(format!("{} failed: {}", m.module.as_str(), m.message));
@@ -230,6 +286,45 @@ impl CycleReport {
         if parts.is_empty() {
             parts.push("nothing to report".into());
         }
+        format!("{}: {}; {}", self.headline(), parts.join(", "), self.tail())
+    }
+
+    /// "cycle 1842 ok in 212 ms".
+    fn headline(&self) -> String {
+        let name = match (self.run_id, self.dry_run) {
+            (_, true) => "dry-run cycle".to_string(),
+            (Some(id), false) => format!("cycle {id}"),
+            (None, false) => "cycle".to_string(),
+        };
+        format!("{name} {} in {} ms", self.status, self.duration_ms)
+    }
+
+    /// On a terminal: the headline, then one line per module that found something (or
+    /// failed), each within `width` characters; `--json` and `-v` have every id.
+    pub fn terminal_lines(&self, width: usize) -> Vec<String> {
+        let mut lines = vec![format!("{}; {}", self.headline(), self.tail())];
+        for m in &self.modules {
+            let prefix = format!("  {:<14}", m.module.as_str());
+            if m.status == "failed" {
+                lines.push(crate::output::ellipsize(
+                    &format!("{prefix}failed: {}", m.message),
+                    width,
+                ));
+                continue;
+            }
+            let items: Vec<&SummaryItem> = m.items.iter().filter(|i| i.count > 0).collect();
+            if !items.is_empty() {
+                lines.push(fit_items(&prefix, &items, width));
+            }
+        }
+        if lines.len() == 1 {
+            lines.push("  nothing to report".into());
+        }
+        lines
+    }
+
+    /// The notifications (and alert trouble) part of the summary.
+    fn tail(&self) -> String {
         let n = &self.notifications;
         let mut tail = format!(
             "{} new notification{}",
@@ -256,12 +351,7 @@ impl CycleReport {
                 if self.alerts.deferred > 1 { "s" } else { "" }
             ));
         }
-        format!(
-            "{name} {} in {} ms: {}; {tail}",
-            self.status,
-            self.duration_ms,
-            parts.join(", ")
-        )
+        tail
     }
 }
 
@@ -489,7 +579,7 @@ pub fn run_cycle(
             if escalate {
                 reconciler.add(&crate::store::NotificationDraft {
                     dedup_key: "escalation:cycle".into(),
-                    kind: "escalation".into(),
+                    kind: crate::notification::NotificationKind::Escalation,
                     priority: "critical".into(),
                     subject: format!("Escalation: the heartbeat cycle has failed {failed_in_a_row} times in a row"),
                     message: format!("Failing modules in cycle {run_id}:\n{}", failed_modules.join("\n")),
@@ -698,6 +788,32 @@ mod tests {
             ),
             "{warning}"
         );
+    }
+
+    #[test]
+    fn a_terminal_line_fits_by_dropping_ids_then_items() {
+        let many: Vec<i64> = (1000..1200).collect();
+        let items = [
+            SummaryItem::new(200, "stale property", "stale properties", many.clone()),
+            SummaryItem::new(31, "blocked property", "blocked properties", many.clone()),
+            SummaryItem::new(9, "missed deadline", "missed deadlines", many.clone()),
+        ];
+        let refs: Vec<&SummaryItem> = items.iter().collect();
+        assert_eq!(
+            fit_items("  portfolio     ", &refs, 200),
+            "  portfolio     200 stale properties (1000, 1001, 1002, ...), 31 blocked properties \
+             (1000, 1001, 1002, ...), 9 missed deadlines (1000, 1001, 1002, ...)"
+        );
+        assert_eq!(
+            fit_items("  portfolio     ", &refs, 80),
+            "  portfolio     200 stale properties, 31 blocked properties, 9 missed deadlines"
+        );
+        let line = fit_items("  portfolio     ", &refs, 60);
+        assert_eq!(line, "  portfolio     200 stale properties, ... (2 more)");
+        assert!(line.chars().count() <= 60);
+        // The JSON keeps the first KEPT ids; -v lists them.
+        assert_eq!(items[0].ids.len(), KEPT);
+        assert!(items[0].render_all().ends_with("1099, ... (the first 100)"));
     }
 
     #[test]

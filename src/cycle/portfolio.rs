@@ -8,9 +8,6 @@ use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::insights::{self, FindingKind};
 use crate::store::{NotificationDraft, Reconciler, Store};
 
-/// Ids shown per kind in the summary line.
-const IDS_SHOWN: usize = 3;
-
 pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let conn = store.conn();
     let config = env.config;
@@ -38,13 +35,13 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 .entry(slot)
                 .or_insert((finding.kind, 0, Vec::new()));
             entry.1 += 1;
-            if entry.2.len() < IDS_SHOWN && !entry.2.contains(&finding.property_id) {
+            if entry.2.len() < super::KEPT && !entry.2.contains(&finding.property_id) {
                 entry.2.push(finding.property_id);
             }
             reconciler.add(&NotificationDraft {
                 message: format!("{} ({})", finding.subject, finding.address),
                 dedup_key: finding.dedup_key,
-                kind: finding.kind.as_str().into(),
+                kind: finding.kind.into(),
                 priority: finding.priority.as_str().into(),
                 subject: finding.subject,
                 property_id: Some(finding.property_id),

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::clock::DAY_SECS;
+use crate::notification::NotificationKind;
 use crate::store::modules::{self as sql};
 use crate::store::Store;
 use crate::store::{NotificationDraft, Reconciler};
@@ -59,7 +60,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             cooling.push(contact.contact_id);
             reconciler.add(&NotificationDraft {
                 dedup_key: format!("cooling:{}", contact.contact_id),
-                kind: "cooling_relationship".into(),
+                kind: NotificationKind::CoolingRelationship,
                 priority: "medium".into(),
                 subject: format!(
                     "Relationship with {} is cooling: score {previous:.0} -> {score:.0} over {over}",

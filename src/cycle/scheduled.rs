@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::schedule::Recurrence;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::clock;
+use crate::notification::NotificationKind;
 use crate::store::modules::{self as sql};
 use crate::store::Store;
 use crate::store::{insert_event, NotificationDraft, Transitions, REMINDER_SOURCE};
@@ -22,7 +23,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
         let draft = NotificationDraft {
             // One occurrence, one key: a recurring reminder notifies again next time.
             dedup_key: format!("reminder:{}:{}", reminder.id, reminder.due_at),
-            kind: "reminder".into(),
+            kind: NotificationKind::Reminder,
             priority: "medium".into(),
             subject: format!("Reminder: {}{on}", reminder.title),
             message: format!(

@@ -21,6 +21,7 @@ use crate::checks::{
 };
 use crate::clock;
 use crate::config::Loaded;
+use crate::notification::NotificationKind;
 use crate::store::{Counting, NotificationDraft, Reconciler, Store};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
@@ -195,7 +196,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         alerting.push(check.name.clone());
         findings.add(&NotificationDraft {
             dedup_key: check_key(&check.name),
-            kind: "check_failed".into(),
+            kind: NotificationKind::CheckFailed,
             priority: priority_of(state.status).into(),
             subject: format!(
                 "Check {} is {}: {}",
@@ -221,7 +222,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
             .collect();
         escalations.add(&NotificationDraft {
             dedup_key: format!("escalation:{}", check_key(&check.name)),
-            kind: "escalation".into(),
+            kind: NotificationKind::Escalation,
             priority: "critical".into(),
             subject: format!(
                 "Escalation: check {} has failed {} times in a row since {}",

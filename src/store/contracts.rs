@@ -6,8 +6,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::properties::refresh_derived;
 use super::{ensure_changed, not_found, Store};
+use crate::clock;
 use crate::exit::HbError;
-use crate::pipeline::ContractStatus;
+use crate::pipeline::{self, ContractStatus, ContractTimes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContractRow {
@@ -83,13 +84,47 @@ impl Store {
                 ))
                 .into());
             }
-            let column = match status {
-                ContractStatus::Attached => "attached_at",
-                ContractStatus::Sent => "sent_at",
-                ContractStatus::Signed => "signed_at",
-                ContractStatus::Completed => "completed_at",
-                ContractStatus::Cancelled => "cancelled_at",
+            let mut times = ContractTimes {
+                attached_at: current.attached_at,
+                sent_at: current.sent_at,
+                signed_at: current.signed_at,
+                completed_at: current.completed_at,
+                cancelled_at: current.cancelled_at,
             };
+            let column = match status {
+                ContractStatus::Attached => {
+                    times.attached_at = at;
+                    "attached_at"
+                }
+                ContractStatus::Sent => {
+                    times.sent_at = Some(at);
+                    "sent_at"
+                }
+                ContractStatus::Signed => {
+                    times.signed_at = Some(at);
+                    "signed_at"
+                }
+                ContractStatus::Completed => {
+                    times.completed_at = Some(at);
+                    "completed_at"
+                }
+                ContractStatus::Cancelled => {
+                    times.cancelled_at = Some(at);
+                    "cancelled_at"
+                }
+            };
+            if let Err(order) = pipeline::check_time_order(&times) {
+                return Err(HbError::Data(format!(
+                    "contract {contract_id} cannot be {} at {}: it was {} at {}, and a contract's \
+                     times run forward (attached, sent, signed, then completed or cancelled): \
+                     pass --at a time after that",
+                    status.as_str(),
+                    clock::format_ts(order.at),
+                    order.after.trim_end_matches("_at"),
+                    clock::format_ts(order.after_at)
+                ))
+                .into());
+            }
             tx.execute(
                 &format!("UPDATE contracts SET status = ?2, {column} = ?3 WHERE id = ?1"),
                 params![contract_id, status.as_str(), at],

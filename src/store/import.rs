@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use super::contracts::{contract_row, SELECT_CONTRACT};
 use super::properties::{insert_property, refresh_derived};
 use super::{ContractRow, PropertyRecord, Store};
-use crate::pipeline::ContractStatus;
+use crate::pipeline::{self, ContractStatus, ContractTimes};
 
 /// One column of an imported row.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -597,14 +597,21 @@ pub fn resolve_contract(
         c.id,
     )?
     .clone();
-    let attached_at = c
-        .attached_at
-        .or(existing.map(|e| e.attached_at))
-        .unwrap_or(now);
     let mut sent_at = c.sent_at.apply(existing.and_then(|e| e.sent_at));
     let mut signed_at = c.signed_at.apply(existing.and_then(|e| e.signed_at));
     let mut completed_at = c.completed_at.apply(existing.and_then(|e| e.completed_at));
     let mut cancelled_at = c.cancelled_at.apply(existing.and_then(|e| e.cancelled_at));
+    // A new contract without attached_at was attached by its first recorded step at the
+    // latest, else now.
+    let attached_at = c
+        .attached_at
+        .or(existing.map(|e| e.attached_at))
+        .unwrap_or_else(|| {
+            [sent_at, signed_at, completed_at, cancelled_at]
+                .into_iter()
+                .flatten()
+                .fold(now, i64::min)
+        });
     let deadline_at = c.deadline_at.apply(existing.and_then(|e| e.deadline_at));
 
     let step_times_given = !(c.sent_at.is_keep()
@@ -672,6 +679,14 @@ pub fn resolve_contract(
             ),
         ));
     }
+    pipeline::check_time_order(&ContractTimes {
+        attached_at,
+        sent_at,
+        signed_at,
+        completed_at,
+        cancelled_at,
+    })
+    .map_err(|order| ColumnError::new(order.column, order.to_string()))?;
     Ok(ContractRow {
         id: existing.map(|e| e.id).or(c.id).unwrap_or_default(),
         property_id,

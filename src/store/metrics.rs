@@ -139,7 +139,7 @@ mod tests {
                 (Health::Blocked, HealthFilter::Blocked),
             ] {
                 let listed = store
-                    .list_stage(stage, filter, &stale, NOW, 1000)
+                    .list_stage(stage, filter, &stale, NOW, Some(1000))
                     .unwrap()
                     .len() as i64;
                 assert_eq!(get(stage, health), listed, "{stage:?} {health:?}");

@@ -40,7 +40,7 @@ pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
 pub use runs::{
     module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
-    RunFilter, RunRow,
+    RunFilter, RunRow, RunStatus,
 };
 
 pub struct Store {
@@ -51,57 +51,122 @@ pub struct Store {
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
-    /// Open the store, creating the file (and its directory) and migrating as needed.
+    /// Open the store to write, creating the file (and its directory) and migrating as
+    /// needed.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| {
                 format!("could not create the store's directory {}", dir.display())
             })?;
         }
-        Self::open_with(path, OpenFlags::default())
+        Self::open_writable(path, OpenFlags::default())
     }
 
-    /// Open a store that must already exist (commands that only read).
+    /// Open a store that must already exist, to write.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(HbError::NotFound(format!(
-                "no store at {}: create one with `hb init`, `hb import` or `hb demo`, or pass --db",
-                path.display()
-            ))
-            .into());
-        }
+        ensure_exists(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        match Self::open_with(path, flags) {
-            Ok(store) => Ok(store),
-            // A read-only file (or directory) still serves readers when its schema is current.
-            Err(err) if is_read_only(&err) => Self::open_with(
+        Self::open_writable(path, flags)
+    }
+
+    /// Open a store that must already exist, to read only: no write access is needed and
+    /// nothing is written (no migration, no journal mode) when the schema is current. A
+    /// store that needs migrating is migrated by its owner and an error for anyone else.
+    ///
+    /// SQLite reads a WAL database through its `-shm` index, which it creates next to the
+    /// file when there is none (see <https://www.sqlite.org/wal.html>, "Read-Only
+    /// Databases"). A user who may not write the store must not create files its owner
+    /// then cannot write, so such a user reads through the index of a live connection
+    /// when there is one, and otherwise opens the file `immutable`: with no connection
+    /// open, the file alone holds every committed write.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        ensure_exists(path)?;
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let sidecar = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        let (wal, shm) = (sidecar("-wal"), sidecar("-shm"));
+        let owner = can_write(path) && path.parent().is_none_or(|dir| can_write(or_dot(dir)));
+        let conn = if owner {
+            // Read-write, though nothing is written: the last connection to close then
+            // folds the log back into the file and removes it, as after any writer.
+            Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            ),
-            Err(err) => Err(err),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
+            )
+        } else if wal.exists() && shm.exists() {
+            Connection::open_with_flags(path, read_only)
+        } else if wal.metadata().is_ok_and(|m| m.len() > 0) {
+            // A writer that was killed left committed writes in its log: only a user who
+            // may write can fold them back in.
+            return Err(anyhow::anyhow!(
+                "cannot read store {}: its write-ahead log {} holds writes not yet in the file, \
+                 and this user may not write the store to apply them: run `hb` once as its \
+                 owner (any command), then read again",
+                path.display(),
+                wal.display()
+            ));
+        } else {
+            Connection::open_with_flags(immutable_uri(path), read_only)
+        };
+        let conn = conn.map_err(|err| unreadable(path, err.into()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|err| unreadable(path, err.into()))?;
+        conn.pragma_update(None, "cache_size", -32_768)
+            .map_err(|err| unreadable(path, err.into()))?;
+        match schema::version(&conn).map_err(|err| unreadable(path, err))? {
+            schema::CURRENT => {}
+            // The owner migrates, as any command that writes would.
+            _ if owner => {
+                drop(conn);
+                return Self::open_existing(path);
+            }
+            version => return Err(schema::needs_migrating(path, version)),
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn open_writable(path: &Path, flags: OpenFlags) -> Result<Store> {
+        let opened = Self::configure_writable(path, flags);
+        match opened {
+            Ok(store) => Ok(store),
+            // Permissions, in plain words, rather than a SQLite constant.
+            Err(err) => Err(match write_problem(path) {
+                Some(problem) if is_permission_error(&err) => anyhow::anyhow!("{problem}"),
+                _ => err,
+            }),
         }
     }
 
-    fn open_with(path: &Path, flags: OpenFlags) -> Result<Store> {
-        let describe = || {
-            format!(
-                "could not open store {} (it must be a readable and writable SQLite file: \
-                 fix its permissions, or pass --db)",
-                path.display()
-            )
-        };
+    fn configure_writable(path: &Path, flags: OpenFlags) -> Result<Store> {
+        let describe = || format!("could not open store {}", path.display());
         let mut conn = Connection::open_with_flags(path, flags).with_context(describe)?;
-        conn.busy_timeout(BUSY_TIMEOUT).with_context(describe)?;
-        let read_only = flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY);
-        if !read_only {
-            // WAL lets readers (status, insights) run while a cycle writes.
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .with_context(describe)?;
-            conn.pragma_update(None, "synchronous", "NORMAL")
-                .with_context(describe)?;
+        // SQLite falls back to read-only on a file it may not write; a writer says so now,
+        // not at its first write.
+        if conn.is_readonly(rusqlite::DatabaseName::Main)? {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                None,
+            ))
+            .with_context(describe);
         }
+        conn.busy_timeout(BUSY_TIMEOUT).with_context(describe)?;
+        // WAL lets readers (status, insights) run while a cycle writes.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(describe)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .with_context(describe)?;
         conn.pragma_update(None, "foreign_keys", true)
             .with_context(describe)?;
         // Big stores are read at random (findings, notifications): a 32 MiB page cache
@@ -109,7 +174,7 @@ impl Store {
         // gained little more here and inflate RSS with the whole mapped file).
         conn.pragma_update(None, "cache_size", -32_768)
             .with_context(describe)?;
-        schema::migrate(&mut conn, read_only)
+        schema::migrate(&mut conn)
             .with_context(|| format!("could not prepare store {}", path.display()))?;
         Ok(Store {
             conn,
@@ -169,17 +234,104 @@ fn busy_hint(path: &Path) -> String {
     )
 }
 
-fn is_read_only(err: &anyhow::Error) -> bool {
+fn ensure_exists(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    Err(HbError::NotFound(format!(
+        "no store at {}: create one with `hb init`, `hb import` or `hb demo`, or pass --db",
+        path.display()
+    ))
+    .into())
+}
+
+/// `file:PATH?immutable=1`: read without locks or the WAL index (nothing else may be
+/// writing; see `open_read_only`).
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// A directory for `access`: the empty parent of a bare file name is `.`.
+fn or_dot(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
+/// May this user write `path`? (Read-only mounts count as no.)
+fn can_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+    }
+}
+
+fn is_permission_error(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<rusqlite::Error>()
-            .and_then(|e| e.sqlite_error_code())
-            == Some(rusqlite::ErrorCode::ReadOnly)
-            || cause
+        matches!(
+            cause
                 .downcast_ref::<rusqlite::Error>()
-                .and_then(|e| e.sqlite_error_code())
-                == Some(rusqlite::ErrorCode::CannotOpen)
+                .and_then(rusqlite::Error::sqlite_error_code),
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+        ) || cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
     })
+}
+
+/// Why this user cannot write the store at `path`, in plain words (None: it could).
+fn write_problem(path: &Path) -> Option<String> {
+    let dir = or_dot(path.parent().unwrap_or(Path::new(".")));
+    let fix = "run hb as the store's owner, or fix the permissions (or pass --db)";
+    if path.exists() && !can_write(path) {
+        return Some(format!(
+            "cannot write store {}: the file is read-only for this user: {fix}",
+            path.display()
+        ));
+    }
+    if !can_write(dir) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let what = if path.exists() {
+            format!("SQLite keeps {name}-wal and {name}-shm next to the store while it writes")
+        } else {
+            "the store cannot be created there".to_string()
+        };
+        return Some(format!(
+            "cannot write store {}: its directory {} is read-only for this user ({what}): {fix}",
+            path.display(),
+            dir.display()
+        ));
+    }
+    None
+}
+
+/// A store this user cannot read: permissions in plain words, anything else with context.
+fn unreadable(path: &Path, err: anyhow::Error) -> anyhow::Error {
+    if is_permission_error(&err) {
+        anyhow::anyhow!(
+            "cannot read store {}: this user may not read the file (or its directory): \
+             run hb as a user who may, or fix the permissions",
+            path.display()
+        )
+    } else {
+        err.context(format!("cannot read store {}", path.display()))
+    }
 }
 
 /// The error a write gets when a row it needs does not exist.

@@ -12,12 +12,14 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::Store;
+use crate::alert::Priority;
+use crate::notification::NotificationKind;
 
 /// A finding as the notification layer sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationDraft {
     pub dedup_key: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub priority: String,
     pub subject: String,
     pub message: String,
@@ -59,11 +61,12 @@ pub struct NotificationRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct NotificationFilter {
-    pub priority: Option<String>,
-    pub kind: Option<String>,
+    pub priority: Option<Priority>,
+    pub kind: Option<NotificationKind>,
     /// Include acknowledged and resolved ones.
     pub all: bool,
-    pub limit: usize,
+    /// None: every row.
+    pub limit: Option<usize>,
 }
 
 /// Compares one source's current findings with its open notices, one finding at a time:
@@ -252,27 +255,24 @@ const SELECT_NOTIFICATION: &str =
 
 impl Store {
     pub fn notifications(&self, filter: &NotificationFilter) -> Result<Vec<NotificationRow>> {
-        let mut sql = format!("{SELECT_NOTIFICATION} WHERE 1 = 1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if !filter.all {
-            sql.push_str(" AND resolved_at IS NULL AND acked_at IS NULL");
-        }
-        if let Some(priority) = &filter.priority {
-            sql.push_str(" AND priority = ?");
-            args.push(Box::new(priority.clone()));
-        }
-        if let Some(kind) = &filter.kind {
-            sql.push_str(" AND kind = ?");
-            args.push(Box::new(kind.clone()));
-        }
-        sql.push_str(
-            " ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
-              created_at DESC, id DESC LIMIT ?",
+        let (clause, mut args) = notification_where(filter);
+        let sql = format!(
+            "{SELECT_NOTIFICATION} WHERE {clause}
+             ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+             created_at DESC, id DESC LIMIT ?"
         );
-        args.push(Box::new(filter.limit as i64));
+        args.push(Box::new(filter.limit.map_or(-1, |l| l as i64)));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), notification_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many notifications the filter matches, whatever its limit.
+    pub fn count_notifications(&self, filter: &NotificationFilter) -> Result<u64> {
+        let (clause, args) = notification_where(filter);
+        let sql = format!("SELECT count(*) FROM notifications WHERE {clause}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        Ok(stmt.query_row(rusqlite::params_from_iter(args.iter()), |row| row.get(0))?)
     }
 
     pub fn notifications_by_id(&self, ids: &[i64]) -> Result<Vec<NotificationRow>> {
@@ -316,6 +316,24 @@ impl Store {
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// The WHERE clause of a notification filter and its arguments (without the limit).
+fn notification_where(filter: &NotificationFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut clause = String::from("1 = 1");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if !filter.all {
+        clause.push_str(" AND resolved_at IS NULL AND acked_at IS NULL");
+    }
+    if let Some(priority) = filter.priority {
+        clause.push_str(" AND priority = ?");
+        args.push(Box::new(priority.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        clause.push_str(" AND kind = ?");
+        args.push(Box::new(kind));
+    }
+    (clause, args)
 }
 
 pub(crate) fn notifications_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<NotificationRow>> {

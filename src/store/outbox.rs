@@ -52,6 +52,14 @@ pub struct OutboxCounts {
     pub failed: i64,
 }
 
+fn outbox_filter(include_delivered: bool) -> &'static str {
+    if include_delivered {
+        ""
+    } else {
+        "WHERE status IN ('pending', 'failed')"
+    }
+}
+
 const COLUMNS: &str = "id, channel, priority, kind, subject, dedup_key, notification_id, payload, \
      created_at, attempts, last_attempt_at, last_error, next_attempt_at, delivered_at, status";
 
@@ -323,19 +331,33 @@ impl Store {
 
     /// Pending and failed rows (and delivered ones with `include_delivered`), newest
     /// first.
-    pub fn outbox_list(&self, include_delivered: bool, limit: usize) -> Result<Vec<OutboxRow>> {
-        let filter = if include_delivered {
-            ""
-        } else {
-            "WHERE status IN ('pending', 'failed')"
-        };
+    /// Pending and failed rows (and delivered ones with `include_delivered`), newest
+    /// first; `limit` None: all of them.
+    pub fn outbox_list(
+        &self,
+        include_delivered: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {COLUMNS} FROM alert_outbox {filter} ORDER BY id DESC LIMIT ?1"
+            "SELECT {COLUMNS} FROM alert_outbox {} ORDER BY id DESC LIMIT ?1",
+            outbox_filter(include_delivered)
         ))?;
         let rows = stmt
-            .query_map([limit as i64], row)?
+            .query_map([limit.map_or(-1, |l| l as i64)], row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// How many rows `outbox_list` would list without a limit.
+    pub fn outbox_total(&self, include_delivered: bool) -> Result<u64> {
+        Ok(self.conn().query_row(
+            &format!(
+                "SELECT count(*) FROM alert_outbox {}",
+                outbox_filter(include_delivered)
+            ),
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {
@@ -410,19 +432,19 @@ mod tests {
             2
         );
         store.outbox_mark_retry(&[(id, 900)], "boom").unwrap();
-        let rows = store.outbox_list(false, 10).unwrap();
+        let rows = store.outbox_list(false, Some(10)).unwrap();
         assert_eq!(rows[0].last_error.as_deref(), Some("boom"));
         assert_eq!(rows[0].next_attempt_at, 900);
         // Waiting out a backoff: a channel that delivers again wakes it.
         assert_eq!(store.outbox_wake_channel("mail", 800).unwrap(), 1);
         assert_eq!(
-            store.outbox_list(false, 10).unwrap()[0].next_attempt_at,
+            store.outbox_list(false, Some(10)).unwrap()[0].next_attempt_at,
             800
         );
         store.outbox_mark_delivered(&[id], 950).unwrap();
-        assert!(store.outbox_list(false, 10).unwrap().is_empty());
+        assert!(store.outbox_list(false, Some(10)).unwrap().is_empty());
         assert_eq!(
-            store.outbox_list(true, 10).unwrap()[0].delivered_at,
+            store.outbox_list(true, Some(10)).unwrap()[0].delivered_at,
             Some(950)
         );
         assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
@@ -481,7 +503,7 @@ mod tests {
                 failed: 1
             }
         );
-        let rows = store.outbox_list(false, 10).unwrap();
+        let rows = store.outbox_list(false, Some(10)).unwrap();
         let failed = rows.iter().find(|r| r.status == "failed").unwrap();
         assert_eq!(
             failed.last_error.as_deref(),

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{ensure_changed, Store};
 use crate::config::StaleDays;
-use crate::pipeline::{self, ContractFacts, ContractStatus, PropertyFacts, Stage};
+use crate::pipeline::{self, ContractFacts, ContractStatus, MissedDeadline, PropertyFacts, Stage};
 
 /// One property as imported or generated: the facts, not the derived columns.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +41,8 @@ pub struct PropertyListRow {
     pub score: Option<f64>,
     pub blocked: bool,
     pub blocked_reason: Option<String>,
+    /// Without a recorded blocker: the open contract whose deadline passed first.
+    pub missed: Option<MissedDeadline>,
 }
 
 /// Which properties a list wants, by health.
@@ -107,50 +109,60 @@ impl Store {
         })
     }
 
-    /// Properties of one stage, oldest in stage first, filtered by health at `now`.
-    /// Uses the (stage, stage_entered_at) index, so a limit stays cheap on big stores.
+    /// Properties of one stage, oldest in stage first, filtered by health at `now`; `limit`
+    /// None: all of them. Uses the (stage, stage_entered_at) index, so a limit stays cheap
+    /// on big stores.
     pub fn list_stage(
         &self,
         stage: Stage,
         health: HealthFilter,
         stale: &StaleDays,
         now: i64,
-        limit: usize,
+        limit: Option<usize>,
     ) -> Result<Vec<PropertyListRow>> {
-        let cutoff = stage
-            .stale_after_days(stale)
-            .map(|days| now.saturating_sub(pipeline::days_to_secs(days)));
-        let health_clause = match (health, cutoff) {
-            (HealthFilter::Any, _) => String::new(),
-            (HealthFilter::Blocked, _) => format!("AND {BLOCKED_SQL}"),
-            (HealthFilter::Stale, None) => return Ok(Vec::new()),
-            (HealthFilter::Stale, Some(_)) => {
-                format!("AND p.stage_entered_at < :cutoff AND NOT {BLOCKED_SQL}")
-            }
-            (HealthFilter::Healthy, None) => format!("AND NOT {BLOCKED_SQL}"),
-            (HealthFilter::Healthy, Some(_)) => {
-                format!("AND p.stage_entered_at >= :cutoff AND NOT {BLOCKED_SQL}")
-            }
+        let Some(clause) = StageClause::new(stage, health, stale, now) else {
+            return Ok(Vec::new());
         };
+        // The first missed deadline, for the same blocked_reason `hb property ID` gives.
         let sql = format!(
             "SELECT p.id, p.address, p.city, p.state, p.stage, p.stage_entered_at, p.score,
-                    {BLOCKED_SQL} AS blocked, p.blocked_reason
+                    {BLOCKED_SQL} AS blocked, p.blocked_reason, m.id, m.name, m.deadline_at
              FROM properties p
-             WHERE p.stage = :stage {health_clause}
+             LEFT JOIN contracts m ON p.blocked_reason IS NULL AND m.id = (
+                 SELECT c.id FROM contracts c WHERE c.property_id = p.id
+                 AND c.status IN ('attached','sent','signed') AND c.deadline_at <= :now
+                 ORDER BY c.deadline_at, c.id LIMIT 1)
+             WHERE p.stage = :stage {}
              ORDER BY p.stage_entered_at, p.id
-             LIMIT :limit"
+             LIMIT :limit",
+            clause.sql
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let stage_name = stage.as_str();
-        let limit = limit as i64;
-        let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
-            vec![(":stage", &stage_name), (":now", &now), (":limit", &limit)];
-        let cutoff_value = cutoff.unwrap_or(i64::MIN);
-        if health_clause.contains(":cutoff") {
-            params.push((":cutoff", &cutoff_value));
-        }
+        let limit = limit.map_or(-1, |l| l as i64);
+        let mut params = clause.params(&sql);
+        params.push((":limit", &limit));
         let rows = stmt.query_map(params.as_slice(), list_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many properties `list_stage` would list without a limit.
+    pub fn count_stage(
+        &self,
+        stage: Stage,
+        health: HealthFilter,
+        stale: &StaleDays,
+        now: i64,
+    ) -> Result<u64> {
+        let Some(clause) = StageClause::new(stage, health, stale, now) else {
+            return Ok(0);
+        };
+        let sql = format!(
+            "SELECT count(*) FROM properties p WHERE p.stage = :stage {}",
+            clause.sql
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let params = clause.params(&sql);
+        Ok(stmt.query_row(params.as_slice(), |row| row.get(0))?)
     }
 
     /// Number of properties per stage.
@@ -172,6 +184,53 @@ impl Store {
     }
 }
 
+/// The health filter of one stage's list, as SQL over `properties p`.
+struct StageClause {
+    sql: String,
+    stage: &'static str,
+    now: i64,
+    cutoff: Option<i64>,
+}
+
+impl StageClause {
+    /// None when nothing in the stage can match (complete properties are never stale).
+    fn new(stage: Stage, health: HealthFilter, stale: &StaleDays, now: i64) -> Option<Self> {
+        let cutoff = stage
+            .stale_after_days(stale)
+            .map(|days| now.saturating_sub(pipeline::days_to_secs(days)));
+        let sql = match (health, cutoff) {
+            (HealthFilter::Any, _) => String::new(),
+            (HealthFilter::Blocked, _) => format!("AND {BLOCKED_SQL}"),
+            (HealthFilter::Stale, None) => return None,
+            (HealthFilter::Stale, Some(_)) => {
+                format!("AND p.stage_entered_at < :cutoff AND NOT {BLOCKED_SQL}")
+            }
+            (HealthFilter::Healthy, None) => format!("AND NOT {BLOCKED_SQL}"),
+            (HealthFilter::Healthy, Some(_)) => {
+                format!("AND p.stage_entered_at >= :cutoff AND NOT {BLOCKED_SQL}")
+            }
+        };
+        Some(StageClause {
+            sql,
+            stage: stage.as_str(),
+            now,
+            cutoff,
+        })
+    }
+
+    /// The named parameters `sql` (a statement using this clause) needs.
+    fn params(&self, sql: &str) -> Vec<(&'static str, &dyn rusqlite::ToSql)> {
+        let mut params: Vec<(&'static str, &dyn rusqlite::ToSql)> = vec![(":stage", &self.stage)];
+        if sql.contains(":now") {
+            params.push((":now", &self.now));
+        }
+        if let (true, Some(cutoff)) = (sql.contains(":cutoff"), &self.cutoff) {
+            params.push((":cutoff", cutoff));
+        }
+        params
+    }
+}
+
 fn list_row(row: &Row<'_>) -> rusqlite::Result<PropertyListRow> {
     let stage: String = row.get(4)?;
     Ok(PropertyListRow {
@@ -184,6 +243,14 @@ fn list_row(row: &Row<'_>) -> rusqlite::Result<PropertyListRow> {
         score: row.get(6)?,
         blocked: row.get(7)?,
         blocked_reason: row.get(8)?,
+        missed: match row.get::<_, Option<i64>>(9)? {
+            Some(contract_id) => Some(MissedDeadline {
+                contract_id,
+                name: row.get(10)?,
+                deadline_at: row.get(11)?,
+            }),
+            None => None,
+        },
     })
 }
 

@@ -5,6 +5,7 @@ use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::Store;
+use crate::cycle::Module;
 
 /// Who holds the cycle lock.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,14 +46,36 @@ pub struct ModuleResultRow {
     pub message: Option<String>,
 }
 
+/// A run's status as the `runs` table records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunStatus {
+    // What each means is README's "Exit codes" and `hb logs --help`.
+    Running,
+    Ok,
+    Failed,
+    Aborted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Ok => "ok",
+            RunStatus::Failed => "failed",
+            RunStatus::Aborted => "aborted",
+        }
+    }
+}
+
 /// Filters of `hb logs`.
 #[derive(Debug, Clone, Default)]
 pub struct RunFilter {
     pub since: Option<i64>,
-    pub status: Option<String>,
-    pub module: Option<String>,
+    pub status: Option<RunStatus>,
+    pub module: Option<Module>,
     pub check: Option<String>,
-    pub limit: usize,
+    /// None: every run.
+    pub limit: Option<usize>,
 }
 
 const SELECT_RUN: &str =
@@ -174,30 +197,28 @@ impl Store {
     }
 
     pub fn runs(&self, filter: &RunFilter) -> Result<Vec<RunRow>> {
-        let mut sql = format!("{SELECT_RUN} r WHERE 1 = 1");
-        let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if let Some(since) = filter.since {
-            sql.push_str(" AND r.started_at >= ?");
-            params.push(Box::new(since));
-        }
-        if let Some(status) = &filter.status {
-            sql.push_str(" AND r.status = ?");
-            params.push(Box::new(status.clone()));
-        }
-        if let Some(module) = &filter.module {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM module_results m WHERE m.run_id = r.id AND m.module = ? AND m.status <> 'skipped')");
-            params.push(Box::new(module.clone()));
-        }
-        if let Some(check) = &filter.check {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM check_results c WHERE c.run_id = r.id AND c.check_name = ?)",
-            );
-            params.push(Box::new(check.clone()));
-        }
-        sql.push_str(" ORDER BY r.id DESC LIMIT ?");
-        params.push(Box::new(filter.limit as i64));
+        let (clause, mut params) = run_where(filter);
+        let sql = format!("{SELECT_RUN} r WHERE {clause} ORDER BY r.id DESC LIMIT ?");
+        params.push(Box::new(filter.limit.map_or(-1, |l| l as i64)));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), run_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many runs the filter matches, whatever its limit.
+    pub fn count_runs(&self, filter: &RunFilter) -> Result<u64> {
+        let (clause, params) = run_where(filter);
+        let sql = format!("SELECT count(*) FROM runs r WHERE {clause}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        Ok(stmt.query_row(rusqlite::params_from_iter(params.iter()), |row| row.get(0))?)
+    }
+
+    /// Every check name the run log knows (results are kept as long as their runs).
+    pub fn recorded_check_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT check_name FROM check_results ORDER BY check_name")?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -248,6 +269,31 @@ impl Store {
         let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// The WHERE clause of a run filter and its arguments (without the limit).
+fn run_where(filter: &RunFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut clause = String::from("1 = 1");
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if let Some(since) = filter.since {
+        clause.push_str(" AND r.started_at >= ?");
+        params.push(Box::new(since));
+    }
+    if let Some(status) = filter.status {
+        clause.push_str(" AND r.status = ?");
+        params.push(Box::new(status.as_str()));
+    }
+    if let Some(module) = filter.module {
+        clause.push_str(" AND EXISTS (SELECT 1 FROM module_results m WHERE m.run_id = r.id AND m.module = ? AND m.status <> 'skipped')");
+        params.push(Box::new(module.as_str()));
+    }
+    if let Some(check) = &filter.check {
+        clause.push_str(
+            " AND EXISTS (SELECT 1 FROM check_results c WHERE c.run_id = r.id AND c.check_name = ?)",
+        );
+        params.push(Box::new(check.clone()));
+    }
+    (clause, params)
 }
 
 /// Record a module's result and last run; called inside the module's own transaction so

@@ -299,7 +299,8 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
-pub fn migrate(conn: &mut Connection, read_only: bool) -> Result<()> {
+/// The store's schema version, refusing one newer than this hb.
+pub fn version(conn: &Connection) -> Result<i64> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version > CURRENT {
         bail!(
@@ -307,14 +308,21 @@ pub fn migrate(conn: &mut Connection, read_only: bool) -> Result<()> {
              it was written by a newer hb; upgrade hb"
         );
     }
-    if version == CURRENT {
+    Ok(version)
+}
+
+/// What a reader that may not write says about a store at schema `version` < CURRENT.
+pub fn needs_migrating(path: &std::path::Path, version: i64) -> anyhow::Error {
+    anyhow::anyhow!(
+        "store {} needs migrating (schema version {version} -> {CURRENT}), and this user may \
+         not write it: run `hb` once as its owner to migrate (e.g. `hb status`)",
+        path.display()
+    )
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    if version(conn)? == CURRENT {
         return Ok(());
-    }
-    if read_only {
-        bail!(
-            "the store needs a schema upgrade (version {version} -> {CURRENT}) but is read-only: \
-             run `hb cycle` once as a user who can write it"
-        );
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     // Re-read inside the lock: another process may have migrated meanwhile.
@@ -334,8 +342,8 @@ mod tests {
     #[test]
     fn migrate_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn, false).unwrap();
-        migrate(&mut conn, false).unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -347,7 +355,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", CURRENT + 1)
             .unwrap();
-        let err = migrate(&mut conn, false).unwrap_err().to_string();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer hb"), "{err}");
+        let err = version(&conn).unwrap_err().to_string();
         assert!(err.contains("newer hb"), "{err}");
     }
 }

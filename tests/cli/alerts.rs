@@ -1137,7 +1137,10 @@ critical = ["hook", "discord"]
         eprintln!("{seen}");
     }
     // The checks did see the key and said so, masked.
-    assert!(seen.contains(r#"key = \"***\": expected \"ok\""#), "{seen}");
+    assert!(
+        seen.contains(r#"key = \"***\" (expected \"ok\")"#),
+        "{seen}"
+    );
     assert!(seen.contains("CRITICAL - rejected key ***"), "{seen}");
     assert!(seen.contains("restarting with ***"), "{seen}");
     assert!(!seen.contains(key), "the key leaked:\n{seen}");

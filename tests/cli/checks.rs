@@ -271,7 +271,7 @@ fn http_body_and_json_conditions() {
     assert_eq!(results[3]["value"], 1.0);
     let message = results[3]["message"].as_str().unwrap();
     assert!(
-        message.ends_with("workers.available = 1: below critical 2"),
+        message.ends_with("workers.available = 1 (critical below 2)"),
         "{message}"
     );
     assert!(results[4]["message"].as_str().unwrap().contains("not JSON"));
@@ -659,8 +659,9 @@ fn sql_thresholds_expect_and_the_clock() {
         ["ok", "warning", "critical", "warning", "critical", "unknown", "unknown"]
     );
     assert_eq!(results[0]["value"], 2.0);
-    assert_eq!(results[2]["message"], "value 4: above critical 3");
-    assert_eq!(results[4]["message"], "value 1: expected 0");
+    assert_eq!(results[0]["message"], "depth ok 2 (warn above 80)");
+    assert_eq!(results[2]["message"], "depth crit 4 (critical above 3)");
+    assert_eq!(results[4]["message"], "stuck 1 (expected 0)");
     assert!(
         results[5]["message"]
             .as_str()
@@ -782,7 +783,7 @@ fn ledger_balance_assets_equal_liabilities_plus_equity() {
     assert_eq!(code, 2);
     assert_eq!(results[0]["status"], "ok", "{:?}", results[0]);
     assert_eq!(results[1]["status"], "critical");
-    assert_eq!(results[1]["message"], "value 50: expected 0");
+    assert_eq!(results[1]["message"], "unbalanced 50 (expected 0)");
 }
 
 #[test]
@@ -802,7 +803,7 @@ fn sql_metrics_record_series_per_label() {
     assert_eq!(result["value"], 34.0);
     assert_eq!(
         result["message"],
-        "2 series, total 34; globex 30: above critical 25"
+        "cost per tenant: 2 series, total 34; globex 30 (critical above 25)"
     );
     assert_eq!(result["metrics"][0]["label"], "acme");
     assert_eq!(result["metrics"][0]["value"], 4.0);
@@ -1162,7 +1163,7 @@ fn disk_free_space_thresholds() {
     assert!(results[1]["message"]
         .as_str()
         .unwrap()
-        .ends_with("below critical 100.1"));
+        .ends_with("(critical below 100.1%)"));
     // A path that is not there is a config that does not fit this machine.
     assert_eq!(results[2]["status"], "unknown", "{:?}", results[2]);
 }
@@ -1895,7 +1896,10 @@ fn validate_names_file_and_line() {
     assert_eq!(problem["line"], 11);
     assert_eq!(problem["check"], "gone");
     assert_eq!(problem["key"], "database");
-    assert_eq!(problem["message"], "gone.db does not exist");
+    assert_eq!(
+        problem["message"],
+        "gone.db does not exist: fix the path (relative paths start at the config's directory)"
+    );
 
     // A query the read-only connection would refuse; the file it names stays unwritten.
     hb.write(

@@ -212,13 +212,17 @@ fn demo_shows_every_stage_and_health() {
         let rows = hb.json(&[
             "--db", db, "property", "list", "--stage", stage, "--limit", "1",
         ]);
-        assert_eq!(rows.as_array().map(Vec::len), Some(1), "stage {stage}");
+        assert_eq!(
+            rows["properties"].as_array().map(Vec::len),
+            Some(1),
+            "stage {stage}"
+        );
     }
     for health in ["healthy", "stale", "blocked"] {
         let rows = hb.json(&[
             "--db", db, "property", "list", "--health", health, "--limit", "1000",
         ]);
-        let rows = rows.as_array().expect("list");
+        let rows = rows["properties"].as_array().expect("list");
         assert_eq!(
             rows.len() as i64,
             doc["counts"]["by_health"][health].as_i64().unwrap(),
@@ -619,7 +623,8 @@ fn init_writes_config_and_store_and_refuses_to_overwrite() {
         "{}",
         String::from_utf8_lossy(&listed.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&listed.stdout).trim(), "[]");
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed, serde_json::json!({"total": 0, "properties": []}));
 
     let edited = format!("# my edits\n{}", shipped_config());
     std::fs::write(&config, &edited).unwrap();

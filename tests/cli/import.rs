@@ -490,3 +490,92 @@ fn watchlists_reminders_and_prices() {
         345_000
     );
 }
+
+#[test]
+fn contract_times_cannot_run_backwards_in_an_import() {
+    let hb = Hb::new();
+    hb.write("props.csv", PROPERTIES_CSV);
+    hb.ok(&["import", "properties", "props.csv"]);
+    hb.write(
+        "contracts.csv",
+        "id,property_id,name,attached_at,sent_at,signed_at\n\
+         1,2,Purchase,2026-11-20,2026-11-21,2026-11-22\n\
+         2,2,Assignment,2026-11-20,2026-11-21,2026-11-18T08:00:00Z\n",
+    );
+    let (code, stderr) = fail(&hb, &["import", "contracts", "contracts.csv"], None);
+    assert_eq!(code, 65, "{stderr}");
+    assert!(
+        stderr.contains(
+            "row 2 (line 3), column signed_at: signed_at 2026-11-18T08:00:00Z is before sent_at \
+             2026-11-21T00:00:00Z: a contract's times run forward"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(count(&hb, "contracts"), 0, "all or nothing");
+
+    // An update that would complete a stored contract before it was signed.
+    hb.write(
+        "contracts.csv",
+        "id,property_id,name,attached_at,sent_at,signed_at\n1,2,Purchase,2026-11-20,2026-11-21,2026-11-22\n",
+    );
+    hb.ok(&["import", "contracts", "contracts.csv"]);
+    hb.write(
+        "done.ndjson",
+        "{\"id\": 1, \"completed_at\": \"2026-11-21\"}\n",
+    );
+    let (code, stderr) = fail(&hb, &["import", "contracts", "done.ndjson"], None);
+    assert_eq!(code, 65, "{stderr}");
+    assert!(
+        stderr.contains("row 1 (line 1), column completed_at: completed_at 2026-11-21T00:00:00Z is before signed_at 2026-11-22T00:00:00Z"),
+        "{stderr}"
+    );
+    // Without attached_at, a new contract was attached by its first step (not "now").
+    hb.write(
+        "late.csv",
+        "id,property_id,name,sent_at\n3,2,Addendum,2026-11-10\n",
+    );
+    hb.ok(&["import", "contracts", "late.csv"]);
+    assert_eq!(
+        hb.query_i64("SELECT attached_at FROM contracts WHERE id = 3"),
+        hb.query_i64("SELECT sent_at FROM contracts WHERE id = 3")
+    );
+}
+
+#[test]
+fn an_empty_file_is_an_error_in_every_format() {
+    let hb = Hb::new();
+    for (name, expected) in [
+        ("empty.csv", "empty.csv is empty: no header row"),
+        ("blank.csv", "blank.csv is empty: no header row"),
+        ("empty.json", "empty.json is empty: no JSON array"),
+        ("empty.ndjson", "empty.ndjson is empty: no rows"),
+        ("blank.jsonl", "blank.jsonl is empty: no rows"),
+    ] {
+        hb.write(
+            name,
+            if name.starts_with("blank") {
+                "\n\n"
+            } else {
+                ""
+            },
+        );
+        let (code, stderr) = fail(&hb, &["import", "properties", name], None);
+        assert_eq!(code, 65, "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+    }
+    let (code, stderr) = fail(&hb, &["import", "contracts", "-"], Some(""));
+    assert_eq!(code, 65);
+    assert!(stderr.contains("stdin is empty: no header row"), "{stderr}");
+    // A header alone, or an empty array, is an explicit "no rows".
+    hb.write("header.csv", "id,address\n");
+    assert_eq!(
+        hb.ok(&["import", "properties", "header.csv"]).trim(),
+        "imported 0 properties: 0 new, 0 updated"
+    );
+    hb.write("none.json", "[]");
+    assert_eq!(
+        hb.ok(&["import", "properties", "none.json"]).trim(),
+        "imported 0 properties: 0 new, 0 updated"
+    );
+}

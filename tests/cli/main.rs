@@ -7,7 +7,11 @@ mod cycle;
 mod demo;
 mod ecosystem;
 mod import;
+mod messages;
+mod output;
 mod property;
+mod store;
+mod validate;
 
 use std::path::{Path, PathBuf};
 

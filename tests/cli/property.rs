@@ -188,8 +188,9 @@ fn a_missed_deadline_blocks() {
 #[test]
 fn list_is_most_overdue_first_with_filters() {
     let hb = portfolio();
-    let rows = hb.json(&["property", "list"]);
-    let ids: Vec<i64> = rows
+    let list = hb.json(&["property", "list"]);
+    assert_eq!(list["total"], 5);
+    let ids: Vec<i64> = list["properties"]
         .as_array()
         .unwrap()
         .iter()
@@ -198,18 +199,19 @@ fn list_is_most_overdue_first_with_filters() {
     // 7: 8.5 days in researched (limit 7) = +1.5; 6: 4.5 in new (3) = +1.5; 9: 6.5 in enriched (5) = +1.5.
     // Ties by id; then 8 (blocked, -2.5) and 5 (-3.5).
     assert_eq!(ids, vec![6, 7, 9, 8, 5]);
-    let stale = hb.json(&["property", "list", "--health", "stale"]);
+    let stale = &hb.json(&["property", "list", "--health", "stale"])["properties"];
     assert_eq!(stale.as_array().unwrap().len(), 3);
     assert!(stale
         .as_array()
         .unwrap()
         .iter()
         .all(|r| r["health"] == "stale"));
-    let blocked = hb.json(&["property", "list", "--health", "blocked"]);
+    let blocked = &hb.json(&["property", "list", "--health", "blocked"])["properties"];
     assert_eq!(blocked[0]["property_id"], 8);
     let enriched = hb.json(&["property", "list", "--stage", "enriched", "--limit", "1"]);
-    assert_eq!(enriched.as_array().unwrap().len(), 1);
-    assert_eq!(enriched[0]["property_id"], 9);
+    assert_eq!(enriched["total"], 2, "5 and 9 are enriched");
+    assert_eq!(enriched["properties"].as_array().unwrap().len(), 1);
+    assert_eq!(enriched["properties"][0]["property_id"], 9);
 }
 
 #[test]
@@ -326,4 +328,50 @@ fn json_is_one_document_and_quiet_prints_nothing() {
         .assert()
         .success()
         .stdout("");
+}
+
+#[test]
+fn contract_times_cannot_run_backwards() {
+    let hb = portfolio();
+    let out = hb.json(&[
+        "contract",
+        "attach",
+        "5",
+        "--name",
+        "Purchase agreement",
+        "--at",
+        "2026-11-20T09:00:00Z",
+    ]);
+    let id = out[0]["id"].as_i64().unwrap().to_string();
+    // Sent before it was attached.
+    hb.cmd()
+        .args(["contract", "sent", &id, "--at", "2026-11-19"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(format!(
+            "contract {id} cannot be sent at 2026-11-19T00:00:00Z: it was attached at \
+             2026-11-20T09:00:00Z, and a contract's times run forward"
+        )));
+    hb.ok(&["contract", "sent", &id, "--at", "2026-11-21"]);
+    hb.ok(&["contract", "signed", &id, "--at", "2026-11-23T10:00:00Z"]);
+    // Completed before it was signed: refused, and nothing changes.
+    hb.cmd()
+        .args(["contract", "completed", &id, "--at", "2026-11-22"])
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains(format!(
+            "contract {id} cannot be completed at 2026-11-22T00:00:00Z: it was signed at \
+             2026-11-23T10:00:00Z"
+        )))
+        .stderr(predicate::str::contains("pass --at a time after that"));
+    let v = hb.json(&["property", "5"]);
+    assert_eq!(v["stage"], "waiting_for_contracts");
+    assert_eq!(v["contracts"][0]["status"], "signed");
+    // A cancellation comes after what it cancels too.
+    hb.cmd()
+        .args(["contract", "cancelled", &id, "--at", "2026-11-23T09:59:59Z"])
+        .assert()
+        .code(65);
+    hb.ok(&["contract", "completed", &id, "--at", "2026-11-23T10:00:00Z"]);
+    assert_eq!(hb.json(&["property", "5"])["stage"], "complete");
 }
