@@ -1,14 +1,13 @@
 //! `heartbeat.toml`: discovery, defaults, and errors that name file, line and key.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
-use crate::clock;
+use crate::duration::{de, Span};
 use crate::exit::HbError;
 
 pub const FILE_NAME: &str = "heartbeat.toml";
@@ -52,7 +51,7 @@ pub struct DeadmanConfig {
     pub url: Option<String>,
     pub url_env: Option<String>,
     /// Each ping gives up after this long: a slow pinger must not hold up the cycle.
-    pub timeout: Every,
+    pub timeout: Span,
 }
 
 impl Default for DeadmanConfig {
@@ -60,7 +59,7 @@ impl Default for DeadmanConfig {
         DeadmanConfig {
             url: None,
             url_env: None,
-            timeout: Every::secs(5),
+            timeout: Span::secs(5),
         }
     }
 }
@@ -71,8 +70,8 @@ impl Default for DeadmanConfig {
 struct DeadmanToml {
     url: Option<String>,
     url_env: Option<String>,
-    #[serde(default, deserialize_with = "duration::opt_time_limit")]
-    timeout: Option<Every>,
+    #[serde(default, deserialize_with = "de::opt_time_limit")]
+    timeout: Option<Span>,
 }
 
 impl TryFrom<DeadmanToml> for DeadmanConfig {
@@ -108,7 +107,7 @@ pub struct ExportConfig {
 pub struct StoreConfig {
     /// Relative to the config file's directory.
     pub path: Option<PathBuf>,
-    #[serde(deserialize_with = "duration::retention_days")]
+    #[serde(deserialize_with = "de::retention_days")]
     pub retention_days: u32,
 }
 
@@ -125,18 +124,18 @@ impl Default for StoreConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ScheduleConfig {
     /// How often the timer runs `hb cycle`; a last cycle older than twice this is overdue.
-    #[serde(deserialize_with = "duration::cadence")]
-    pub system: Every,
+    #[serde(deserialize_with = "de::cadence")]
+    pub system: Span,
     /// How often the full health protocol runs.
-    #[serde(deserialize_with = "duration::cadence")]
-    pub protocol: Every,
+    #[serde(deserialize_with = "de::cadence")]
+    pub protocol: Span,
 }
 
 impl Default for ScheduleConfig {
     fn default() -> Self {
         ScheduleConfig {
-            system: Every::secs(300),
-            protocol: Every::secs(4 * 3600),
+            system: Span::secs(300),
+            protocol: Span::secs(4 * 3600),
         }
     }
 }
@@ -171,7 +170,7 @@ fn positive_days<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f6
              number of days above 0 (e.g. 3), or leave the key out for the default"
         )));
     }
-    duration::days_in_range(days).map_err(serde::de::Error::custom)
+    de::days_in_range(days).map_err(serde::de::Error::custom)
 }
 
 impl Default for StaleDays {
@@ -190,21 +189,21 @@ impl Default for StaleDays {
 #[serde(deny_unknown_fields, default)]
 pub struct InsightsConfig {
     /// An open contract whose deadline is within this many days is a finding.
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "de::days")]
     pub deadline_within_days: f64,
     /// A contract sent and still unsigned after this many days is a finding.
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "de::days")]
     pub unsigned_after_days: f64,
     /// A property not enriched this many days after it was created is a finding.
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "de::days")]
     pub enrichment_after_days: f64,
     /// An enriched property not skip traced this many days after enrichment is a finding.
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "de::days")]
     pub skip_trace_after_days: f64,
     /// A score at or above this is "high"...
     pub high_score: f64,
     /// ...and a high-score property with no action for this many days is a finding.
-    #[serde(deserialize_with = "duration::days")]
+    #[serde(deserialize_with = "de::days")]
     pub high_score_idle_days: f64,
 }
 
@@ -248,8 +247,8 @@ impl Default for ModulesConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModuleConfig {
-    #[serde(deserialize_with = "duration::cadence")]
-    pub every: Every,
+    #[serde(deserialize_with = "de::cadence")]
+    pub every: Span,
     #[serde(default = "yes")]
     pub enabled: bool,
 }
@@ -257,7 +256,7 @@ pub struct ModuleConfig {
 impl ModuleConfig {
     fn every_secs(secs: u64) -> Self {
         ModuleConfig {
-            every: Every::secs(secs),
+            every: Span::secs(secs),
             enabled: true,
         }
     }
@@ -270,12 +269,12 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MarketConfig {
-    #[serde(deserialize_with = "duration::cadence")]
-    pub every: Every,
+    #[serde(deserialize_with = "de::cadence")]
+    pub every: Span,
     pub enabled: bool,
     /// Median list price over the last window vs the window before it.
-    #[serde(deserialize_with = "duration::period")]
-    pub price_window: Every,
+    #[serde(deserialize_with = "de::period")]
+    pub price_window: Span,
     /// A shift of the median beyond this percent (either way) is a finding.
     pub price_shift_percent: f64,
 }
@@ -283,9 +282,9 @@ pub struct MarketConfig {
 impl Default for MarketConfig {
     fn default() -> Self {
         MarketConfig {
-            every: Every::secs(3600),
+            every: Span::secs(3600),
             enabled: true,
-            price_window: Every::secs(30 * 86_400),
+            price_window: Span::secs(30 * 86_400),
             price_shift_percent: 5.0,
         }
     }
@@ -294,13 +293,13 @@ impl Default for MarketConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RelationshipsConfig {
-    #[serde(deserialize_with = "duration::cadence")]
-    pub every: Every,
+    #[serde(deserialize_with = "de::cadence")]
+    pub every: Span,
     pub enabled: bool,
     /// A score drop of this percent or more against the score one `window` ago is "cooling".
     pub cooling_drop_percent: f64,
     /// The comparison window: cooling compares today's score with the score this long ago.
-    pub window: Every,
+    pub window: Span,
 }
 
 impl Default for RelationshipsConfig {
@@ -308,194 +307,11 @@ impl Default for RelationshipsConfig {
         // Daily: cooling compares with the score a `window` ago whatever the cadence, so the
         // cadence only says how soon a cooling contact is noticed (within a day).
         RelationshipsConfig {
-            every: Every::secs(86_400),
+            every: Span::secs(86_400),
             enabled: true,
             cooling_drop_percent: 10.0,
-            window: Every::secs(7 * 86_400),
+            window: Span::secs(7 * 86_400),
         }
-    }
-}
-
-/// A duration written as `"5m"`, `"4h"`, `"1d"` in the config.
-///
-/// Any duration key accepts at most [`ANY`]'s range; most keys take a narrower one
-/// (`#[serde(deserialize_with = "duration::...")]`), so that no sum of a time and a
-/// configured duration can overflow and no value means "never" by wrapping around.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Every(pub Duration);
-
-impl Every {
-    pub const fn secs(secs: u64) -> Self {
-        Every(Duration::from_secs(secs))
-    }
-    /// Whole seconds, the store's unit (saturating: never negative).
-    pub fn as_secs(&self) -> i64 {
-        i64::try_from(self.0.as_secs()).unwrap_or(i64::MAX)
-    }
-}
-
-impl std::fmt::Display for Every {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&clock::format_duration(self.0))
-    }
-}
-
-impl<'de> Deserialize<'de> for Every {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        duration::bounded(deserializer, ANY)
-    }
-}
-
-/// The range of values a duration key accepts; the README's "Durations" lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DurationRange {
-    /// What such a duration is, for the error: "a time limit".
-    pub what: &'static str,
-    pub min: Duration,
-    pub max: Duration,
-    /// A typical value, for the error's "e.g.".
-    pub example: &'static str,
-}
-
-const DAY: u64 = 86_400;
-/// The longest period any key accepts, in days (ten years).
-pub const MAX_DAYS: u32 = 3660;
-
-/// Time limits: a check's `timeout` and `remediation_timeout`, a channel's `timeout`,
-/// `[deadman] timeout`.
-pub const TIME_LIMIT: DurationRange = DurationRange {
-    what: "a time limit",
-    min: Duration::from_millis(1),
-    max: Duration::from_secs(3600),
-    example: "10s",
-};
-/// Waits inside a run: `recheck_delay`.
-pub const WAIT: DurationRange = DurationRange {
-    what: "a wait",
-    min: Duration::from_millis(1),
-    max: Duration::from_secs(3600),
-    example: "30s",
-};
-/// How often something runs: `every`, `[schedule] system`/`protocol`.
-pub const CADENCE: DurationRange = DurationRange {
-    what: "a cadence",
-    min: Duration::from_secs(1),
-    max: Duration::from_secs(366 * DAY),
-    example: "5m",
-};
-/// Windows and ages: `max_age`, `window`, `price_window`, `renotify_after`,
-/// `give_up_after`.
-pub const PERIOD: DurationRange = DurationRange {
-    what: "a period",
-    min: Duration::from_secs(1),
-    max: Duration::from_secs(MAX_DAYS as u64 * DAY),
-    example: "24h",
-};
-/// Any other duration (and command-line windows such as `--window`, `--since`).
-pub const ANY: DurationRange = DurationRange {
-    what: "a duration",
-    min: Duration::from_millis(1),
-    max: Duration::from_secs(MAX_DAYS as u64 * DAY),
-    example: "5m",
-};
-
-impl DurationRange {
-    /// `d` if it lies in the range, else what to write instead.
-    pub fn check(&self, d: Duration, written: &str) -> Result<Duration, String> {
-        if d < self.min || d > self.max {
-            return Err(format!(
-                "duration {:?} is out of range: {} is {} to {} (e.g. \"{}\")",
-                written.trim(),
-                self.what,
-                human(self.min),
-                human(self.max),
-                self.example
-            ));
-        }
-        Ok(d)
-    }
-
-    /// Parse and check a duration given outside the config (a command-line flag).
-    pub fn parse(&self, text: &str) -> Result<Duration> {
-        let d = clock::parse_duration(text)?;
-        self.check(d, text).map_err(anyhow::Error::msg)
-    }
-}
-
-/// `1ms`, `1h`, `366d`: a range bound as written in the config.
-fn human(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{}ms", d.as_millis())
-    } else {
-        clock::format_duration(d)
-    }
-}
-
-/// `#[serde(deserialize_with = "...")]` adapters: a duration key and its range. The
-/// `opt_` forms are for optional keys (with `#[serde(default)]`).
-pub mod duration {
-    use serde::{Deserialize, Deserializer};
-
-    use super::{DurationRange, Every, CADENCE, PERIOD, TIME_LIMIT, WAIT};
-    use crate::clock;
-
-    pub(super) fn bounded<'de, D: Deserializer<'de>>(
-        deserializer: D,
-        range: DurationRange,
-    ) -> Result<Every, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let d =
-            clock::parse_duration(&text).map_err(|e| serde::de::Error::custom(format!("{e:#}")))?;
-        range
-            .check(d, &text)
-            .map(Every)
-            .map_err(serde::de::Error::custom)
-    }
-
-    // Each range gets both forms; not every range has a required key.
-    macro_rules! ranged {
-        ($name:ident, $opt:ident, $range:expr) => {
-            #[allow(dead_code)]
-            pub fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<Every, D::Error> {
-                bounded(d, $range)
-            }
-            #[allow(dead_code)]
-            pub fn $opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Every>, D::Error> {
-                bounded(d, $range).map(Some)
-            }
-        };
-    }
-
-    ranged!(time_limit, opt_time_limit, TIME_LIMIT);
-    ranged!(wait, opt_wait, WAIT);
-    ranged!(cadence, opt_cadence, CADENCE);
-    ranged!(period, opt_period, PERIOD);
-
-    /// A day count (`stale_days`, `*_days` of `[insights]`): 0 to `MAX_DAYS`, finite.
-    pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        days_in_range(f64::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-
-    pub fn days_in_range(days: f64) -> Result<f64, String> {
-        if !(0.0..=super::MAX_DAYS as f64).contains(&days) {
-            return Err(format!(
-                "{days} days is out of range: a number of days is 0 to {} (e.g. 7 or 2.5)",
-                super::MAX_DAYS
-            ));
-        }
-        Ok(days)
-    }
-
-    /// `retention_days`: 1 to `MAX_DAYS`.
-    pub fn retention_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-        let days = u32::deserialize(d)?;
-        if !(1..=super::MAX_DAYS).contains(&days) {
-            return Err(serde::de::Error::custom(format!(
-                "{days} is out of range: retention_days is 1 to {} (e.g. 30)",
-                super::MAX_DAYS
-            )));
-        }
-        Ok(days)
     }
 }
 
@@ -674,13 +490,15 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::duration::*;
+    use std::time::Duration;
 
     #[test]
     fn defaults_when_empty() {
         let config = parse("").unwrap();
         assert_eq!(config.property.stale_days, StaleDays::default());
         assert_eq!(config.store.retention_days, 30);
-        assert_eq!(config.modules.market.every, Every::secs(3600));
+        assert_eq!(config.modules.market.every, Span::secs(3600));
     }
 
     #[test]
@@ -716,7 +534,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.deadman.url_env.as_deref(), Some("HB_DEADMAN_URL"));
-        assert_eq!(config.deadman.timeout, Every::secs(2));
+        assert_eq!(config.deadman.timeout, Span::secs(2));
         assert_eq!(
             config.export.prometheus_textfile,
             Some(PathBuf::from("hb.prom"))
@@ -739,7 +557,7 @@ mod tests {
     /// arithmetic that uses it overflow, whatever the clock says.
     #[test]
     fn duration_keys_reject_extremes_and_sums_never_overflow() {
-        type Get = fn(&Config) -> Every;
+        type Get = fn(&Config) -> Span;
         let check = "[[check]]\nname = \"c\"\ngroup = \"system\"\n";
         let file_age = format!("{check}type = \"file_age\"\npath = \"x\"\n");
         let remedied = format!("{file_age}on_failure = [[\"true\"]]\nrecheck = true\n");
@@ -774,7 +592,7 @@ mod tests {
                 c.deadman.timeout
             }),
             (channel, "timeout", TIME_LIMIT, |c| {
-                Every(c.alerts.channels()[0].timeout)
+                Span(c.alerts.channels()[0].timeout)
             }),
             (
                 format!("{file_age}max_age = \"1h\"\n"),
@@ -795,7 +613,7 @@ mod tests {
                 format!("{remedied}max_age = \"1h\"\n"),
                 "remediation_timeout",
                 TIME_LIMIT,
-                |c| Every(c.check[0].remediation_timeout()),
+                |c| Span(c.check[0].remediation_timeout()),
             ),
             (
                 format!("{remedied}max_age = \"1h\"\n"),
@@ -845,9 +663,9 @@ mod tests {
                         let secs = every.as_secs();
                         assert!((0..=i64::from(MAX_DAYS) * 86_400).contains(&secs));
                         for now in nows {
-                            let due = crate::cycle::schedule::next_due(Some(now), secs);
+                            let due = crate::cadence::next_due(Some(now), secs);
                             assert!(due.is_some());
-                            let _ = crate::cycle::schedule::is_due(Some(now), secs, now);
+                            let _ = crate::cadence::is_due(Some(now), secs, now);
                             let _ = now.saturating_sub(secs);
                             let _ = crate::clock::deadline(every.0);
                         }

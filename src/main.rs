@@ -4,6 +4,7 @@ use clap::Parser;
 
 mod alert;
 mod assets;
+mod cadence;
 mod checks;
 mod cli;
 mod clock;
@@ -12,12 +13,14 @@ mod config;
 mod cycle;
 mod deadman;
 mod demo;
+mod duration;
 mod exit;
 mod export;
 mod insights;
 mod notification;
 mod output;
 mod pipeline;
+mod recurrence;
 mod store;
 mod timers;
 

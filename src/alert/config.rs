@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::secret::{Redactor, Secret, SecretSource};
 use super::{AlertKind, Priority};
-use crate::config::Every;
+use crate::duration::Span;
 
 /// `[alerts]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -27,14 +27,14 @@ pub struct AlertsConfig {
     pub routes: Routes,
     /// An alert still undelivered this long after it was queued (and tried as often as
     /// the backoff tries in that time) is marked failed.
-    #[serde(deserialize_with = "crate::config::duration::period")]
-    pub give_up_after: Every,
+    #[serde(deserialize_with = "crate::duration::de::period")]
+    pub give_up_after: Span,
     /// The longest one delivery run (a cycle's, `hb alerts deliver`) spends sending: a
     /// channel whose timeout no longer fits in what is left waits for the next run.
-    delivery_budget: Option<Spanned<Every>>,
+    delivery_budget: Option<Spanned<Span>>,
     /// An event notification (a reminder due, a watchlist match) resolves itself this long
     /// after it was created, or as soon as it is acknowledged and delivered.
-    pub event_ttl: Every,
+    pub event_ttl: Span,
     #[serde(skip)]
     channels: Vec<ChannelConfig>,
     /// The config file's directory: relative secret files are read from there.
@@ -55,9 +55,9 @@ impl Default for AlertsConfig {
         AlertsConfig {
             channel: Vec::new(),
             routes: Routes::default(),
-            give_up_after: Every::secs(7 * 86_400),
+            give_up_after: Span::secs(7 * 86_400),
             delivery_budget: None,
-            event_ttl: Every::secs(7 * 86_400),
+            event_ttl: Span::secs(7 * 86_400),
             channels: Vec::new(),
             base_dir: None,
             secrets_elsewhere: Vec::new(),
@@ -77,8 +77,8 @@ pub struct Routes {
     critical: Vec<Spanned<String>>,
     escalation: Vec<Spanned<String>>,
     /// A condition that stays bad is told again after this long, not every cycle.
-    #[serde(deserialize_with = "crate::config::duration::period")]
-    pub renotify_after: Every,
+    #[serde(deserialize_with = "crate::duration::de::period")]
+    pub renotify_after: Span,
 }
 
 impl Default for Routes {
@@ -89,7 +89,7 @@ impl Default for Routes {
             high: Vec::new(),
             critical: Vec::new(),
             escalation: Vec::new(),
-            renotify_after: Every::secs(86_400),
+            renotify_after: Span::secs(86_400),
         }
     }
 }
@@ -234,8 +234,8 @@ struct ChannelSpec {
     name: Spanned<String>,
     #[serde(rename = "type")]
     kind: ChannelType,
-    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
-    timeout: Option<Every>,
+    #[serde(default, deserialize_with = "crate::duration::de::opt_time_limit")]
+    timeout: Option<Span>,
     // email
     smtp_host: Option<String>,
     smtp_port: Option<u16>,
@@ -711,7 +711,7 @@ renotify_after = "12h"
             email.password,
             Some(SecretSource::Env("HB_SMTP_PASSWORD".into()))
         );
-        assert_eq!(alerts.routes.renotify_after, Every::secs(12 * 3600));
+        assert_eq!(alerts.routes.renotify_after, Span::secs(12 * 3600));
         assert_eq!(
             alerts.routes.for_priority(Priority::Critical),
             vec!["discord", "ops-email"]
@@ -723,8 +723,8 @@ renotify_after = "12h"
     fn defaults_without_alerts_section() {
         let config = parse("").unwrap();
         assert!(config.alerts.channels().is_empty());
-        assert_eq!(config.alerts.routes.renotify_after, Every::secs(86_400));
-        assert_eq!(config.alerts.give_up_after, Every::secs(7 * 86_400));
+        assert_eq!(config.alerts.routes.renotify_after, Span::secs(86_400));
+        assert_eq!(config.alerts.give_up_after, Span::secs(7 * 86_400));
     }
 
     #[test]

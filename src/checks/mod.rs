@@ -16,7 +16,8 @@ use anyhow::Result;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::alert::secret::Redactor;
-use crate::config::{Every, Loaded};
+use crate::config::Loaded;
+use crate::duration::Span;
 
 pub mod command;
 mod cycle;
@@ -299,8 +300,8 @@ pub fn display_argv(argv: &[String]) -> String {
         .join(" ")
 }
 
-pub const DEFAULT_TIMEOUT: Every = Every::secs(10);
-pub const DEFAULT_REMEDIATION_TIMEOUT: Every = Every::secs(60);
+pub const DEFAULT_TIMEOUT: Span = Span::secs(10);
+pub const DEFAULT_REMEDIATION_TIMEOUT: Span = Span::secs(60);
 
 /// One `[[check]]`. Common keys first, then the keys of each type; `validate` rejects a
 /// type-specific key on a type that does not use it.
@@ -328,18 +329,18 @@ pub struct CheckConfig {
     #[serde(
         rename = "every",
         default,
-        deserialize_with = "crate::config::duration::opt_cadence"
+        deserialize_with = "crate::duration::de::opt_cadence"
     )]
-    pub(crate) every_raw: Option<Every>,
+    pub(crate) every_raw: Option<Span>,
     #[serde(skip, default = "default_every")]
-    pub every: Every,
+    pub every: Span,
     #[serde(default)]
     pub severity: Severity,
     #[serde(
         default = "default_timeout",
-        deserialize_with = "crate::config::duration::time_limit"
+        deserialize_with = "crate::duration::de::time_limit"
     )]
-    pub timeout: Every,
+    pub timeout: Span,
     #[serde(default = "yes")]
     pub enabled: bool,
     /// Skipped (not failed) when this environment variable is unset or empty.
@@ -357,11 +358,11 @@ pub struct CheckConfig {
     #[serde(default)]
     pub recheck: bool,
     /// Wait this long after the remediation before the re-check.
-    #[serde(default, deserialize_with = "crate::config::duration::opt_wait")]
-    pub recheck_delay: Option<Every>,
+    #[serde(default, deserialize_with = "crate::duration::de::opt_wait")]
+    pub recheck_delay: Option<Span>,
     /// Time limit of each remediation command (default 60s).
-    #[serde(default, deserialize_with = "crate::config::duration::opt_time_limit")]
-    pub remediation_timeout: Option<Every>,
+    #[serde(default, deserialize_with = "crate::duration::de::opt_time_limit")]
+    pub remediation_timeout: Option<Span>,
 
     // Conditions on the check's value (sql, http with json_field, command, disk, tls).
     pub warn_above: Option<f64>,
@@ -404,19 +405,19 @@ pub struct CheckConfig {
 
     // file_age, disk, tls (a PEM file)
     pub path: Option<PathBuf>,
-    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
-    pub max_age: Option<Every>,
+    #[serde(default, deserialize_with = "crate::duration::de::opt_period")]
+    pub max_age: Option<Span>,
 
     // cycle
     /// How far back the cycle check looks for gaps (default: the check's `every`).
-    #[serde(default, deserialize_with = "crate::config::duration::opt_period")]
-    pub window: Option<Every>,
+    #[serde(default, deserialize_with = "crate::duration::de::opt_period")]
+    pub window: Option<Span>,
 }
 
-fn default_every() -> Every {
-    Every::secs(4 * 3600)
+fn default_every() -> Span {
+    Span::secs(4 * 3600)
 }
-fn default_timeout() -> Every {
+fn default_timeout() -> Span {
     DEFAULT_TIMEOUT
 }
 fn yes() -> bool {
@@ -961,7 +962,7 @@ pub struct RunContext {
     pub base_dir: PathBuf,
     pub store_path: Option<PathBuf>,
     /// `[schedule] system`: the cadence the `cycle` check holds the run log to.
-    pub cycle_cadence: Every,
+    pub cycle_cadence: Span,
     /// Names of the checks that hb has seen pass (any recorded run).
     pub passed: Arc<HashSet<String>>,
     /// The config's redactor: applied to every outcome before anyone sees it.
@@ -1028,13 +1029,13 @@ pub const MAX_PARALLEL: usize = 64;
 const WATCHDOG_GRACE: Duration = Duration::from_secs(2);
 
 /// Whether a check is due (the cycle's cadence rule, `cycle::schedule`).
-pub fn is_due(every: Every, last_run_at: Option<i64>, now: i64) -> bool {
-    crate::cycle::schedule::is_due(last_run_at, every.as_secs(), now)
+pub fn is_due(every: Span, last_run_at: Option<i64>, now: i64) -> bool {
+    crate::cadence::is_due(last_run_at, every.as_secs(), now)
 }
 
 /// When a check is next due (None: it never ran, so it is due now).
-pub fn next_due(every: Every, last_run_at: Option<i64>) -> Option<i64> {
-    crate::cycle::schedule::next_due(last_run_at, every.as_secs())
+pub fn next_due(every: Span, last_run_at: Option<i64>) -> Option<i64> {
+    crate::cadence::next_due(last_run_at, every.as_secs())
 }
 
 /// "3 checks: 2 ok, 1 critical".
@@ -1444,20 +1445,20 @@ mod tests {
 
     #[test]
     fn due_with_tolerance() {
-        let five = Every::secs(300);
+        let five = Span::secs(300);
         assert!(is_due(five, None, 1000));
         assert!(!is_due(five, Some(1000), 1000 + 200));
         // A timer firing 10 s early still runs the check: tolerance is min(30 s, 30 s).
         assert!(is_due(five, Some(1000), 1000 + 290));
         assert!(is_due(five, Some(1000), 1000 + 270));
         assert!(!is_due(five, Some(1000), 1000 + 269));
-        let four_hours = Every::secs(4 * 3600);
+        let four_hours = Span::secs(4 * 3600);
         assert!(!is_due(four_hours, Some(0), 4 * 3600 - 31));
         assert!(is_due(four_hours, Some(0), 4 * 3600 - 30));
         assert_eq!(next_due(five, Some(1000)), Some(1270));
         // Short cadences get a tenth: a 60 s check tolerates 6 s.
-        assert!(!is_due(Every::secs(60), Some(0), 53));
-        assert!(is_due(Every::secs(60), Some(0), 54));
+        assert!(!is_due(Span::secs(60), Some(0), 53));
+        assert!(is_due(Span::secs(60), Some(0), 54));
     }
 
     #[test]
@@ -1502,7 +1503,7 @@ mod tests {
             now: 0,
             base_dir: PathBuf::from("."),
             store_path: None,
-            cycle_cadence: Every::secs(300),
+            cycle_cadence: Span::secs(300),
             passed: Arc::default(),
             redactor: Arc::default(),
         };

@@ -18,7 +18,7 @@ use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureSch
 
 use super::{CheckConfig, Observation, Reading, RunContext};
 use crate::clock;
-use crate::config::Every;
+use crate::duration::Span;
 
 pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     let started = Instant::now();
@@ -76,7 +76,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
 
 /// "TLS handshake timed out after 3s": the tls check and the http check over https
 /// say it alike.
-pub(super) fn handshake_timed_out(timeout: Every) -> String {
+pub(super) fn handshake_timed_out(timeout: Span) -> String {
     format!("TLS handshake timed out after {timeout}")
 }
 

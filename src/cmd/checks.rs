@@ -157,7 +157,7 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 counted_run_id: state.and_then(|s| s.last_run_id),
                 failing_since: output::ts(state.and_then(|s| s.failing_since)),
                 next_due_at: check.enabled.then(|| {
-                    let next = crate::cycle::schedule::due_at(last, check.every.as_secs(), now);
+                    let next = crate::cadence::due_at(last, check.every.as_secs(), now);
                     crate::clock::format_ts(next.max(now))
                 }),
                 due: check.enabled && checks::is_due(check.every, last, now),

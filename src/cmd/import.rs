@@ -17,10 +17,10 @@ use serde_json::{Map, Value};
 use super::Ctx;
 use crate::cli::{ImportArgs, ImportFormat, ImportKind};
 use crate::clock;
-use crate::cycle::schedule::Recurrence;
 use crate::exit::{self, HbError};
 use crate::output;
 use crate::pipeline::ContractStatus;
+use crate::recurrence::Recurrence;
 use crate::store::{
     ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
     PropertyImport, ReminderImport, Upsert, WatchlistImport,

@@ -92,7 +92,8 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Every};
+    use crate::config::Config;
+    use crate::duration::Span;
 
     /// The shipped file parses, and its values are the built-in defaults it says they are.
     #[test]
@@ -123,7 +124,7 @@ mod tests {
         ] {
             assert_eq!(got, want, "modules.{name}.every");
         }
-        assert_eq!(m.market.price_window, Every::secs(30 * 86_400));
+        assert_eq!(m.market.price_window, Span::secs(30 * 86_400));
         assert_eq!(m.market.price_shift_percent, d.market.price_shift_percent);
         assert_eq!(
             m.relationships.cooling_drop_percent,

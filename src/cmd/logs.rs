@@ -206,7 +206,7 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
         .since
         .as_deref()
         .map(|s| {
-            crate::config::ANY
+            crate::duration::ANY
                 .parse(s)
                 .map_err(|e| HbError::Usage(format!("--since: {e:#}")))
         })

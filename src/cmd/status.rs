@@ -8,10 +8,11 @@ use serde::Serialize;
 
 use super::alerts::RejectedRecipientView;
 use super::Ctx;
+use crate::cadence;
 use crate::checks;
 use crate::cli::StatusArgs;
 use crate::clock;
-use crate::cycle::{schedule, Module};
+use crate::cycle::Module;
 use crate::exit::{self, HbError};
 use crate::output;
 use crate::store::NotificationFilter;
@@ -112,7 +113,7 @@ struct WindowStats {
 }
 
 pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
-    let window = crate::config::ANY
+    let window = crate::duration::ANY
         .parse(&args.window)
         .map_err(|e| HbError::Usage(format!("--window: {e:#}")))?;
     let config = ctx.config()?.config.clone();
@@ -153,7 +154,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
                 .find(|(row, _)| row.module == module.as_str());
             let last_at = last.map(|(_, at)| *at);
             let next_due = if enabled {
-                Some(schedule::due_at(last_at, every, now).max(now))
+                Some(cadence::due_at(last_at, every, now).max(now))
             } else {
                 None
             };

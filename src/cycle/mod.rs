@@ -15,8 +15,8 @@ pub mod market;
 pub mod portfolio;
 pub mod predictive;
 pub mod relationships;
-pub mod schedule;
-pub mod scheduled;
+
+pub mod reminders;
 pub mod system;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -422,7 +422,7 @@ pub fn run_cycle(
     let checks_after: Vec<(String, i64)> = store
         .check_states()?
         .into_values()
-        .filter(|s| schedule::ran_after(s.last_run_at, now))
+        .filter(|s| crate::cadence::ran_after(s.last_run_at, now))
         .map(|s| (s.name, s.last_run_at))
         .collect();
     let warnings: Vec<String> = clock_warning(
@@ -443,7 +443,7 @@ pub fn run_cycle(
             .find(|(name, _)| name == module.as_str())
             .map(|(_, at)| *at);
         let selected = match &options.selection {
-            Selection::Due => enabled && schedule::is_due(last, every, now),
+            Selection::Due => enabled && crate::cadence::is_due(last, every, now),
             Selection::All => enabled,
             Selection::Only(list) => list.contains(&module),
         };
@@ -630,7 +630,7 @@ pub fn clock_warning(
     let after = |list: &[(String, i64)]| -> Vec<String> {
         let mut names: Vec<String> = list
             .iter()
-            .filter(|(_, at)| schedule::ran_after(*at, now))
+            .filter(|(_, at)| crate::cadence::ran_after(*at, now))
             .map(|(name, at)| format!("{name} ({})", crate::clock::format_ts(*at)))
             .collect();
         names.sort();
@@ -669,7 +669,7 @@ fn run_module(module: Module, store: &Store, env: &ModuleEnv) -> Result<ModuleOu
         // Needs the checks' outcomes: run by `run_cycle` itself.
         Module::System => Ok(ModuleOutcome::default()),
         Module::Predictive => predictive::run(store, env),
-        Module::Scheduled => scheduled::run(store, env),
+        Module::Scheduled => reminders::run(store, env),
     }
 }
 

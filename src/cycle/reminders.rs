@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 
-use super::schedule::Recurrence;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::clock;
 use crate::notification::NotificationKind;
+use crate::recurrence::Recurrence;
 use crate::store::modules::{self as sql};
 use crate::store::Store;
 use crate::store::{insert_event, NotificationDraft, Transitions, REMINDER_SOURCE};
