@@ -20,7 +20,7 @@ mod import;
 mod init;
 mod insights;
 mod logs;
-mod notifications;
+
 mod property;
 mod schedule;
 mod status;

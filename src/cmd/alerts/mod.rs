@@ -1,5 +1,7 @@
 //! `hb alerts [list] | ack ID | test CHANNEL | outbox | send | deliver`
 
+mod notifications;
+
 use anyhow::Result;
 use serde::Serialize;
 
@@ -16,9 +18,9 @@ use crate::store::OutboxRow;
 pub fn run(ctx: &mut Ctx, args: AlertsArgs) -> Result<u8> {
     match args.command {
         // Notifications (list, ack) belong to the cycle's notification issue.
-        None => super::notifications::list(ctx, args.list),
-        Some(AlertsCommand::List(list)) => super::notifications::list(ctx, list),
-        Some(AlertsCommand::Ack { ids }) => super::notifications::ack(ctx, &ids),
+        None => notifications::list(ctx, args.list),
+        Some(AlertsCommand::List(list)) => notifications::list(ctx, list),
+        Some(AlertsCommand::Ack { ids }) => notifications::ack(ctx, &ids),
         Some(AlertsCommand::Test { channel }) => run_test(ctx, &channel),
         Some(AlertsCommand::Outbox(args)) => run_outbox(ctx, args),
         Some(AlertsCommand::Send(args)) => run_send(ctx, args),

@@ -4,9 +4,9 @@ use anyhow::Result;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::Ctx;
 use crate::cli::AlertsListArgs;
 use crate::clock;
+use crate::cmd::Ctx;
 use crate::exit;
 use crate::output;
 use crate::store::{NotificationFilter, NotificationRow};
