@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
     if ctx.out.json {
         output::print_json(&report)?;
     } else if !ctx.out.quiet
-        || report.status != "ok"
+        || report.status != crate::store::RunStatus::Ok
         || report.alerts.failed > 0
         || report.alerts.error.is_some()
     {

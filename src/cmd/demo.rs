@@ -224,7 +224,13 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
     store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
     let elapsed = started.elapsed().as_millis() as i64;
     let summary = serde_json::json!({ "line": format!("hb demo: {}", tally(&outcomes)) });
-    store.finish_run(run_id, "ok", now, elapsed, &summary.to_string())?;
+    store.finish_run(
+        run_id,
+        crate::store::RunStatus::Ok,
+        now,
+        elapsed,
+        &summary.to_string(),
+    )?;
     Ok(outcomes)
 }
 

@@ -67,7 +67,7 @@ impl From<RunRow> for RunOut {
             trigger: run.trigger,
             started_at: clock::format_ts(run.started_at),
             finished_at: output::ts(run.finished_at),
-            status: run.status,
+            status: run.status.to_string(),
             duration_ms: run.duration_ms,
             pid: run.pid,
             summary: run
@@ -89,8 +89,8 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             .module_results(id)?
             .into_iter()
             .map(|m| ModuleOut {
-                module: m.module,
-                status: m.status,
+                module: m.module.as_str().to_string(),
+                status: m.status.to_string(),
                 findings: m.findings,
                 duration_ms: m.duration_ms,
                 message: m.message,
@@ -101,8 +101,8 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             .into_iter()
             .map(|c| CheckOut {
                 name: c.name,
-                group: c.group,
-                status: c.status,
+                group: c.group.as_str().to_string(),
+                status: c.status.to_string(),
                 latency_ms: c.latency_ms,
                 message: c.message,
                 value: c.value,

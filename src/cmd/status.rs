@@ -137,7 +137,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         LastCycle {
             run_id: run.id,
             started_at: clock::format_ts(run.started_at),
-            status: run.status,
+            status: run.status.to_string(),
             duration_ms: run.duration_ms,
             age_seconds: age,
             overdue: age > cadence.saturating_mul(2),
@@ -149,9 +149,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         .into_iter()
         .map(|module| {
             let (every, enabled) = module.cadence(&config);
-            let last = last_results
-                .iter()
-                .find(|(row, _)| row.module == module.as_str());
+            let last = last_results.iter().find(|(row, _)| row.module == module);
             let last_at = last.map(|(_, at)| *at);
             let next_due = if enabled {
                 Some(cadence::due_at(last_at, every, now).max(now))
@@ -163,7 +161,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
                 enabled,
                 every: clock::format_duration(std::time::Duration::from_secs(every as u64)),
                 last_run_at: output::ts(last_at),
-                last_status: last.map(|(row, _)| row.status.clone()),
+                last_status: last.map(|(row, _)| row.status.to_string()),
                 findings: last.map(|(row, _)| row.findings),
                 message: last.and_then(|(row, _)| row.message.clone()),
                 next_due_at: output::ts(next_due),
@@ -171,7 +169,11 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         })
         .collect();
 
-    let open: BTreeMap<String, i64> = store.open_notification_counts()?.into_iter().collect();
+    let open: BTreeMap<String, i64> = store
+        .open_notification_counts()?
+        .into_iter()
+        .map(|(priority, n)| (priority.to_string(), n))
+        .collect();
     let top_actions = store
         .notifications(&NotificationFilter {
             limit: Some(5),
@@ -180,16 +182,24 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         .into_iter()
         .map(|n| ActionItem {
             id: n.id,
-            priority: n.priority,
-            kind: n.kind,
+            priority: n.priority.to_string(),
+            kind: n.kind.to_string(),
             subject: n.subject,
             since: clock::format_ts(n.created_at),
         })
         .collect();
 
     let starts = store.run_starts_since(now.saturating_sub(window.as_secs() as i64))?;
-    let count = |s: &str| starts.iter().filter(|(_, status)| status == s).count();
-    let finished = starts.iter().filter(|(_, s)| s != "running").count();
+    let count = |s: &str| {
+        starts
+            .iter()
+            .filter(|(_, status)| status.as_str() == s)
+            .count()
+    };
+    let finished = starts
+        .iter()
+        .filter(|(_, s)| *s != crate::store::RunStatus::Running)
+        .count();
     let window_stats = WindowStats {
         window: clock::format_duration(window),
         cycles: starts.len(),
@@ -212,12 +222,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
             let in_window: Vec<(checks::Status, Option<i64>)> = results
                 .iter()
                 .filter(|(name, _, _)| *name == check.name)
-                .map(|(_, status, latency)| {
-                    (
-                        checks::Status::parse(status).unwrap_or(checks::Status::Unknown),
-                        *latency,
-                    )
-                })
+                .map(|(_, status, latency)| (*status, *latency))
                 .collect();
             let shown =
                 checks::Shown::of(state, latest.get(&check.name), crate::store::trigger_counts);

@@ -12,11 +12,14 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod checks;
+mod column;
 mod contracts;
 mod demo;
 mod import;
 mod insights;
 mod metrics;
+#[cfg(test)]
+mod mirrors;
 pub mod modules;
 mod notifications;
 pub mod outbox;
@@ -24,7 +27,7 @@ mod properties;
 mod runs;
 mod schema;
 
-pub use checks::{record_check_results_in, trigger_counts, Counting, DEMO_TRIGGER};
+pub use checks::{trigger_counts, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{
@@ -33,15 +36,12 @@ pub use import::{
 };
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
-    insert_event, settle_events, NotificationDraft, NotificationFilter, NotificationRow,
-    Reconciler, Transitions, REMINDER_SOURCE, WATCHLIST_SOURCE,
+    NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
+    WATCHLIST_SOURCE,
 };
-pub use outbox::{NewOutboxRow, OutboxRow};
+pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
-pub use runs::{
-    module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
-    RunFilter, RunRow, RunStatus,
-};
+pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 
 pub struct Store {
     conn: Connection,
@@ -186,42 +186,65 @@ impl Store {
         &self.path
     }
 
-    /// Run `f` in one transaction: everything it writes commits together or not at all.
-    pub fn transaction<T>(
+    /// Run `f` in one write transaction: everything it writes commits together or not
+    /// at all (an error rolls back).
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction_then(End::Commit, f)
+    }
+
+    /// Run `f` in one write transaction that ends as `end` says when `f` succeeds: a dry
+    /// run computes and writes as a real one would, then rolls back.
+    pub fn transaction_then<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+        end: End,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .with_context(|| busy_hint(&self.path))?;
+        // Unchecked: `&mut self` already keeps every other use of the connection out.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .with_context(|| busy_hint(&self.path))?;
+        let tx = Tx { store: self, tx };
+        // An error drops `tx`, which rolls back.
         let value = f(&tx)?;
-        tx.commit()
-            .with_context(|| format!("could not commit to store {}", self.path.display()))?;
+        match end {
+            End::Commit => tx
+                .tx
+                .commit()
+                .with_context(|| format!("could not commit to store {}", self.path.display()))?,
+            End::Rollback => tx.tx.rollback()?,
+        }
         Ok(value)
     }
 
-    /// Run `f` in one write transaction on `&self`, so `f` can read through the same
-    /// store while it writes. `commit = false` rolls back (dry runs). An error rolls back.
-    pub fn write<T>(&self, commit: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .with_context(|| busy_hint(&self.path))?;
-        let result = f(self).and_then(|value| {
-            let end = if commit { "COMMIT" } else { "ROLLBACK" };
-            self.conn
-                .execute_batch(end)
-                .with_context(|| format!("could not commit to store {}", self.path.display()))?;
-            Ok(value)
-        });
-        if result.is_err() && !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-        result
-    }
-
-    pub(crate) fn conn(&self) -> &Connection {
+    fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// How a transaction ends when its work succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Commit,
+    /// A dry run: nothing it wrote stays.
+    Rollback,
+}
+
+/// One write transaction on the store, the only way anything is written: every write
+/// that runs inside a caller's transaction is a method of `Tx`, and the store's
+/// one-shot writes open their own. Reads go through the store it derefs to and see the
+/// transaction's writes.
+pub struct Tx<'s> {
+    store: &'s Store,
+    tx: rusqlite::Transaction<'s>,
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.store
     }
 }
 

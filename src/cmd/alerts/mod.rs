@@ -162,15 +162,15 @@ struct OutboxRowView {
 
 impl From<OutboxRow> for OutboxRowView {
     fn from(r: OutboxRow) -> Self {
-        let pending = r.status == "pending";
+        let pending = r.status == crate::store::OutboxStatus::Pending;
         OutboxRowView {
             id: r.id,
             channel: r.channel,
-            priority: r.priority,
-            kind: r.kind,
+            priority: r.priority.to_string(),
+            kind: r.kind.to_string(),
             subject: r.subject,
             dedup_key: r.dedup_key,
-            status: r.status,
+            status: r.status.to_string(),
             attempts: r.attempts,
             created_at: output::ts(Some(r.created_at)),
             last_attempt_at: output::ts(r.last_attempt_at),

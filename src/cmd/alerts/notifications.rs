@@ -41,8 +41,8 @@ impl From<NotificationRow> for NotificationOut {
         };
         NotificationOut {
             id: n.id,
-            priority: n.priority,
-            kind: n.kind,
+            priority: n.priority.to_string(),
+            kind: n.kind.to_string(),
             source: n.source,
             subject: n.subject,
             message: n.message,
