@@ -866,13 +866,7 @@ pub fn stage_and_health(p: &DemoProperty, stale: &StaleDays, now: i64) -> (Stage
         || p.contracts
             .iter()
             .any(|c| pipeline::deadline_missed(c.status, c.deadline_at, now));
-    let health = pipeline::health(
-        blocked,
-        derived.stage,
-        derived.stage_entered_at,
-        stale,
-        now,
-    );
+    let health = pipeline::health(blocked, derived.stage, derived.stage_entered_at, stale, now);
     (derived.stage, health)
 }
 

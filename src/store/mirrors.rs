@@ -136,7 +136,12 @@ fn add_edge_cases(store: &mut Store, stale: &StaleDays) {
         .attach_contract(complete, "Purchase", None, NOW - 70 * DAY_SECS, NOW)
         .unwrap();
     store
-        .contract_event(contract, ContractStatus::Completed, NOW - 60 * DAY_SECS, NOW)
+        .contract_event(
+            contract,
+            ContractStatus::Completed,
+            NOW - 60 * DAY_SECS,
+            NOW,
+        )
         .unwrap();
     // Two open contracts past their deadlines: blocked once, two missed deadlines.
     let twice = add_property(
@@ -158,9 +163,7 @@ fn generated_store(stale: &StaleDays) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
     let properties = crate::demo::properties(DEMO_PROPERTIES, NOW, *stale);
-    store
-        .load_demo(properties, &[], &[], NOW, |_| {})
-        .unwrap();
+    store.load_demo(properties, &[], &[], NOW, |_| {}).unwrap();
     add_edge_cases(&mut store, stale);
     (dir, store)
 }
@@ -330,7 +333,10 @@ fn the_open_statuses_are_the_ones_the_shipped_indexes_were_declared_with() {
     }
     // And so the planner uses them for the health fragments.
     let plan = |sql: &str| -> String {
-        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let mut stmt = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
         let rows = stmt
             .query_map([NOW], |r| r.get::<_, String>(3))
             .unwrap()

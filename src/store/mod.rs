@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use percent_encoding::{percent_encode, AsciiSet, CONTROLS};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
@@ -271,18 +272,15 @@ fn ensure_exists(path: &Path) -> Result<()> {
 /// `file:PATH?immutable=1`: read without locks or the WAL index (nothing else may be
 /// writing; see `open_read_only`).
 fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            c => uri.push(c),
-        }
-    }
-    uri.push_str("?immutable=1");
-    uri
+    format!(
+        "file:{}?immutable=1",
+        percent_encode(path.as_os_str().as_encoded_bytes(), URI_PATH)
+    )
 }
+
+/// What a path must escape in a SQLite URI filename (`%`, `?` and `#` are special there;
+/// SQLite decodes every `%HH`, so escaped controls and non-ASCII bytes come back intact).
+const URI_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#');
 
 /// A directory for `access`: the empty parent of a bare file name is `.`.
 fn or_dot(dir: &Path) -> &Path {
@@ -372,4 +370,30 @@ pub(crate) fn ensure_changed(changed: usize, what: &str, id: i64) -> Result<()> 
         return Err(not_found(what, id));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_immutable_uri_reaches_a_path_with_uri_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("50% off? #1 é");
+        std::fs::create_dir(&odd).unwrap();
+        let path = odd.join("hb.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (v); INSERT INTO t VALUES (42);")
+            .unwrap();
+        let uri = immutable_uri(&path);
+        assert!(uri.contains("50%25 off%3F %231 %C3%A9"), "{uri}");
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .unwrap();
+        let v: i64 = conn.query_row("SELECT v FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 42);
+    }
 }
