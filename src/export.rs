@@ -17,7 +17,7 @@ use crate::cycle::CycleReport;
 use crate::pipeline::{Health, Stage};
 use crate::store::{RunStatus, Store};
 
-/// One health check's latest result, as the checks engine will hand it over.
+/// One configured check's last counted state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckMetric {
     pub name: String,
@@ -179,7 +179,7 @@ fn format_value(v: f64) -> String {
 }
 
 /// Gather the snapshot of a completed cycle and write it to `[export] prometheus_textfile`,
-/// if set. `checks` comes from the checks engine (empty until it lands).
+/// if set.
 pub fn write_textfile(
     loaded: &Loaded,
     store: &Store,

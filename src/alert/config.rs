@@ -374,7 +374,6 @@ impl AlertsConfig {
     }
 
     /// Check a channel list given elsewhere (a check's own route).
-    #[allow(dead_code)] // For the checks' config validation, which lands separately.
     pub fn check_channel_names(&self, names: &[String]) -> Result<(), String> {
         for name in names {
             if self.channel(name).is_none() {

@@ -121,11 +121,6 @@ mod tests {
     use rusqlite::Connection;
 
     #[test]
-    fn open_statuses_are_the_list_of_the_shipped_indexes() {
-        assert_eq!(*OPEN_CONTRACT_STATUSES, "('attached','sent','signed')");
-    }
-
-    #[test]
     fn priority_rank_follows_the_enum_order() {
         let conn = Connection::open_in_memory().unwrap();
         let ranks: Vec<i64> = Priority::ALL

@@ -145,18 +145,7 @@ mod tests {
     fn queries_use_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("hb.db")).unwrap();
-        let plan = |sql: &str| -> String {
-            let mut stmt = store
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap();
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(3))
-                .unwrap()
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .unwrap();
-            rows.join("\n")
-        };
+        let plan = |sql: &str| store.query_plan(sql);
         let old =
             plan("SELECT count(*) FROM properties WHERE stage = 'new' AND stage_entered_at < 5");
         assert!(old.contains("properties_stage_entered"), "{old}");

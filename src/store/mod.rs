@@ -373,6 +373,23 @@ pub(crate) fn ensure_changed(changed: usize, what: &str, id: i64) -> Result<()> 
 }
 
 #[cfg(test)]
+impl Store {
+    /// `EXPLAIN QUERY PLAN` of `sql`, one line per step: which indexes serve it.
+    pub(crate) fn query_plan(&self, sql: &str) -> String {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join("\n")
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -318,8 +318,9 @@ impl Store {
     }
 
     /// Acknowledge: the notice stays until its condition clears, but is not re-notified.
-    /// Returns the ids that do not exist.
-    pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<Vec<i64>> {
+    /// All or nothing: an id that does not exist is an error that names it, and nothing
+    /// is acknowledged.
+    pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<()> {
         self.transaction(|tx| {
             let mut missing = Vec::new();
             for id in ids {
@@ -342,7 +343,7 @@ impl Store {
                         .join(", ")
                 )));
             }
-            Ok(missing)
+            Ok(())
         })
     }
 
