@@ -28,6 +28,8 @@ struct Judged {
     health: Health,
     recorded_blocker: bool,
     missed_deadlines: usize,
+    /// The words `hb property ID` gives (the recorded blocker, else the first missed deadline).
+    blocked_reason: Option<String>,
     score: Option<f64>,
 }
 
@@ -192,6 +194,7 @@ fn judge(store: &Store, stale: &StaleDays, now: i64) -> BTreeMap<i64, Judged> {
                     .iter()
                     .filter(|c| pipeline::deadline_missed(c.status, c.deadline_at, now))
                     .count(),
+                blocked_reason: heartbeat.blocked_reason,
                 score,
             };
             (id, judged)
@@ -248,8 +251,18 @@ fn sql_health_agrees_with_pipeline_health() {
                 let counted = store.count_stage(stage, filter, &stale, now).unwrap();
                 assert_eq!(counted, want.len() as u64, "{stage:?} {filter:?} at {now}");
                 for row in listed {
-                    let blocked = judged[&row.id].health == Health::Blocked;
-                    assert_eq!(row.blocked, blocked, "property {} at {now}", row.id);
+                    let j = &judged[&row.id];
+                    assert_eq!(
+                        row.blocked,
+                        j.health == Health::Blocked,
+                        "property {} at {now}",
+                        row.id
+                    );
+                    let reason = pipeline::blocked_reason(
+                        row.blocked_reason.as_deref(),
+                        row.missed.as_ref(),
+                    );
+                    assert_eq!(reason, j.blocked_reason, "property {} at {now}", row.id);
                 }
             }
         }
