@@ -261,6 +261,32 @@ impl Store {
         Ok(count)
     }
 
+    /// The cycles around a window, for the built-in `cycle` check: the start of the last
+    /// cycle before `from`, and the starts from `from` to `to`, oldest first. Runs of
+    /// `hb checks run` are not cycles and do not keep the heartbeat alive.
+    pub fn cycle_starts(&self, from: i64, to: i64) -> Result<(Option<i64>, Vec<i64>)> {
+        let before: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT max(started_at) FROM runs WHERE started_at < ?1 AND trigger <> ?2",
+            )?
+            .query_row(params![from, super::checks::CHECKS_TRIGGER], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .flatten();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_at FROM runs WHERE started_at >= ?1 AND started_at <= ?2 \
+             AND trigger <> ?3 ORDER BY started_at",
+        )?;
+        let within = stmt
+            .query_map(params![from, to, super::checks::CHECKS_TRIGGER], |row| {
+                row.get(0)
+            })?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok((before, within))
+    }
+
     /// Start times of runs since `since`, oldest first (for gaps and completion rates).
     pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(
