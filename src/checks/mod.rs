@@ -29,8 +29,7 @@ pub use model::{
     display_argv, Check, CheckOutcome, Group, Kind, Metric, Remediation, Severity, Status, Written,
 };
 pub use runner::{
-    due_checks, is_due, next_due, run_checks, Actions, ActionsConfig, RemediationStatus,
-    RunContext, RunOptions,
+    due_checks, is_due, next_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
 };
 pub use spec::{resolve, CheckSpec};
 pub use state::{CheckState, RecordedResult, Shown};

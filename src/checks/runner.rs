@@ -53,7 +53,7 @@ impl Actions {
     }
 }
 
-pub const ACTIONS_DISABLED: &str = "remediation is off ([actions] enabled = false)";
+const ACTIONS_DISABLED: &str = "remediation is off ([actions] enabled = false)";
 
 /// Whether remediation runs at all, as the boards (`hb checks`, `hb status`) show it.
 #[derive(Debug, Clone, Serialize)]
@@ -159,26 +159,9 @@ impl RunContext {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct RunOptions {
-    /// Whether `on_failure` commands may run (see `remediation_plan`).
-    pub actions: Actions,
-    /// At most this many checks at once.
-    pub parallel: usize,
-}
-
-impl RunOptions {
-    pub fn new(actions: Actions) -> Self {
-        RunOptions {
-            actions,
-            parallel: MAX_PARALLEL,
-        }
-    }
-}
-
 /// Checks mostly wait on the network or a child process, so many at once cost little;
 /// the bound keeps a config with hundreds of checks from opening hundreds of sockets.
-pub const MAX_PARALLEL: usize = 64;
+const MAX_PARALLEL: usize = 64;
 
 /// The watchdog's margin over a check's own timeout: each type enforces its timeout, and
 /// the watchdog catches what cannot be (a hung DNS lookup or network filesystem).
@@ -210,11 +193,12 @@ pub fn due_checks<'a>(
         .collect()
 }
 
-/// Run checks on a bounded pool of threads; outcomes come back in the order given.
-pub fn run_checks(checks: &[&Check], ctx: &RunContext, opts: RunOptions) -> Vec<CheckOutcome> {
+/// Run checks on a bounded pool of threads, `on_failure` commands as `actions` allow
+/// (see `remediation_plan`); outcomes come back in the order given.
+pub fn run_checks(checks: &[&Check], ctx: &RunContext, actions: Actions) -> Vec<CheckOutcome> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<CheckOutcome>>> = Mutex::new(vec![None; checks.len()]);
-    let workers = opts.parallel.clamp(1, checks.len().max(1));
+    let workers = MAX_PARALLEL.min(checks.len()).max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -222,7 +206,7 @@ pub fn run_checks(checks: &[&Check], ctx: &RunContext, opts: RunOptions) -> Vec<
                 let Some(check) = checks.get(index) else {
                     break;
                 };
-                let outcome = run_one(check, ctx, opts);
+                let outcome = run_one(check, ctx, actions);
                 if let Ok(mut results) = results.lock() {
                     results[index] = Some(outcome);
                 }
@@ -246,11 +230,11 @@ pub fn run_checks(checks: &[&Check], ctx: &RunContext, opts: RunOptions) -> Vec<
 /// One check, start to finish: skip rules, execution, remediation and re-check. The
 /// outcome is redacted here, once: what a target answered may quote a secret (a body
 /// echoing an API key), and from here it goes to the store, the logs and alerts.
-pub fn run_one(check: &Check, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
-    run_unredacted(check, ctx, opts).redacted(&ctx.redactor)
+fn run_one(check: &Check, ctx: &RunContext, actions: Actions) -> CheckOutcome {
+    run_unredacted(check, ctx, actions).redacted(&ctx.redactor)
 }
 
-fn run_unredacted(check: &Check, ctx: &RunContext, opts: RunOptions) -> CheckOutcome {
+fn run_unredacted(check: &Check, ctx: &RunContext, actions: Actions) -> CheckOutcome {
     let started = Instant::now();
     let common = &check.common;
     if !common.enabled {
@@ -264,7 +248,7 @@ fn run_unredacted(check: &Check, ctx: &RunContext, opts: RunOptions) -> CheckOut
     }
     let first = execute(check, ctx);
     let has_passed = ctx.passed.contains(&common.name);
-    match remediation_plan(check, first.status, opts.actions, has_passed) {
+    match remediation_plan(check, first.status, actions, has_passed) {
         RemediationPlan::None => return outcome_of(check, ctx.now, started.elapsed(), first, None),
         RemediationPlan::Held(why) => {
             let held = Remediation {
@@ -440,7 +424,7 @@ mod tests {
             redactor: Arc::default(),
         };
         let started = Instant::now();
-        let outcomes = run_checks(&checks, &ctx, RunOptions::new(Actions::Off("test")));
+        let outcomes = run_checks(&checks, &ctx, Actions::Off("test"));
         let elapsed = started.elapsed();
         assert!(
             outcomes.iter().all(|o| o.status == Status::Ok),

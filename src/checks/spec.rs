@@ -20,8 +20,8 @@ use super::model::{
 use crate::duration::{de, Span};
 use crate::issue::{ConfigIssue, Position};
 
-pub const DEFAULT_TIMEOUT: Span = Span::secs(10);
-pub const DEFAULT_REMEDIATION_TIMEOUT: Span = Span::secs(60);
+const DEFAULT_TIMEOUT: Span = Span::secs(10);
+const DEFAULT_REMEDIATION_TIMEOUT: Span = Span::secs(60);
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 

@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::checks::lint::{self, Level, Problem};
 use crate::checks::{
-    self, display_argv, format_number, Actions, Check, CheckOutcome, CheckState, RunOptions, Shown,
-    Status,
+    self, display_argv, format_number, Actions, Check, CheckOutcome, CheckState, Shown, Status,
 };
 use crate::cli::{ChecksArgs, ChecksCommand};
 use crate::config::{self, Loaded};
@@ -364,7 +363,6 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     } else {
         Actions::Off(NOT_ASKED)
     };
-    let options = RunOptions::new(actions);
     let mut run_ctx = loaded.check_context(Some(store_path.clone()), now);
     if actions == Actions::On && store_path.exists() {
         let remediable = selected.iter().filter(|c| !c.common.on_failure.is_empty());
@@ -373,12 +371,12 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
         run_ctx = run_ctx.with_passed(passed);
     }
     let (run_id, outcomes) = if flags.no_record || selected.is_empty() {
-        (None, checks::run_checks(&selected, &run_ctx, options))
+        (None, checks::run_checks(&selected, &run_ctx, actions))
     } else {
         let mut store = ctx.store()?;
         let started = Instant::now();
         let run_id = store.start_checks_run(now)?;
-        let outcomes = checks::run_checks(&selected, &run_ctx, options);
+        let outcomes = checks::run_checks(&selected, &run_ctx, actions);
         let elapsed = started.elapsed().as_millis() as u64;
         store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
         (Some(run_id), outcomes)

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::init::{absolute, write_config, SHIPPED_CONFIG};
 use super::Ctx;
-use crate::checks::{self, Check, CheckOutcome, Group, RunOptions, Status};
+use crate::checks::{self, Check, CheckOutcome, Group, Status};
 use crate::cli::{DemoArgs, InsightsArgs};
 use crate::config::{self, Loaded};
 use crate::demo::{self, app, Counts};
@@ -224,8 +224,8 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
         .collect();
     let run_ctx = loaded.check_context(Some(store.path().to_path_buf()), now);
     // Like `hb checks run`, the demo's own run shows results and changes nothing.
-    let options = RunOptions::new(checks::Actions::Off("the demo's run does not remediate"));
-    let outcomes = checks::run_checks(&enabled, &run_ctx, options);
+    let actions = checks::Actions::Off("the demo's run does not remediate");
+    let outcomes = checks::run_checks(&enabled, &run_ctx, actions);
     store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
     let elapsed = started.elapsed().as_millis() as i64;
     let summary = serde_json::json!({ "line": format!("hb demo: {}", checks::summary(&outcomes)) });

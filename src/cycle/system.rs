@@ -16,7 +16,7 @@ use anyhow::Result;
 
 use super::alerting::Recovery;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::checks::{self, Actions, Check, CheckOutcome, CheckState, RunOptions, Status};
+use crate::checks::{self, Actions, Check, CheckOutcome, CheckState, Status};
 use crate::clock;
 use crate::config::Loaded;
 use crate::notification::NotificationKind;
@@ -43,7 +43,7 @@ pub fn run_due_checks(
     let ctx = loaded
         .check_context(Some(store.path().to_path_buf()), now)
         .with_passed(passed);
-    Ok(checks::run_checks(&due, &ctx, RunOptions::new(actions)))
+    Ok(checks::run_checks(&due, &ctx, actions))
 }
 
 /// Whether this cycle may remediate: not in a dry run, not with `--no-remediate`, and
