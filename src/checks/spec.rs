@@ -611,8 +611,46 @@ fn check_address(address: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{CheckKind, Condition, TlsSource};
+    use super::super::model::{CheckKind, Condition, TlsSource, Written};
+    use super::{resolve, CheckSpec};
     use crate::config::parse;
+    use crate::duration::Span;
+    use crate::issue::{ConfigIssue, Position};
+
+    /// The resolution alone, with the lines the parser would give: a key of another
+    /// type at its line, a missing key at the table's header line.
+    #[test]
+    fn resolution_names_the_key_and_its_line() {
+        let resolve_one = |text: &str| {
+            let spec: CheckSpec = toml::from_str(text).unwrap();
+            let keys = text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, line)| Some((line.split_once(" =")?.0.to_string(), 11 + i)))
+                .collect();
+            resolve(vec![(spec, Written { line: 10, keys })], Span::secs(60))
+        };
+        let tcp = "name = \"t\"\ngroup = \"system\"\ntype = \"tcp\"\n";
+        assert_eq!(
+            resolve_one(&format!("{tcp}address = \"h:1\"\nquery = \"x\"\n")).unwrap_err(),
+            ConfigIssue {
+                at: Some(Position::Line(15)),
+                key: "check[0].query".into(),
+                message: "`query` does not apply to a tcp check".into(),
+            }
+        );
+        assert_eq!(
+            resolve_one(tcp).unwrap_err(),
+            ConfigIssue {
+                at: Some(Position::Line(10)),
+                key: "check[0].address".into(),
+                message: "a tcp check needs `address`".into(),
+            }
+        );
+        let check = resolve_one(&format!("{tcp}address = \"h:1\"\n")).unwrap();
+        assert_eq!(check[0].common.every, Span::secs(60));
+        assert!(matches!(&check[0].kind, CheckKind::Tcp(tcp) if tcp.address == "h:1"));
+    }
 
     fn err(text: &str) -> (Option<usize>, Option<String>, String) {
         let e = parse(text).unwrap_err();

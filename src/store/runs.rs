@@ -392,3 +392,37 @@ fn module_result_row(row: &Row<'_>) -> rusqlite::Result<ModuleResultRow> {
         message: row.get(5)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `cycle` check's view of the run log: the last cycle before the window and
+    /// those in it; `hb checks run` is not a cycle, the demo's run is.
+    #[test]
+    fn cycle_starts_around_a_window_leave_out_manual_check_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
+        for (trigger, at) in [
+            ("timer", 100),
+            ("timer", 400),
+            ("checks", 500),
+            ("timer", 900),
+            ("demo", 1000),
+            ("checks", 1100),
+            ("timer", 2000),
+        ] {
+            let LockOutcome::Acquired { run_id, .. } =
+                store.begin_run(trigger, 1, at, |_| false).unwrap()
+            else {
+                panic!("busy")
+            };
+            store.finish_run(run_id, "ok", at, 1, "{}").unwrap();
+        }
+        assert_eq!(
+            store.cycle_starts(600, 1500).unwrap(),
+            (Some(400), vec![900, 1000])
+        );
+        assert_eq!(store.cycle_starts(50, 60).unwrap(), (None, vec![]));
+    }
+}
