@@ -455,7 +455,8 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         key: Some(issue.key),
         message: issue.message,
     };
-    // Checks that need more than one key at a time (a route naming a declared channel).
+    // What serde cannot check, each problem at its line: the alert channels and routes,
+    // the checks, and the routes of checks (they name declared channels).
     config.alerts.validate().map_err(at)?;
     let specs = std::mem::take(&mut config.check_specs);
     let written = check_tables(text);
