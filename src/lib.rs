@@ -23,6 +23,7 @@ pub mod duration;
 mod exit;
 mod export;
 mod insights;
+mod issue;
 mod notification;
 mod output;
 pub mod pipeline;

@@ -8,10 +8,9 @@ use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::checks::validate::{self, Level, Problem};
+use crate::checks::lint::{self, Level, Problem};
 use crate::checks::{
-    self, display_argv, format_number, Actions, CheckConfig, CheckOutcome, CheckState, RunContext,
-    RunOptions, Shown, Status,
+    self, display_argv, format_number, Actions, Check, CheckOutcome, CheckState, Shown, Status,
 };
 use crate::cli::{ChecksArgs, ChecksCommand};
 use crate::config::{self, Loaded};
@@ -60,7 +59,7 @@ fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
     let path = ctx.store_path()?;
     let (mut states, latest) = if path.exists() {
         let store = Store::open_read_only(&path)?;
-        let names = loaded.config.check.iter().map(|c| c.name.as_str());
+        let names = loaded.config.check.iter().map(|c| c.common.name.as_str());
         (store.check_states()?, store.latest_results(names)?)
     } else {
         Default::default()
@@ -70,9 +69,9 @@ fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
         .check
         .iter()
         .map(|c| {
-            let state = states.remove(&c.name);
-            let shown = Shown::of(state.as_ref(), latest.get(&c.name), trigger_counts);
-            (c.name.clone(), (state, shown))
+            let state = states.remove(&c.common.name);
+            let shown = Shown::of(state.as_ref(), latest.get(&c.common.name), trigger_counts);
+            (c.common.name.clone(), (state, shown))
         })
         .collect())
 }
@@ -132,20 +131,20 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
         .check
         .iter()
         .map(|check| {
-            let (state, shown) = &board[&check.name];
+            let (state, shown) = &board[&check.common.name];
             let state = state.as_ref();
             let shown = shown.as_ref();
             let last = state.map(|s| s.last_run_at);
             ListRow {
-                name: check.name.clone(),
-                group: check.group,
-                kind: check.kind,
-                every: check.every.to_string(),
-                every_secs: check.every.as_secs(),
-                severity: check.severity,
-                enabled: check.enabled,
-                skip_unless_env: check.skip_unless_env.clone(),
-                description: check.description.clone(),
+                name: check.common.name.clone(),
+                group: check.common.group,
+                kind: check.tag(),
+                every: check.common.every.to_string(),
+                every_secs: check.common.every.as_secs(),
+                severity: check.common.severity,
+                enabled: check.common.enabled,
+                skip_unless_env: check.common.skip_unless_env.clone(),
+                description: check.common.description.clone(),
                 status: shown.map(|s| s.status),
                 since: output::ts(shown.map(|s| s.since)),
                 last_run_at: output::ts(shown.map(|s| s.at)),
@@ -156,22 +155,22 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 counted_at: output::ts(last),
                 counted_run_id: state.and_then(|s| s.last_run_id),
                 failing_since: output::ts(state.and_then(|s| s.failing_since)),
-                next_due_at: check.enabled.then(|| {
-                    let next = crate::cadence::due_at(last, check.every.as_secs(), now);
+                next_due_at: check.common.enabled.then(|| {
+                    let next = crate::cadence::due_at(last, check.common.every.as_secs(), now);
                     crate::clock::format_ts(next.max(now))
                 }),
-                due: check.enabled && checks::is_due(check.every, last, now),
+                due: check.common.enabled && checks::is_due(check.common.every, last, now),
                 consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
                 consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
-                alert_after: check.alert_after,
-                escalate_after: check.escalate_after,
+                alert_after: check.common.alert_after,
+                escalate_after: check.common.escalate_after,
                 alerting: state.is_some_and(|s| s.should_alert(check)),
                 escalated: state.is_some_and(|s| s.should_escalate(check)),
             }
         })
         .collect();
     let view = ListView {
-        remediation: checks::RemediationStatus::of(&loaded.config),
+        remediation: checks::RemediationStatus::of(&loaded.config.actions),
         checks: rows,
     };
     if ctx.out.json {
@@ -194,7 +193,7 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
     ]);
     let mut uncounted = false;
     for (row, check) in view.checks.iter().zip(&loaded.config.check) {
-        let (state, shown) = &board[&check.name];
+        let (state, shown) = &board[&check.common.name];
         let state = state.as_ref();
         let status = match shown {
             Some(shown) => {
@@ -208,7 +207,10 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
         } else if row.due {
             "now".to_string()
         } else {
-            output::ts_short(checks::next_due(check.every, state.map(|s| s.last_run_at)))
+            output::ts_short(checks::next_due(
+                check.common.every,
+                state.map(|s| s.last_run_at),
+            ))
         };
         table.add_row(vec![
             Cell::new(&row.name),
@@ -296,7 +298,7 @@ impl From<&CheckOutcome> for ResultView {
 }
 
 /// The checks a `run` names, in the order given, each once.
-fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfig>> {
+fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a Check>> {
     let mut seen = HashSet::new();
     let mut selected = Vec::new();
     for name in names {
@@ -307,13 +309,13 @@ fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfi
             .config
             .check
             .iter()
-            .find(|c| &c.name == name)
+            .find(|c| &c.common.name == name)
             .ok_or_else(|| {
                 let known: Vec<&str> = loaded
                     .config
                     .check
                     .iter()
-                    .map(|c| c.name.as_str())
+                    .map(|c| c.common.name.as_str())
                     .collect();
                 let hint = if known.is_empty() {
                     "no checks are configured".to_string()
@@ -342,11 +344,16 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     let loaded = ctx.config()?.clone();
     let now = ctx.clock.now_ts();
     let store_path = ctx.store_path()?;
-    let selected: Vec<&CheckConfig> = if flags.due {
+    let selected: Vec<&Check> = if flags.due {
         let states = states(ctx)?;
         checks::due_checks(&loaded.config.check, &states, now)
     } else if flags.all {
-        loaded.config.check.iter().filter(|c| c.enabled).collect()
+        loaded
+            .config
+            .check
+            .iter()
+            .filter(|c| c.common.enabled)
+            .collect()
     } else {
         select(&loaded, names)?
     };
@@ -356,21 +363,20 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     } else {
         Actions::Off(NOT_ASKED)
     };
-    let options = RunOptions::new(actions);
-    let mut run_ctx = RunContext::new(&loaded, Some(store_path.clone()), now);
+    let mut run_ctx = loaded.check_context(Some(store_path.clone()), now);
     if actions == Actions::On && store_path.exists() {
-        let remediable = selected.iter().filter(|c| !c.on_failure.is_empty());
+        let remediable = selected.iter().filter(|c| !c.common.on_failure.is_empty());
         let passed = Store::open_existing(&store_path)?
-            .passed_checks(remediable.map(|c| c.name.as_str()))?;
+            .passed_checks(remediable.map(|c| c.common.name.as_str()))?;
         run_ctx = run_ctx.with_passed(passed);
     }
     let (run_id, outcomes) = if flags.no_record || selected.is_empty() {
-        (None, checks::run_checks(&selected, &run_ctx, options))
+        (None, checks::run_checks(&selected, &run_ctx, actions))
     } else {
         let mut store = ctx.store()?;
         let started = Instant::now();
         let run_id = store.start_checks_run(now)?;
-        let outcomes = checks::run_checks(&selected, &run_ctx, options);
+        let outcomes = checks::run_checks(&selected, &run_ctx, actions);
         let elapsed = started.elapsed().as_millis() as u64;
         store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
         (Some(run_id), outcomes)
@@ -503,10 +509,7 @@ fn validate_loaded(loaded: &Loaded) -> Result<ValidateView> {
         ))
         .into());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
-    let base = path.parent().unwrap_or(std::path::Path::new("."));
-    let problems = validate::lint(&loaded.config.check, &text, base);
+    let problems = lint::lint(&loaded.config.check, loaded.base_dir());
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     Ok(ValidateView {
         file: Some(path.display().to_string()),
@@ -562,7 +565,13 @@ struct DocView {
 }
 
 fn run_doc(ctx: &mut Ctx) -> Result<u8> {
-    let markdown = checks::doc::markdown(&ctx.config()?.config);
+    let config = &ctx.config()?.config;
+    let markdown = checks::doc::markdown(
+        &config.check,
+        config.schedule.system,
+        config.schedule.protocol,
+        &config.actions,
+    );
     if ctx.out.json {
         output::print_json(&DocView { markdown })?;
     } else {

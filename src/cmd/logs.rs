@@ -280,7 +280,7 @@ fn known_check(ctx: &mut Ctx, store: &crate::store::Store, name: &str) -> Result
         .config
         .check
         .iter()
-        .map(|c| c.name.clone())
+        .map(|c| c.common.name.clone())
         .collect();
     if known.iter().any(|k| k == name) {
         return Ok(());

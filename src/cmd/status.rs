@@ -212,24 +212,27 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
 
     let window_start = now.saturating_sub(window.as_secs() as i64);
     let states = store.check_states()?;
-    let latest = store.latest_results(config.check.iter().map(|c| c.name.as_str()))?;
+    let latest = store.latest_results(config.check.iter().map(|c| c.common.name.as_str()))?;
     let results = store.check_results_since(window_start)?;
     let board: Vec<CheckBoardRow> = config
         .check
         .iter()
         .map(|check| {
-            let state = states.get(&check.name);
+            let state = states.get(&check.common.name);
             let in_window: Vec<(checks::Status, Option<i64>)> = results
                 .iter()
-                .filter(|(name, _, _)| *name == check.name)
+                .filter(|(name, _, _)| *name == check.common.name)
                 .map(|(_, status, latency)| (*status, *latency))
                 .collect();
-            let shown =
-                checks::Shown::of(state, latest.get(&check.name), crate::store::trigger_counts);
+            let shown = checks::Shown::of(
+                state,
+                latest.get(&check.common.name),
+                crate::store::trigger_counts,
+            );
             CheckBoardRow {
-                name: check.name.clone(),
-                group: check.group.as_str(),
-                enabled: check.enabled,
+                name: check.common.name.clone(),
+                group: check.common.group.as_str(),
+                enabled: check.common.enabled,
                 status: shown.as_ref().map(|s| s.status.as_str()),
                 since: shown.as_ref().map(|s| clock::format_ts(s.since)),
                 message: shown.as_ref().map(|s| s.message.clone()),
@@ -291,7 +294,7 @@ pub fn run(ctx: &mut Ctx, args: StatusArgs) -> Result<u8> {
         modules,
         open_notifications: open,
         top_actions,
-        remediation: checks::RemediationStatus::of(&config),
+        remediation: checks::RemediationStatus::of(&config.actions),
         checks: board,
         metrics,
         rejected_recipients,
