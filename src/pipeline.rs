@@ -715,6 +715,51 @@ mod tests {
     }
 
     #[test]
+    fn contracts_move_forward_and_any_open_one_can_be_cancelled() {
+        use ContractStatus::*;
+        assert!(Attached.can_move_to(Sent));
+        assert!(Attached.can_move_to(Completed), "a step may be skipped");
+        assert!(Signed.can_move_to(Cancelled));
+        assert!(!Signed.can_move_to(Sent), "never back");
+        assert!(!Sent.can_move_to(Sent));
+        for done in [Completed, Cancelled] {
+            for to in ContractStatus::ALL {
+                assert!(!done.can_move_to(to), "{done:?} -> {to:?}");
+            }
+        }
+        // The times a status may carry: its own and the steps it passed on the way.
+        assert!(Sent.may_have_passed(Cancelled));
+        assert!(Signed.may_have_passed(Signed));
+        assert!(!Completed.may_have_passed(Cancelled));
+        assert!(!Signed.may_have_passed(Sent));
+    }
+
+    #[test]
+    fn health_is_blocked_then_stale_then_healthy() {
+        let stale = StaleDays::default();
+        let limit = days_to_secs(stale.new);
+        let at_limit = NOW - limit;
+        assert_eq!(pipeline_health(false, at_limit), Health::Healthy);
+        assert_eq!(pipeline_health(false, at_limit - 1), Health::Stale);
+        assert_eq!(pipeline_health(true, at_limit - 1), Health::Blocked);
+        assert_eq!(stale_cutoff(Stage::New, &stale, NOW), Some(at_limit));
+        assert_eq!(stale_cutoff(Stage::Complete, &stale, NOW), None);
+        // A deadline at the clock has come; a closed contract's never blocks.
+        assert!(deadline_missed(ContractStatus::Signed, Some(NOW), NOW));
+        assert!(!deadline_missed(ContractStatus::Signed, Some(NOW + 1), NOW));
+        assert!(!deadline_missed(
+            ContractStatus::Completed,
+            Some(NOW - 1),
+            NOW
+        ));
+        assert!(!deadline_missed(ContractStatus::Sent, None, NOW));
+    }
+
+    fn pipeline_health(blocked: bool, entered: i64) -> Health {
+        health(blocked, Stage::New, entered, &StaleDays::default(), NOW)
+    }
+
+    #[test]
     fn blocker_and_missed_deadline_block() {
         let mut f = facts();
         f.blocked_reason = Some("Title dispute".into());

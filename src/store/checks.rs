@@ -234,12 +234,12 @@ impl Tx<'_> {
         let conn = self.conn();
         let mut insert_result = conn.prepare_cached(
             "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
-             status, latency_ms, message, value, started_at, duration_ms, remediation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 status, latency_ms, message, value, started_at, duration_ms, remediation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         let mut insert_metric = conn.prepare_cached(
             "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for outcome in outcomes {
             let remediation = outcome

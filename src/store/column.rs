@@ -50,9 +50,9 @@ fn read<T>(
     })
 }
 
-/// `ToSql` and `FromSql` for enums with `as_str` and an exact parse.
+/// `ToSql` and `FromSql` for an enum with `as_str`, read back by `parse` (exact).
 macro_rules! stored_as_text {
-    ($($ty:ty => $column:literal, $parse:expr;)*) => {$(
+    ($ty:ty, $column:literal, $parse:expr) => {
         impl ToSql for $ty {
             fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
                 Ok(ToSqlOutput::from(self.as_str()))
@@ -64,27 +64,30 @@ macro_rules! stored_as_text {
                 read(value, $column, $parse)
             }
         }
-    )*};
+    };
+    // Read back as the variant of `ALL` it spells.
+    ($ty:ty, $column:literal) => {
+        stored_as_text!($ty, $column, |text| <$ty>::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text));
+    };
 }
 
-/// The variant of `all` spelled `text`, exactly.
-fn find<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, text: &str) -> Option<T> {
-    all.iter().copied().find(|v| as_str(*v) == text)
-}
-
-stored_as_text! {
-    Stage => "properties.stage", Stage::parse;
-    ContractStatus => "contracts.status", ContractStatus::parse;
-    Priority => "priority", |s| find(&Priority::ALL, Priority::as_str, s);
-    NotificationKind => "notifications.kind", |s| find(&NotificationKind::ALL, NotificationKind::as_str, s);
-    AlertKind => "alert_outbox.kind", |s| find(&AlertKind::ALL, AlertKind::as_str, s);
-    OutboxStatus => "alert_outbox.status", |s| find(&OutboxStatus::ALL, OutboxStatus::as_str, s);
-    RunStatus => "runs.status", |s| find(&RunStatus::ALL, RunStatus::as_str, s);
-    Module => "module", Module::parse;
-    ModuleStatus => "module_results.status", |s| find(&ModuleStatus::ALL, ModuleStatus::as_str, s);
-    Status => "status of a check", Status::parse;
-    Group => "check_results.check_group", |s| find(&Group::ALL, Group::as_str, s);
-}
+stored_as_text!(Stage, "properties.stage");
+stored_as_text!(ContractStatus, "contracts.status");
+stored_as_text!(Priority, "notifications.priority or alert_outbox.priority");
+stored_as_text!(NotificationKind, "notifications.kind");
+stored_as_text!(AlertKind, "alert_outbox.kind");
+stored_as_text!(OutboxStatus, "alert_outbox.status");
+stored_as_text!(RunStatus, "runs.status");
+stored_as_text!(Module, "module_results.module or module_state.module");
+stored_as_text!(ModuleStatus, "module_results.status");
+stored_as_text!(
+    Status,
+    "check_results.status or check_state.status",
+    Status::parse
+);
+stored_as_text!(Group, "check_results.check_group");
 
 /// `'text'`: an enum's stored text as an SQL literal, for the statements a partial index
 /// must serve (the planner matches literals, not parameters).
@@ -159,7 +162,10 @@ mod tests {
             .query_row("SELECT 'urgent'", [], |r| r.get::<_, Priority>(0))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("column priority holds \"urgent\""), "{err}");
+        assert!(
+            err.contains("column notifications.priority or alert_outbox.priority holds \"urgent\""),
+            "{err}"
+        );
         // Exact: the stored spelling, not a lenient parse.
         assert!(conn
             .query_row("SELECT 'HIGH'", [], |r| r.get::<_, Priority>(0))

@@ -2,6 +2,7 @@
 //!
 //! One file, WAL, a busy timeout, foreign keys on, and migrations applied in order in one
 //! exclusive transaction, tracked by `PRAGMA user_version`. Times are unix seconds (UTC).
+//! Every write runs in a [`Tx`]; enums are stored as their text (`column`).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -62,19 +62,20 @@ impl Store {
         created_since: i64,
     ) -> Result<Vec<WatchlistMatch>> {
         let mut stmt = self.conn().prepare_cached(
-        "SELECT w.id, w.name, p.id, p.address, p.city, p.list_price
-         FROM properties p JOIN watchlists w
-           ON (w.city IS NULL OR p.city = w.city COLLATE NOCASE)
-          AND (w.state IS NULL OR p.state = w.state COLLATE NOCASE)
-          AND (w.zip IS NULL OR p.zip = w.zip)
-          AND (w.kind IS NULL OR p.kind = w.kind COLLATE NOCASE)
-          AND (w.max_price IS NULL OR p.list_price <= w.max_price)
-          AND (w.min_beds IS NULL OR p.beds >= w.min_beds)
-          AND (w.min_score IS NULL OR p.score >= w.min_score)
-         WHERE p.id > ?1 AND p.created_at >= ?2
-           AND NOT EXISTS (SELECT 1 FROM watchlist_matches m WHERE m.watchlist_id = w.id AND m.property_id = p.id)
-         ORDER BY p.id, w.id",
-    )?;
+            "SELECT w.id, w.name, p.id, p.address, p.city, p.list_price
+             FROM properties p JOIN watchlists w
+               ON (w.city IS NULL OR p.city = w.city COLLATE NOCASE)
+              AND (w.state IS NULL OR p.state = w.state COLLATE NOCASE)
+              AND (w.zip IS NULL OR p.zip = w.zip)
+              AND (w.kind IS NULL OR p.kind = w.kind COLLATE NOCASE)
+              AND (w.max_price IS NULL OR p.list_price <= w.max_price)
+              AND (w.min_beds IS NULL OR p.beds >= w.min_beds)
+              AND (w.min_score IS NULL OR p.score >= w.min_score)
+             WHERE p.id > ?1 AND p.created_at >= ?2
+               AND NOT EXISTS (SELECT 1 FROM watchlist_matches m
+                               WHERE m.watchlist_id = w.id AND m.property_id = p.id)
+             ORDER BY p.id, w.id",
+        )?;
         let rows = stmt.query_map(params![after_id, created_since], |row| {
             Ok(WatchlistMatch {
                 watchlist_id: row.get(0)?,
@@ -110,8 +111,8 @@ impl Store {
     pub fn price_points(&self, from: i64, to: i64) -> Result<Vec<PricePoint>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT coalesce(p.state, ''), p.city, h.at, h.price
-         FROM price_history h JOIN properties p ON p.id = h.property_id
-         WHERE h.at >= ?1 AND h.at < ?2 AND p.city IS NOT NULL",
+             FROM price_history h JOIN properties p ON p.id = h.property_id
+             WHERE h.at >= ?1 AND h.at < ?2 AND p.city IS NOT NULL",
         )?;
         let rows = stmt.query_map(params![from, to], |row| {
             Ok(PricePoint {
@@ -134,12 +135,12 @@ impl Store {
     ) -> Result<Vec<ContactActivity>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.id, c.name,
-                max(i.at), coalesce(sum(i.at >= :now - :window), 0),
-                max(CASE WHEN i.at <= :then THEN i.at END),
-                coalesce(sum(i.at <= :then AND i.at >= :then - :window), 0)
-         FROM contacts c
-         LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= :now
-         GROUP BY c.id ORDER BY c.id",
+                    max(i.at), coalesce(sum(i.at >= :now - :window), 0),
+                    max(CASE WHEN i.at <= :then THEN i.at END),
+                    coalesce(sum(i.at <= :then AND i.at >= :then - :window), 0)
+             FROM contacts c
+             LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= :now
+             GROUP BY c.id ORDER BY c.id",
         )?;
         let rows = stmt.query_map(
             named_params! { ":now": now, ":then": then, ":window": frequency_window },
@@ -160,7 +161,7 @@ impl Store {
     pub fn due_reminders(&self, now: i64) -> Result<Vec<DueReminder>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, title, due_at, property_id, recurrence FROM reminders
-         WHERE notified_at IS NULL AND due_at <= ?1 ORDER BY due_at, id",
+             WHERE notified_at IS NULL AND due_at <= ?1 ORDER BY due_at, id",
         )?;
         let rows = stmt.query_map([now], |row| {
             Ok(DueReminder {
@@ -193,7 +194,7 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO module_state (module, cursor) VALUES (?1, ?2)
-         ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
+                 ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
             )?
             .execute(params![module, cursor])?;
         Ok(())
@@ -201,12 +202,14 @@ impl Tx<'_> {
 
     /// Save a contact's new score, keeping the one it replaces.
     pub fn save_contact_score(&self, contact_id: i64, score: f64, now: i64) -> Result<()> {
-        self.conn().prepare_cached(
-        "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at) VALUES (?1, ?2, NULL, ?3)
-         ON CONFLICT (contact_id) DO UPDATE SET previous_score = score, score = excluded.score,
-            scored_at = excluded.scored_at",
-    )?
-    .execute(params![contact_id, score, now])?;
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at)
+                 VALUES (?1, ?2, NULL, ?3)
+                 ON CONFLICT (contact_id) DO UPDATE SET previous_score = score,
+                    score = excluded.score, scored_at = excluded.scored_at",
+            )?
+            .execute(params![contact_id, score, now])?;
         Ok(())
     }
 

@@ -349,33 +349,34 @@ impl Tx<'_> {
         let conn = self.conn();
         let derived = pipeline::derive(p.created_at, p.enriched_at, p.skip_traced_at, &[]);
         conn.prepare_cached(
-        "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price, beds,
-            baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
-            last_action_at, stage, stage_entered_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-    )?
-    .execute(params![
-        p.id,
-        p.external_ref,
-        p.address,
-        p.city,
-        p.state,
-        p.zip,
-        p.kind,
-        p.list_price,
-        p.beds,
-        p.baths,
-        p.sqft,
-        p.score,
-        p.created_at,
-        p.enriched_at,
-        p.skip_traced_at,
-        p.blocked_reason,
-        p.last_action_at,
-        derived.stage,
-        derived.stage_entered_at,
-        now
-    ])?;
+            "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price,
+                beds, baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
+                last_action_at, stage, stage_entered_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
+        )?
+        .execute(params![
+            p.id,
+            p.external_ref,
+            p.address,
+            p.city,
+            p.state,
+            p.zip,
+            p.kind,
+            p.list_price,
+            p.beds,
+            p.baths,
+            p.sqft,
+            p.score,
+            p.created_at,
+            p.enriched_at,
+            p.skip_traced_at,
+            p.blocked_reason,
+            p.last_action_at,
+            derived.stage,
+            derived.stage_entered_at,
+            now
+        ])?;
         Ok(conn.last_insert_rowid())
     }
 }
