@@ -346,6 +346,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Run every module, due or not')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Compute and print, write nothing')
             [CompletionResult]::new('--no-remediate', '--no-remediate', [CompletionResultType]::ParameterName, 'Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')

@@ -1328,7 +1328,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__cycle)
-            opts="-q -v -h -V --all --only --dry-run --no-remediate --config --db --json --color --quiet --verbose --now --help --version"
+            opts="-q -v -h -V --all --only --dry-run --no-remediate --full --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

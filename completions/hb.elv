@@ -316,6 +316,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --all 'Run every module, due or not'
             cand --dry-run 'Compute and print, write nothing'
             cand --no-remediate 'Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all'
+            cand --full 'Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)'
             cand --json 'Print one JSON document instead of a table'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

@@ -250,6 +250,7 @@ complete -c hb -n "__fish_hb_using_subcommand cycle" -l now -d 'The clock for ev
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l all -d 'Run every module, due or not'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l dry-run -d 'Compute and print, write nothing'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l no-remediate -d 'Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all'
+complete -c hb -n "__fish_hb_using_subcommand cycle" -l full -d 'Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand cycle" -s v -l verbose -d 'Say more (repeat for more detail)'

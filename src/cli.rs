@@ -306,6 +306,9 @@ pub struct CycleArgs {
     /// Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all
     #[arg(long)]
     pub no_remediate: bool,
+    /// Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

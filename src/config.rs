@@ -218,7 +218,7 @@ impl Default for InsightsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ModulesConfig {
-    pub portfolio: ModuleConfig,
+    pub portfolio: PortfolioConfig,
     pub market: MarketConfig,
     pub relationships: RelationshipsConfig,
     pub system: ModuleConfig,
@@ -229,7 +229,7 @@ pub struct ModulesConfig {
 impl Default for ModulesConfig {
     fn default() -> Self {
         ModulesConfig {
-            portfolio: ModuleConfig::every_secs(300),
+            portfolio: PortfolioConfig::default(),
             market: MarketConfig::default(),
             relationships: RelationshipsConfig::default(),
             system: ModuleConfig::every_secs(300),
@@ -259,6 +259,28 @@ impl ModuleConfig {
 
 fn yes() -> bool {
     true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortfolioConfig {
+    #[serde(deserialize_with = "de::cadence")]
+    pub every: Span,
+    pub enabled: bool,
+    /// Cycles in between look only at what changed and what came due; this often the
+    /// portfolio (and market, relationships, predictive) reconcile everything in full.
+    #[serde(deserialize_with = "de::period")]
+    pub full_every: Span,
+}
+
+impl Default for PortfolioConfig {
+    fn default() -> Self {
+        PortfolioConfig {
+            every: Span::secs(300),
+            enabled: true,
+            full_every: Span::secs(86_400),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -632,6 +654,9 @@ mod tests {
             }),
             ("[modules.portfolio]\n".into(), "every", CADENCE, |c| {
                 c.modules.portfolio.every
+            }),
+            ("[modules.portfolio]\n".into(), "full_every", PERIOD, |c| {
+                c.modules.portfolio.full_every
             }),
             ("[modules.market]\n".into(), "every", CADENCE, |c| {
                 c.modules.market.every

@@ -10,7 +10,9 @@ use crate::alert::Priority;
 use crate::clock::{self, DAY_SECS};
 use crate::config::{InsightsConfig, StaleDays};
 use crate::pipeline::{self, Stage};
-use crate::store::{FindingQuery, FindingRow, Store};
+use std::collections::BTreeSet;
+
+use crate::store::{FindingQuery, FindingRow, Moment, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -26,6 +28,18 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Every kind, in the order of [`queries`] (priority order).
+    pub const ALL: [FindingKind; 8] = [
+        FindingKind::BlockedProperty,
+        FindingKind::DeadlinePassed,
+        FindingKind::DeadlineNear,
+        FindingKind::StaleProperty,
+        FindingKind::ContractUnsigned,
+        FindingKind::HighScoreIdle,
+        FindingKind::MissingEnrichment,
+        FindingKind::MissingSkipTrace,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::BlockedProperty => "blocked_property",
@@ -160,6 +174,102 @@ pub fn queries(
         },
     ));
     queries
+}
+
+/// The moments in the window `(last, now]` at which findings of `kind` may begin or end
+/// without any fact changing: each kind's "moment it becomes true" (the time it is
+/// measured from plus its threshold), and the moments that end it (a property stale as
+/// new no longer misses its enrichment; a passed deadline blocks, so the property is no
+/// longer stale). The incremental cycle re-checks the properties of these rows, and of
+/// the rows that changed; every other property's findings are the same as at `last`.
+/// The ranges are a second wider on each side: re-checking one more property is free,
+/// missing one is not. A new kind adds its arm here and its query in [`queries`].
+pub fn moments(
+    kind: FindingKind,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    last: i64,
+    now: i64,
+) -> Vec<Moment> {
+    let days = |d: f64| pipeline::days_to_secs(d);
+    // Measured from t, true once t + threshold < now: t in [last - threshold, now - threshold).
+    let after = |threshold: i64| {
+        (
+            last.saturating_sub(threshold).saturating_sub(1),
+            now.saturating_sub(threshold).saturating_add(1),
+        )
+    };
+    let entered = |stage: Stage| {
+        stage.stale_after_days(stale).map(|limit| {
+            let (from, to) = after(days(limit));
+            Moment::StageEntered { stage, from, to }
+        })
+    };
+    let passing = Moment::Deadline {
+        from: last.saturating_sub(1),
+        to: now.saturating_add(1),
+    };
+    match kind {
+        FindingKind::BlockedProperty => Vec::new(),
+        FindingKind::DeadlinePassed => vec![passing],
+        FindingKind::DeadlineNear => {
+            let within = days(cfg.deadline_within_days);
+            vec![
+                Moment::Deadline {
+                    from: last.saturating_add(within).saturating_sub(1),
+                    to: now.saturating_add(within).saturating_add(1),
+                },
+                passing,
+            ]
+        }
+        FindingKind::StaleProperty => [
+            Stage::New,
+            Stage::Enriched,
+            Stage::Researched,
+            Stage::WaitingForContracts,
+        ]
+        .into_iter()
+        .filter_map(entered)
+        .chain([passing])
+        .collect(),
+        FindingKind::ContractUnsigned => {
+            let (from, to) = after(days(cfg.unsigned_after_days));
+            vec![Moment::Sent { from, to }]
+        }
+        FindingKind::HighScoreIdle => {
+            let (from, to) = after(days(cfg.high_score_idle_days));
+            vec![Moment::Idle {
+                min_score: cfg.high_score,
+                from,
+                to,
+            }]
+        }
+        FindingKind::MissingEnrichment => {
+            let (from, to) = after(days(cfg.enrichment_after_days));
+            let mut moments = vec![Moment::Created { from, to }];
+            moments.extend(entered(Stage::New));
+            moments
+        }
+        FindingKind::MissingSkipTrace => {
+            let (from, to) = after(days(cfg.skip_trace_after_days));
+            let mut moments = vec![Moment::Enriched { from, to }];
+            moments.extend(entered(Stage::Enriched));
+            moments
+        }
+    }
+}
+
+/// Every moment of every kind in `(last, now]`, without repeats.
+pub fn all_moments(cfg: &InsightsConfig, stale: &StaleDays, last: i64, now: i64) -> Vec<Moment> {
+    let mut all: Vec<Moment> = Vec::new();
+    for kind in FindingKind::ALL {
+        for moment in moments(kind, cfg, stale, last, now) {
+            if !all.contains(&moment) {
+                all.push(moment);
+            }
+        }
+    }
+    all
 }
 
 /// What a row of a query means, at `now`.
@@ -301,6 +411,30 @@ pub fn scan(
             }
             each(finding(kind, row, cfg, stale, now))
         })?;
+    }
+    Ok(())
+}
+
+/// Stream the findings at `now` of the properties `ids` (every kind, as [`scan`] finds
+/// them, restricted to those properties).
+pub fn scan_properties(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+    ids: &BTreeSet<i64>,
+    mut each: impl FnMut(Finding) -> Result<()>,
+) -> Result<()> {
+    let queries = queries(cfg, stale, now);
+    for &id in ids {
+        for (kind, query) in &queries {
+            store.scan_findings_of(query, now, id, |row| {
+                if *kind == FindingKind::DeadlineNear && row.at <= now {
+                    return Ok(());
+                }
+                each(finding(*kind, row, cfg, stale, now))
+            })?;
+        }
     }
     Ok(())
 }

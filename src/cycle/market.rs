@@ -183,6 +183,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             SummaryItem::new(shifts.len() as i64, "price shift", "price shifts", vec![]),
         ],
         transitions,
+        scan: None,
     })
 }
 

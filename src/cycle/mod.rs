@@ -13,13 +13,17 @@ use crate::notification::NotificationKind;
 use crate::store::{
     End, LockOutcome, ModuleResultRow, NotificationDraft, RunStatus, Store, Transitions, Tx,
 };
+use scan::ScanKind;
 
 pub mod alerting;
+#[cfg(test)]
+mod equivalence;
 pub mod market;
 pub mod portfolio;
 pub mod predictive;
 pub mod relationships;
 pub mod reminders;
+pub mod scan;
 pub mod system;
 
 /// The modules of a cycle, ordered as a cycle runs them.
@@ -116,6 +120,8 @@ pub struct ModuleEnv<'a> {
     /// `None` in a dry run.
     pub run_id: Option<i64>,
     pub renotify_after: i64,
+    /// `hb cycle --full`: the modules that keep incremental state reconcile in full.
+    pub full: bool,
 }
 
 /// Ids or names an item keeps: `--json` and `-v` list them all, the summary line a few.
@@ -249,6 +255,8 @@ pub struct ModuleOutcome {
     pub message: String,
     pub items: Vec<SummaryItem>,
     pub transitions: Transitions,
+    /// For a module with incremental state: which kind of run, and how many rows it read.
+    pub scan: Option<(ScanKind, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,6 +267,12 @@ pub struct ModuleReport {
     pub duration_ms: i64,
     pub message: String,
     pub items: Vec<SummaryItem>,
+    /// Full or incremental, for a module that keeps incremental state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanKind>,
+    /// How many rows it read, for the same modules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -410,6 +424,8 @@ pub struct CycleOptions {
     pub dry_run: bool,
     /// `--no-remediate`: no `on_failure` command runs in this cycle.
     pub no_remediate: bool,
+    /// `--full`: reconcile in full instead of looking at what changed.
+    pub full: bool,
     pub pid: i64,
 }
 
@@ -456,6 +472,7 @@ pub fn run_cycle(
         now,
         run_id,
         renotify_after: renotify_after_secs(config),
+        full: options.full,
     };
     let last_runs = store.module_last_runs()?;
     let checks_after: Vec<(String, i64)> = store
@@ -540,6 +557,7 @@ pub fn run_cycle(
                             findings: outcome.findings,
                             duration_ms: elapsed_ms(module_started),
                             message: Some(outcome.message.clone()),
+                            scan: outcome.scan,
                         },
                         now,
                     )?;
@@ -561,6 +579,8 @@ pub fn run_cycle(
                     duration_ms,
                     message: outcome.message,
                     items: outcome.items,
+                    scan: outcome.scan.map(|(kind, _)| kind),
+                    rows: outcome.scan.map(|(_, rows)| rows),
                 });
             }
             Err(err) => {
@@ -573,6 +593,7 @@ pub fn run_cycle(
                         findings: 0,
                         duration_ms,
                         message: Some(message.clone()),
+                        scan: None,
                     };
                     store.transaction(|tx| tx.record_module_result(&row, now))?;
                 }
@@ -583,6 +604,8 @@ pub fn run_cycle(
                     duration_ms,
                     message,
                     items: Vec::new(),
+                    scan: None,
+                    rows: None,
                 });
             }
         }
@@ -732,6 +755,8 @@ fn skipped(module: Module, why: &str) -> ModuleReport {
         duration_ms: 0,
         message: why.into(),
         items: Vec::new(),
+        scan: None,
+        rows: None,
     }
 }
 
@@ -803,6 +828,8 @@ mod tests {
                 findings: 3,
                 duration_ms: 1,
                 message: String::new(),
+                scan: None,
+                rows: None,
                 items: vec![
                     SummaryItem::new(3, "stale property", "stale properties", vec![5, 12, 27]),
                     SummaryItem::new(1, "reminder due", "reminders due", vec![4]),

@@ -82,6 +82,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             vec![],
         )],
         transitions: Transitions::default(),
+        scan: None,
     })
 }
 

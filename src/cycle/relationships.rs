@@ -81,6 +81,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             cooling,
         )],
         transitions,
+        scan: None,
     })
 }
 

@@ -290,6 +290,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<Sy
             },
             items,
             transitions,
+            scan: None,
         },
         escalations: escalated.new,
         recoveries,

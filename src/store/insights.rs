@@ -216,6 +216,55 @@ impl Store {
         }
         Ok(())
     }
+
+    /// The rows of one finding query for one property: the incremental cycle's re-check
+    /// of a property that changed or whose moment came (the full scan's filter, and a
+    /// lookup by property id).
+    pub fn scan_findings_of(
+        &self,
+        query: &FindingQuery,
+        now: i64,
+        property_id: i64,
+        mut each: impl FnMut(FindingRow) -> Result<()>,
+    ) -> Result<()> {
+        let plan = plan(query);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE p.id = :property AND {} ORDER BY {}",
+            plan.columns, plan.from, plan.filter, plan.order,
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut params = bind(query, &now, &sql);
+        params.push((":property", &property_id));
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            each(finding_row(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// The statements of the full scan with their values inlined, as `sqlite3` can run
+    /// them: the floor the benchmark compares the full reconcile with.
+    pub fn finding_scan_sql(&self, query: &FindingQuery, now: i64) -> Result<String> {
+        let plan = plan(query);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {}",
+            plan.columns, plan.from, plan.filter, plan.order
+        );
+        let mut text = sql.clone();
+        // Longest names first: `:a` must not eat the start of another name.
+        let mut params = bind(query, &now, &sql);
+        params.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+        for (name, value) in params {
+            let literal: String = self
+                .conn
+                .query_row("SELECT quote(?1)", [value], |r| r.get(0))?;
+            text = text.replace(name, &literal);
+        }
+        Ok(format!(
+            "{};",
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        ))
+    }
 }
 
 fn finding_row(row: &Row<'_>) -> rusqlite::Result<FindingRow> {

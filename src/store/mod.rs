@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
+mod changes;
 mod checks;
 mod column;
 mod contracts;
@@ -29,6 +30,7 @@ mod properties;
 mod runs;
 mod schema;
 
+pub use changes::{Moment, Watermark};
 pub use checks::{trigger_counts, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};

@@ -8,7 +8,7 @@
 //! re-notified.
 
 use anyhow::Result;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -82,6 +82,49 @@ pub struct Reconciler<'t> {
     run_id: Option<i64>,
     seen: HashSet<i64>,
     transitions: Transitions,
+    counts: CountDeltas,
+}
+
+/// Changes to `notification_counts` (open notifications per source, kind, priority and
+/// acknowledgement), gathered in memory and written once: every write of a
+/// notification's openness, priority or acknowledgement records its move here.
+#[derive(Debug, Default)]
+struct CountDeltas(Vec<((String, NotificationKind, Priority, bool), i64)>);
+
+impl CountDeltas {
+    fn add(
+        &mut self,
+        source: &str,
+        kind: NotificationKind,
+        priority: Priority,
+        acked: bool,
+        n: i64,
+    ) {
+        match self
+            .0
+            .iter_mut()
+            .find(|((s, k, p, a), _)| s == source && *k == kind && *p == priority && *a == acked)
+        {
+            Some((_, count)) => *count += n,
+            None => self
+                .0
+                .push(((source.to_string(), kind, priority, acked), n)),
+        }
+    }
+
+    fn write(&mut self, conn: &Connection) -> Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO notification_counts (source, kind, priority, acked, n)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (source, kind, priority, acked) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for ((source, kind, priority, acked), n) in self.0.drain(..) {
+            if n != 0 {
+                stmt.execute(params![source, kind, priority, acked, n])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<'s> Tx<'s> {
@@ -105,6 +148,7 @@ impl<'s> Tx<'s> {
             run_id,
             seen: HashSet::new(),
             transitions: Transitions::default(),
+            counts: CountDeltas::default(),
         }
     }
 
@@ -117,14 +161,20 @@ impl<'s> Tx<'s> {
         now: i64,
         run_id: Option<i64>,
     ) -> Result<Option<i64>> {
-        insert_notification(
+        let id = insert_notification(
             self.conn(),
             "WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE dedup_key = ?2)",
             source,
             draft,
             now,
             run_id,
-        )
+        )?;
+        if id.is_some() {
+            let mut counts = CountDeltas::default();
+            counts.add(source, draft.kind, draft.priority, false, 1);
+            counts.write(self.conn())?;
+        }
+        Ok(id)
     }
 
     /// Resolve the event notifications that are settled: acknowledged with every alert
@@ -133,23 +183,32 @@ impl<'s> Tx<'s> {
     /// forever. Returns how many were resolved. Their alerts are unaffected: delivery
     /// does not read `resolved_at`.
     pub fn settle_events(&self, now: i64, ttl: i64) -> Result<usize> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "UPDATE notifications SET resolved_at = ?1
-                 WHERE resolved_at IS NULL AND source IN (?3, ?4)
-                   AND (created_at <= ?1 - ?2
-                        OR (acked_at IS NOT NULL AND NOT EXISTS (
-                              SELECT 1 FROM alert_outbox o
-                              WHERE o.notification_id = notifications.id AND o.status <> ?5)))",
-            )?
-            .execute(params![
-                now,
-                ttl,
-                REMINDER_SOURCE,
-                WATCHLIST_SOURCE,
-                OutboxStatus::Delivered
-            ])?)
+        let mut stmt = self.conn().prepare_cached(
+            "UPDATE notifications SET resolved_at = ?1
+             WHERE resolved_at IS NULL AND source IN (?3, ?4)
+               AND (created_at <= ?1 - ?2
+                    OR (acked_at IS NOT NULL AND NOT EXISTS (
+                          SELECT 1 FROM alert_outbox o
+                          WHERE o.notification_id = notifications.id AND o.status <> ?5)))
+             RETURNING source, kind, priority, acked_at IS NOT NULL",
+        )?;
+        let mut rows = stmt.query(params![
+            now,
+            ttl,
+            REMINDER_SOURCE,
+            WATCHLIST_SOURCE,
+            OutboxStatus::Delivered
+        ])?;
+        let mut counts = CountDeltas::default();
+        let mut settled = 0;
+        while let Some(row) = rows.next()? {
+            let source: String = row.get(0)?;
+            counts.add(&source, row.get(1)?, row.get(2)?, row.get(3)?, -1);
+            settled += 1;
+        }
+        drop(rows);
+        counts.write(self.conn())?;
+        Ok(settled)
     }
 }
 
@@ -186,7 +245,8 @@ fn insert_notification(
     })
 }
 
-fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
+/// An open notice as `SELECT id, notified_at, acked_at, priority, kind` reads it.
+fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice, NotificationKind)> {
     Ok((
         row.get(0)?,
         OpenNotice {
@@ -194,6 +254,7 @@ fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
             acknowledged: row.get::<_, Option<i64>>(2)?.is_some(),
             priority: row.get(3)?,
         },
+        row.get(4)?,
     ))
 }
 
@@ -202,18 +263,18 @@ impl Reconciler<'_> {
         let conn = self.tx.conn();
         let open = conn
             .prepare_cached(
-                "SELECT id, notified_at, acked_at, priority FROM notifications
+                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
                  WHERE dedup_key = ?1 AND resolved_at IS NULL",
             )?
             .query_row([&draft.dedup_key], open_notice)
             .optional()?;
         // The same key twice in one pass counts once.
-        if open.is_some_and(|(id, _)| self.seen.contains(&id)) {
+        if open.is_some_and(|(id, _, _)| self.seen.contains(&id)) {
             return Ok(());
         }
         let decision = alert::decide(
             Some(draft.priority),
-            open.as_ref().map(|(_, notice)| notice),
+            open.as_ref().map(|(_, notice, _)| notice),
             self.now,
             self.renotify_after,
         );
@@ -223,8 +284,10 @@ impl Reconciler<'_> {
                     .ok_or_else(|| anyhow::anyhow!("a notification insert returned no id"))?;
                 self.seen.insert(id);
                 self.transitions.new.push(id);
+                self.counts
+                    .add(&self.source, draft.kind, draft.priority, false, 1);
             }
-            (Decision::Renotify, Some((id, _))) => {
+            (Decision::Renotify, Some((id, notice, kind))) => {
                 self.seen.insert(id);
                 conn.prepare_cached(
                     "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
@@ -240,8 +303,15 @@ impl Reconciler<'_> {
                     self.run_id
                 ])?;
                 self.transitions.renotified.push(id);
+                if notice.priority != draft.priority {
+                    let acked = notice.acknowledged;
+                    self.counts
+                        .add(&self.source, kind, notice.priority, acked, -1);
+                    self.counts
+                        .add(&self.source, kind, draft.priority, acked, 1);
+                }
             }
-            (_, Some((id, _))) => {
+            (_, Some((id, _, _))) => {
                 self.seen.insert(id);
             }
             (_, None) => {}
@@ -251,27 +321,68 @@ impl Reconciler<'_> {
 
     /// Resolve the source's open notices that were not seen in this pass.
     pub fn apply(mut self) -> Result<Transitions> {
-        let conn = self.tx.conn();
-        let open: Vec<(i64, OpenNotice)> = {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, notified_at, acked_at, priority FROM notifications
+        let open: Vec<(i64, OpenNotice, NotificationKind)> = {
+            let mut stmt = self.tx.conn().prepare_cached(
+                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
                  WHERE source = ?1 AND resolved_at IS NULL",
             )?;
             let rows = stmt.query_map([&self.source], open_notice)?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
+        self.resolve_unseen(&open)?;
+        self.finish()
+    }
+
+    /// Resolve the open notices of the properties `ids` that were not seen in this pass:
+    /// an incremental pass saw every finding of these properties, and no other's.
+    pub fn apply_to_properties(mut self, ids: &BTreeSet<i64>) -> Result<Transitions> {
+        let mut open = Vec::new();
+        {
+            let mut stmt = self.tx.conn().prepare_cached(
+                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
+                 WHERE property_id = ?1 AND resolved_at IS NULL AND source = ?2",
+            )?;
+            for id in ids {
+                let rows = stmt.query_map(params![id, self.source], open_notice)?;
+                for row in rows {
+                    open.push(row?);
+                }
+            }
+        }
+        self.resolve_unseen(&open)?;
+        self.finish()
+    }
+
+    fn resolve_unseen(&mut self, open: &[(i64, OpenNotice, NotificationKind)]) -> Result<()> {
+        let conn = self.tx.conn();
         let mut resolve =
             conn.prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
-        for (id, notice) in open.iter().filter(|(id, _)| !self.seen.contains(id)) {
+        for (id, notice, kind) in open.iter().filter(|(id, _, _)| !self.seen.contains(id)) {
             if alert::decide(None, Some(notice), self.now, self.renotify_after) == Decision::Resolve
             {
                 resolve.execute(params![id, self.now])?;
                 self.transitions.resolved.push(*id);
+                self.counts.add(
+                    &self.source,
+                    *kind,
+                    notice.priority,
+                    notice.acknowledged,
+                    -1,
+                );
             }
         }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Transitions> {
+        self.counts.write(self.tx.conn())?;
         Ok(self.transitions)
     }
 }
+
+/// (source, kind, priority, acked, kept, counted) of a maintained count that is wrong.
+#[cfg(test)]
+pub(crate) type CountDrift = (String, String, String, bool, i64, i64);
 
 /// The sources of event notifications (`insert_event`): a reminder due, a watchlist match.
 pub const REMINDER_SOURCE: &str = "scheduled";
@@ -295,8 +406,26 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// How many notifications the filter matches, whatever its limit.
+    /// How many notifications the filter matches, whatever its limit. Open ones are
+    /// counted from the maintained counts, however many there are.
     pub fn count_notifications(&self, filter: &NotificationFilter) -> Result<u64> {
+        if !filter.all {
+            let mut sql =
+                String::from("SELECT coalesce(sum(n), 0) FROM notification_counts WHERE acked = 0");
+            let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+            if let Some(priority) = filter.priority {
+                sql.push_str(" AND priority = ?");
+                args.push(Box::new(priority));
+            }
+            if let Some(kind) = filter.kind {
+                sql.push_str(" AND kind = ?");
+                args.push(Box::new(kind));
+            }
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let n: i64 =
+                stmt.query_row(rusqlite::params_from_iter(args.iter()), |row| row.get(0))?;
+            return Ok(n.max(0) as u64);
+        }
         let (clause, args) = notification_where(filter);
         let sql = format!("SELECT count(*) FROM notifications WHERE {clause}");
         let mut stmt = self.conn.prepare(&sql)?;
@@ -323,7 +452,17 @@ impl Store {
     pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<()> {
         self.transaction(|tx| {
             let mut missing = Vec::new();
+            let mut counts = CountDeltas::default();
             for id in ids {
+                // An open notice acknowledged now moves between the counts.
+                let newly: Option<(String, NotificationKind, Priority)> = tx
+                    .conn()
+                    .prepare_cached(
+                        "SELECT source, kind, priority FROM notifications
+                         WHERE id = ?1 AND resolved_at IS NULL AND acked_at IS NULL",
+                    )?
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
                 let changed = tx.conn().execute(
                     "UPDATE notifications SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1",
                     params![id, now],
@@ -331,7 +470,12 @@ impl Store {
                 if changed == 0 {
                     missing.push(*id);
                 }
+                if let Some((source, kind, priority)) = newly {
+                    counts.add(&source, kind, priority, false, -1);
+                    counts.add(&source, kind, priority, true, 1);
+                }
             }
+            counts.write(tx.conn())?;
             if !missing.is_empty() {
                 // Nothing is acknowledged when any id is wrong: the operator retries as a whole.
                 anyhow::bail!(crate::exit::HbError::NotFound(format!(
@@ -350,9 +494,95 @@ impl Store {
     /// Open (unresolved, unacknowledged) notifications per priority.
     pub fn open_notification_counts(&self) -> Result<Vec<(Priority, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT priority, count(*) FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority",
+            "SELECT priority, sum(n) FROM notification_counts WHERE acked = 0
+             GROUP BY priority HAVING sum(n) > 0",
         )?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Open notifications (acknowledged or not) of `source` per kind, from the maintained
+    /// counts.
+    pub fn open_counts_by_kind(&self, source: &str) -> Result<Vec<(NotificationKind, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, sum(n) FROM notification_counts WHERE source = ?1
+             GROUP BY kind HAVING sum(n) > 0",
+        )?;
+        let rows = stmt.query_map([source], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The first `limit` properties (lowest ids) with an open notice of `source` and `kind`.
+    pub fn open_property_ids(
+        &self,
+        source: &str,
+        kind: NotificationKind,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT property_id FROM notifications
+             WHERE source = ?1 AND kind = ?2 AND resolved_at IS NULL AND property_id IS NOT NULL
+             ORDER BY property_id LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![source, kind, limit as i64], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every open notice as (key, priority, message), by key: what two stores that
+    /// should agree are compared on.
+    #[cfg(test)]
+    pub(crate) fn open_notices(&self) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT dedup_key, priority, message FROM notifications WHERE resolved_at IS NULL
+             ORDER BY dedup_key",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The id of the open notice of `key`.
+    #[cfg(test)]
+    pub(crate) fn open_notice_id(&self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM notifications WHERE dedup_key = ?1 AND resolved_at IS NULL",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The maintained counts that differ from a count of the rows, as
+    /// (source, kind, priority, acked, kept, counted): empty when they agree.
+    #[cfg(test)]
+    pub(crate) fn notification_count_drift(
+        &self,
+    ) -> Result<Vec<CountDrift>> {
+        let mut stmt = self.conn.prepare(
+            "WITH counted AS (SELECT source, kind, priority, acked_at IS NOT NULL AS acked,
+                                     count(*) AS n
+                              FROM notifications WHERE resolved_at IS NULL GROUP BY 1, 2, 3, 4),
+                  kept AS (SELECT source, kind, priority, acked, n FROM notification_counts
+                           WHERE n <> 0)
+             SELECT coalesce(k.source, c.source), coalesce(k.kind, c.kind),
+                    coalesce(k.priority, c.priority), coalesce(k.acked, c.acked),
+                    coalesce(k.n, 0), coalesce(c.n, 0)
+             FROM kept k FULL JOIN counted c
+               ON c.source = k.source AND c.kind = k.kind AND c.priority = k.priority
+              AND c.acked = k.acked
+             WHERE coalesce(k.n, 0) <> coalesce(c.n, 0)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

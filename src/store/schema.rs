@@ -315,6 +315,132 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS contracts_open_property ON contracts (property_id, deadline_at)
         WHERE status IN ('attached','sent','signed');
     "#,
+    // 7: the incremental cycle. A change watermark kept by triggers, so every write path
+    // (import, `hb property set`, `hb contract`, the demo loader, the modules) keeps it
+    // without knowing: one sequence, bumped per changed row, stamped on the property (its
+    // facts or any of its contracts changed), the contact (it or its interactions) and
+    // the price point. Close probabilities and other derived outputs are left out of the
+    // column lists: no finding reads them, and re-scoring must not look like a change.
+    r#"
+    CREATE TABLE change_clock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+    );
+    INSERT INTO change_clock (id, seq) VALUES (1, 0);
+
+    ALTER TABLE properties ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX properties_changed ON properties (change_seq);
+    CREATE TRIGGER properties_inserted AFTER INSERT ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER properties_updated AFTER UPDATE OF external_ref, address, city, state, zip,
+        kind, list_price, beds, baths, sqft, score, created_at, enriched_at, skip_traced_at,
+        blocked_reason, last_action_at, contracts_attached_at, contracts_completed_at, stage,
+        stage_entered_at ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER contracts_inserted AFTER INSERT ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.property_id;
+    END;
+    CREATE TRIGGER contracts_updated AFTER UPDATE ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock)
+            WHERE id IN (OLD.property_id, NEW.property_id);
+    END;
+    CREATE TRIGGER contracts_deleted AFTER DELETE ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = OLD.property_id;
+    END;
+
+    ALTER TABLE contacts ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX contacts_changed ON contacts (change_seq);
+    CREATE TRIGGER contacts_inserted AFTER INSERT ON contacts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER contacts_updated AFTER UPDATE OF name, email, phone, property_id ON contacts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER interactions_inserted AFTER INSERT ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.contact_id;
+    END;
+    CREATE TRIGGER interactions_updated AFTER UPDATE ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock)
+            WHERE id IN (OLD.contact_id, NEW.contact_id);
+    END;
+    CREATE TRIGGER interactions_deleted AFTER DELETE ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = OLD.contact_id;
+    END;
+
+    ALTER TABLE price_history ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX price_history_changed ON price_history (change_seq);
+    CREATE TRIGGER prices_inserted AFTER INSERT ON price_history BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE price_history SET change_seq = (SELECT seq FROM change_clock)
+            WHERE property_id = NEW.property_id AND at = NEW.at;
+    END;
+    CREATE TRIGGER prices_updated AFTER UPDATE OF price, at, property_id ON price_history BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE price_history SET change_seq = (SELECT seq FROM change_clock)
+            WHERE property_id = NEW.property_id AND at = NEW.at;
+    END;
+
+    -- The moments findings become true, as index ranges: high score idle since
+    -- max(last action, stage entered).
+    CREATE INDEX properties_idle ON properties (max(coalesce(last_action_at, 0), stage_entered_at))
+        WHERE score IS NOT NULL;
+
+    -- A property's open notices (incremental resolution), a source's open notices by
+    -- kind (the first ids of each kind), the ones due to be told again, and the alert
+    -- list's order, each stopping at what it needs.
+    DROP INDEX notifications_open_source;
+    CREATE INDEX notifications_open_kind ON notifications (source, kind, property_id)
+        WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_open_property ON notifications (property_id) WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_renotify ON notifications (notified_at)
+        WHERE resolved_at IS NULL AND acked_at IS NULL;
+    CREATE INDEX notifications_unacked_order ON notifications (
+        CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 END,
+        created_at, id) WHERE resolved_at IS NULL AND acked_at IS NULL;
+
+    -- Open notifications counted per source, kind, priority and acknowledgement, kept by
+    -- every write of the notifications (store/notifications.rs), so readers never count
+    -- hundreds of thousands of rows.
+    CREATE TABLE notification_counts (
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        acked INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (source, kind, priority, acked)
+    ) WITHOUT ROWID;
+    INSERT INTO notification_counts (source, kind, priority, acked, n)
+        SELECT source, kind, priority, acked_at IS NOT NULL, count(*) FROM notifications
+        WHERE resolved_at IS NULL GROUP BY 1, 2, 3, 4;
+
+    -- Where each module's incremental state stands: the change sequence it has seen,
+    -- the clock it last evaluated at, the fingerprint of the settings its findings
+    -- depend on (a change forces a full reconcile), and when it last reconciled in full.
+    ALTER TABLE module_state ADD COLUMN seen_seq INTEGER;
+    ALTER TABLE module_state ADD COLUMN seen_at INTEGER;
+    ALTER TABLE module_state ADD COLUMN fingerprint TEXT;
+    ALTER TABLE module_state ADD COLUMN full_at INTEGER;
+    -- How a module run went about it: full or incremental, and how many rows it read.
+    ALTER TABLE module_results ADD COLUMN scan TEXT;
+    ALTER TABLE module_results ADD COLUMN rows_read INTEGER;
+
+    -- When a contact's reported score or cooling next moves by itself (decay, an
+    -- interaction leaving a window): the relationships module re-scores it then.
+    ALTER TABLE contact_scores ADD COLUMN next_at INTEGER;
+    CREATE INDEX contact_scores_next ON contact_scores (next_at);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -371,6 +497,7 @@ mod tests {
         "35f7f358f669add5b2f0411fbffb788cbf671303cb861ed2cb604b72bdf8422c",
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
+        "f8c63e0d2ca35ed5b5c86db7ca81f62d3b15084972a1c14e84112304a7d92ab7",
     ];
 
     fn sha256(text: &str) -> String {
