@@ -305,3 +305,163 @@ fn incremental_portfolio_equals_the_full_reconcile() {
         coverage.transitions
     );
 }
+
+/// One write of a market history.
+#[derive(Debug, Clone)]
+enum MarketStep {
+    /// A property (created, or moved to another area, or out of every area).
+    Property(i64, Option<&'static str>),
+    /// A price point: new, or a new price for one already recorded.
+    Price(i64, i64, f64),
+    Window(u64),
+    Clock(i64),
+}
+
+const CITIES: [Option<&str>; 4] = [Some("Austin"), Some("Dallas"), Some("Waco"), None];
+
+fn generate_market(rng: &mut Rng, now: i64, window: i64) -> MarketStep {
+    let property = rng.int(1, 10);
+    match rng.int(0, 99) {
+        0..=9 => MarketStep::Property(property, CITIES[rng.int(0, 3) as usize]),
+        10..=79 => {
+            // Times on a coarse grid, so some land on a point already recorded.
+            let back = rng.int(-1, 2 * window / HOUR + 2) * HOUR;
+            let base = [100_000.0, 120_000.0, 90_000.0][(property % 3) as usize];
+            let price = (base * (0.6 + rng.int(0, 80) as f64 / 100.0) / 100.0).round() * 100.0;
+            MarketStep::Price(property, now - back, price)
+        }
+        80..=81 => MarketStep::Window(rng.next()),
+        _ => MarketStep::Clock(match rng.int(0, 9) {
+            0..=5 => rng.int(60, 15 * 60),
+            6..=8 => rng.int(HOUR, 12 * HOUR),
+            _ => rng.int(DAY_SECS, 3 * DAY_SECS),
+        }),
+    }
+}
+
+fn apply_market(store: &mut Store, step: &MarketStep, now: i64) -> bool {
+    let result: Result<()> = match step {
+        MarketStep::Property(id, city) => store.import(now, |i| {
+            i.property(&PropertyImport {
+                id: Some(*id),
+                address: Some(format!("{id} Elm St")),
+                city: match city {
+                    Some(c) => Field::Set(c.to_string()),
+                    None => Field::Clear,
+                },
+                state: Field::Set("TX".into()),
+                ..Default::default()
+            })
+            .map(drop)
+        }),
+        MarketStep::Price(id, at, price) => store.import(now, |i| {
+            i.price(&crate::store::PriceImport {
+                property_id: *id,
+                at: *at,
+                price: *price,
+            })
+            .map(drop)
+        }),
+        MarketStep::Window(_) | MarketStep::Clock(_) => Ok(()),
+    };
+    result.is_ok()
+}
+
+fn market_cycle(store: &mut Store, config: &Config, now: i64, full: bool) -> super::ModuleOutcome {
+    let env = ModuleEnv {
+        config,
+        now,
+        run_id: None,
+        renotify_after: super::renotify_after_secs(config),
+        full,
+    };
+    store
+        .transaction(|tx| super::market::run(tx, &env))
+        .unwrap()
+}
+
+fn market_history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverage) {
+    let mut rng = Rng(seed);
+    let (a, b) = (dir.join("incremental.db"), dir.join("full.db"));
+    std::fs::copy(template, &a).unwrap();
+    std::fs::copy(template, &b).unwrap();
+    let mut incremental = Store::open(&a).unwrap();
+    let mut full = Store::open(&b).unwrap();
+    let mut config = Config::default();
+    config.modules.portfolio.full_every = crate::duration::Span::secs(3650 * DAY_SECS as u64);
+    let windows = [DAY_SECS, 3 * DAY_SECS, 10 * DAY_SECS];
+    config.modules.market.price_window =
+        crate::duration::Span::secs(windows[rng.int(0, 2) as usize] as u64);
+    config.modules.market.price_shift_percent = [2.0, 5.0][rng.int(0, 1) as usize];
+    let mut now = T0;
+    let mut trail = Vec::new();
+    for id in 1..=10 {
+        let step = MarketStep::Property(id, CITIES[rng.int(0, 3) as usize]);
+        assert!(apply_market(&mut incremental, &step, now) && apply_market(&mut full, &step, now));
+    }
+    for n in 0..rng.int(40, 70) {
+        let window = config.modules.market.price_window.as_secs();
+        let step = generate_market(&mut rng, now, window);
+        match &step {
+            MarketStep::Clock(secs) => now += secs,
+            MarketStep::Window(bits) => {
+                config.modules.market.price_window =
+                    crate::duration::Span::secs(windows[(bits % 3) as usize] as u64);
+            }
+            _ => {}
+        }
+        let ok_a = apply_market(&mut incremental, &step, now);
+        let ok_b = apply_market(&mut full, &step, now);
+        trail.push(format!("{n}: {step:?} -> {ok_a}"));
+        let context = || format!("seed {seed}, at {now}, after\n{}", trail.join("\n"));
+        assert_eq!(ok_a, ok_b, "{}", context());
+        let outcome = market_cycle(&mut incremental, &config, now, false);
+        market_cycle(&mut full, &config, now, true);
+        if outcome.message.starts_with("incremental") {
+            coverage.incremental_runs += 1;
+            let t = &outcome.transitions;
+            coverage.transitions += t.new.len() + t.resolved.len();
+        }
+        assert_eq!(open(&incremental), open(&full), "{}", context());
+        // And the full count is the rule itself, over the points.
+        let window = config.modules.market.price_window.as_secs();
+        let points = full.price_points(now - 2 * window, now).unwrap();
+        let want: Vec<String> = super::market::price_shifts(
+            &points,
+            now - window,
+            config.modules.market.price_shift_percent,
+        )
+        .iter()
+        .map(|s| format!("price_shift:{}:{}", s.state, s.city))
+        .collect();
+        let have: Vec<String> = open(&full)
+            .into_iter()
+            .map(|(key, _, _)| key)
+            .filter(|key| key.starts_with("price_shift:"))
+            .collect();
+        assert_eq!(have, want, "{}", context());
+    }
+}
+
+#[test]
+fn incremental_market_equals_the_full_recount() {
+    let dir = tempfile::tempdir_in(if Path::new("/dev/shm").is_dir() {
+        Path::new("/dev/shm")
+    } else {
+        Path::new(".")
+    })
+    .unwrap();
+    let template = dir.path().join("template.db");
+    drop(Store::open(&template).unwrap());
+    let mut coverage = Coverage::default();
+    for i in 0..150 {
+        let work = tempfile::tempdir_in(dir.path()).unwrap();
+        market_history(7_000 + i, &template, work.path(), &mut coverage);
+    }
+    assert!(
+        coverage.incremental_runs > 3000 && coverage.transitions > 150,
+        "{} incremental runs, {} transitions",
+        coverage.incremental_runs,
+        coverage.transitions
+    );
+}

@@ -20,6 +20,7 @@ mod contracts;
 mod demo;
 mod import;
 mod insights;
+mod market;
 mod metrics;
 #[cfg(test)]
 mod mirrors;
@@ -39,6 +40,7 @@ pub use import::{
     PropertyImport, ReminderImport, Upsert, WatchlistImport,
 };
 pub use insights::{FindingQuery, FindingRow};
+pub use market::{Area, WindowMedian};
 pub use notifications::{
     NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
     WATCHLIST_SOURCE,

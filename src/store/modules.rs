@@ -2,13 +2,12 @@
 //! the store, writes on the module's transaction.
 
 use anyhow::Result;
-use rusqlite::{named_params, params, OptionalExtension};
+use rusqlite::{named_params, params};
 
 use super::properties::{stale_sql, BLOCKED_SQL};
 use super::{Store, Tx};
 use crate::config::StaleDays;
 use crate::cycle::predictive;
-use crate::cycle::Module;
 use crate::pipeline::{self, Health, Stage};
 
 /// A (watchlist, property) pair not notified before.
@@ -54,59 +53,6 @@ pub struct DueReminder {
 }
 
 impl Store {
-    /// New properties (id above `after_id`, created at or after `created_since`) matching a
-    /// watchlist, minus pairs already matched.
-    pub fn new_watchlist_matches(
-        &self,
-        after_id: i64,
-        created_since: i64,
-    ) -> Result<Vec<WatchlistMatch>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT w.id, w.name, p.id, p.address, p.city, p.list_price
-             FROM properties p JOIN watchlists w
-               ON (w.city IS NULL OR p.city = w.city COLLATE NOCASE)
-              AND (w.state IS NULL OR p.state = w.state COLLATE NOCASE)
-              AND (w.zip IS NULL OR p.zip = w.zip)
-              AND (w.kind IS NULL OR p.kind = w.kind COLLATE NOCASE)
-              AND (w.max_price IS NULL OR p.list_price <= w.max_price)
-              AND (w.min_beds IS NULL OR p.beds >= w.min_beds)
-              AND (w.min_score IS NULL OR p.score >= w.min_score)
-             WHERE p.id > ?1 AND p.created_at >= ?2
-               AND NOT EXISTS (SELECT 1 FROM watchlist_matches m
-                               WHERE m.watchlist_id = w.id AND m.property_id = p.id)
-             ORDER BY p.id, w.id",
-        )?;
-        let rows = stmt.query_map(params![after_id, created_since], |row| {
-            Ok(WatchlistMatch {
-                watchlist_id: row.get(0)?,
-                watchlist_name: row.get(1)?,
-                property_id: row.get(2)?,
-                address: row.get(3)?,
-                city: row.get(4)?,
-                list_price: row.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub fn max_property_id(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT coalesce(max(id), 0) FROM properties", [], |row| {
-                row.get(0)
-            })?)
-    }
-
-    /// A module's saved position (market: the last property id it has seen).
-    pub fn module_cursor(&self, module: Module) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT cursor FROM module_state WHERE module = ?1")?
-            .query_row([module], |row| row.get(0))
-            .optional()?
-            .flatten())
-    }
-
     /// List prices recorded in [from, to), with the area of their property.
     pub fn price_points(&self, from: i64, to: i64) -> Result<Vec<PricePoint>> {
         let mut stmt = self.conn().prepare_cached(
@@ -187,16 +133,6 @@ impl Tx<'_> {
         "INSERT OR IGNORE INTO watchlist_matches (watchlist_id, property_id, matched_at) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![watchlist_id, property_id, now])?;
-        Ok(())
-    }
-
-    pub fn set_module_cursor(&self, module: Module, cursor: i64) -> Result<()> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO module_state (module, cursor) VALUES (?1, ?2)
-                 ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
-            )?
-            .execute(params![module, cursor])?;
         Ok(())
     }
 

@@ -556,9 +556,7 @@ impl Store {
     /// The maintained counts that differ from a count of the rows, as
     /// (source, kind, priority, acked, kept, counted): empty when they agree.
     #[cfg(test)]
-    pub(crate) fn notification_count_drift(
-        &self,
-    ) -> Result<Vec<CountDrift>> {
+    pub(crate) fn notification_count_drift(&self) -> Result<Vec<CountDrift>> {
         let mut stmt = self.conn.prepare(
             "WITH counted AS (SELECT source, kind, priority, acked_at IS NOT NULL AS acked,
                                      count(*) AS n

@@ -392,6 +392,43 @@ const MIGRATIONS: &[&str] = &[
             WHERE property_id = NEW.property_id AND at = NEW.at;
     END;
 
+    -- The market's price windows, kept between runs: per area (state, or '' for none,
+    -- and city) and window (0: the one before, 1: the last), how many points have each
+    -- price, and a pivot at the lower median (its price and how many points are below
+    -- it). A run moves the points that crossed a window's edge since the last one and
+    -- re-counts only the areas whose points changed (price_history.change_seq) or whose
+    -- properties moved to another area (recorded here by the trigger below).
+    CREATE TABLE price_window_counts (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        window INTEGER NOT NULL,
+        price REAL NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (state, city, window, price)
+    ) WITHOUT ROWID;
+    CREATE TABLE price_window_medians (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        window INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        pivot REAL,
+        below INTEGER NOT NULL,
+        PRIMARY KEY (state, city, window)
+    ) WITHOUT ROWID;
+    CREATE TABLE price_areas_dirty (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        PRIMARY KEY (state, city)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER properties_area_moved AFTER UPDATE OF city, state ON properties
+        WHEN (OLD.city IS NOT NEW.city OR OLD.state IS NOT NEW.state)
+         AND EXISTS (SELECT 1 FROM price_history WHERE property_id = NEW.id) BEGIN
+        INSERT OR IGNORE INTO price_areas_dirty (state, city)
+            SELECT coalesce(OLD.state, ''), OLD.city WHERE OLD.city IS NOT NULL;
+        INSERT OR IGNORE INTO price_areas_dirty (state, city)
+            SELECT coalesce(NEW.state, ''), NEW.city WHERE NEW.city IS NOT NULL;
+    END;
+
     -- The moments findings become true, as index ranges: high score idle since
     -- max(last action, stage entered).
     CREATE INDEX properties_idle ON properties (max(coalesce(last_action_at, 0), stage_entered_at))
@@ -497,7 +534,7 @@ mod tests {
         "35f7f358f669add5b2f0411fbffb788cbf671303cb861ed2cb604b72bdf8422c",
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
-        "f8c63e0d2ca35ed5b5c86db7ca81f62d3b15084972a1c14e84112304a7d92ab7",
+        "c9152d6577dbdfc0a911dd1c40bcadfcf3baff57428c8d6bf34e18e2afb7a601",
     ];
 
     fn sha256(text: &str) -> String {
