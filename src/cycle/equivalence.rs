@@ -57,6 +57,11 @@ fn portfolio_cycle(
         renotify_after: super::renotify_after_secs(config),
         full,
     };
+    // Predictive re-scores from the same watermark and moments: its probabilities too
+    // must be the full re-score's.
+    store
+        .transaction(|tx| super::predictive::run(tx, &env))
+        .unwrap();
     store.transaction(|tx| portfolio::run(tx, &env)).unwrap()
 }
 
@@ -262,6 +267,12 @@ fn history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverage) {
             );
         }
         assert_eq!(open(&incremental), open(&full), "{}", context());
+        assert_eq!(
+            incremental.close_probabilities().unwrap(),
+            full.close_probabilities().unwrap(),
+            "{}",
+            context()
+        );
         assert_eq!(
             incremental.notification_count_drift().unwrap(),
             vec![],

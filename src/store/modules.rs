@@ -153,7 +153,31 @@ impl Tx<'_> {
     /// changed. `predictive::close_probability` in SQL, from the same constants (bound as
     /// parameters) and the store's health fragments; a test compares the two.
     pub fn update_close_probabilities(&self, stale: &StaleDays, now: i64) -> Result<usize> {
-        let sql = close_probability_sql();
+        self.close_probabilities_where(stale, now, None)
+    }
+
+    /// The same for the properties `ids` only (the incremental predictive run); returns
+    /// how many changed.
+    pub fn update_close_probabilities_of(
+        &self,
+        stale: &StaleDays,
+        now: i64,
+        ids: &std::collections::BTreeSet<i64>,
+    ) -> Result<usize> {
+        let mut changed = 0;
+        for id in ids {
+            changed += self.close_probabilities_where(stale, now, Some(*id))?;
+        }
+        Ok(changed)
+    }
+
+    fn close_probabilities_where(
+        &self,
+        stale: &StaleDays,
+        now: i64,
+        id: Option<i64>,
+    ) -> Result<usize> {
+        let sql = close_probability_sql(id.is_some());
         let mut params: Vec<(String, Box<dyn rusqlite::ToSql>)> = vec![
             (":now".into(), Box::new(now)),
             (
@@ -184,11 +208,17 @@ impl Tx<'_> {
             let cutoff = pipeline::stale_cutoff(stage, stale, now).unwrap_or(i64::MIN);
             params.push((format!(":cutoff_{}", stage.as_str()), Box::new(cutoff)));
         }
+        if let Some(id) = id {
+            params.push((":id".into(), Box::new(id)));
+        }
         let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_ref()))
             .collect();
-        Ok(self.conn().execute(&sql, named.as_slice())?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .execute(named.as_slice())?)
     }
 
     /// A notified reminder: a recurring one moves to its next occurrence, a one-off is done.
@@ -210,7 +240,8 @@ impl Tx<'_> {
 
 /// The statement of [`Tx::update_close_probabilities`]: `CASE`s over every stage, and the
 /// rounding to cents as `predictive::round_to_cents` does it (the same float operations).
-fn close_probability_sql() -> String {
+/// `one`: for the property `:id` only.
+fn close_probability_sql(one: bool) -> String {
     let by_stage = |prefix: &str| -> String {
         let arms: Vec<String> = Stage::ALL
             .iter()
@@ -228,10 +259,11 @@ fn close_probability_sql() -> String {
                   * (:score_base + coalesce(min(max(p.score, :score_min), :score_max), :unscored)
                                    / :score_span)
                 END) * 100.0 + :half_up AS INTEGER) / 100.0 AS p
-               FROM properties p) AS new
+               FROM properties p {only}) AS new
          WHERE properties.id = new.id AND properties.close_probability IS NOT new.p",
         base = by_stage("base"),
         blocked = *BLOCKED_SQL,
         stale = stale_sql(&by_stage("cutoff")),
+        only = if one { "WHERE p.id = :id" } else { "" },
     )
 }

@@ -540,6 +540,16 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Every property's stored close probability, by id.
+    #[cfg(test)]
+    pub(crate) fn close_probabilities(&self) -> Result<Vec<(i64, Option<f64>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, close_probability FROM properties ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// The id of the open notice of `key`.
     #[cfg(test)]
     pub(crate) fn open_notice_id(&self, key: &str) -> Result<Option<i64>> {
