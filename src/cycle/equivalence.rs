@@ -470,7 +470,130 @@ fn incremental_market_equals_the_full_recount() {
         market_history(7_000 + i, &template, work.path(), &mut coverage);
     }
     assert!(
-        coverage.incremental_runs > 3000 && coverage.transitions > 150,
+        coverage.incremental_runs > 5000 && coverage.transitions > 250,
+        "{} incremental runs, {} transitions",
+        coverage.incremental_runs,
+        coverage.transitions
+    );
+}
+
+/// One write of a relationships history.
+#[derive(Debug, Clone)]
+enum ContactStep {
+    Contact(i64),
+    Interaction(i64, i64),
+    Settings(u64),
+    Clock(i64),
+}
+
+fn generate_contacts(rng: &mut Rng, now: i64) -> ContactStep {
+    let contact = rng.int(1, 6);
+    match rng.int(0, 99) {
+        0..=4 => ContactStep::Contact(contact),
+        5..=54 => ContactStep::Interaction(contact, now - rng.int(-DAY_SECS, 120 * DAY_SECS)),
+        55..=57 => ContactStep::Settings(rng.next()),
+        _ => ContactStep::Clock(match rng.int(0, 9) {
+            0..=3 => rng.int(60, 15 * 60),
+            4..=7 => rng.int(HOUR, 24 * HOUR),
+            _ => rng.int(DAY_SECS, 3 * DAY_SECS),
+        }),
+    }
+}
+
+fn apply_contacts(store: &mut Store, step: &ContactStep, now: i64) -> bool {
+    let result: Result<()> = match step {
+        ContactStep::Contact(id) => store.import(now, |i| {
+            i.contact(&crate::store::ContactImport {
+                id: Some(*id),
+                name: Some(format!("Contact {id}")),
+                ..Default::default()
+            })
+            .map(drop)
+        }),
+        ContactStep::Interaction(id, at) => store.import(now, |i| {
+            i.interaction(&crate::store::InteractionImport {
+                contact_id: *id,
+                at: *at,
+                kind: "call".into(),
+            })
+            .map(drop)
+        }),
+        ContactStep::Settings(_) | ContactStep::Clock(_) => Ok(()),
+    };
+    result.is_ok()
+}
+
+fn contacts_history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverage) {
+    let mut rng = Rng(seed);
+    let (a, b) = (dir.join("incremental.db"), dir.join("full.db"));
+    std::fs::copy(template, &a).unwrap();
+    std::fs::copy(template, &b).unwrap();
+    let mut incremental = Store::open(&a).unwrap();
+    let mut full = Store::open(&b).unwrap();
+    let mut config = Config::default();
+    config.modules.portfolio.full_every = crate::duration::Span::secs(3650 * DAY_SECS as u64);
+    let mut now = T0;
+    let mut trail = Vec::new();
+    for id in 1..=6 {
+        let step = ContactStep::Contact(id);
+        assert!(
+            apply_contacts(&mut incremental, &step, now) && apply_contacts(&mut full, &step, now)
+        );
+    }
+    for n in 0..rng.int(30, 60) {
+        let step = generate_contacts(&mut rng, now);
+        match &step {
+            ContactStep::Clock(secs) => now += secs,
+            ContactStep::Settings(bits) => {
+                let cfg = &mut config.modules.relationships;
+                cfg.window = crate::duration::Span::secs([2, 7, 14][(bits % 3) as usize] * 86_400);
+                cfg.cooling_drop_percent = [5.0, 10.0, 25.0][((bits >> 8) % 3) as usize];
+            }
+            _ => {}
+        }
+        let ok_a = apply_contacts(&mut incremental, &step, now);
+        let ok_b = apply_contacts(&mut full, &step, now);
+        trail.push(format!("{n}: {step:?} -> {ok_a}"));
+        let context = || format!("seed {seed}, at {now}, after\n{}", trail.join("\n"));
+        assert_eq!(ok_a, ok_b, "{}", context());
+        let env = |full: bool| ModuleEnv {
+            config: &config,
+            now,
+            run_id: None,
+            renotify_after: super::renotify_after_secs(&config),
+            full,
+        };
+        let outcome = incremental
+            .transaction(|tx| super::relationships::run(tx, &env(false)))
+            .unwrap();
+        full.transaction(|tx| super::relationships::run(tx, &env(true)))
+            .unwrap();
+        if outcome.message.starts_with("incremental") {
+            coverage.incremental_runs += 1;
+            let t = &outcome.transitions;
+            coverage.transitions += t.new.len() + t.renotified.len() + t.resolved.len();
+        }
+        assert_eq!(open(&incremental), open(&full), "{}", context());
+    }
+}
+
+#[test]
+fn incremental_relationships_equal_the_full_scoring() {
+    let dir = tempfile::tempdir_in(if Path::new("/dev/shm").is_dir() {
+        Path::new("/dev/shm")
+    } else {
+        Path::new(".")
+    })
+    .unwrap();
+    let template = dir.path().join("template.db");
+    drop(Store::open(&template).unwrap());
+    let mut coverage = Coverage::default();
+    for i in 0..250 {
+        let work = tempfile::tempdir_in(dir.path()).unwrap();
+        contacts_history(9_000 + i, &template, work.path(), &mut coverage);
+    }
+    assert!(
+        coverage.incremental_runs > 5000 && coverage.transitions > 250,
         "{} incremental runs, {} transitions",
         coverage.incremental_runs,
         coverage.transitions

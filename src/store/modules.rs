@@ -1,6 +1,8 @@
 //! SQL of the cycle's market, relationships, predictive and scheduled modules: reads on
 //! the store, writes on the module's transaction.
 
+use std::collections::BTreeSet;
+
 use anyhow::Result;
 use rusqlite::{named_params, params};
 
@@ -79,29 +81,131 @@ impl Store {
         then: i64,
         frequency_window: i64,
     ) -> Result<Vec<ContactActivity>> {
-        let mut stmt = self.conn().prepare_cached(
+        self.activity("", None, now, then, frequency_window)
+    }
+
+    /// The same for one contact.
+    pub fn contact_activity_of(
+        &self,
+        id: i64,
+        now: i64,
+        then: i64,
+        frequency_window: i64,
+    ) -> Result<Option<ContactActivity>> {
+        Ok(self
+            .activity("WHERE c.id = :id", Some(id), now, then, frequency_window)?
+            .pop())
+    }
+
+    fn activity(
+        &self,
+        filter: &str,
+        id: Option<i64>,
+        now: i64,
+        then: i64,
+        frequency_window: i64,
+    ) -> Result<Vec<ContactActivity>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.name,
                     max(i.at), coalesce(sum(i.at >= :now - :window), 0),
                     max(CASE WHEN i.at <= :then THEN i.at END),
                     coalesce(sum(i.at <= :then AND i.at >= :then - :window), 0)
              FROM contacts c
              LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= :now
-             GROUP BY c.id ORDER BY c.id",
-        )?;
-        let rows = stmt.query_map(
-            named_params! { ":now": now, ":then": then, ":window": frequency_window },
-            |row| {
-                Ok(ContactActivity {
-                    contact_id: row.get(0)?,
-                    name: row.get(1)?,
-                    last_at: row.get(2)?,
-                    recent_count: row.get(3)?,
-                    last_at_then: row.get(4)?,
-                    recent_count_then: row.get(5)?,
-                })
-            },
-        )?;
+             {filter}
+             GROUP BY c.id ORDER BY c.id"
+        ))?;
+        let mut params =
+            named_params! { ":now": now, ":then": then, ":window": frequency_window }.to_vec();
+        if let Some(id) = &id {
+            params.push((":id", id));
+        }
+        let rows = stmt.query_map(params.as_slice(), |row| {
+            Ok(ContactActivity {
+                contact_id: row.get(0)?,
+                name: row.get(1)?,
+                last_at: row.get(2)?,
+                recent_count: row.get(3)?,
+                last_at_then: row.get(4)?,
+                recent_count_then: row.get(5)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// When one contact's interactions happened, in order.
+    pub fn interaction_times(&self, contact_id: i64) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT at FROM interactions WHERE contact_id = ?1 ORDER BY at")?;
+        let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every interaction time per contact, contact by contact in id order: `each(id,
+    /// times)` once for every contact that has any.
+    pub fn each_contact_interactions(
+        &self,
+        mut each: impl FnMut(i64, &[i64]) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT contact_id, at FROM interactions ORDER BY contact_id, at")?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<i64> = None;
+        let mut times = Vec::new();
+        while let Some(row) = rows.next()? {
+            let (contact, at): (i64, i64) = (row.get(0)?, row.get(1)?);
+            if current != Some(contact) {
+                if let Some(id) = current {
+                    each(id, &times)?;
+                }
+                current = Some(contact);
+                times.clear();
+            }
+            times.push(at);
+        }
+        if let Some(id) = current {
+            each(id, &times)?;
+        }
+        Ok(())
+    }
+
+    /// Add the contacts changed after `seq` (they or their interactions) to `into`.
+    pub fn contacts_changed_since(&self, seq: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        self.ids_into("SELECT id FROM contacts WHERE change_seq > ?1", seq, into)
+    }
+
+    /// Add the contacts whose reported score or cooling moves by itself at or before
+    /// `now` to `into`.
+    pub fn contacts_due(&self, now: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        self.ids_into(
+            "SELECT contact_id FROM contact_scores WHERE next_at <= ?1",
+            now,
+            into,
+        )
+    }
+
+    /// The keys of `source`'s open, unacknowledged notices last told at or before
+    /// `cutoff`: due to be told again.
+    pub fn keys_to_renotify(&self, source: &str, cutoff: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT dedup_key FROM notifications
+             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2 AND source = ?1",
+        )?;
+        let rows = stmt.query_map(params![source, cutoff], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn ids_into(&self, sql: &str, value: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt.query_map([value], |row| row.get(0))?;
+        let mut read = 0;
+        for row in rows {
+            into.insert(row?);
+            read += 1;
+        }
+        Ok(read)
     }
 
     pub fn due_reminders(&self, now: i64) -> Result<Vec<DueReminder>> {
@@ -137,15 +241,23 @@ impl Tx<'_> {
     }
 
     /// Save a contact's new score, keeping the one it replaces.
-    pub fn save_contact_score(&self, contact_id: i64, score: f64, now: i64) -> Result<()> {
+    /// `next_at`: when its reported score or cooling next moves by itself.
+    pub fn save_contact_score(
+        &self,
+        contact_id: i64,
+        score: f64,
+        now: i64,
+        next_at: Option<i64>,
+    ) -> Result<()> {
         self.conn()
             .prepare_cached(
-                "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at)
-                 VALUES (?1, ?2, NULL, ?3)
+                "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at, next_at)
+                 VALUES (?1, ?2, NULL, ?3, ?4)
                  ON CONFLICT (contact_id) DO UPDATE SET previous_score = score,
-                    score = excluded.score, scored_at = excluded.scored_at",
+                    score = excluded.score, scored_at = excluded.scored_at,
+                    next_at = excluded.next_at",
             )?
-            .execute(params![contact_id, score, now])?;
+            .execute(params![contact_id, score, now, next_at])?;
         Ok(())
     }
 

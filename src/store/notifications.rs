@@ -353,6 +353,26 @@ impl Reconciler<'_> {
         self.finish()
     }
 
+    /// Resolve the open notices of `keys` that were not seen in this pass: an
+    /// incremental pass saw every finding these keys could have, and no other's.
+    pub fn apply_to_keys(mut self, keys: &[String]) -> Result<Transitions> {
+        let mut open = Vec::new();
+        {
+            let mut stmt = self.tx.conn().prepare_cached(
+                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
+                 WHERE dedup_key = ?1 AND resolved_at IS NULL AND source = ?2",
+            )?;
+            for key in keys {
+                let rows = stmt.query_map(params![key, self.source], open_notice)?;
+                for row in rows {
+                    open.push(row?);
+                }
+            }
+        }
+        self.resolve_unseen(&open)?;
+        self.finish()
+    }
+
     fn resolve_unseen(&mut self, open: &[(i64, OpenNotice, NotificationKind)]) -> Result<()> {
         let conn = self.tx.conn();
         let mut resolve =
