@@ -145,7 +145,7 @@ impl Store {
         self.collect_ids(
             "SELECT property_id FROM notifications
              WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2
-               AND source = ?1 AND property_id IS NOT NULL",
+               AND +source = ?1 AND property_id IS NOT NULL",
             params![source, cutoff],
             into,
         )
@@ -235,6 +235,13 @@ mod tests {
         }
         let plan = store.query_plan("SELECT id FROM properties WHERE change_seq > 5");
         assert!(plan.contains("properties_changed"), "{plan}");
+        // Due to be told again: by the time range, never by the source's every notice.
+        let plan = store.query_plan(
+            "SELECT property_id FROM notifications
+             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= 5
+               AND +source = 'portfolio' AND property_id IS NOT NULL",
+        );
+        assert!(plan.contains("notifications_renotify"), "{plan}");
     }
 
     #[test]

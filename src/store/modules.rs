@@ -191,7 +191,7 @@ impl Store {
     pub fn keys_to_renotify(&self, source: &str, cutoff: i64) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT dedup_key FROM notifications
-             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2 AND source = ?1",
+             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2 AND +source = ?1",
         )?;
         let rows = stmt.query_map(params![source, cutoff], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

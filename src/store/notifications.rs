@@ -340,7 +340,7 @@ impl Reconciler<'_> {
         {
             let mut stmt = self.tx.conn().prepare_cached(
                 "SELECT id, notified_at, acked_at, priority, kind FROM notifications
-                 WHERE property_id = ?1 AND resolved_at IS NULL AND source = ?2",
+                 WHERE property_id = ?1 AND resolved_at IS NULL AND +source = ?2",
             )?;
             for id in ids {
                 let rows = stmt.query_map(params![id, self.source], open_notice)?;
@@ -360,7 +360,7 @@ impl Reconciler<'_> {
         {
             let mut stmt = self.tx.conn().prepare_cached(
                 "SELECT id, notified_at, acked_at, priority, kind FROM notifications
-                 WHERE dedup_key = ?1 AND resolved_at IS NULL AND source = ?2",
+                 WHERE dedup_key = ?1 AND resolved_at IS NULL AND +source = ?2",
             )?;
             for key in keys {
                 let rows = stmt.query_map(params![key, self.source], open_notice)?;
