@@ -326,6 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--print-sql', '--print-sql', [CompletionResultType]::ParameterName, 'Print the finding queries a full reconcile runs, values inlined, for `sqlite3` (the benchmark''s floor), and nothing else')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')

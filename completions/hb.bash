@@ -1926,7 +1926,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__insights)
-            opts="-q -v -h -V --limit --config --db --json --color --quiet --verbose --now --help --version"
+            opts="-q -v -h -V --limit --print-sql --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -297,6 +297,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
             cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --print-sql 'Print the finding queries a full reconcile runs, values inlined, for `sqlite3` (the benchmark''s floor), and nothing else'
             cand --json 'Print one JSON document instead of a table'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'

@@ -235,6 +235,7 @@ complete -c hb -n "__fish_hb_using_subcommand insights" -l color -d 'When to use
 always\t''
 never\t''"
 complete -c hb -n "__fish_hb_using_subcommand insights" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand insights" -l print-sql -d 'Print the finding queries a full reconcile runs, values inlined, for `sqlite3` (the benchmark\'s floor), and nothing else'
 complete -c hb -n "__fish_hb_using_subcommand insights" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand insights" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand insights" -s v -l verbose -d 'Say more (repeat for more detail)'

@@ -290,6 +290,10 @@ pub struct InsightsArgs {
     /// At most this many findings (0: all; the JSON document always counts them all)
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
+    /// Print the finding queries a full reconcile runs, values inlined, for `sqlite3`
+    /// (the benchmark's floor), and nothing else
+    #[arg(long, hide = true)]
+    pub print_sql: bool,
 }
 
 #[derive(Debug, Args)]

@@ -439,8 +439,94 @@ pub fn scan_properties(
     Ok(())
 }
 
-/// How many findings of each kind there are at `now`.
+/// What findings depend on besides the facts: the thresholds, as the portfolio module
+/// records them with its incremental state.
+pub fn fingerprint(cfg: &InsightsConfig, stale: &StaleDays) -> String {
+    format!("{cfg:?} {stale:?}")
+}
+
+/// Add the properties whose findings may differ between `since` and `now` to `into`:
+/// those changed after `seen_seq` and those with a moment in `(since, now]`. Returns
+/// how many rows each held (changed, by time).
+pub fn touched_since(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    since: i64,
+    seen_seq: i64,
+    now: i64,
+    into: &mut BTreeSet<i64>,
+) -> Result<(usize, usize)> {
+    let changed = store.properties_changed_since(seen_seq, into)?;
+    let mut timed = 0;
+    for moment in all_moments(cfg, stale, since, now) {
+        timed += store.properties_at(&moment, into)?;
+    }
+    Ok((changed, timed))
+}
+
+/// How many findings of each kind there are at `now`. When the portfolio module's last
+/// run used these thresholds and ran at or before `now`, from its open notices (kept
+/// counts) corrected by the properties whose findings may have changed since; else
+/// counted by the finding queries.
 pub fn counts(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Result<Vec<(FindingKind, i64)>> {
+    let mark = store.watermark(crate::cycle::Module::Portfolio)?;
+    let current = mark.fingerprint.as_deref().is_some_and(|f| {
+        f.strip_prefix(fingerprint(cfg, stale).as_str())
+            .is_some_and(|rest| rest.starts_with(' '))
+    });
+    match (mark.seen_at, mark.seen_seq) {
+        (Some(since), Some(seen_seq)) if current && since <= now => {
+            let mut touched = BTreeSet::new();
+            touched_since(store, cfg, stale, since, seen_seq, now, &mut touched)?;
+            let mut counts: Vec<(FindingKind, i64)> =
+                FindingKind::ALL.iter().map(|k| (*k, 0)).collect();
+            let mut add = |kind: FindingKind, n: i64| {
+                if let Some((_, total)) = counts.iter_mut().find(|(k, _)| *k == kind) {
+                    *total += n;
+                }
+            };
+            for (kind, n) in store.open_counts_by_kind(crate::cycle::portfolio::SOURCE)? {
+                if let crate::notification::NotificationKind::Finding(kind) = kind {
+                    add(kind, n);
+                }
+            }
+            for kind in store.open_kinds_of_properties(crate::cycle::portfolio::SOURCE, &touched)? {
+                if let crate::notification::NotificationKind::Finding(kind) = kind {
+                    add(kind, -1);
+                }
+            }
+            scan_properties(store, cfg, stale, now, &touched, |finding| {
+                add(finding.kind, 1);
+                Ok(())
+            })?;
+            Ok(counts)
+        }
+        _ => exact_counts(store, cfg, stale, now),
+    }
+}
+
+/// The statements a full reconcile runs at `now`, values inlined, one per line: what
+/// `sqlite3` runs as the floor of the benchmark (`hb insights --print-sql`).
+pub fn scan_sql(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Result<Vec<String>> {
+    queries(cfg, stale, now)
+        .iter()
+        .map(|(_, query)| store.finding_scan_sql(query, now))
+        .collect()
+}
+
+/// How many findings of each kind there are at `now`, counted by the finding queries.
+pub fn exact_counts(
     store: &Store,
     cfg: &InsightsConfig,
     stale: &StaleDays,

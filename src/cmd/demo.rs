@@ -146,8 +146,14 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     ctx.global.config = Some(config_path);
     ctx.loaded = Some(loaded.clone());
     output::print("")?;
-    super::insights::run(ctx, InsightsArgs { limit: 10 })
-        .context("the demo store is ready, but its insights could not be shown")?;
+    super::insights::run(
+        ctx,
+        InsightsArgs {
+            limit: 10,
+            print_sql: false,
+        },
+    )
+    .context("the demo store is ready, but its insights could not be shown")?;
 
     let (id, why) = featured(&store, &stale, now)?;
     output::print(format!(

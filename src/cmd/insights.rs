@@ -35,6 +35,12 @@ pub fn run(ctx: &mut Ctx, args: InsightsArgs) -> Result<u8> {
     let (cfg, stale) = (config.insights.clone(), config.property.stale_days);
     let now = ctx.clock.now_ts();
     let limit = crate::cli::row_limit(args.limit);
+    if args.print_sql {
+        for statement in insights::scan_sql(&store, &cfg, &stale, now)? {
+            output::print(statement)?;
+        }
+        return Ok(exit::OK);
+    }
 
     let counts = insights::counts(&store, &cfg, &stale, now)?;
     // The top `limit` overall are among the top `limit` of each kind.

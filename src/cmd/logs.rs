@@ -58,6 +58,12 @@ struct ModuleOut {
     findings: i64,
     duration_ms: i64,
     message: Option<String>,
+    /// full or incremental, for a module that keeps incremental state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scan: Option<&'static str>,
+    /// How many rows that module read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<i64>,
 }
 
 impl From<RunRow> for RunOut {
@@ -94,6 +100,8 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                 findings: m.findings,
                 duration_ms: m.duration_ms,
                 message: m.message,
+                scan: m.scan.map(|(kind, _)| kind.as_str()),
+                rows: m.scan.map(|(_, rows)| rows),
             })
             .collect();
         let checks = store
@@ -145,9 +153,9 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
             }
             // Messages too long for a cell, in full under the tables.
             let mut long = Vec::new();
-            let mut table = ctx
-                .out
-                .table(["Module", "Status", "Findings", "ms", "Message"]);
+            let mut table = ctx.out.table([
+                "Module", "Status", "Findings", "ms", "Scan", "Rows", "Message",
+            ]);
             for m in &detail.modules {
                 let message = m.message.as_deref().unwrap_or("");
                 if message.chars().count() > output::CELL_MAX {
@@ -158,6 +166,8 @@ pub fn run(ctx: &mut Ctx, args: LogsArgs) -> Result<u8> {
                     ctx.out.status_cell(&m.status),
                     Cell::new(m.findings),
                     Cell::new(m.duration_ms),
+                    Cell::new(m.scan.unwrap_or("-")),
+                    Cell::new(m.rows.map_or("-".to_string(), |r| r.to_string())),
                     Cell::new(output::ellipsize(message, output::CELL_MAX)),
                 ]);
             }

@@ -249,6 +249,15 @@ fn history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverage) {
             "the copies took a write differently: {}",
             context()
         );
+        // `hb insights` between cycles: the kept counts corrected by what changed since
+        // are the counts of the queries.
+        let (cfg, stale) = (&config.insights, &config.property.stale_days);
+        assert_eq!(
+            crate::insights::counts(&incremental, cfg, stale, now).unwrap(),
+            crate::insights::exact_counts(&incremental, cfg, stale, now).unwrap(),
+            "insights counts: {}",
+            context()
+        );
         let outcome = portfolio_cycle(&mut incremental, &config, now, false);
         if outcome.message.starts_with("incremental") {
             coverage.incremental_runs += 1;

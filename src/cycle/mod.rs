@@ -349,7 +349,32 @@ impl CycleReport {
             (Some(id), false) => format!("cycle {id}"),
             (None, false) => "cycle".to_string(),
         };
-        format!("{name} {} in {} ms", self.status, self.duration_ms)
+        format!(
+            "{name} {} in {} ms{}",
+            self.status,
+            self.duration_ms,
+            self.scan_note()
+        )
+    }
+
+    /// " (incremental, 812 rows read)": how the modules that keep incremental state went
+    /// about it (full when any of them reconciled in full), for the run log's list.
+    fn scan_note(&self) -> String {
+        let scanned: Vec<(ScanKind, i64)> = self
+            .modules
+            .iter()
+            .filter_map(|m| m.scan.zip(m.rows))
+            .collect();
+        if scanned.is_empty() {
+            return String::new();
+        }
+        let kind = if scanned.iter().any(|(k, _)| *k == ScanKind::Full) {
+            ScanKind::Full
+        } else {
+            ScanKind::Incremental
+        };
+        let rows: i64 = scanned.iter().map(|(_, r)| r).sum();
+        format!(" ({}, {rows} rows read)", kind.as_str())
     }
 
     /// On a terminal: the headline, then one line per module that found something (or

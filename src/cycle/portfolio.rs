@@ -25,9 +25,8 @@ pub const SOURCE: &str = "portfolio";
 /// calls for a full reconcile.
 pub fn fingerprint(config: &Config) -> String {
     format!(
-        "{:?} {:?} renotify_after={}",
-        config.insights,
-        config.property.stale_days,
+        "{} renotify_after={}",
+        insights::fingerprint(&config.insights, &config.property.stale_days),
         super::renotify_after_secs(config)
     )
 }
@@ -105,7 +104,21 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             (transitions, tally.total, message)
         }
         Scan::Incremental { since, seen_seq } => {
-            let (touched, looked) = touched(tx, env, since, seen_seq)?;
+            let (mut touched, mut looked) = (BTreeSet::new(), Looked::default());
+            (looked.changed, looked.timed) = insights::touched_since(
+                tx,
+                &config.insights,
+                &config.property.stale_days,
+                since,
+                seen_seq,
+                env.now,
+                &mut touched,
+            )?;
+            looked.renotify = tx.properties_to_renotify(
+                SOURCE,
+                env.now.saturating_sub(env.renotify_after),
+                &mut touched,
+            )?;
             insights::scan_properties(
                 tx,
                 &config.insights,
@@ -173,35 +186,6 @@ struct Looked {
     changed: usize,
     timed: usize,
     renotify: usize,
-}
-
-/// The properties an incremental run re-checks.
-fn touched(
-    tx: &Tx<'_>,
-    env: &ModuleEnv,
-    since: i64,
-    seen_seq: i64,
-) -> Result<(BTreeSet<i64>, Looked)> {
-    let config = env.config;
-    let mut touched = BTreeSet::new();
-    let mut looked = Looked {
-        changed: tx.properties_changed_since(seen_seq, &mut touched)?,
-        ..Looked::default()
-    };
-    for moment in insights::all_moments(
-        &config.insights,
-        &config.property.stale_days,
-        since,
-        env.now,
-    ) {
-        looked.timed += tx.properties_at(&moment, &mut touched)?;
-    }
-    looked.renotify = tx.properties_to_renotify(
-        SOURCE,
-        env.now.saturating_sub(env.renotify_after),
-        &mut touched,
-    )?;
-    Ok((touched, looked))
 }
 
 /// Open findings per kind, in the order of the kinds.

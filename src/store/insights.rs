@@ -246,8 +246,9 @@ impl Store {
     /// them: the floor the benchmark compares the full reconcile with.
     pub fn finding_scan_sql(&self, query: &FindingQuery, now: i64) -> Result<String> {
         let plan = plan(query);
+        // The statement `scan_findings` runs without a limit, as text.
         let sql = format!(
-            "SELECT {} FROM {} WHERE {} ORDER BY {}",
+            "SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT -1",
             plan.columns, plan.from, plan.filter, plan.order
         );
         let mut text = sql.clone();

@@ -532,6 +532,25 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The kind of every open notice of `source` on the properties `ids`.
+    pub fn open_kinds_of_properties(
+        &self,
+        source: &str,
+        ids: &BTreeSet<i64>,
+    ) -> Result<Vec<NotificationKind>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind FROM notifications
+             WHERE property_id = ?1 AND resolved_at IS NULL AND +source = ?2",
+        )?;
+        let mut kinds = Vec::new();
+        for id in ids {
+            for kind in stmt.query_map(params![id, source], |row| row.get(0))? {
+                kinds.push(kind?);
+            }
+        }
+        Ok(kinds)
+    }
+
     /// The first `limit` properties (lowest ids) with an open notice of `source` and `kind`.
     pub fn open_property_ids(
         &self,
