@@ -242,6 +242,20 @@ mod tests {
                AND +source = 'portfolio' AND property_id IS NOT NULL",
         );
         assert!(plan.contains("notifications_renotify"), "{plan}");
+        // Pruning and settling read their own indexes, not every notification.
+        let plan = store.query_plan(
+            "SELECT id FROM notifications WHERE resolved_at IS NOT NULL AND resolved_at < 5",
+        );
+        assert!(plan.contains("notifications_resolved"), "{plan}");
+        let plan = store.query_plan(
+            "SELECT id FROM notifications
+             WHERE source IN ('a', 'b') AND resolved_at IS NULL AND created_at <= 5",
+        );
+        assert!(plan.contains("notifications_open_created"), "{plan}");
+        let plan = store.query_plan(
+            "SELECT id FROM notifications WHERE source = 'portfolio' AND resolved_at IS NULL",
+        );
+        assert!(plan.contains("COVERING INDEX"), "{plan}");
     }
 
     #[test]

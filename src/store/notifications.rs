@@ -185,11 +185,14 @@ impl<'s> Tx<'s> {
     pub fn settle_events(&self, now: i64, ttl: i64) -> Result<usize> {
         let mut stmt = self.conn().prepare_cached(
             "UPDATE notifications SET resolved_at = ?1
-             WHERE resolved_at IS NULL AND source IN (?3, ?4)
-               AND (created_at <= ?1 - ?2
-                    OR (acked_at IS NOT NULL AND NOT EXISTS (
-                          SELECT 1 FROM alert_outbox o
-                          WHERE o.notification_id = notifications.id AND o.status <> ?5)))
+             WHERE id IN (
+                 SELECT id FROM notifications
+                 WHERE source IN (?3, ?4) AND resolved_at IS NULL AND created_at <= ?1 - ?2
+                 UNION
+                 SELECT id FROM notifications n
+                 WHERE source IN (?3, ?4) AND resolved_at IS NULL AND acked_at IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM alert_outbox o
+                                   WHERE o.notification_id = n.id AND o.status <> ?5))
              RETURNING source, kind, priority, acked_at IS NOT NULL",
         )?;
         let mut rows = stmt.query(params![
@@ -321,14 +324,30 @@ impl Reconciler<'_> {
 
     /// Resolve the source's open notices that were not seen in this pass.
     pub fn apply(mut self) -> Result<Transitions> {
-        let open: Vec<(i64, OpenNotice, NotificationKind)> = {
+        // The ids from the index alone; the rows only of the few not seen.
+        let unseen: Vec<i64> = {
             let mut stmt = self.tx.conn().prepare_cached(
-                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
-                 WHERE source = ?1 AND resolved_at IS NULL",
+                "SELECT id FROM notifications WHERE source = ?1 AND resolved_at IS NULL",
             )?;
-            let rows = stmt.query_map([&self.source], open_notice)?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
+            let rows = stmt.query_map([&self.source], |row| row.get(0))?;
+            let mut unseen = Vec::new();
+            for id in rows {
+                let id = id?;
+                if !self.seen.contains(&id) {
+                    unseen.push(id);
+                }
+            }
+            unseen
         };
+        let mut open = Vec::with_capacity(unseen.len());
+        {
+            let mut stmt = self.tx.conn().prepare_cached(
+                "SELECT id, notified_at, acked_at, priority, kind FROM notifications WHERE id = ?1",
+            )?;
+            for id in unseen {
+                open.push(stmt.query_row([id], open_notice)?);
+            }
+        }
         self.resolve_unseen(&open)?;
         self.finish()
     }
