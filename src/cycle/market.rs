@@ -9,6 +9,7 @@ use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::alert::Priority;
 use crate::config::Config;
 use crate::notification::NotificationKind;
+#[cfg(test)]
 use crate::store::modules::PricePoint;
 use crate::store::{Area, WindowMedian};
 use crate::store::{NotificationDraft, Transitions, Tx, WATCHLIST_SOURCE};
@@ -133,52 +134,6 @@ fn window_of(at: i64, now: i64, window: i64) -> Option<i64> {
     } else {
         Some(1)
     }
-}
-
-/// Count one area's points into its windows from scratch; returns how many it read.
-fn recount_area(
-    tx: &Tx<'_>,
-    area: &Area,
-    points: &[PricePoint],
-    now: i64,
-    window: i64,
-) -> Result<()> {
-    tx.clear_price_windows(Some(area))?;
-    for w in [0, 1] {
-        let mut prices: Vec<f64> = points
-            .iter()
-            .filter(|p| window_of(p.at, now, window) == Some(w))
-            .map(|p| p.price)
-            .collect();
-        prices.sort_by(f64::total_cmp);
-        let total = prices.len() as i64;
-        let mut i = 0;
-        while i < prices.len() {
-            let price = prices[i];
-            let n = prices[i..].iter().take_while(|p| **p == price).count();
-            tx.add_window_price(area, w, price, n as i64)?;
-            i += n;
-        }
-        // The pivot: the lower median, and how many points are below its price.
-        let (pivot, below) = if total == 0 {
-            (None, 0)
-        } else {
-            let lo = prices[((total - 1) / 2) as usize];
-            (
-                Some(lo),
-                prices.iter().take_while(|p| **p < lo).count() as i64,
-            )
-        };
-        tx.set_window_median(&WindowMedian {
-            state: area.0.clone(),
-            city: area.1.clone(),
-            window: w,
-            total,
-            pivot,
-            below,
-        })?;
-    }
-    Ok(())
 }
 
 fn out_of_step() -> anyhow::Error {
@@ -319,28 +274,9 @@ fn step_windows(
         settle(tx, area, median, list)?;
     }
     for area in recount {
-        let points = tx.area_price_points(area, now - 2 * window, now)?;
-        read += points.len();
-        recount_area(tx, area, &points, now, window)?;
+        read += tx.recount_price_windows(Some(area), now, window)?;
     }
     Ok(read)
-}
-
-/// Count every area's windows from the price history.
-fn recount_all(tx: &Tx<'_>, now: i64, window: i64) -> Result<usize> {
-    tx.clear_price_windows(None)?;
-    let points = tx.price_points(now - 2 * window, now)?;
-    let mut areas: BTreeMap<Area, Vec<PricePoint>> = BTreeMap::new();
-    for point in &points {
-        areas
-            .entry((point.state.clone(), point.city.clone()))
-            .or_default()
-            .push(point.clone());
-    }
-    for (area, points) in &areas {
-        recount_area(tx, area, points, now, window)?;
-    }
-    Ok(points.len())
 }
 
 /// The shifts of the kept windows: an area's median over the last window against the
@@ -435,7 +371,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             step_windows(tx, since, env.now, window, &recount)?
         }
         // A step longer than a window moves every point: count them all.
-        _ => recount_all(tx, env.now, window)?,
+        _ => tx.recount_price_windows(None, env.now, window)?,
     };
     tx.clear_dirty_price_areas()?;
     let shifts = kept_shifts(tx, cfg.price_shift_percent)?;

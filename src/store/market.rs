@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
-use super::modules::{PricePoint, WatchlistMatch};
+use super::modules::WatchlistMatch;
 use super::{Store, Tx};
 
 /// An area of the price windows: state ('' for none) and city.
@@ -92,31 +92,6 @@ impl Store {
         Ok(areas)
     }
 
-    /// The price points of one area recorded in [from, to).
-    pub fn area_price_points(&self, area: &Area, from: i64, to: i64) -> Result<Vec<PricePoint>> {
-        // Two statements, so that each keeps the (state, city) index.
-        let state = if area.0.is_empty() {
-            "(p.state IS NULL OR p.state = '') AND ?1 = ''"
-        } else {
-            "p.state = ?1"
-        };
-        let sql = format!(
-            "SELECT coalesce(p.state, ''), p.city, h.at, h.price
-             FROM properties p JOIN price_history h ON h.property_id = p.id
-             WHERE {state} AND p.city = ?2 AND h.at >= ?3 AND h.at < ?4"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![area.0, area.1, from, to], |row| {
-            Ok(PricePoint {
-                state: row.get(0)?,
-                city: row.get(1)?,
-                at: row.get(2)?,
-                price: row.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
     pub fn window_medians(&self) -> Result<Vec<WindowMedian>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT state, city, window, total, pivot, below FROM price_window_medians
@@ -176,6 +151,65 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Count the points of `area` (or of every area) recorded in `[now - 2 window, now)`
+    /// into their windows again, and place each window's pivot at its lower median: in
+    /// SQL, grouped and ranked there, so a million points never come into memory.
+    /// Returns how many windows it counted.
+    pub fn recount_price_windows(
+        &self,
+        area: Option<&Area>,
+        now: i64,
+        window: i64,
+    ) -> Result<usize> {
+        self.clear_price_windows(area)?;
+        let conn = self.conn();
+        let (from, mid) = (now - 2 * window, now - window);
+        let empty = String::new();
+        let (state, city) = area.map_or((&empty, &empty), |(s, c)| (s, c));
+        // By area through its index; all of them in the history's own order (a scan,
+        // joined to properties in id order).
+        let points = match area {
+            Some((state, _)) if state.is_empty() => {
+                "FROM properties p JOIN price_history h ON h.property_id = p.id
+                 WHERE (p.state IS NULL OR p.state = '') AND ?4 = '' AND p.city = ?5
+                   AND h.at >= ?1 AND h.at < ?3"
+            }
+            Some(_) => {
+                "FROM properties p JOIN price_history h ON h.property_id = p.id
+                 WHERE p.state = ?4 AND p.city = ?5 AND h.at >= ?1 AND h.at < ?3"
+            }
+            None => {
+                "FROM price_history h JOIN properties p ON p.id = h.property_id
+                 WHERE +h.at >= ?1 AND +h.at < ?3 AND p.city IS NOT NULL AND ?4 = ?5"
+            }
+        };
+        conn.prepare_cached(&format!(
+            "INSERT INTO price_window_counts (state, city, window, price, n)
+             SELECT coalesce(p.state, ''), p.city, CASE WHEN h.at < ?2 THEN 0 ELSE 1 END,
+                    h.price, count(*)
+             {points}
+             GROUP BY 1, 2, 3, 4"
+        ))?
+        .execute(params![from, mid, now, state, city])?;
+        let only = if area.is_some() {
+            "WHERE state = ?1 AND city = ?2"
+        } else {
+            "WHERE ?1 = ?2"
+        };
+        Ok(conn
+            .prepare_cached(&format!(
+                "INSERT INTO price_window_medians (state, city, window, total, pivot, below)
+                 SELECT state, city, window, total, price, cum - n FROM (
+                     SELECT state, city, window, price, n,
+                            sum(n) OVER (PARTITION BY state, city, window ORDER BY price
+                                         ROWS UNBOUNDED PRECEDING) AS cum,
+                            sum(n) OVER (PARTITION BY state, city, window) AS total
+                     FROM price_window_counts {only})
+                 WHERE cum - n <= (total - 1) / 2 AND cum > (total - 1) / 2"
+            ))?
+            .execute(params![state, city])?)
+    }
+
     /// Forget the kept windows of `area`, or of every area.
     pub fn clear_price_windows(&self, area: Option<&Area>) -> Result<()> {
         let conn = self.conn();
