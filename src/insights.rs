@@ -425,16 +425,16 @@ pub fn scan_properties(
     ids: &BTreeSet<i64>,
     mut each: impl FnMut(Finding) -> Result<()>,
 ) -> Result<()> {
-    let queries = queries(cfg, stale, now);
-    for &id in ids {
-        for (kind, query) in &queries {
-            store.scan_findings_of(query, now, id, |row| {
-                if *kind == FindingKind::DeadlineNear && row.at <= now {
-                    return Ok(());
-                }
-                each(finding(*kind, row, cfg, stale, now))
-            })?;
-        }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for (kind, query) in queries(cfg, stale, now) {
+        store.scan_findings_of(&query, now, ids, |row| {
+            if kind == FindingKind::DeadlineNear && row.at <= now {
+                return Ok(());
+            }
+            each(finding(kind, row, cfg, stale, now))
+        })?;
     }
     Ok(())
 }

@@ -217,14 +217,14 @@ impl Store {
         Ok(())
     }
 
-    /// The rows of one finding query for one property: the incremental cycle's re-check
-    /// of a property that changed or whose moment came (the full scan's filter, and a
-    /// lookup by property id).
+    /// The rows of one finding query for the properties `ids`: the incremental cycle's
+    /// re-check of the properties that changed or whose moment came (the full scan's
+    /// filter, and a lookup by property id; one statement for them all).
     pub fn scan_findings_of(
         &self,
         query: &FindingQuery,
         now: i64,
-        property_id: i64,
+        ids: &std::collections::BTreeSet<i64>,
         mut each: impl FnMut(FindingRow) -> Result<()>,
     ) -> Result<()> {
         let plan = plan(query);
@@ -233,11 +233,13 @@ impl Store {
             plan.columns, plan.from, plan.filter, plan.order,
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut params = bind(query, &now, &sql);
-        params.push((":property", &property_id));
-        let mut rows = stmt.query(params.as_slice())?;
-        while let Some(row) = rows.next()? {
-            each(finding_row(row)?)?;
+        for id in ids {
+            let mut params = bind(query, &now, &sql);
+            params.push((":property", id));
+            let mut rows = stmt.query(params.as_slice())?;
+            while let Some(row) = rows.next()? {
+                each(finding_row(row)?)?;
+            }
         }
         Ok(())
     }

@@ -189,7 +189,7 @@ impl<'s> Tx<'s> {
                  SELECT id FROM notifications
                  WHERE source IN (?3, ?4) AND resolved_at IS NULL AND created_at <= ?1 - ?2
                  UNION
-                 SELECT id FROM notifications n
+                 SELECT id FROM notifications n INDEXED BY notifications_open_acked
                  WHERE source IN (?3, ?4) AND resolved_at IS NULL AND acked_at IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM alert_outbox o
                                    WHERE o.notification_id = n.id AND o.status <> ?5))
