@@ -4,6 +4,8 @@
 //! to count and to stream rows, so a million-property store is never loaded into memory.
 
 use anyhow::Result;
+use std::sync::LazyLock;
+
 use rusqlite::Row;
 
 use super::column::{literal, OPEN_CONTRACT_STATUSES};
@@ -57,6 +59,23 @@ struct Plan {
     columns: &'static str,
 }
 
+/// The properties the missing-enrichment finding can hold at `:b` (the new stage's stale
+/// cutoff), as `properties p`: those past the new stage, and the new ones not stale
+/// (`stage_entered_at >= :b`, the negation of `stale_sql`); both branches read an index
+/// in creation order. A new property entered its stage when it was created
+/// (`pipeline::derive`), so `created_at >= :b` only restates the second branch's
+/// condition as a range of the creation index (the `+`s keep the planner off the stage
+/// index, whose order would need sorting every new property).
+static UNENRICHED: LazyLock<String> = LazyLock::new(|| {
+    let new = literal(Stage::New.as_str());
+    format!(
+        "(SELECT * FROM properties WHERE enriched_at IS NULL AND stage <> {new}
+          UNION ALL
+          SELECT * FROM properties WHERE +stage = {new} AND +stage_entered_at >= :b
+            AND enriched_at IS NULL AND created_at >= :b) p"
+    )
+});
+
 const PROPERTY_COLUMNS_AT_STAGE: &str =
     "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL, p.blocked_reason, p.score";
 
@@ -101,14 +120,12 @@ fn plan(query: &FindingQuery) -> Plan {
             order: "c.sent_at, c.id",
             columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
         },
+        // Not enriched, and not stale as new: past the new stage (a small partial
+        // index), or new and not yet stale (a range of the stage index).
         FindingQuery::MissingEnrichment { .. } => Plan {
-            from: property,
-            count_from: property,
-            filter: format!(
-                "p.enriched_at IS NULL AND p.created_at < :a AND NOT (p.stage = {} AND {})",
-                literal(Stage::New.as_str()),
-                stale_sql(":b")
-            ),
+            from: UNENRICHED.as_str(),
+            count_from: UNENRICHED.as_str(),
+            filter: "p.created_at < :a".into(),
             order: "p.created_at, p.id",
             columns:
                 "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
