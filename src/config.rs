@@ -357,6 +357,7 @@ impl Loaded {
             cycle_cadence: self.config.schedule.system,
             passed: Default::default(),
             redactor: self.config.alerts.redactor(),
+            postgres: Default::default(),
         }
     }
 }

@@ -428,9 +428,13 @@ mod tests {
             );
         }
         for check in &demo.check {
+            use crate::checks::model::{CheckKind, Database};
             let database = match &check.kind {
-                crate::checks::model::CheckKind::Sql(sql) => &sql.database,
-                crate::checks::model::CheckKind::SqliteIntegrity(integrity) => &integrity.database,
+                CheckKind::Sql(sql) => match &sql.database {
+                    Database::Sqlite(path) => path,
+                    Database::Postgres(_) => continue,
+                },
+                CheckKind::SqliteIntegrity(integrity) => &integrity.database,
                 _ => continue,
             };
             assert!(
