@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use postgres::config::Host;
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, ToSql, Type};
 use postgres::{Client, NoTls, Transaction};
 use rust_decimal::prelude::ToPrimitive;
@@ -358,10 +359,15 @@ fn db_message(err: &postgres::Error) -> String {
     }
 }
 
+/// The error and each of its causes: "error connecting to server: Connection refused".
 fn chain(err: &postgres::Error) -> String {
-    // tokio-postgres' Display already appends its cause.
-    let text = err.to_string();
-    text.strip_prefix("db error: ").unwrap_or(&text).to_string()
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 /// The connections of one run: one per database, opened by the first check that needs
@@ -518,20 +524,12 @@ pub fn query_rows(
             )))
         }
     };
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
     let columns = stmt.columns().len();
-    if columns == 0 {
-        return Ok(Err(
-            "the statement returns no columns: write a SELECT".into()
-        ));
-    }
-    let rows = if all_rows {
-        tx.query(&stmt, &refs)?
-    } else {
-        tx.query(&stmt, &refs)?.into_iter().take(1).collect()
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    // Run even a statement without columns: the read-only transaction says why it is
+    // refused. Without `all_rows`, only the first row is read off the wire.
+    let mut rows = tx.query_raw(&stmt, params.iter().map(|p| p.as_ref()))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
         let first = row.try_get::<_, Cell>(0)?.0;
         let second = if columns > 1 {
             row.try_get::<_, Cell>(1)?.0
@@ -539,6 +537,15 @@ pub fn query_rows(
             Reading::Null
         };
         out.push((first, second));
+        if !all_rows {
+            break;
+        }
+    }
+    drop(rows);
+    if columns == 0 {
+        return Ok(Err(
+            "the statement returns no columns: write a SELECT".into()
+        ));
     }
     Ok(Ok(out))
 }

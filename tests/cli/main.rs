@@ -9,6 +9,7 @@ mod ecosystem;
 mod import;
 mod messages;
 mod output;
+mod pg;
 mod property;
 mod store;
 mod validate;
