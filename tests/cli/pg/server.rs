@@ -197,6 +197,9 @@ impl Server {
                 std::fs::read_to_string(server_log(&data)).unwrap_or_default()
             );
         }
+        // The reaper removes the data directory once its pipe closes.
+        drop(stdin);
+        let _ = reaper.wait();
         panic!("PostgreSQL did not start: {last_error}");
     }
 
