@@ -6,6 +6,7 @@ mod checks;
 mod cycle;
 mod demo;
 mod ecosystem;
+mod fan_out;
 mod import;
 mod messages;
 mod output;
