@@ -36,6 +36,8 @@ pub struct Config {
     pub export: ExportConfig,
     /// `[actions]`: the global brake on remediation commands.
     pub actions: ActionsConfig,
+    /// `[runlog]`: each cycle's `agent_runs` row in the application's database.
+    pub runlog: Option<crate::runlog::RunlogConfig>,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -517,7 +519,8 @@ fn check_tables(text: &str) -> Vec<Written> {
 }
 
 /// The secrets the config names outside `[[alerts.channel]]`: each `${VAR}` of the
-/// checks' URLs and headers, and the dead-man URL (written, or from `url_env`).
+/// checks' URLs, headers and PostgreSQL conninfos, their `password_env`s (and the
+/// runlog's), and the dead-man URL (written, or from `url_env`).
 fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>) {
     let mut sources: Vec<SecretSource> = config
         .check
@@ -527,6 +530,9 @@ fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>)
         .collect();
     if let Some(var) = &config.deadman.url_env {
         sources.push(SecretSource::Env(var.clone()));
+    }
+    if let Some(runlog) = &config.runlog {
+        sources.extend(runlog.secret_vars().into_iter().map(SecretSource::Env));
     }
     let values = config.deadman.url.iter().map(Secret::new).collect();
     (sources, values)

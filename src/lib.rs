@@ -28,6 +28,7 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+mod runlog;
 mod store;
 mod timers;
 

@@ -21,6 +21,7 @@ pub mod modules;
 mod notifications;
 pub mod outbox;
 mod properties;
+mod runlog;
 mod runs;
 mod schema;
 
@@ -38,6 +39,7 @@ pub use notifications::{
 };
 pub use outbox::{NewOutboxRow, OutboxRow};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
+pub use runlog::{queue_runlog, queue_runlog_aborted, runlog_failed, runlog_written, RunlogEntry};
 pub use runs::{
     module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
     RunFilter, RunRow, RunStatus,

@@ -294,6 +294,26 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (channel, recipient)
     ) WITHOUT ROWID;
     "#,
+    // 6: the runlog: the agent_runs row of each cycle, for the application's database
+    r#"
+    -- Queued with the cycle's own writes (its id, a UUID, is fixed then), written to the
+    -- application after hb's commit, marked written once the application committed it.
+    -- A row pending after a failed or killed write is retried by the next cycle with the
+    -- same id, which the application's table has at most once.
+    CREATE TABLE runlog_entries (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        entry_id TEXT NOT NULL UNIQUE,
+        task_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('completed','failed')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        written_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX runlog_entries_pending ON runlog_entries (run_id) WHERE written_at IS NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@ mod messages;
 mod output;
 mod pg;
 mod property;
+mod runlog;
 mod store;
 mod validate;
 

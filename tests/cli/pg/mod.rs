@@ -2,7 +2,7 @@
 //! conditions, the read-only transaction and the timeout, logins that fail, TLS by
 //! sslmode, `rls`, and the runlog's `agent_runs` rows.
 
-mod server;
+pub mod server;
 
 use std::time::{Duration, Instant};
 
