@@ -1,23 +1,19 @@
 //! `hb checks [list] | run NAME... | validate | doc`
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Instant;
 
 use anyhow::Result;
-use comfy_table::Cell;
-use serde::Serialize;
 
 use super::Ctx;
-use crate::checks::validate::{self, Level, Problem};
-use crate::checks::{
-    self, display_argv, format_number, Actions, CheckConfig, CheckOutcome, CheckState, RunContext,
-    RunOptions, Shown, Status,
-};
+use crate::checks::{self, Actions, CheckConfig, RunContext, RunOptions};
 use crate::cli::{ChecksArgs, ChecksCommand};
 use crate::config::{self, Loaded};
 use crate::exit::{self, HbError};
-use crate::output::{self, Output};
-use crate::store::{trigger_counts, Store};
+use crate::output;
+use crate::store::Store;
+use crate::view;
+use crate::view::checks::{RunReport, Validation};
 
 pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
     match args.command {
@@ -43,256 +39,11 @@ pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
     }
 }
 
-/// The states of the store, if there is one (listing never creates a store).
-fn states(ctx: &mut Ctx) -> Result<HashMap<String, CheckState>> {
-    let path = ctx.store_path()?;
-    if !path.exists() {
-        return Ok(HashMap::new());
-    }
-    Store::open_read_only(&path)?.check_states()
-}
-
-/// Each check's counted state and what the board shows of it, by name.
-type Board = HashMap<String, (Option<CheckState>, Option<Shown>)>;
-
-/// What the board shows of each check: its counted state and its latest result.
-fn board(ctx: &mut Ctx, loaded: &Loaded) -> Result<Board> {
-    let path = ctx.store_path()?;
-    let (mut states, latest) = if path.exists() {
-        let store = Store::open_read_only(&path)?;
-        let names = loaded.config.check.iter().map(|c| c.name.as_str());
-        (store.check_states()?, store.latest_results(names)?)
-    } else {
-        Default::default()
-    };
-    Ok(loaded
-        .config
-        .check
-        .iter()
-        .map(|c| {
-            let state = states.remove(&c.name);
-            let shown = Shown::of(state.as_ref(), latest.get(&c.name), trigger_counts);
-            (c.name.clone(), (state, shown))
-        })
-        .collect())
-}
-
-#[derive(Debug, Serialize)]
-struct ListView {
-    /// Whether `on_failure` commands run at all (`[actions] enabled`).
-    remediation: checks::RemediationStatus,
-    checks: Vec<ListRow>,
-}
-
-#[derive(Debug, Serialize)]
-struct ListRow {
-    name: String,
-    group: checks::Group,
-    #[serde(rename = "type")]
-    kind: checks::Kind,
-    every: String,
-    every_secs: i64,
-    severity: checks::Severity,
-    enabled: bool,
-    skip_unless_env: Option<String>,
-    description: Option<String>,
-    /// The latest recorded result, from any run; null when the check never ran.
-    status: Option<Status>,
-    since: Option<String>,
-    last_run_at: Option<String>,
-    last_run_id: Option<i64>,
-    last_message: Option<String>,
-    /// Whether that latest result counted: false for `hb checks run` and the demo's run,
-    /// which are shown but move none of the counted fields below.
-    counted: bool,
-    /// The counted state: the heartbeat's (`hb cycle`) results only. Null when no cycle
-    /// has run the check.
-    counted_status: Option<Status>,
-    counted_at: Option<String>,
-    counted_run_id: Option<i64>,
-    failing_since: Option<String>,
-    next_due_at: Option<String>,
-    due: bool,
-    consecutive_failures: u32,
-    consecutive_successes: u32,
-    alert_after: u32,
-    escalate_after: u32,
-    /// `consecutive_failures >= alert_after`.
-    alerting: bool,
-    /// `consecutive_failures >= escalate_after`.
-    escalated: bool,
-}
-
 fn run_list(ctx: &mut Ctx) -> Result<u8> {
-    let loaded = ctx.config()?.clone();
-    let board = board(ctx, &loaded)?;
-    let now = ctx.clock.now_ts();
-    let rows: Vec<ListRow> = loaded
-        .config
-        .check
-        .iter()
-        .map(|check| {
-            let (state, shown) = &board[&check.name];
-            let state = state.as_ref();
-            let shown = shown.as_ref();
-            let last = state.map(|s| s.last_run_at);
-            ListRow {
-                name: check.name.clone(),
-                group: check.group,
-                kind: check.kind,
-                every: check.every.to_string(),
-                every_secs: check.every.as_secs(),
-                severity: check.severity,
-                enabled: check.enabled,
-                skip_unless_env: check.skip_unless_env.clone(),
-                description: check.description.clone(),
-                status: shown.map(|s| s.status),
-                since: output::ts(shown.map(|s| s.since)),
-                last_run_at: output::ts(shown.map(|s| s.at)),
-                last_run_id: shown.and_then(|s| s.run_id),
-                last_message: shown.map(|s| s.message.clone()),
-                counted: shown.is_some_and(|s| s.not_counted.is_none()),
-                counted_status: state.map(|s| s.status),
-                counted_at: output::ts(last),
-                counted_run_id: state.and_then(|s| s.last_run_id),
-                failing_since: output::ts(state.and_then(|s| s.failing_since)),
-                next_due_at: check.enabled.then(|| {
-                    let next = crate::cadence::due_at(last, check.every.as_secs(), now);
-                    crate::clock::format_ts(next.max(now))
-                }),
-                due: check.enabled && checks::is_due(check.every, last, now),
-                consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
-                consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
-                alert_after: check.alert_after,
-                escalate_after: check.escalate_after,
-                alerting: state.is_some_and(|s| s.should_alert(check)),
-                escalated: state.is_some_and(|s| s.should_escalate(check)),
-            }
-        })
-        .collect();
-    let view = ListView {
-        remediation: checks::RemediationStatus::of(&loaded.config),
-        checks: rows,
-    };
-    if ctx.out.json {
-        output::print_json(&view)?;
-        return Ok(exit::OK);
-    }
-    if ctx.out.quiet {
-        return Ok(exit::OK);
-    }
-    if view.checks.is_empty() {
-        output::print("no checks configured: add [[check]] tables to heartbeat.toml")?;
-        return Ok(exit::OK);
-    }
-    if let Some(notice) = view.remediation.notice() {
-        output::print(notice)?;
-    }
-    let out = ctx.out;
-    let mut table = out.table([
-        "Name", "Group", "Type", "Every", "Status", "Since", "Counted", "Next due",
-    ]);
-    let mut uncounted = false;
-    for (row, check) in view.checks.iter().zip(&loaded.config.check) {
-        let (state, shown) = &board[&check.name];
-        let state = state.as_ref();
-        let status = match shown {
-            Some(shown) => {
-                uncounted |= shown.not_counted.is_some();
-                format!("{}{}", shown.status, shown.mark())
-            }
-            None => "never run".to_string(),
-        };
-        let next = if !row.enabled {
-            "disabled".to_string()
-        } else if row.due {
-            "now".to_string()
-        } else {
-            output::ts_short(checks::next_due(check.every, state.map(|s| s.last_run_at)))
-        };
-        table.add_row(vec![
-            Cell::new(&row.name),
-            Cell::new(row.group.as_str()),
-            Cell::new(row.kind.as_str()),
-            Cell::new(&row.every),
-            out.status_cell(&status),
-            Cell::new(output::ts_short(shown.as_ref().map(|s| s.since))),
-            Cell::new(counted_cell(state)),
-            Cell::new(next),
-        ]);
-    }
-    output::print(table)?;
-    if uncounted {
-        output::print(
-            "not counted: results of `hb checks run` and `hb demo` are shown, but only `hb cycle` \
-             runs count toward alert_after and escalate_after (Counted)",
-        )?;
-    }
-    if ctx.global.verbose > 0 {
-        // What each check guarantees, under the board (as in HEARTBEAT.md).
-        for row in view.checks.iter() {
-            if let Some(description) = &row.description {
-                output::print(format!("  {}: {description}", row.name))?;
-            }
-        }
-    }
+    let (store, now) = (ctx.read_store_if_any()?, ctx.clock.now_ts());
+    let board = view::checks::board(store.as_ref(), &ctx.config()?.config, now)?;
+    board.render_verbose(&ctx.out, ctx.global.verbose > 0)?;
     Ok(exit::OK)
-}
-
-/// The counted streak: "3 failed", "12 ok", "skipped", "-" (no cycle ran it).
-fn counted_cell(state: Option<&CheckState>) -> String {
-    match state {
-        None => "-".into(),
-        Some(s) if s.consecutive_failures > 0 => format!("{} failed", s.consecutive_failures),
-        Some(s) if s.consecutive_successes > 0 => format!("{} ok", s.consecutive_successes),
-        Some(s) => s.status.to_string(),
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct RunView {
-    /// The `runs` row the results were recorded under (null with --no-record).
-    run_id: Option<i64>,
-    recorded: bool,
-    status: Status,
-    exit_code: u8,
-    results: Vec<ResultView>,
-}
-
-#[derive(Debug, Serialize)]
-struct ResultView {
-    name: String,
-    group: checks::Group,
-    #[serde(rename = "type")]
-    kind: checks::Kind,
-    severity: checks::Severity,
-    status: Status,
-    message: String,
-    value: Option<f64>,
-    latency_ms: Option<u64>,
-    started_at: String,
-    duration_ms: u64,
-    metrics: Vec<checks::Metric>,
-    remediation: Option<checks::Remediation>,
-}
-
-impl From<&CheckOutcome> for ResultView {
-    fn from(o: &CheckOutcome) -> Self {
-        ResultView {
-            name: o.name.clone(),
-            group: o.group,
-            kind: o.kind,
-            severity: o.severity,
-            status: o.status,
-            message: o.message.clone(),
-            value: o.value,
-            latency_ms: o.latency_ms,
-            started_at: crate::clock::format_ts(o.started_at),
-            duration_ms: o.duration_ms,
-            metrics: o.metrics.clone(),
-            remediation: o.remediation.clone(),
-        }
-    }
 }
 
 /// The checks a `run` names, in the order given, each once.
@@ -308,20 +59,7 @@ fn select<'a>(loaded: &'a Loaded, names: &[String]) -> Result<Vec<&'a CheckConfi
             .check
             .iter()
             .find(|c| &c.name == name)
-            .ok_or_else(|| {
-                let known: Vec<&str> = loaded
-                    .config
-                    .check
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect();
-                let hint = if known.is_empty() {
-                    "no checks are configured".to_string()
-                } else {
-                    format!("known checks: {}", known.join(", "))
-                };
-                HbError::Usage(format!("no check named `{name}` ({hint})"))
-            })?;
+            .ok_or_else(|| HbError::Usage(view::checks::unknown_check(&loaded.config, name)))?;
         selected.push(check);
     }
     Ok(selected)
@@ -343,7 +81,7 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
     let now = ctx.clock.now_ts();
     let store_path = ctx.store_path()?;
     let selected: Vec<&CheckConfig> = if flags.due {
-        let states = states(ctx)?;
+        let states = view::checks::states(ctx.read_store_if_any()?.as_ref())?;
         checks::due_checks(&loaded.config.check, &states, now)
     } else if flags.all {
         loaded.config.check.iter().filter(|c| c.enabled).collect()
@@ -375,199 +113,37 @@ fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
         store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
         (Some(run_id), outcomes)
     };
-    let status = checks::worst(&outcomes);
-    let view = RunView {
-        run_id,
-        recorded: run_id.is_some(),
-        status,
-        exit_code: status.exit_code(),
-        results: outcomes.iter().map(ResultView::from).collect(),
-    };
-    print_run(&ctx.out, &view)?;
-    Ok(view.exit_code)
-}
-
-fn print_run(out: &Output, view: &RunView) -> Result<()> {
-    if out.json {
-        return output::print_json(view);
-    }
-    if out.quiet {
-        return Ok(());
-    }
-    if view.results.is_empty() {
-        return output::print("no checks to run");
-    }
-    let mut table = out.table(["Name", "Group", "Status", "Latency", "Value", "Message"]);
-    for r in &view.results {
-        table.add_row(vec![
-            Cell::new(&r.name),
-            Cell::new(r.group.as_str()),
-            out.status_cell(r.status.as_str()),
-            Cell::new(
-                r.latency_ms
-                    .map(|l| format!("{l} ms"))
-                    .unwrap_or_else(|| "-".into()),
-            ),
-            Cell::new(r.value.map(format_number).unwrap_or_else(|| "-".into())),
-            Cell::new(&r.message),
-        ]);
-    }
-    output::print(table)?;
-    for r in &view.results {
-        let Some(rem) = &r.remediation else { continue };
-        if let Some(why) = &rem.held {
-            output::print(format!(
-                "{}: {}, remediation not run: {why}",
-                r.name, r.status
-            ))?;
-            continue;
-        }
-        output::print(format!(
-            "{}: {} ({}), remediation:",
-            r.name, rem.initial_status, rem.initial_message
-        ))?;
-        for action in &rem.actions {
-            let result = match (action.exit_code, action.timed_out) {
-                (_, true) => "timed out, killed".to_string(),
-                (Some(code), _) => format!("exit {code}"),
-                (None, false) => "did not run".to_string(),
-            };
-            output::print(format!(
-                "  {} -> {result} in {} ms",
-                display_argv(&action.command),
-                action.duration_ms
-            ))?;
-        }
-        if rem.rechecked {
-            let verdict = if rem.recovered {
-                "recovered"
-            } else {
-                "still failing"
-            };
-            output::print(format!("  re-check: {} ({verdict})", r.status))?;
-        }
-    }
-    let summary = format!("{}: exit {}", view.status, view.exit_code);
-    let run = view
-        .run_id
-        .map(|id| format!(", recorded as run {id}"))
-        .unwrap_or_else(|| ", not recorded".to_string());
-    output::print(format!("{summary}{run}"))
-}
-
-#[derive(Debug, Serialize)]
-struct ValidateView {
-    file: Option<String>,
-    checks: usize,
-    ok: bool,
-    errors: usize,
-    warnings: usize,
-    problems: Vec<Problem>,
+    let report = RunReport::new(run_id, &outcomes);
+    ctx.out.show(&report)?;
+    Ok(report.exit_code)
 }
 
 fn run_validate(ctx: &mut Ctx) -> Result<u8> {
     let explicit = ctx.global.config.clone();
-    let view = match config::load(explicit.as_deref()) {
-        Ok(loaded) => validate_loaded(&loaded)?,
-        Err(err) => {
-            // A config that does not parse is the first thing validate reports.
-            let message = format!("{err:#}");
-            if exit::code_for(&err) != exit::CONFIG {
-                return Err(err);
-            }
-            ValidateView {
-                file: explicit.map(|p| p.display().to_string()),
-                checks: 0,
-                ok: false,
-                errors: 1,
-                warnings: 0,
-                problems: vec![Problem {
-                    level: Level::Error,
-                    line: None,
-                    check: None,
-                    key: None,
-                    message,
-                }],
-            }
-        }
+    let validation = match config::load(explicit.as_deref()) {
+        Ok(loaded) => view::checks::validate(&loaded)?,
+        // A config that does not parse is the first thing validate reports.
+        Err(err) if exit::code_for(&err) == exit::CONFIG => Validation::unparsable(
+            explicit.map(|p| p.display().to_string()),
+            format!("{err:#}"),
+        ),
+        Err(err) => return Err(err),
     };
-    print_validate(&ctx.out, &view)?;
-    Ok(if view.ok { exit::OK } else { exit::CONFIG })
-}
-
-fn validate_loaded(loaded: &Loaded) -> Result<ValidateView> {
-    let Some(path) = &loaded.path else {
-        return Err(HbError::Config(format!(
-            "no config file to validate: create {} or pass --config",
-            config::FILE_NAME
-        ))
-        .into());
-    };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
-    let base = path.parent().unwrap_or(std::path::Path::new("."));
-    let problems = validate::lint(&loaded.config.check, &text, base);
-    let errors = problems.iter().filter(|p| p.level == Level::Error).count();
-    Ok(ValidateView {
-        file: Some(path.display().to_string()),
-        checks: loaded.config.check.len(),
-        ok: errors == 0,
-        errors,
-        warnings: problems.len() - errors,
-        problems,
+    validation.print(&ctx.out)?;
+    Ok(if validation.ok {
+        exit::OK
+    } else {
+        exit::CONFIG
     })
 }
 
-fn print_validate(out: &Output, view: &ValidateView) -> Result<()> {
-    if out.json {
-        return output::print_json(view);
-    }
-    let file = view.file.as_deref().unwrap_or(config::FILE_NAME);
-    for p in &view.problems {
-        // A parse error is already rendered with its file and line.
-        if p.line.is_none() && p.check.is_none() {
-            output::print(format!("error: {}", p.message))?;
-            continue;
-        }
-        let level = match p.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        let mut text = file.to_string();
-        if let Some(line) = p.line {
-            text.push_str(&format!(":{line}"));
-        }
-        text.push_str(&format!(": {level}"));
-        if let Some(check) = &p.check {
-            text.push_str(&format!(": check `{check}`"));
-        }
-        if let Some(key) = &p.key {
-            text.push_str(&format!(": key `{key}`"));
-        }
-        text.push_str(&format!(": {}", p.message));
-        output::print(text)?;
-    }
-    if out.quiet {
-        return Ok(());
-    }
-    output::print(format!(
-        "{file}: {} checks, {} errors, {} warnings",
-        view.checks, view.errors, view.warnings
-    ))
-}
-
-#[derive(Debug, Serialize)]
-struct DocView {
-    markdown: String,
-}
-
 fn run_doc(ctx: &mut Ctx) -> Result<u8> {
-    let markdown = checks::doc::markdown(&ctx.config()?.config);
+    let doc = view::checks::doc(&ctx.config()?.config);
     if ctx.out.json {
-        output::print_json(&DocView { markdown })?;
+        output::print_json(&doc)?;
     } else {
         // Exactly the document: HEARTBEAT.md is this output byte for byte.
-        output::print_raw(&markdown)?;
+        output::print_raw(&doc.markdown)?;
     }
     Ok(exit::OK)
 }

@@ -153,8 +153,12 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     output::print(format!(
         "\nOne property heartbeat ({why}): hb property {id}"
     ))?;
-    let view = super::property::view(&store, id, &stale, now)?;
-    super::property::print_view(&ctx.out, &view)?;
+    ctx.out.show(&crate::view::property::heartbeat(
+        &store,
+        &loaded.config,
+        id,
+        now,
+    )?)?;
 
     output::print("")?;
     print_board(&ctx.out, &out, &outcomes, &loaded)?;

@@ -20,7 +20,6 @@ mod import;
 mod init;
 mod insights;
 mod logs;
-
 mod property;
 mod schedule;
 mod status;
@@ -75,6 +74,16 @@ impl Ctx {
     pub fn read_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open_read_only(&path)
+    }
+
+    /// The store for commands that only read and have an answer without one (nothing has
+    /// run yet): None when there is none. Never creates it.
+    pub fn read_store_if_any(&mut self) -> Result<Option<Store>> {
+        let path = self.store_path()?;
+        if !path.exists() {
+            return Ok(None);
+        }
+        Store::open_read_only(&path).map(Some)
     }
 }
 

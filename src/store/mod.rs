@@ -24,7 +24,9 @@ mod properties;
 mod runs;
 mod schema;
 
-pub use checks::{record_check_results_in, trigger_counts, Counting, DEMO_TRIGGER};
+pub use checks::{
+    record_check_results_in, trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER,
+};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use import::{
@@ -37,7 +39,7 @@ pub use notifications::{
     Reconciler, Transitions, REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow};
-pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
+pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 pub use runs::{
     module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
     RunFilter, RunRow, RunStatus,
