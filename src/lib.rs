@@ -23,6 +23,7 @@ mod demo;
 pub mod duration;
 mod exit;
 mod export;
+mod import;
 mod insights;
 mod notification;
 mod output;

@@ -15,6 +15,7 @@ use crate::cli::ColorChoice;
 mod alerts;
 mod checks;
 mod contracts;
+mod import;
 mod insights;
 mod logs;
 mod property;

@@ -29,10 +29,6 @@ pub use checks::{
 };
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
-pub use import::{
-    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
-    PropertyImport, ReminderImport, Upsert, WatchlistImport,
-};
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
     insert_event, settle_events, NotificationDraft, NotificationFilter, NotificationRow,
