@@ -11,6 +11,7 @@ mod messages;
 mod output;
 mod property;
 mod store;
+mod support;
 mod validate;
 
 use std::path::{Path, PathBuf};
