@@ -26,6 +26,7 @@ pub mod doc;
 mod file_age;
 mod http;
 mod integrity;
+pub mod manual;
 mod sql;
 mod state;
 mod tcp;

@@ -14,7 +14,7 @@ pub fn run(ctx: &mut Ctx, command: ContractCommand) -> Result<u8> {
     let mut store = if matches!(command, ContractCommand::List { .. }) {
         ctx.read_store()?
     } else {
-        ctx.existing_store()?
+        ctx.write_store()?
     };
     let event =
         |store: &mut crate::store::Store, args: ContractEventArgs, status: ContractStatus| {

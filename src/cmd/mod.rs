@@ -58,13 +58,13 @@ impl Ctx {
     }
 
     /// The store for commands that write: created and migrated as needed.
-    pub fn store(&mut self) -> Result<Store> {
+    pub fn open_or_create_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open(&path)
     }
 
     /// The store for commands that write to a store that must exist.
-    pub fn existing_store(&mut self) -> Result<Store> {
+    pub fn write_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open_existing(&path)
     }

@@ -60,7 +60,7 @@ fn run_set(ctx: &mut Ctx, args: PropertySetArgs) -> Result<u8> {
         score: args.score.map(f64::from),
         last_action_at: time(&args.acted)?,
     };
-    let mut store = ctx.existing_store()?;
+    let mut store = ctx.write_store()?;
     let now = clock.now_ts();
     store.update_property_facts(args.id, &update, now)?;
     let heartbeat = property::heartbeat(&store, &ctx.config()?.config, args.id, now)?;

@@ -11,6 +11,7 @@ use crate::exit::HbError;
 use crate::store::{LockOutcome, ModuleResultRow, Store, Transitions};
 
 pub mod alerting;
+pub mod heartbeat;
 pub mod market;
 pub mod portfolio;
 pub mod predictive;

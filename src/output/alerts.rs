@@ -3,7 +3,7 @@
 use anyhow::Result;
 use comfy_table::Cell;
 
-use super::{print, ts_short, Output, Render};
+use super::{print, short_time, Output, Render};
 use crate::view::alerts::{Acknowledged, ChannelTest, Delivery, NotificationList, Outbox, Sent};
 
 impl Render for NotificationList {
@@ -70,7 +70,7 @@ impl Render for Outbox {
                 row.subject.clone().into(),
                 out.status_cell(&row.status),
                 row.attempts.to_string().into(),
-                ts_short(row.next_attempt_ts).into(),
+                short_time(row.next_attempt_ts).into(),
                 row.last_error.clone().unwrap_or_else(|| "-".into()).into(),
             ]);
         }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use comfy_table::Cell;
 
-use super::{print, ts_short, Output, Render};
+use super::{print, short_time, Output, Render};
 use crate::checks::validate::Level;
 use crate::checks::{display_argv, format_number};
 use crate::config;
@@ -51,7 +51,7 @@ impl Render for Board {
             } else if row.due {
                 "now".to_string()
             } else {
-                ts_short(row.next_due_ts)
+                short_time(row.next_due_ts)
             };
             table.add_row(vec![
                 Cell::new(&row.name),
@@ -59,7 +59,7 @@ impl Render for Board {
                 Cell::new(row.kind.as_str()),
                 Cell::new(&row.every),
                 out.status_cell(&status),
-                Cell::new(ts_short(row.since_ts)),
+                Cell::new(short_time(row.since_ts)),
                 Cell::new(row.streak()),
                 Cell::new(next),
             ]);
@@ -142,7 +142,7 @@ impl Render for RunReport {
 impl Validation {
     /// The problems, one line each, even with `-q` (they are what validate is for); then
     /// the count, unless quiet.
-    pub fn print(&self, out: &Output) -> Result<()> {
+    pub fn show_problems(&self, out: &Output) -> Result<()> {
         if out.json {
             return super::print_json(self);
         }

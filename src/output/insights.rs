@@ -3,7 +3,7 @@
 use anyhow::Result;
 use comfy_table::Cell;
 
-use super::{print, ts_short, Output, Render};
+use super::{print, short_time, Output, Render};
 use crate::view::insights::Insights;
 
 impl Render for Insights {
@@ -18,7 +18,7 @@ impl Render for Insights {
                 Cell::new(f.finding.kind.as_str()),
                 Cell::new(f.finding.property_id),
                 Cell::new(&f.finding.subject),
-                Cell::new(ts_short(f.finding.since)),
+                Cell::new(short_time(f.finding.since)),
             ]);
         }
         print(table)?;

@@ -15,6 +15,7 @@ use crate::cli::ColorChoice;
 mod alerts;
 mod checks;
 mod contracts;
+mod cycle;
 mod import;
 mod insights;
 mod logs;
@@ -188,13 +189,8 @@ pub fn ellipsize(text: &str, max: usize) -> String {
     cut
 }
 
-/// Times in JSON and tables: RFC 3339, or null.
-pub fn ts(ts: Option<i64>) -> Option<String> {
-    ts.map(crate::clock::format_ts)
-}
-
-/// Times in tables: `2026-11-25 08:00`, or `-`.
-pub fn ts_short(ts: Option<i64>) -> String {
+/// Times in tables: `2026-11-25 08:00`, or `-` (documents carry RFC 3339).
+pub fn short_time(ts: Option<i64>) -> String {
     ts.map(|t| {
         crate::clock::from_ts(t)
             .format("%Y-%m-%d %H:%M")

@@ -8,7 +8,7 @@ use crate::alert::channels::{Accepted, Failure};
 use crate::alert::config::ChannelConfig;
 use crate::alert::DeliveryReport;
 use crate::clock;
-use crate::output::ts;
+use crate::clock::format_opt;
 use crate::store::outbox::RejectionRow;
 use crate::store::{NotificationFilter, NotificationRow, OutboxRow, Store};
 
@@ -65,8 +65,8 @@ impl From<NotificationRow> for Notification {
             created_at: clock::format_ts(n.created_at),
             notified_at: clock::format_ts(n.notified_at),
             notify_count: n.notify_count,
-            acked_at: ts(n.acked_at),
-            resolved_at: ts(n.resolved_at),
+            acked_at: format_opt(n.acked_at),
+            resolved_at: format_opt(n.resolved_at),
             state,
         }
     }
@@ -141,11 +141,11 @@ impl From<OutboxRow> for OutboxEntry {
             dedup_key: r.dedup_key,
             status: r.status,
             attempts: r.attempts,
-            created_at: ts(Some(r.created_at)),
-            last_attempt_at: ts(r.last_attempt_at),
-            next_attempt_at: ts(pending.then_some(r.next_attempt_at)),
+            created_at: format_opt(Some(r.created_at)),
+            last_attempt_at: format_opt(r.last_attempt_at),
+            next_attempt_at: format_opt(pending.then_some(r.next_attempt_at)),
             next_attempt_ts: pending.then_some(r.next_attempt_at),
-            delivered_at: ts(r.delivered_at),
+            delivered_at: format_opt(r.delivered_at),
             last_error: r.last_error,
         }
     }
@@ -277,7 +277,7 @@ impl From<&DeliveryReport> for Delivery {
                     answer: c.answer.clone(),
                     error: c.error.clone(),
                     rejected: c.rejected.clone(),
-                    next_attempt_at: ts(c.next_attempt_at),
+                    next_attempt_at: format_opt(c.next_attempt_at),
                 })
                 .collect(),
             deferred: r.deferred.clone(),

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::checks::validate::{self, Level, Problem};
 use crate::checks::{self, CheckConfig, CheckOutcome, CheckState, Shown, Status};
 use crate::clock;
+use crate::clock::format_opt;
 use crate::config::{self, Config, Loaded};
 use crate::exit::HbError;
-use crate::output::ts;
 use crate::store::{trigger_counts, CheckHistoryRow, Store};
 
 /// `hb checks --json`: every configured check, in config order.
@@ -136,16 +136,16 @@ fn board_check(
         skip_unless_env: check.skip_unless_env.clone(),
         description: check.description.clone(),
         status: shown.map(|s| s.status),
-        since: ts(shown.map(|s| s.since)),
-        last_run_at: ts(shown.map(|s| s.at)),
+        since: format_opt(shown.map(|s| s.since)),
+        last_run_at: format_opt(shown.map(|s| s.at)),
         last_run_id: shown.and_then(|s| s.run_id),
         last_message: shown.map(|s| s.message.clone()),
         counted: shown.is_some_and(|s| s.not_counted.is_none()),
         counted_status: state.map(|s| s.status),
-        counted_at: ts(last),
+        counted_at: format_opt(last),
         counted_run_id: state.and_then(|s| s.last_run_id),
-        failing_since: ts(state.and_then(|s| s.failing_since)),
-        next_due_at: ts(next_due),
+        failing_since: format_opt(state.and_then(|s| s.failing_since)),
+        next_due_at: format_opt(next_due),
         due: check.enabled && checks::is_due(check.every, last, now),
         consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
         consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
@@ -217,7 +217,7 @@ pub fn detail(
         .check
         .iter()
         .find(|c| c.name == name)
-        .ok_or_else(|| HbError::NotFound(unknown_check(config, name)))?;
+        .ok_or_else(|| HbError::NotFound(checks::manual::no_such_check(config, name)))?;
     let state = store.check_states()?.remove(name);
     let latest = store.latest_results([name])?;
     let shown = Shown::of(state.as_ref(), latest.get(name), trigger_counts);
@@ -238,17 +238,6 @@ pub fn detail(
             .map(CheckRecord::from)
             .collect(),
     })
-}
-
-/// "no check named `x` (known checks: a, b)".
-pub fn unknown_check(config: &Config, name: &str) -> String {
-    let known: Vec<&str> = config.check.iter().map(|c| c.name.as_str()).collect();
-    let hint = if known.is_empty() {
-        "no checks are configured".to_string()
-    } else {
-        format!("known checks: {}", known.join(", "))
-    };
-    format!("no check named `{name}` ({hint})")
 }
 
 /// `hb checks run --json`: what a run of checks found.

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::output::ts;
+use crate::clock::format_opt;
 use crate::store::{ContractRow, Store};
 
 /// One contract with its steps' times (`hb contract ... --json` prints a list of them).
@@ -28,12 +28,12 @@ impl From<&ContractRow> for Contract {
             property_id: c.property_id,
             name: c.name.clone(),
             status: c.status.as_str(),
-            attached_at: ts(Some(c.attached_at)),
-            sent_at: ts(c.sent_at),
-            signed_at: ts(c.signed_at),
-            completed_at: ts(c.completed_at),
-            cancelled_at: ts(c.cancelled_at),
-            deadline_at: ts(c.deadline_at),
+            attached_at: format_opt(Some(c.attached_at)),
+            sent_at: format_opt(c.sent_at),
+            signed_at: format_opt(c.signed_at),
+            completed_at: format_opt(c.completed_at),
+            cancelled_at: format_opt(c.cancelled_at),
+            deadline_at: format_opt(c.deadline_at),
         }
     }
 }

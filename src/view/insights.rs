@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::clock::format_opt;
 use crate::config::Config;
 use crate::insights::{self, Finding, FindingKind};
-use crate::output::ts;
 use crate::store::Store;
 
 /// `hb insights --json`.
@@ -57,7 +57,7 @@ pub fn insights(
         findings: findings
             .into_iter()
             .map(|finding| InsightFinding {
-                since: ts(finding.since),
+                since: format_opt(finding.since),
                 finding,
             })
             .collect(),

@@ -4,9 +4,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::clock;
+use crate::clock::format_opt;
 use crate::config::Config;
 use crate::exit::HbError;
-use crate::output::ts;
 use crate::store::{RunFilter, RunRow, Store};
 
 /// One run as the log lists it (one NDJSON line of `hb logs --ndjson`).
@@ -45,7 +45,7 @@ impl From<RunRow> for Run {
             id: run.id,
             trigger: run.trigger,
             started_at: clock::format_ts(run.started_at),
-            finished_at: ts(run.finished_at),
+            finished_at: format_opt(run.finished_at),
             status: run.status,
             duration_ms: run.duration_ms,
             pid: run.pid,

@@ -5,8 +5,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::clock;
+use crate::clock::format_opt;
 use crate::config::{Config, StaleDays};
-use crate::output::ts;
 use crate::pipeline::{self, Health, Stage};
 use crate::store::{HealthFilter, PropertyListRow, Store};
 
@@ -55,7 +55,7 @@ pub fn heartbeat(store: &Store, config: &Config, id: i64, now: i64) -> Result<Pr
         address: facts.address.clone(),
         stage: hb.stage,
         stage_label: hb.stage.label(),
-        stage_entered_at: ts(Some(hb.stage_entered_at)),
+        stage_entered_at: format_opt(Some(hb.stage_entered_at)),
         checklist: hb
             .checklist
             .iter()
@@ -63,7 +63,7 @@ pub fn heartbeat(store: &Store, config: &Config, id: i64, now: i64) -> Result<Pr
                 key: item.key,
                 label: item.label,
                 done: item.done,
-                done_at: ts(item.done_at),
+                done_at: format_opt(item.done_at),
             })
             .collect(),
         health: hb.health,
@@ -79,7 +79,7 @@ pub fn heartbeat(store: &Store, config: &Config, id: i64, now: i64) -> Result<Pr
                 id: c.id,
                 name: c.name.clone(),
                 status: c.status.as_str(),
-                deadline_at: ts(c.deadline_at),
+                deadline_at: format_opt(c.deadline_at),
             })
             .collect(),
     })

@@ -12,9 +12,9 @@ use super::alerts::RejectedRecipient;
 use crate::cadence;
 use crate::checks::{self, Status};
 use crate::clock;
+use crate::clock::format_opt;
 use crate::config::Config;
 use crate::cycle::Module;
-use crate::output::ts;
 use crate::store::{NotificationFilter, Store};
 
 /// `hb status --json`: the full report, or the short one when there is no store yet.
@@ -331,11 +331,11 @@ fn modules(store: &Store, config: &Config, now: i64) -> Result<Vec<ModuleStatus>
                 module: module.as_str(),
                 enabled,
                 every: format_secs(every),
-                last_run_at: ts(last_at),
+                last_run_at: format_opt(last_at),
                 last_status: last.map(|(row, _)| row.status.clone()),
                 findings: last.map(|(row, _)| row.findings),
                 message: last.and_then(|(row, _)| row.message.clone()),
-                next_due_at: ts(next_due),
+                next_due_at: format_opt(next_due),
             }
         })
         .collect())

@@ -5,16 +5,14 @@ mod notifications;
 use anyhow::Result;
 
 use super::Ctx;
-use crate::alert::channels::{self, SendContext};
-use crate::alert::outbox::MAX_RATE_LIMIT_WAIT;
-use crate::alert::{self, Alert, AlertKind, AlertsConfig};
+use crate::alert::{self, adhoc, AlertsConfig};
 use crate::cli::{AlertsArgs, AlertsCommand, AlertsOutboxArgs, AlertsSendArgs};
-use crate::exit::{self, HbError};
+use crate::exit;
 use crate::view::alerts::{ChannelTest, Delivery, Sent};
 
 pub fn run(ctx: &mut Ctx, args: AlertsArgs) -> Result<u8> {
     match args.command {
-        // Notifications (list, ack) belong to the cycle's notification issue.
+        // The notifications the cycle raised (notifications.rs); the rest is delivery.
         None => notifications::list(ctx, args.list),
         Some(AlertsCommand::List(list)) => notifications::list(ctx, list),
         Some(AlertsCommand::Ack { ids }) => notifications::ack(ctx, &ids),
@@ -29,32 +27,9 @@ fn alerts_config(ctx: &mut Ctx) -> Result<AlertsConfig> {
     Ok(ctx.config()?.config.alerts.clone())
 }
 
-fn unknown_channel(alerts: &AlertsConfig, name: &str) -> HbError {
-    let declared: Vec<&str> = alerts.channels().iter().map(|c| c.name.as_str()).collect();
-    let known = if declared.is_empty() {
-        "no channels are declared: add [[alerts.channel]] to heartbeat.toml".to_string()
-    } else {
-        format!("declared: {}", declared.join(", "))
-    };
-    HbError::NotFound(format!("no alert channel named `{name}` ({known})"))
-}
-
-/// Send a test message straight to one channel (not through the outbox: the point is
-/// to see the server's answer now).
 fn run_test(ctx: &mut Ctx, name: &str) -> Result<u8> {
     let alerts = alerts_config(ctx)?;
-    let channel = alerts
-        .channel(name)
-        .ok_or_else(|| unknown_channel(&alerts, name))?;
-    let now = ctx.clock.now_ts();
-    let redactor = channels::redactor(&alerts);
-    let cx = SendContext {
-        base_dir: alerts.base_dir.as_deref(),
-        redactor: &redactor,
-        now,
-        max_rate_limit_wait: MAX_RATE_LIMIT_WAIT,
-    };
-    let result = channels::send(channel, &[(None, Alert::test(name, now))], &cx);
+    let (channel, result) = adhoc::test(&alerts, name, ctx.clock.now_ts())?;
     let test = ChannelTest::of(channel, &result);
     ctx.out.show(&test)?;
     test.report_failure();
@@ -63,57 +38,28 @@ fn run_test(ctx: &mut Ctx, name: &str) -> Result<u8> {
 
 fn run_outbox(ctx: &mut Ctx, args: AlertsOutboxArgs) -> Result<u8> {
     let store = ctx.read_store()?;
-    ctx.out.show(&crate::view::alerts::outbox(
-        &store,
-        args.all,
-        crate::cli::row_limit(args.limit),
-    )?)?;
+    let limit = crate::cli::row_limit(args.limit);
+    ctx.out
+        .show(&crate::view::alerts::outbox(&store, args.all, limit)?)?;
     Ok(exit::OK)
 }
 
 fn run_send(ctx: &mut Ctx, args: AlertsSendArgs) -> Result<u8> {
     let alerts = alerts_config(ctx)?;
     let now = ctx.clock.now_ts();
-    let priority = args.priority;
-    let kind = if args.escalate {
-        AlertKind::Escalation
-    } else {
-        AlertKind::New
+    let request = adhoc::Request {
+        priority: args.priority,
+        escalate: args.escalate,
+        subject: args.subject,
+        message: args.message,
+        key: args.key,
+        channels: args.channels,
+        property_id: args.property,
     };
-    if args.subject.trim().is_empty() {
-        return Err(HbError::Usage("--subject must not be empty".into()).into());
-    }
-    for name in &args.channels {
-        if alerts.channel(name).is_none() {
-            return Err(HbError::Usage(unknown_channel(&alerts, name).to_string()).into());
-        }
-    }
-    let route_override = (!args.channels.is_empty()).then_some(args.channels.as_slice());
-    let channels: Vec<String> = alerts
-        .routes
-        .channels_for(priority, kind, route_override)
-        .into_iter()
-        .map(String::from)
-        .collect();
-    if channels.is_empty() {
-        return Err(HbError::Usage(format!(
-            "no channel is routed for priority {priority}: add `{priority} = [\"CHANNEL\"]` to \
-             [alerts.routes] in heartbeat.toml, or pass --channel NAME"
-        ))
-        .into());
-    }
-    let mut alert = Alert::new(
-        priority,
-        kind,
-        args.subject.trim(),
-        args.message,
-        args.key
-            .unwrap_or_else(|| format!("adhoc:{}", args.subject.trim())),
-        now,
-    );
-    alert.property_id = args.property;
-    let mut store = ctx.store()?;
-    let queued = store.transaction(|tx| alert::enqueue(tx, &alerts, &alert, route_override))?;
+    // Checked and routed before the store is opened (or created).
+    let prepared = adhoc::prepare(&alerts, request, now)?;
+    let mut store = ctx.open_or_create_store()?;
+    let queued = prepared.queue(&mut store, &alerts)?;
     let delivery = if args.queue_only {
         None
     } else {
@@ -121,7 +67,7 @@ fn run_send(ctx: &mut Ctx, args: AlertsSendArgs) -> Result<u8> {
     };
     let sent = Sent {
         queued,
-        channels,
+        channels: prepared.channels,
         delivery: delivery.as_ref().map(Delivery::from),
     };
     ctx.out.show(&sent)?;
@@ -137,7 +83,7 @@ fn run_send(ctx: &mut Ctx, args: AlertsSendArgs) -> Result<u8> {
 fn run_deliver(ctx: &mut Ctx) -> Result<u8> {
     let alerts = alerts_config(ctx)?;
     let now = ctx.clock.now_ts();
-    let mut store = ctx.store()?;
+    let mut store = ctx.open_or_create_store()?;
     let report = alert::deliver_pending(&mut store, &alerts, now)?;
     let delivery = Delivery::from(&report);
     ctx.out.show(&delivery)?;

@@ -21,7 +21,7 @@ pub fn list(ctx: &mut Ctx, args: AlertsListArgs) -> Result<u8> {
 }
 
 pub fn ack(ctx: &mut Ctx, ids: &[i64]) -> Result<u8> {
-    let mut store = ctx.existing_store()?;
+    let mut store = ctx.write_store()?;
     store.ack_notifications(ids, ctx.clock.now_ts())?;
     ctx.out.show(&Acknowledged {
         acknowledged: ids.to_vec(),
