@@ -1,14 +1,18 @@
 //! `heartbeat.toml`: discovery, defaults, and errors that name file, line and key.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
+use crate::checks::{ActionsConfig, Check, CheckSpec, RunContext, Written};
 use crate::duration::{de, Span};
 use crate::exit::HbError;
+use crate::issue::{line_of, ConfigIssue, Position};
 
 pub const FILE_NAME: &str = "heartbeat.toml";
 
@@ -20,27 +24,18 @@ pub struct Config {
     pub property: PropertyConfig,
     pub insights: InsightsConfig,
     pub modules: ModulesConfig,
-    /// `[[check]]` tables: the health protocol (see `checks`).
-    pub check: Vec<crate::checks::CheckConfig>,
+    /// `[[check]]` tables as written; `check` holds them resolved.
+    #[serde(rename = "check")]
+    check_specs: Vec<CheckSpec>,
+    /// The health protocol (see `checks`), resolved when the config loads.
+    #[serde(skip)]
+    pub check: Vec<Check>,
     /// `[alerts]`: channels, routes, delivery (validated on load).
     pub alerts: AlertsConfig,
     pub deadman: DeadmanConfig,
     pub export: ExportConfig,
     /// `[actions]`: the global brake on remediation commands.
     pub actions: ActionsConfig,
-}
-
-/// `[actions]`: `enabled = false` turns every check's `on_failure` commands off at once.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ActionsConfig {
-    pub enabled: bool,
-}
-
-impl Default for ActionsConfig {
-    fn default() -> Self {
-        ActionsConfig { enabled: true }
-    }
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -330,21 +325,38 @@ impl Loaded {
             return Ok(db.to_path_buf());
         }
         if let Some(path) = &self.config.store.path {
-            let base = self
-                .path
-                .as_deref()
-                .and_then(Path::parent)
-                .unwrap_or(Path::new("."));
-            return Ok(base.join(path));
+            return Ok(self.base_dir().join(path));
         }
         Ok(data_dir()?.join("heartbeat.db"))
     }
 
-    /// Resolve a path written in the config relative to the config file's directory.
+    /// The config file's directory, where relative paths in it start (`.` without a file).
+    pub fn base_dir(&self) -> &Path {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+    }
+
+    /// Resolve a path written in the config relative to the config file's directory
+    /// (an absolute path, or any path without a config file, stays as it is).
     pub fn resolve(&self, path: &Path) -> PathBuf {
         match self.path.as_deref().and_then(Path::parent) {
-            Some(dir) if path.is_relative() => dir.join(path),
-            _ => path.to_path_buf(),
+            Some(dir) => dir.join(path),
+            None => path.to_path_buf(),
+        }
+    }
+
+    /// What a run of the config's checks needs: where relative paths start, the store
+    /// and the system cadence (for the `cycle` check), the config's redactor.
+    pub fn check_context(&self, store_path: Option<PathBuf>, now: i64) -> RunContext {
+        RunContext {
+            now,
+            base_dir: self.base_dir().to_path_buf(),
+            store_path,
+            cycle_cadence: self.config.schedule.system,
+            passed: Default::default(),
+            redactor: self.config.alerts.redactor(),
         }
     }
 }
@@ -438,10 +450,69 @@ impl ParseError {
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
     let mut config = deserialize(text)?;
-    crate::checks::validate::finish(&mut config, text)?;
+    let at = |issue: ConfigIssue| ParseError {
+        line: issue.at.map(|at| at.line(text)),
+        key: Some(issue.key),
+        message: issue.message,
+    };
+    // What serde cannot check, each problem at its line: the alert channels and routes,
+    // the checks, and the routes of checks (they name declared channels).
+    config.alerts.validate().map_err(at)?;
+    let specs = std::mem::take(&mut config.check_specs);
+    let written = check_tables(text);
+    let tables = specs
+        .into_iter()
+        .enumerate()
+        .map(|(index, spec)| (spec, written.get(index).cloned().unwrap_or_default()))
+        .collect();
+    config.check = crate::checks::resolve(tables, config.schedule.protocol).map_err(at)?;
+    for (index, check) in config.check.iter().enumerate() {
+        if let Some(route) = &check.common.route {
+            config
+                .alerts
+                .check_channel_names(route)
+                .map_err(|message| {
+                    at(ConfigIssue {
+                        at: Some(Position::Line(check.common.written.line_of("route"))),
+                        key: format!("check[{index}].route"),
+                        message,
+                    })
+                })?;
+        }
+    }
     let (sources, values) = secrets_outside_channels(&config);
     config.alerts.note_secrets(sources, values);
     Ok(config)
+}
+
+/// Where each `[[check]]` table and its keys are written, from the TOML parser's spans
+/// (a second, lenient pass over a text that already parsed).
+fn check_tables(text: &str) -> Vec<Written> {
+    type Keys = BTreeMap<Spanned<String>, serde::de::IgnoredAny>;
+    #[derive(Deserialize)]
+    struct Tables {
+        #[serde(default)]
+        check: Vec<Spanned<Keys>>,
+    }
+    let Ok(tables) = toml::from_str::<Tables>(text) else {
+        return Vec::new();
+    };
+    tables
+        .check
+        .iter()
+        .map(|table| {
+            let mut keys: Vec<(String, usize)> = table
+                .get_ref()
+                .keys()
+                .map(|key| (key.get_ref().clone(), line_of(text, key.span().start)))
+                .collect();
+            keys.sort_by_key(|(_, line)| *line);
+            Written {
+                line: line_of(text, table.span().start),
+                keys,
+            }
+        })
+        .collect()
 }
 
 /// The secrets the config names outside `[[alerts.channel]]`: each `${VAR}` of the
@@ -450,7 +521,7 @@ fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>)
     let mut sources: Vec<SecretSource> = config
         .check
         .iter()
-        .flat_map(|check| check.secret_vars())
+        .flat_map(Check::secret_vars)
         .map(SecretSource::Env)
         .collect();
     if let Some(var) = &config.deadman.url_env {
@@ -462,7 +533,7 @@ fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>)
 
 fn deserialize(text: &str) -> Result<Config, ParseError> {
     let deserializer = toml::Deserializer::new(text);
-    let mut config: Config = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let line = inner.span().map(|span| line_of(text, span.start));
@@ -472,24 +543,13 @@ fn deserialize(text: &str) -> Result<Config, ParseError> {
             key,
             message: inner.message().trim().to_string(),
         }
-    })?;
-    // Checks that need more than one key at a time (a route naming a declared channel).
-    config.alerts.validate().map_err(|issue| ParseError {
-        line: issue.offset.map(|offset| line_of(text, offset)),
-        key: Some(issue.key),
-        message: issue.message,
-    })?;
-    Ok(config)
-}
-
-/// 1-based line number of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::model::CheckKind;
     use crate::duration::*;
     use std::time::Duration;
 
@@ -598,30 +658,36 @@ mod tests {
                 format!("{file_age}max_age = \"1h\"\n"),
                 "every",
                 CADENCE,
-                |c| c.check[0].every,
+                |c| c.check[0].common.every,
             ),
             (
                 format!("{file_age}max_age = \"1h\"\n"),
                 "timeout",
                 TIME_LIMIT,
-                |c| c.check[0].timeout,
+                |c| c.check[0].common.timeout,
             ),
             (file_age.clone(), "max_age", PERIOD, |c| {
-                c.check[0].max_age.unwrap()
+                match &c.check[0].kind {
+                    CheckKind::FileAge(file_age) => file_age.max_age,
+                    other => panic!("not file_age: {other:?}"),
+                }
             }),
             (
                 format!("{remedied}max_age = \"1h\"\n"),
                 "remediation_timeout",
                 TIME_LIMIT,
-                |c| Span(c.check[0].remediation_timeout()),
+                |c| c.check[0].common.remediation_timeout,
             ),
             (
                 format!("{remedied}max_age = \"1h\"\n"),
                 "recheck_delay",
                 WAIT,
-                |c| c.check[0].recheck_delay.unwrap(),
+                |c| c.check[0].common.recheck.unwrap().delay.unwrap(),
             ),
-            (cycle, "window", PERIOD, |c| c.check[0].window.unwrap()),
+            (cycle, "window", PERIOD, |c| match &c.check[0].kind {
+                CheckKind::Cycle(cycle) => cycle.window,
+                other => panic!("not cycle: {other:?}"),
+            }),
         ];
         let values = [
             "18446744073709551615s",

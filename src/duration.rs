@@ -123,8 +123,8 @@ fn human(d: Duration) -> String {
     }
 }
 
-/// `#[serde(deserialize_with = "...")]` adapters: a duration key and its range. The
-/// `opt_` forms are for optional keys (with `#[serde(default)]`).
+/// `#[serde(deserialize_with = "...")]` adapters: a duration key and its range, for the
+/// keys that use them. The `opt_` forms are for optional keys (with `#[serde(default)]`).
 pub mod de {
     use serde::{Deserialize, Deserializer};
 
@@ -144,24 +144,35 @@ pub mod de {
             .map_err(serde::de::Error::custom)
     }
 
-    // Each range gets both forms; not every range has a required key.
-    macro_rules! ranged {
-        ($name:ident, $opt:ident, $range:expr) => {
-            #[allow(dead_code)]
-            pub fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<Span, D::Error> {
-                bounded(d, $range)
-            }
-            #[allow(dead_code)]
-            pub fn $opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Span>, D::Error> {
-                bounded(d, $range).map(Some)
-            }
-        };
+    /// A cadence (`every`, `[schedule] system`/`protocol`).
+    pub fn cadence<'de, D: Deserializer<'de>>(d: D) -> Result<Span, D::Error> {
+        bounded(d, CADENCE)
     }
 
-    ranged!(time_limit, opt_time_limit, TIME_LIMIT);
-    ranged!(wait, opt_wait, WAIT);
-    ranged!(cadence, opt_cadence, CADENCE);
-    ranged!(period, opt_period, PERIOD);
+    /// A period (`price_window`, `renotify_after`, `give_up_after`).
+    pub fn period<'de, D: Deserializer<'de>>(d: D) -> Result<Span, D::Error> {
+        bounded(d, PERIOD)
+    }
+
+    /// An optional cadence (a check's `every`).
+    pub fn opt_cadence<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Span>, D::Error> {
+        bounded(d, CADENCE).map(Some)
+    }
+
+    /// An optional time limit (`timeout`, `remediation_timeout`).
+    pub fn opt_time_limit<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Span>, D::Error> {
+        bounded(d, TIME_LIMIT).map(Some)
+    }
+
+    /// An optional wait (`recheck_delay`).
+    pub fn opt_wait<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Span>, D::Error> {
+        bounded(d, WAIT).map(Some)
+    }
+
+    /// An optional period (`max_age`, `window`).
+    pub fn opt_period<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Span>, D::Error> {
+        bounded(d, PERIOD).map(Some)
+    }
 
     /// A day count (`stale_days`, `*_days` of `[insights]`): 0 to `MAX_DAYS`, finite.
     pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {

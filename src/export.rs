@@ -197,9 +197,9 @@ pub fn write_textfile(
         .check
         .iter()
         .filter_map(|check| {
-            states.get(&check.name).map(|state| CheckMetric {
-                name: check.name.clone(),
-                group: check.group.as_str().into(),
+            states.get(&check.common.name).map(|state| CheckMetric {
+                name: check.common.name.clone(),
+                group: check.common.group.as_str().into(),
                 status_code: state.status.exit_code(),
                 latency_ms: state.last_latency_ms.map(|ms| ms as f64),
             })

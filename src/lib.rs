@@ -25,6 +25,7 @@ mod exit;
 mod export;
 mod import;
 mod insights;
+mod issue;
 mod notification;
 mod output;
 pub mod pipeline;

@@ -17,6 +17,7 @@ use toml::Spanned;
 use super::secret::{Redactor, Secret, SecretSource};
 use super::{AlertKind, Priority};
 use crate::duration::Span;
+use crate::issue::{ConfigIssue, Position};
 
 /// `[alerts]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -287,14 +288,6 @@ const DEFAULT_DELIVERY_BUDGET: Duration = Duration::from_secs(60);
 /// before, and before the next 5-minute cycle.
 const MAX_DELIVERY_BUDGET: Duration = Duration::from_secs(240);
 
-/// A problem found after parsing: where (byte offset in the file), which key, what.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConfigIssue {
-    pub offset: Option<usize>,
-    pub key: String,
-    pub message: String,
-}
-
 impl AlertsConfig {
     /// The longest one delivery run spends sending (`delivery_budget`, default 1m).
     pub fn delivery_budget(&self) -> Duration {
@@ -320,14 +313,14 @@ impl AlertsConfig {
             let channel = spec.resolve(index)?;
             if channels.iter().any(|c| c.name == channel.name) {
                 return Err(ConfigIssue {
-                    offset: Some(spec.name.span().start),
+                    at: Some(Position::Offset(spec.name.span().start)),
                     key: format!("alerts.channel[{index}].name"),
                     message: format!("a channel named `{}` is declared twice", channel.name),
                 });
             }
             if channel.timeout > self.delivery_budget() {
                 return Err(ConfigIssue {
-                    offset: Some(spec.name.span().start),
+                    at: Some(Position::Offset(spec.name.span().start)),
                     key: format!("alerts.channel[{index}].timeout"),
                     message: format!(
                         "channel `{}` has a timeout of {} but [alerts] delivery_budget is {}: \
@@ -346,7 +339,7 @@ impl AlertsConfig {
             .filter(|b| b.get_ref().0 > MAX_DELIVERY_BUDGET)
         {
             return Err(ConfigIssue {
-                offset: Some(budget.span().start),
+                at: Some(Position::Offset(budget.span().start)),
                 key: "alerts.delivery_budget".into(),
                 message: format!(
                     "{} is too long: at most {} (a delivery run must end before the next 5-minute cycle)",
@@ -358,7 +351,7 @@ impl AlertsConfig {
         for (route, entry) in self.routes.entries() {
             if !channels.iter().any(|c| &c.name == entry.get_ref()) {
                 return Err(ConfigIssue {
-                    offset: Some(entry.span().start),
+                    at: Some(Position::Offset(entry.span().start)),
                     key: format!("alerts.routes.{route}"),
                     message: format!(
                         "unknown channel `{}`: declare it as [[alerts.channel]] with name = \"{}\" ({})",
@@ -374,7 +367,6 @@ impl AlertsConfig {
     }
 
     /// Check a channel list given elsewhere (a check's own route).
-    #[allow(dead_code)] // For the checks' config validation, which lands separately.
     pub fn check_channel_names(&self, names: &[String]) -> Result<(), String> {
         for name in names {
             if self.channel(name).is_none() {
@@ -461,7 +453,7 @@ impl ChannelSpec {
     fn resolve(&self, index: usize) -> Result<ChannelConfig, ConfigIssue> {
         let name = self.name.get_ref().trim().to_string();
         let issue = |key: &str, message: String| ConfigIssue {
-            offset: Some(self.name.span().start),
+            at: Some(Position::Offset(self.name.span().start)),
             key: format!("alerts.channel[{index}].{key}"),
             message,
         };

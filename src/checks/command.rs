@@ -8,7 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{ActionResult, CheckConfig, Metric, Observation, Reading, RunContext, Status};
+use super::judge::{Observation, Reading};
+use super::model::{ActionResult, CommandCheck, CommandLine, Metric, Status};
+use super::runner::{Observe, RunContext};
+use crate::duration::Span;
 
 /// Output kept from a program: plugins print a line or two; more is noise.
 const MAX_OUTPUT: usize = 64 * 1024;
@@ -188,12 +191,16 @@ fn kill_group(child: &mut Child) {
     let _ = child.kill();
 }
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let Some(line) = &check.command else {
-        return Observation::unknown("no command");
-    };
-    let argv = line.argv(check.shell);
-    let finished = match run(&argv, check.timeout.0, &ctx.base_dir) {
+impl Observe for CommandCheck {
+    fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
+        plugin(&self.command, timeout, ctx)
+    }
+}
+
+/// Run a Nagios plugin and read its verdict, message and perfdata.
+fn plugin(line: &CommandLine, timeout: Span, ctx: &RunContext) -> Observation {
+    let argv = line.argv();
+    let finished = match run(&argv, timeout.0, &ctx.base_dir) {
         Ok(finished) => finished,
         Err(err) => return Observation::unknown(format!("cannot run {}: {err}", argv[0])),
     };
@@ -206,7 +213,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     if finished.timed_out {
         return Observation::failed(note(format!(
             "timed out after {}: killed {}",
-            check.timeout,
+            timeout,
             line.display()
         )))
         .with_latency(latency);

@@ -4,82 +4,75 @@
 
 use std::time::Duration;
 
-use rusqlite::{params, OptionalExtension};
-
-use super::sql::{classify, open_read_only};
-use super::{CheckConfig, Observation, Reading, RunContext};
+use super::judge::{Observation, Reading};
+use super::model::CycleCheck;
+use super::runner::{Observe, RunContext};
+use super::sql::classify;
 use crate::clock;
+use crate::duration::Span;
+use crate::store::Store;
 
-/// Runs of `hb checks run` are not cycles and do not keep the heartbeat alive.
-const NOT_A_CYCLE: &str = "checks";
-
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let Some(store) = &ctx.store_path else {
-        return Observation::unknown("no store to read the run log from");
-    };
-    if !store.exists() {
-        return Observation::unknown(format!(
-            "no cycle has run yet (no store at {})",
-            store.display()
-        ));
-    }
-    let conn = match open_read_only(store, check.timeout.0) {
-        Ok(conn) => conn,
-        Err(not_evaluated) => return not_evaluated,
-    };
-    let window = check.window.unwrap_or(check.every).as_secs();
-    let start = ctx.now.saturating_sub(window);
-    let starts = (|| -> rusqlite::Result<(Option<i64>, Vec<i64>)> {
-        let before: Option<i64> = conn
-            .query_row(
-                "SELECT max(started_at) FROM runs WHERE started_at < ?1 AND trigger <> ?2",
-                params![start, NOT_A_CYCLE],
-                |row| row.get(0),
-            )
-            .optional()?
-            .flatten();
-        let mut stmt = conn.prepare(
-            "SELECT started_at FROM runs WHERE started_at >= ?1 AND started_at <= ?2 \
-             AND trigger <> ?3 ORDER BY started_at",
-        )?;
-        let within = stmt
-            .query_map(params![start, ctx.now, NOT_A_CYCLE], |row| row.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok((before, within))
-    })();
-    let (before, within) = match starts {
-        Ok(found) => found,
-        Err(err) => return classify(&err, check.timeout),
-    };
-    let cadence = ctx.cycle_cadence.as_secs();
-    let limit = cadence.saturating_mul(2);
-    let Some((gap, from, to)) = longest_gap(before, &within, ctx.now) else {
-        return Observation::unknown("no cycle has run yet");
-    };
-    let human = |secs: i64| clock::format_duration(Duration::from_secs(secs.max(0) as u64));
-    let obs = if gap > limit {
-        let until = if to == ctx.now {
-            "now".to_string()
-        } else {
-            clock::format_ts(to)
+impl Observe for CycleCheck {
+    fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
+        let Some(store) = &ctx.store_path else {
+            return Observation::unknown("no store to read the run log from");
         };
-        Observation::failed(format!(
-            "no cycle for {} (from {} to {until}); the limit is {} (twice the cadence {})",
-            human(gap),
-            clock::format_ts(from),
-            human(limit),
-            human(cadence)
-        ))
-    } else {
-        Observation::ok(format!(
-            "{} cycles in the last {}, longest gap {} (limit {})",
-            within.len(),
-            human(window),
-            human(gap),
-            human(limit)
-        ))
-    };
-    obs.with_reading(Reading::Number(gap as f64))
+        if !store.exists() {
+            return Observation::unknown(format!(
+                "no cycle has run yet (no store at {})",
+                store.display()
+            ));
+        }
+        let window = self.window.as_secs();
+        let start = ctx.now.saturating_sub(window);
+        let starts =
+            Store::open_read_only(store).and_then(|store| store.cycle_starts(start, ctx.now));
+        let (before, within) = match starts {
+            Ok(found) => found,
+            Err(err) => return not_read(&err, timeout),
+        };
+        let cadence = ctx.cycle_cadence.as_secs();
+        let limit = cadence.saturating_mul(2);
+        let Some((gap, from, to)) = longest_gap(before, &within, ctx.now) else {
+            return Observation::unknown("no cycle has run yet");
+        };
+        let human = |secs: i64| clock::format_duration(Duration::from_secs(secs.max(0) as u64));
+        let obs = if gap > limit {
+            let until = if to == ctx.now {
+                "now".to_string()
+            } else {
+                clock::format_ts(to)
+            };
+            Observation::failed(format!(
+                "no cycle for {} (from {} to {until}); the limit is {} (twice the cadence {})",
+                human(gap),
+                clock::format_ts(from),
+                human(limit),
+                human(cadence)
+            ))
+        } else {
+            Observation::ok(format!(
+                "{} cycles in the last {}, longest gap {} (limit {})",
+                within.len(),
+                human(window),
+                human(gap),
+                human(limit)
+            ))
+        };
+        obs.with_reading(Reading::Number(gap as f64))
+    }
+}
+
+/// A run log that could not be read: a busy or corrupt store is the heartbeat failing
+/// (as for any database), anything else a check hb cannot evaluate.
+fn not_read(err: &anyhow::Error, timeout: Span) -> Observation {
+    match err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<rusqlite::Error>())
+    {
+        Some(sqlite) => classify(sqlite, timeout),
+        None => Observation::unknown(format!("{err:#}")),
+    }
 }
 
 /// The longest gap (seconds, from, to) between consecutive cycle starts, including the

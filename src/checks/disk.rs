@@ -3,10 +3,19 @@
 
 use std::path::Path;
 
-use super::{format_number, CheckConfig, Observation, Reading, RunContext};
+use super::judge::{format_number, Observation, Reading};
+use super::model::DiskCheck;
+use super::runner::{Observe, RunContext};
+use crate::duration::Span;
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let written = check.path.as_deref().unwrap_or(Path::new(""));
+impl Observe for DiskCheck {
+    fn observe(&self, _timeout: Span, ctx: &RunContext) -> Observation {
+        free_space_of(&self.path, ctx)
+    }
+}
+
+/// Free space on the filesystem of `written` (as the config writes it, for messages).
+fn free_space_of(written: &Path, ctx: &RunContext) -> Observation {
     let path = ctx.resolve(written);
     match free_space(&path) {
         Ok((free, total)) if total > 0 => {

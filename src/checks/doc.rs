@@ -2,18 +2,19 @@
 //! environment), so HEARTBEAT.md is reproducible and a test can keep it in sync.
 
 use std::fmt::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use super::{display_argv, CheckConfig, Group, Kind};
+use super::model::{display_argv, Check, CheckCommon, CheckKind, Group, TlsSource, Value};
+use super::runner::ActionsConfig;
 use crate::clock;
-use crate::config::Config;
+use crate::duration::Span;
 
-pub fn markdown(config: &Config) -> String {
+/// The document of `checks`, run by a heartbeat every `system` (`[schedule] system`),
+/// with the full protocol every `protocol`, remediation as `actions` allows.
+pub fn markdown(checks: &[Check], system: Span, protocol: Span, actions: &ActionsConfig) -> String {
     let mut out = String::new();
-    let checks = &config.check;
-    let active = checks.iter().filter(|c| c.enabled).count();
-    let system = config.schedule.system;
-    let protocol = config.schedule.protocol;
+    let active = checks.iter().filter(|c| c.common.enabled).count();
     let human = |secs: i64| clock::format_duration(Duration::from_secs(secs.max(0) as u64));
 
     out.push_str("# HEARTBEAT\n\n");
@@ -50,7 +51,7 @@ pub fn markdown(config: &Config) -> String {
         "- Checks that are due run in parallel; each is stopped at its `timeout`, which \
          counts as a failure.\n\n",
     );
-    let mut cadences: Vec<i64> = checks.iter().map(|c| c.every.as_secs()).collect();
+    let mut cadences: Vec<i64> = checks.iter().map(|c| c.common.every.as_secs()).collect();
     cadences.sort_unstable();
     cadences.dedup();
     if !cadences.is_empty() {
@@ -58,8 +59,8 @@ pub fn markdown(config: &Config) -> String {
         for secs in cadences {
             let names: Vec<String> = checks
                 .iter()
-                .filter(|c| c.every.as_secs() == secs)
-                .map(|c| format!("`{}`", c.name))
+                .filter(|c| c.common.every.as_secs() == secs)
+                .map(|c| format!("`{}`", c.common.name))
                 .collect();
             let _ = writeln!(out, "| {} | {} |", human(secs), names.join(", "));
         }
@@ -68,7 +69,7 @@ pub fn markdown(config: &Config) -> String {
 
     for group in Group::ALL {
         let _ = writeln!(out, "## {}\n", title(group));
-        let in_group: Vec<&CheckConfig> = checks.iter().filter(|c| c.group == group).collect();
+        let in_group: Vec<&Check> = checks.iter().filter(|c| c.common.group == group).collect();
         if in_group.is_empty() {
             out.push_str("No checks in this group.\n\n");
             continue;
@@ -90,30 +91,29 @@ pub fn markdown(config: &Config) -> String {
          wrong address restarts nothing), in `hb checks run` without `--remediate`, in \
          `hb cycle --no-remediate`, or while `[actions] enabled = false`.\n\n",
     );
-    if !config.actions.enabled {
+    if !actions.enabled {
         out.push_str(
             "**Remediation is off in this configuration (`[actions] enabled = false`).**\n\n",
         );
     }
-    let remediated: Vec<&CheckConfig> =
-        checks.iter().filter(|c| !c.on_failure.is_empty()).collect();
+    let remediated: Vec<&Check> = checks
+        .iter()
+        .filter(|c| !c.common.on_failure.is_empty())
+        .collect();
     if remediated.is_empty() {
         out.push_str("No check has remediation commands.\n\n");
     } else {
         out.push_str("| Check | Remediation | Then |\n|---|---|---|\n");
-        for check in remediated {
+        for check in remediated.iter().map(|c| &c.common) {
             let commands: Vec<String> = check
                 .on_failure
                 .iter()
                 .map(|argv| format!("`{}`", code(&display_argv(argv))))
                 .collect();
-            let then = if check.recheck {
-                match check.recheck_delay {
-                    Some(delay) => format!("re-check after {delay}"),
-                    None => "re-check".to_string(),
-                }
-            } else {
-                "-".to_string()
+            let then = match check.recheck.map(|r| r.delay) {
+                Some(Some(delay)) => format!("re-check after {delay}"),
+                Some(None) => "re-check".to_string(),
+                None => "-".to_string(),
             };
             let _ = writeln!(
                 out,
@@ -138,7 +138,7 @@ pub fn markdown(config: &Config) -> String {
     );
     if !checks.is_empty() {
         out.push_str("| Check | Severity | Alert after | Escalate after |\n|---|---|---|---|\n");
-        for check in checks {
+        for check in checks.iter().map(|c| &c.common) {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} |",
@@ -159,21 +159,25 @@ pub fn markdown(config: &Config) -> String {
     );
     out.push_str("| Check | Value | Series |\n|---|---|---|\n");
     for check in checks {
-        let value = match (check.kind, &check.json_field) {
-            (Kind::Http, Some(field)) => format!("JSON `{}`", code(field)),
-            (Kind::Sql, _) if check.metrics => "sum of the series".to_string(),
-            (Kind::Sql, _) => "query result".to_string(),
-            (kind, _) => kind.value_meaning().unwrap_or("-").to_string(),
+        let value = match &check.kind {
+            CheckKind::Http(http) => match &http.json {
+                Some(json) => format!("JSON `{}`", code(&json.path)),
+                None => check.tag().value_meaning().unwrap_or("-").to_string(),
+            },
+            CheckKind::Sql(sql) if sql.metrics => "sum of the series".to_string(),
+            CheckKind::Sql(_) => "query result".to_string(),
+            kind => kind.tag().value_meaning().unwrap_or("-").to_string(),
         };
-        let series = match check.kind {
-            Kind::Sql if check.metrics => "one per label the query returns",
-            Kind::Command => "the plugin's perfdata",
+        let series = match &check.kind {
+            CheckKind::Sql(sql) if sql.metrics => "one per label the query returns",
+            CheckKind::Command(_) => "the plugin's perfdata",
             _ => "-",
         };
-        let _ = writeln!(out, "| `{}` | {value} | {series} |", check.name);
+        let _ = writeln!(out, "| `{}` | {value} | {series} |", check.common.name);
     }
-    let conditional: Vec<&CheckConfig> = checks
+    let conditional: Vec<&CheckCommon> = checks
         .iter()
+        .map(|c| &c.common)
         .filter(|c| c.skip_unless_env.is_some() || !c.enabled)
         .collect();
     if !conditional.is_empty() {
@@ -201,20 +205,23 @@ fn title(group: Group) -> &'static str {
 }
 
 /// One checklist item: name, description, the condition, cadence and what happens on failure.
-fn check_item(out: &mut String, check: &CheckConfig, system_secs: i64) {
+fn check_item(out: &mut String, check: &Check, system_secs: i64) {
+    let condition = condition(check, system_secs);
+    let kind = check.tag().as_str();
+    let check = &check.common;
     let description = check
         .description
         .as_deref()
         .map(|d| format!(": {}", d.trim_end_matches('.')))
         .unwrap_or_default();
     let _ = writeln!(out, "- [ ] **{}**{description}", check.name);
-    let _ = writeln!(out, "  - {}.", capitalize(&condition(check, system_secs)));
+    let _ = writeln!(out, "  - {}.", capitalize(&condition));
     let mut when = format!(
         "Every {}, timeout {}, {} ({})",
         check.every,
         check.timeout,
         check.severity.as_str(),
-        check.kind.as_str()
+        kind
     );
     if let Some(var) = &check.skip_unless_env {
         let _ = write!(when, "; only if `${var}` is set");
@@ -229,7 +236,11 @@ fn check_item(out: &mut String, check: &CheckConfig, system_secs: i64) {
             .iter()
             .map(|argv| format!("`{}`", code(&display_argv(argv))))
             .collect();
-        let then = if check.recheck { ", then re-check" } else { "" };
+        let then = if check.recheck.is_some() {
+            ", then re-check"
+        } else {
+            ""
+        };
         let _ = writeln!(out, "  - On failure: {}{then}.", commands.join(", "));
     }
 }
@@ -253,57 +264,55 @@ fn code(text: &str) -> String {
 
 /// The value's condition: `expect` or every threshold (empty when there is none), in
 /// the words and unit of the check's messages.
-fn value_condition(check: &CheckConfig) -> String {
-    match &check.expect {
-        Some(expected) => super::expected_text(expected, check.unit()),
-        None => check.thresholds().describe(check.unit()),
-    }
+fn value_condition(value: &Value) -> String {
+    value.condition.describe(value.unit())
 }
 
-fn path_text(path: &Option<std::path::PathBuf>) -> String {
-    path.as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default()
+fn path_text(path: &Path) -> String {
+    code(&path.display().to_string())
 }
 
-fn condition(check: &CheckConfig, system_secs: i64) -> String {
-    let get = |v: &Option<String>| code(v.as_deref().unwrap_or_default());
-    match check.kind {
-        Kind::Http => {
-            let method = check.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
-            let status = check
+fn condition(check: &Check, system_secs: i64) -> String {
+    let timeout = check.common.timeout;
+    match &check.kind {
+        CheckKind::Http(http) => {
+            let status = http
                 .expect_status
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| "2xx".into());
-            let mut text = format!("`{method} {}` answers {status}", get(&check.url));
-            if check.follow_redirects {
+            let mut text = format!("`{} {}` answers {status}", http.method, code(&http.url));
+            if http.follow_redirects {
                 text.push_str(" after redirects");
             }
-            if let Some(ms) = check.max_latency_ms {
+            if let Some(ms) = http.max_latency_ms {
                 let _ = write!(text, " within {ms} ms");
             }
-            if let Some(needle) = &check.body_contains {
+            if let Some(needle) = &http.body_contains {
                 let _ = write!(text, ", body contains `{}`", code(needle));
             }
-            if let Some(field) = &check.json_field {
-                let _ = write!(text, ", JSON `{}`: {}", code(field), value_condition(check));
+            if let Some(json) = &http.json {
+                let _ = write!(
+                    text,
+                    ", JSON `{}`: {}",
+                    code(&json.path),
+                    value_condition(&json.value)
+                );
             }
-            if let Some(headers) = check.headers.as_ref().filter(|h| !h.is_empty()) {
-                let names: Vec<&str> = headers.keys().map(String::as_str).collect();
+            if !http.headers.is_empty() {
+                let names: Vec<&str> = http.headers.keys().map(String::as_str).collect();
                 let _ = write!(text, " (headers: {}; secrets from the environment)", names.join(", "));
             }
             text
         }
-        Kind::Tcp => format!(
-            "`{}` accepts a TCP connection within {}",
-            get(&check.address),
-            check.timeout
+        CheckKind::Tcp(tcp) => format!(
+            "`{}` accepts a TCP connection within {timeout}",
+            code(&tcp.address)
         ),
-        Kind::Sql => {
-            let database = code(&path_text(&check.database));
-            let cond = value_condition(check);
-            let query = get(&check.query);
-            match (check.metrics, cond.is_empty()) {
+        CheckKind::Sql(sql) => {
+            let database = path_text(&sql.database);
+            let cond = value_condition(&sql.value);
+            let query = code(&sql.query);
+            match (sql.metrics, cond.is_empty()) {
                 (true, true) => format!(
                     "`{query}` on `{database}`: each (label, value) row is recorded as a series"
                 ),
@@ -314,47 +323,45 @@ fn condition(check: &CheckConfig, system_secs: i64) -> String {
                 (false, false) => format!("`{query}` on `{database}`: {cond}"),
             }
         }
-        Kind::SqliteIntegrity => format!(
+        CheckKind::SqliteIntegrity(integrity) => format!(
             "`{}` passes `PRAGMA integrity_check` and `PRAGMA foreign_key_check` (no orphaned records)",
-            code(&path_text(&check.database))
+            path_text(&integrity.database)
         ),
-        Kind::Command => {
-            let line = check.command.as_ref().map(|c| c.display()).unwrap_or_default();
+        CheckKind::Command(command) => {
             let mut text = format!(
                 "`{}` exits 0 (a Nagios plugin: 1 warning, 2 critical, 3 unknown)",
-                code(&line)
+                code(&command.command.display())
             );
-            let cond = value_condition(check);
+            let cond = value_condition(&command.value);
             if !cond.is_empty() {
                 let _ = write!(text, "; first perfdata value: {cond}");
             }
             text
         }
-        Kind::FileAge => format!(
+        CheckKind::FileAge(file_age) => format!(
             "`{}` was modified within {}",
-            code(&path_text(&check.path)),
-            check.max_age.map(|m| m.to_string()).unwrap_or_default()
+            path_text(&file_age.path),
+            file_age.max_age
         ),
-        Kind::Disk => format!(
+        CheckKind::Disk(disk) => format!(
             "free space on `{}`: {}",
-            code(&path_text(&check.path)),
-            value_condition(check)
+            path_text(&disk.path),
+            value_condition(&disk.value)
         ),
-        Kind::Tls => {
-            let source = match (&check.address, &check.path) {
-                (Some(address), _) => format!("the certificate of `{}`", code(address)),
-                (None, Some(path)) => format!("the certificate in `{}`", code(&path.display().to_string())),
-                (None, None) => "the certificate".to_string(),
+        CheckKind::Tls(tls) => {
+            let source = match &tls.source {
+                TlsSource::Server { address, .. } => {
+                    format!("the certificate of `{}`", code(address))
+                }
+                TlsSource::File(path) => format!("the certificate in `{}`", path_text(path)),
             };
-            format!("{source} expires: {}", value_condition(check))
+            format!("{source} expires: {}", value_condition(&tls.value))
         }
-        Kind::Cycle => {
-            let window = check.window.unwrap_or(check.every);
-            format!(
-                "no gap between cycles longer than {} (twice the system cadence) in the last {window}",
-                clock::format_duration(Duration::from_secs(2 * system_secs.max(0) as u64))
-            )
-        }
+        CheckKind::Cycle(cycle) => format!(
+            "no gap between cycles longer than {} (twice the system cadence) in the last {}",
+            clock::format_duration(Duration::from_secs(2 * system_secs.max(0) as u64)),
+            cycle.window
+        ),
     }
 }
 
@@ -388,7 +395,12 @@ skip_unless_env = "XERO_TOKEN"
 "#,
         )
         .unwrap();
-        let doc = super::markdown(&config);
+        let doc = super::markdown(
+            &config.check,
+            config.schedule.system,
+            config.schedule.protocol,
+            &config.actions,
+        );
         assert!(
             doc.contains("- [ ] **queue-depth**: Queue depth < 100\n"),
             "{doc}"

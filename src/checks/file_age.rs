@@ -7,11 +7,20 @@
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
-use super::{CheckConfig, Observation, Reading, RunContext};
+use super::judge::{Observation, Reading};
+use super::model::FileAgeCheck;
+use super::runner::{Observe, RunContext};
 use crate::clock;
+use crate::duration::Span;
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let written = check.path.as_deref().unwrap_or(Path::new(""));
+impl Observe for FileAgeCheck {
+    fn observe(&self, _timeout: Span, ctx: &RunContext) -> Observation {
+        age_of(&self.path, self.max_age, ctx)
+    }
+}
+
+/// How long ago `written` (as the config writes it, for messages) was modified.
+fn age_of(written: &Path, max_age: Span, ctx: &RunContext) -> Observation {
     let path = ctx.resolve(written);
     let modified = match std::fs::metadata(&path).and_then(|m| m.modified()) {
         Ok(modified) => modified,
@@ -36,7 +45,7 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
     };
     // A file from hb's future (a fixed clock, or skew) is as fresh as it gets.
     let age = ctx.now.saturating_sub(mtime).max(0);
-    let max_age = check.max_age.map(|m| m.as_secs()).unwrap_or(i64::MAX);
+    let max_age = max_age.as_secs();
     let shown = clock::format_duration(Duration::from_secs(age as u64));
     let shown = if age == 0 {
         "just now".to_string()

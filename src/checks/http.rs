@@ -2,63 +2,62 @@
 //!
 //! Secrets come from the environment as `${VAR}` in the URL or header values. Header
 //! values are never printed; their values, and the URL's, are redacted from the
-//! outcome by the config's one redactor (`checks::run_one`), with everything else.
+//! outcome by the config's one redactor (`runner::run_one`), with everything else.
 
 use std::io::Read;
 use std::time::Instant;
 
-use super::{CheckConfig, Observation, Reading};
+use super::judge::{Observation, Reading};
+use super::model::HttpCheck;
+use super::runner::{Observe, RunContext};
+use crate::duration::Span;
 
 /// Enough for a health document; a larger body is read up to this and judged on that.
 const MAX_BODY: u64 = 1 << 20;
 
-pub fn observe(check: &CheckConfig) -> Observation {
-    let template = check.url.as_deref().unwrap_or_default();
-    let url = match expand(template) {
-        Ok(url) => url,
-        Err(err) => return Observation::unknown(format!("url: {err}")),
-    };
-    let mut headers = Vec::new();
-    for (name, value) in check.headers.iter().flatten() {
-        match expand(value) {
-            Ok(value) => headers.push((name.as_str(), value)),
-            Err(err) => return Observation::unknown(format!("header {name}: {err}")),
+impl Observe for HttpCheck {
+    fn observe(&self, timeout: Span, _ctx: &RunContext) -> Observation {
+        let url = match expand(&self.url) {
+            Ok(url) => url,
+            Err(err) => return Observation::unknown(format!("url: {err}")),
+        };
+        let mut headers = Vec::new();
+        for (name, value) in &self.headers {
+            match expand(value) {
+                Ok(value) => headers.push((name.as_str(), value)),
+                Err(err) => return Observation::unknown(format!("header {name}: {err}")),
+            }
         }
-    }
-    let method = check
-        .method
-        .as_deref()
-        .unwrap_or("GET")
-        .to_ascii_uppercase();
-    // The URL as written: a `${VAR}` stays a name, never its value.
-    let shown = format!("{method} {template}");
+        // The URL as written: a `${VAR}` stays a name, never its value.
+        let shown = format!("{} {}", self.method, self.url);
 
-    let started = Instant::now();
-    let (response, note) = match request(check, &method, &url, &headers) {
-        Ok(answered) => answered,
-        Err(failure) => {
-            let message = format!("{shown}: {}", failure.message);
-            let obs = if failure.target_failed {
-                Observation::failed(message)
-            } else {
-                Observation::unknown(message)
-            };
-            return obs.with_latency(started.elapsed());
+        let started = Instant::now();
+        let (response, note) = match request(self, timeout, &url, &headers) {
+            Ok(answered) => answered,
+            Err(failure) => {
+                let message = format!("{shown}: {}", failure.message);
+                let obs = if failure.target_failed {
+                    Observation::failed(message)
+                } else {
+                    Observation::unknown(message)
+                };
+                return obs.with_latency(started.elapsed());
+            }
+        };
+        let status = response.status();
+        let mut body = Vec::new();
+        let read = response.into_reader().take(MAX_BODY).read_to_end(&mut body);
+        let latency = started.elapsed();
+        if let Err(err) = read {
+            return Observation::failed(format!("{shown}: reading the body: {err}"))
+                .with_latency(latency);
         }
-    };
-    let status = response.status();
-    let mut body = Vec::new();
-    let read = response.into_reader().take(MAX_BODY).read_to_end(&mut body);
-    let latency = started.elapsed();
-    if let Err(err) = read {
-        return Observation::failed(format!("{shown}: reading the body: {err}"))
-            .with_latency(latency);
+        let mut obs = judge_response(self, status, &body, latency);
+        if let Some(note) = note {
+            obs.message = format!("{} ({note})", obs.message);
+        }
+        obs
     }
-    let mut obs = judge_response(check, status, &body, latency);
-    if let Some(note) = note {
-        obs.message = format!("{} ({note})", obs.message);
-    }
-    obs
 }
 
 /// A request that got no answer, worded, and whether that is the target's fault.
@@ -70,21 +69,21 @@ struct TransportFailure {
 /// At most this many redirects are followed (with `follow_redirects = true`).
 const MAX_REDIRECTS: usize = 10;
 
-/// Send the check's request. Redirects are followed only with `follow_redirects`, and
+/// Send the check's request within `timeout`. Redirects are followed only with `follow_redirects`, and
 /// never to another origin (scheme, host, port) when the check sends configured
 /// headers: they may hold a key meant for this origin alone. The note says why a
 /// redirect was not followed; the 3xx is then judged like any status. An error is a
 /// transport failure, worded.
 fn request(
-    check: &CheckConfig,
-    method: &str,
+    check: &HttpCheck,
+    timeout: Span,
     url: &str,
     headers: &[(&str, String)],
 ) -> Result<(ureq::Response, Option<String>), TransportFailure> {
     // ureq would re-send every custom header to wherever a redirect points.
     let agent = ureq::AgentBuilder::new().redirects(0).build();
-    let deadline = crate::clock::deadline(check.timeout.0);
-    let mut method = method.to_string();
+    let deadline = crate::clock::deadline(timeout.0);
+    let mut method = check.method.clone();
     let mut body = check.body.clone();
     let mut url = url.to_string();
     let mut hops = 0;
@@ -102,7 +101,7 @@ fn request(
             Err(ureq::Error::Transport(err)) => {
                 return Err(TransportFailure {
                     target_failed: target_failed(err.kind()),
-                    message: transport_message(&err, check),
+                    message: transport_message(&err, timeout),
                 })
             }
         };
@@ -142,7 +141,7 @@ fn request(
 
 /// Judge a response: status, latency limit, body and JSON conditions.
 fn judge_response(
-    check: &CheckConfig,
+    check: &HttpCheck,
     status: u16,
     body: &[u8],
     latency: std::time::Duration,
@@ -178,7 +177,8 @@ fn judge_response(
         }
     }
     let mut obs = Observation::ok(format!("HTTP {status} in {ms} ms")).with_latency(latency);
-    if let Some(field) = &check.json_field {
+    if let Some(wanted) = &check.json {
+        let field = &wanted.path;
         let json: serde_json::Value = match serde_json::from_str(&text) {
             Ok(json) => json,
             Err(err) => {
@@ -192,7 +192,7 @@ fn judge_response(
             Some(value) => {
                 obs.message = format!(
                     "HTTP {status} in {ms} ms: {field} = {}",
-                    reading(value).with_unit(check.unit())
+                    reading(value).with_unit(wanted.value.unit())
                 );
                 obs.reading = Some(reading(value));
             }
@@ -230,7 +230,7 @@ fn target_failed(kind: ureq::ErrorKind) -> bool {
 }
 
 /// ureq's transport errors repeat the URL; keep the kind and the cause.
-fn transport_message(err: &ureq::Transport, check: &CheckConfig) -> String {
+fn transport_message(err: &ureq::Transport, timeout: Span) -> String {
     let source = std::error::Error::source(err);
     let timed_out = source
         .and_then(|s| s.downcast_ref::<std::io::Error>())
@@ -238,7 +238,7 @@ fn transport_message(err: &ureq::Transport, check: &CheckConfig) -> String {
     // A TLS server that never finishes its handshake fails as a read timeout
     // ("Resource temporarily unavailable") inside ureq's TLS setup.
     if timed_out && err.message() == Some("tls connection init failed") {
-        return super::tls::handshake_timed_out(check.timeout);
+        return super::tls::handshake_timed_out(timeout);
     }
     let mut message = err.kind().to_string();
     if let Some(detail) = err.message() {

@@ -2,29 +2,37 @@
 //! records) on a database opened read-only.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Instant;
 
 use rusqlite::Connection;
 
+use super::judge::{Observation, Reading};
+use super::model::IntegrityCheck;
+use super::runner::{Observe, RunContext};
 use super::sql::{classify, open_read_only};
-use super::{CheckConfig, Observation, Reading, RunContext};
+use crate::duration::Span;
 
 /// How many integrity messages to keep: the first ones say what is wrong.
 const MAX_PROBLEMS: usize = 20;
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let path = ctx.resolve(check.database.as_deref().unwrap_or(Path::new("")));
-    let started = Instant::now();
-    let conn = match open_read_only(&path, check.timeout.0) {
-        Ok(conn) => conn,
-        Err(not_evaluated) => return not_evaluated,
-    };
-    let result = integrity_problems(&conn).and_then(|problems| Ok((problems, orphans(&conn)?)));
-    let (problems, orphans) = match result {
-        Ok(found) => found,
-        Err(err) => return classify(&err, check.timeout).with_latency(started.elapsed()),
-    };
+impl Observe for IntegrityCheck {
+    fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
+        let started = Instant::now();
+        let conn = match open_read_only(&ctx.resolve(&self.database), timeout.0) {
+            Ok(conn) => conn,
+            Err(not_evaluated) => return not_evaluated,
+        };
+        let result = integrity_problems(&conn).and_then(|problems| Ok((problems, orphans(&conn)?)));
+        match result {
+            Ok((problems, orphans)) => report(&problems, &orphans),
+            Err(err) => classify(&err, timeout),
+        }
+        .with_latency(started.elapsed())
+    }
+}
+
+/// What the two pragmas found, in a message; the value is the number of problems.
+fn report(problems: &[String], orphans: &BTreeMap<(String, String), usize>) -> Observation {
     let orphan_count: usize = orphans.values().sum();
     let total = problems.len() + orphan_count;
     let mut parts = Vec::new();
@@ -53,7 +61,6 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         Observation::failed(parts.join("; "))
     };
     obs.with_reading(Reading::Number(total as f64))
-        .with_latency(started.elapsed())
 }
 
 fn integrity_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::{run_checks, Actions, CheckConfig, CheckOutcome, RunContext, RunOptions};
+use super::{run_checks, Actions, Check, CheckOutcome};
 use crate::config::{Config, Loaded};
 use crate::exit::HbError;
 use crate::store::Store;
@@ -53,7 +53,7 @@ pub fn run(
     options: Options,
     now: i64,
 ) -> Result<ManualRun> {
-    let selected: Vec<&CheckConfig> = match selection {
+    let selected: Vec<&Check> = match selection {
         Selection::Named(names) => select(&loaded.config, names)?,
         Selection::Due => {
             let states = if store_path.exists() {
@@ -63,7 +63,12 @@ pub fn run(
             };
             super::due_checks(&loaded.config.check, &states, now)
         }
-        Selection::All => loaded.config.check.iter().filter(|c| c.enabled).collect(),
+        Selection::All => loaded
+            .config
+            .check
+            .iter()
+            .filter(|c| c.common.enabled)
+            .collect(),
     };
     // A run that leaves no trace changes nothing.
     let actions = if options.remediate && options.record {
@@ -71,25 +76,24 @@ pub fn run(
     } else {
         Actions::Off(NOT_ASKED)
     };
-    let mut run_ctx = RunContext::new(loaded, Some(store_path.to_path_buf()), now);
+    let mut run_ctx = loaded.check_context(Some(store_path.to_path_buf()), now);
     if actions == Actions::On && store_path.exists() {
         // Remediation waits until a check has passed once (a wrong address is no outage).
-        let remediable = selected.iter().filter(|c| !c.on_failure.is_empty());
-        let passed =
-            Store::open_existing(store_path)?.passed_checks(remediable.map(|c| c.name.as_str()))?;
+        let remediable = selected.iter().filter(|c| !c.common.on_failure.is_empty());
+        let passed = Store::open_existing(store_path)?
+            .passed_checks(remediable.map(|c| c.common.name.as_str()))?;
         run_ctx = run_ctx.with_passed(passed);
     }
-    let run_options = RunOptions::new(actions);
     if !options.record || selected.is_empty() {
         return Ok(ManualRun {
             run_id: None,
-            outcomes: run_checks(&selected, &run_ctx, run_options),
+            outcomes: run_checks(&selected, &run_ctx, actions),
         });
     }
     let mut store = Store::open(store_path)?;
     let started = Instant::now();
     let run_id = store.start_checks_run(now)?;
-    let outcomes = run_checks(&selected, &run_ctx, run_options);
+    let outcomes = run_checks(&selected, &run_ctx, actions);
     let elapsed = started.elapsed().as_millis() as u64;
     store.finish_checks_run(run_id, &outcomes, now, elapsed)?;
     Ok(ManualRun {
@@ -99,7 +103,7 @@ pub fn run(
 }
 
 /// The checks `names` names, in the order given, each once.
-fn select<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a CheckConfig>> {
+fn select<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a Check>> {
     let mut seen = HashSet::new();
     let mut selected = Vec::new();
     for name in names {
@@ -109,7 +113,7 @@ fn select<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a CheckConfi
         let check = config
             .check
             .iter()
-            .find(|c| &c.name == name)
+            .find(|c| &c.common.name == name)
             .ok_or_else(|| HbError::Usage(no_such_check(config, name)))?;
         selected.push(check);
     }
@@ -119,7 +123,11 @@ fn select<'a>(config: &'a Config, names: &[String]) -> Result<Vec<&'a CheckConfi
 /// "no check named `x` (known checks: a, b)": what every door says of a name the config
 /// does not declare.
 pub fn no_such_check(config: &Config, name: &str) -> String {
-    let known: Vec<&str> = config.check.iter().map(|c| c.name.as_str()).collect();
+    let known: Vec<&str> = config
+        .check
+        .iter()
+        .map(|c| c.common.name.as_str())
+        .collect();
     let hint = if known.is_empty() {
         "no checks are configured".to_string()
     } else {

@@ -10,7 +10,10 @@ use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::{format_value, judge, CheckConfig, Metric, Observation, Reading, RunContext, Status};
+use super::judge::{format_value, judge, Observation, Reading};
+use super::model::{Metric, SqlCheck, Status};
+use super::runner::{Observe, RunContext};
+use crate::duration::Span;
 
 /// An application database opened so that no statement can create or change a file:
 /// `SQLITE_OPEN_READONLY`, plus an authorizer that allows only reads (a read-only
@@ -242,41 +245,38 @@ pub(super) fn classify(err: &rusqlite::Error, timeout: impl std::fmt::Display) -
     }
 }
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let path = ctx.resolve(check.database.as_deref().unwrap_or(Path::new("")));
-    let started = Instant::now();
-    let conn = match open_read_only(&path, check.timeout.0) {
-        Ok(conn) => conn,
-        Err(not_evaluated) => return not_evaluated,
-    };
-    let query = check.query.as_deref().unwrap_or_default();
-    match run_query(&conn, query, ctx.now, check.metrics) {
-        Ok(rows) => {
-            let obs = if check.metrics {
-                judge_series(check, rows)
-            } else {
+impl Observe for SqlCheck {
+    fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
+        let started = Instant::now();
+        let conn = match open_read_only(&ctx.resolve(&self.database), timeout.0) {
+            Ok(conn) => conn,
+            Err(not_evaluated) => return not_evaluated,
+        };
+        match run_query(&conn, &self.query, ctx.now, self.metrics) {
+            Ok(rows) if self.metrics => judge_series(self, rows),
+            Ok(rows) => {
                 let reading = rows
                     .into_iter()
                     .next()
                     .map(|(first, _)| first)
                     .unwrap_or(Reading::Null);
                 // "queue depth 4": the value says what it is (the condition follows).
+                let value = &self.value;
                 Observation::ok(format!(
                     "{} {}",
-                    check.label(),
-                    reading.with_unit(check.unit())
+                    value.label,
+                    reading.with_unit(value.unit())
                 ))
                 .with_reading(reading)
-            };
-            obs.with_latency(started.elapsed())
+            }
+            Err(err) => match conn.refusal(&err) {
+                Some(reason) => Observation::unknown(format!(
+                    "query refused: {reason}; sql checks only read (the database is opened read-only)"
+                )),
+                None => classify(&err, timeout),
+            },
         }
-        Err(err) => match conn.refusal(&err) {
-            Some(reason) => Observation::unknown(format!(
-                "query refused: {reason}; sql checks only read (the database is opened read-only)"
-            )),
-            None => classify(&err, check.timeout),
-        }
-        .with_latency(started.elapsed()),
+        .with_latency(started.elapsed())
     }
 }
 
@@ -321,9 +321,8 @@ fn reading(value: ValueRef<'_>) -> Reading {
 
 /// Metrics mode: each `(label, value)` row is a series point, judged on its own; the
 /// check's value is their sum.
-fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observation {
-    let thresholds = check.thresholds();
-    let unit = check.unit();
+fn judge_series(check: &SqlCheck, rows: Vec<(Reading, Reading)>) -> Observation {
+    let unit = check.value.unit();
     let mut status = Status::Ok;
     let mut reasons = Vec::new();
     let mut metrics = Vec::new();
@@ -339,7 +338,7 @@ fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observati
                 "series {label:?}: value {value} is not a number (metrics queries return label, value)"
             ));
         };
-        let (verdict, reason) = judge(&value, check.expect.as_ref(), &thresholds, unit);
+        let (verdict, reason) = judge(&value, &check.value.condition, unit);
         if verdict != Status::Ok {
             reasons.push(format!("{label} {} ({reason})", format_value(number, unit)));
             status = status.worse(verdict);
@@ -353,7 +352,7 @@ fn judge_series(check: &CheckConfig, rows: Vec<(Reading, Reading)>) -> Observati
     }
     let summary = format!(
         "{}: {} series, total {}",
-        check.label(),
+        check.value.label,
         metrics.len(),
         format_value(total, unit)
     );

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{CheckConfig, CheckOutcome, Status};
+use super::model::{Check, CheckOutcome, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckState {
@@ -74,13 +74,13 @@ impl CheckState {
     }
 
     /// Failed often enough in a row to alert (`alert_after`).
-    pub fn should_alert(&self, check: &CheckConfig) -> bool {
-        self.consecutive_failures >= check.alert_after
+    pub fn should_alert(&self, check: &Check) -> bool {
+        self.consecutive_failures >= check.common.alert_after
     }
 
     /// Failed often enough in a row to escalate (`escalate_after`).
-    pub fn should_escalate(&self, check: &CheckConfig) -> bool {
-        self.consecutive_failures >= check.escalate_after
+    pub fn should_escalate(&self, check: &Check) -> bool {
+        self.consecutive_failures >= check.common.escalate_after
     }
 }
 

@@ -6,10 +6,19 @@
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Instant;
 
-use super::{CheckConfig, Observation};
+use super::judge::Observation;
+use super::model::TcpCheck;
+use super::runner::{Observe, RunContext};
+use crate::duration::Span;
 
-pub fn observe(check: &CheckConfig) -> Observation {
-    let address = check.address.as_deref().unwrap_or_default();
+impl Observe for TcpCheck {
+    fn observe(&self, timeout: Span, _ctx: &RunContext) -> Observation {
+        connect(&self.address, timeout)
+    }
+}
+
+/// Connect to `address` (each address it resolves to, within the one `timeout`).
+fn connect(address: &str, timeout: Span) -> Observation {
     let started = Instant::now();
     let addrs = match address.to_socket_addrs() {
         Ok(addrs) => addrs.collect::<Vec<_>>(),
@@ -21,7 +30,7 @@ pub fn observe(check: &CheckConfig) -> Observation {
     let mut last_error = None;
     for addr in &addrs {
         // Every address shares the one time limit.
-        let Some(left) = check.timeout.0.checked_sub(started.elapsed()) else {
+        let Some(left) = timeout.0.checked_sub(started.elapsed()) else {
             break;
         };
         match TcpStream::connect_timeout(addr, left) {
@@ -38,10 +47,10 @@ pub fn observe(check: &CheckConfig) -> Observation {
     }
     let why = match last_error {
         Some(err) if err.kind() == std::io::ErrorKind::TimedOut => {
-            format!("no connection within {}", check.timeout)
+            format!("no connection within {}", timeout)
         }
         Some(err) => err.to_string(),
-        None => format!("no connection within {}", check.timeout),
+        None => format!("no connection within {}", timeout),
     };
     Observation::failed(format!("cannot connect to {address}: {why}"))
         .with_latency(started.elapsed())

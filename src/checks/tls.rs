@@ -15,49 +15,60 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+use x509_cert::der::Decode;
 
-use super::{CheckConfig, Observation, Reading, RunContext};
+use super::judge::{format_number, Observation, Reading};
+use super::model::{TlsCheck, TlsSource};
+use super::runner::{Observe, RunContext};
 use crate::clock;
 use crate::duration::Span;
 
-pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
-    let started = Instant::now();
-    let (source, certs) = match (&check.address, &check.path) {
-        (Some(address), _) => match fetch(address, check.server_name.as_deref(), check) {
-            Ok(certs) => (address.clone(), certs),
-            Err(err) => {
-                let message = if err.timed_out {
-                    format!("{address}: {}", handshake_timed_out(check.timeout))
-                } else {
-                    format!("TLS handshake with {address}: {}", err.message)
-                };
-                let obs = if err.target_failed {
-                    Observation::failed(message)
-                } else {
-                    Observation::unknown(message)
-                };
-                return obs.with_latency(started.elapsed());
-            }
-        },
-        // A certificate file that is missing or not PEM is a path that is wrong here.
-        (None, Some(path)) => match read_pem(&ctx.resolve(path)) {
-            Ok(certs) => (path.display().to_string(), certs),
-            Err(err) => return Observation::unknown(format!("{}: {err}", path.display())),
-        },
-        (None, None) => return Observation::unknown("no address or path"),
-    };
-    let latency = started.elapsed();
+impl Observe for TlsCheck {
+    fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
+        let started = Instant::now();
+        let (source, certs) = match &self.source {
+            TlsSource::Server {
+                address,
+                server_name,
+            } => match fetch(address, server_name.as_deref(), timeout) {
+                Ok(certs) => (address.clone(), certs),
+                Err(err) => {
+                    let message = if err.timed_out {
+                        format!("{address}: {}", handshake_timed_out(timeout))
+                    } else {
+                        format!("TLS handshake with {address}: {}", err.message)
+                    };
+                    let obs = if err.target_failed {
+                        Observation::failed(message)
+                    } else {
+                        Observation::unknown(message)
+                    };
+                    return obs.with_latency(started.elapsed());
+                }
+            },
+            // A certificate file that is missing or not PEM is a path that is wrong here.
+            TlsSource::File(path) => match read_pem(&ctx.resolve(path)) {
+                Ok(certs) => (path.display().to_string(), certs),
+                Err(err) => return Observation::unknown(format!("{}: {err}", path.display())),
+            },
+        };
+        expiry(&source, &certs, ctx.now).with_latency(started.elapsed())
+    }
+}
+
+/// The days left of the earliest-expiring certificate of `certs`, read from `source`.
+fn expiry(source: &str, certs: &[CertificateDer<'_>], now: i64) -> Observation {
     let expiries: Vec<i64> = certs.iter().filter_map(|c| not_after(c)).collect();
     let Some(earliest) = expiries.iter().copied().min() else {
         return Observation::unknown(format!("{source}: no readable certificate"));
     };
-    let days = ((earliest - ctx.now) as f64 / clock::DAY_SECS as f64 * 10.0).floor() / 10.0;
+    let days = ((earliest - now) as f64 / clock::DAY_SECS as f64 * 10.0).floor() / 10.0;
     let of = if certs.len() > 1 {
         format!(" (earliest of {} certificates)", certs.len())
     } else {
         String::new()
     };
-    let message = if earliest <= ctx.now {
+    let message = if earliest <= now {
         format!(
             "certificate of {source} expired {}{of}",
             clock::format_ts(earliest)
@@ -66,12 +77,10 @@ pub fn observe(check: &CheckConfig, ctx: &RunContext) -> Observation {
         format!(
             "certificate of {source} expires {}, in {} days{of}",
             clock::format_ts(earliest),
-            super::format_number(days)
+            format_number(days)
         )
     };
-    Observation::ok(message)
-        .with_reading(Reading::Number(days))
-        .with_latency(latency)
+    Observation::ok(message).with_reading(Reading::Number(days))
 }
 
 /// "TLS handshake timed out after 3s": the tls check and the http check over https
@@ -125,9 +134,9 @@ impl FetchError {
 fn fetch(
     address: &str,
     server_name: Option<&str>,
-    check: &CheckConfig,
+    timeout: Span,
 ) -> Result<Vec<CertificateDer<'static>>, FetchError> {
-    let deadline = clock::deadline(check.timeout.0);
+    let deadline = clock::deadline(timeout.0);
     let host = address
         .rsplit_once(':')
         .map(|(host, _)| host.trim_start_matches('[').trim_end_matches(']'))
@@ -148,8 +157,7 @@ fn fetch(
         .map_err(|e| FetchError::not_evaluated(format!("cannot resolve: {e}")))?
         .next()
         .ok_or_else(|| FetchError::not_evaluated("cannot resolve: no address found"))?;
-    let mut socket =
-        TcpStream::connect_timeout(&addr, check.timeout.0).map_err(FetchError::target)?;
+    let mut socket = TcpStream::connect_timeout(&addr, timeout.0).map_err(FetchError::target)?;
     while conn.is_handshaking() {
         let left = deadline
             .checked_duration_since(Instant::now())
@@ -231,84 +239,41 @@ impl ServerCertVerifier for AnyCertificate {
     }
 }
 
-/// One DER element: (tag, content, the bytes after it).
-fn tlv(buf: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let tag = *buf.first()?;
-    let first = *buf.get(1)?;
-    let (len, header) = if first < 0x80 {
-        (usize::from(first), 2)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = (len << 8) | usize::from(*buf.get(2 + i)?);
-        }
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    Some((tag, buf.get(header..end)?, buf.get(end..)?))
-}
-
-/// `notAfter` of an X.509 certificate, as unix seconds. Only the path to the validity
-/// is walked: Certificate -> TBSCertificate -> [version], serial, signature, issuer,
-/// validity.
+/// `notAfter` of an X.509 certificate, as unix seconds (None: not a certificate).
 pub fn not_after(der: &[u8]) -> Option<i64> {
-    const SEQUENCE: u8 = 0x30;
-    let (tag, cert, _) = tlv(der)?;
-    if tag != SEQUENCE {
-        return None;
-    }
-    let (tag, tbs, _) = tlv(cert)?;
-    if tag != SEQUENCE {
-        return None;
-    }
-    let (tag, _, after_version) = tlv(tbs)?;
-    let mut rest = if tag == 0xa0 { after_version } else { tbs };
-    for _ in 0..3 {
-        rest = tlv(rest)?.2; // serial, signature algorithm, issuer
-    }
-    let (tag, validity, _) = tlv(rest)?;
-    if tag != SEQUENCE {
-        return None;
-    }
-    let (_, _, after_not_before) = tlv(validity)?;
-    let (tag, time, _) = tlv(after_not_before)?;
-    asn1_time(tag, std::str::from_utf8(time).ok()?)
-}
-
-/// UTCTime (`YYMMDDHHMMSSZ`, years 50-99 are 19xx) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
-fn asn1_time(tag: u8, text: &str) -> Option<i64> {
-    let text = text.strip_suffix('Z')?;
-    let (year, rest) = match tag {
-        0x17 => {
-            let yy: i32 = text.get(..2)?.parse().ok()?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, text.get(2..)?)
-        }
-        0x18 => (text.get(..4)?.parse().ok()?, text.get(4..)?),
-        _ => return None,
-    };
-    let field = |i: usize| -> Option<u32> { rest.get(i..i + 2)?.parse().ok() };
-    let date = chrono::NaiveDate::from_ymd_opt(year, field(0)?, field(2)?)?;
-    let second = if rest.len() >= 10 { field(8)? } else { 0 };
-    let time = date.and_hms_opt(field(4)?, field(6)?, second)?;
-    Some(time.and_utc().timestamp())
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let not_after = cert.tbs_certificate().validity().not_after;
+    i64::try_from(not_after.to_unix_duration().as_secs()).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A certificate valid until `(year, month, day, hour, minute, second)`, as DER.
+    fn certificate_until(at: (i32, u8, u8, u8, u8, u8)) -> Vec<u8> {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.not_before = rcgen::date_time_ymd(1990, 1, 1);
+        let (year, month, day, hour, minute, second) = at;
+        params.not_after = rcgen::date_time_ymd(year, month, day)
+            .replace_hour(hour)
+            .and_then(|t| t.replace_minute(minute))
+            .and_then(|t| t.replace_second(second))
+            .unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    /// Both encodings of the time: UTCTime before 2050 (years 50 to 99 are 19xx),
+    /// GeneralizedTime from 2050.
     #[test]
     fn asn1_times() {
         assert_eq!(
-            asn1_time(0x17, "270101000000Z"),
+            not_after(&certificate_until((2027, 1, 1, 0, 0, 0))),
             Some(clock::parse_time("2027-01-01").unwrap().timestamp())
         );
         assert_eq!(
-            asn1_time(0x17, "991231235959Z"),
+            not_after(&certificate_until((1999, 12, 31, 23, 59, 59))),
             Some(
                 clock::parse_time("1999-12-31T23:59:59Z")
                     .unwrap()
@@ -316,14 +281,14 @@ mod tests {
             )
         );
         assert_eq!(
-            asn1_time(0x18, "20500101120000Z"),
+            not_after(&certificate_until((2050, 1, 1, 12, 0, 0))),
             Some(
                 clock::parse_time("2050-01-01T12:00:00Z")
                     .unwrap()
                     .timestamp()
             )
         );
-        assert_eq!(asn1_time(0x17, "garbage"), None);
+        assert_eq!(not_after(b"garbage"), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::init::{absolute, write_config, SHIPPED_CONFIG};
 use super::Ctx;
-use crate::checks::{self, CheckConfig, CheckOutcome, Group, RunContext, RunOptions, Status};
+use crate::checks::{self, Check, CheckOutcome, Group, Status};
 use crate::cli::{DemoArgs, InsightsArgs};
 use crate::config::{self, Loaded};
 use crate::demo::{self, app, Counts};
@@ -220,34 +220,21 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
         }
     };
     let started = Instant::now();
-    let enabled: Vec<&CheckConfig> = loaded.config.check.iter().filter(|c| c.enabled).collect();
-    let run_ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now);
+    let enabled: Vec<&Check> = loaded
+        .config
+        .check
+        .iter()
+        .filter(|c| c.common.enabled)
+        .collect();
+    let run_ctx = loaded.check_context(Some(store.path().to_path_buf()), now);
     // Like `hb checks run`, the demo's own run shows results and changes nothing.
-    let options = RunOptions::new(checks::Actions::Off("the demo's run does not remediate"));
-    let outcomes = checks::run_checks(&enabled, &run_ctx, options);
+    let actions = checks::Actions::Off("the demo's run does not remediate");
+    let outcomes = checks::run_checks(&enabled, &run_ctx, actions);
     store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
     let elapsed = started.elapsed().as_millis() as i64;
-    let summary = serde_json::json!({ "line": format!("hb demo: {}", tally(&outcomes)) });
+    let summary = serde_json::json!({ "line": format!("hb demo: {}", checks::summary(&outcomes)) });
     store.finish_run(run_id, "ok", now, elapsed, &summary.to_string())?;
     Ok(outcomes)
-}
-
-/// "20 checks: 17 ok, 1 warning, 1 critical, 1 skipped".
-fn tally(outcomes: &[CheckOutcome]) -> String {
-    let counts: Vec<String> = [
-        Status::Ok,
-        Status::Warning,
-        Status::Critical,
-        Status::Unknown,
-        Status::Skipped,
-    ]
-    .iter()
-    .filter_map(|status| {
-        let n = outcomes.iter().filter(|o| o.status == *status).count();
-        (n > 0).then(|| format!("{n} {status}"))
-    })
-    .collect();
-    format!("{} checks: {}", outcomes.len(), counts.join(", "))
 }
 
 /// The check board, why each failing check fails, and where to go next.
@@ -260,7 +247,7 @@ fn print_board(
     output::print(format!(
         "Health checks of the sample app ({}): {}",
         demo.app_database.display(),
-        tally(outcomes)
+        checks::summary(outcomes)
     ))?;
     let mut table = out.table(["Check", "Group", "Status", "Message"]);
     for row in &demo.checks {
@@ -277,8 +264,8 @@ fn print_board(
             .config
             .check
             .iter()
-            .find(|c| c.name == o.name)
-            .and_then(|c| c.description.as_deref())
+            .find(|c| c.common.name == o.name)
+            .and_then(|c| c.common.description.as_deref())
             .unwrap_or("");
         output::print(format!("  {} ({}): {description}", o.name, o.status))?;
     }
@@ -439,17 +426,21 @@ mod tests {
         let demo = config::parse(&demo_config(Path::new("heartbeat.toml"))).expect("parses");
         for group in Group::ALL {
             assert!(
-                demo.check.iter().any(|c| c.group == group),
+                demo.check.iter().any(|c| c.common.group == group),
                 "no {} check",
                 group.as_str()
             );
         }
         for check in &demo.check {
-            let database = check.database.as_deref().unwrap_or(Path::new(app::DB_FILE));
+            let database = match &check.kind {
+                crate::checks::model::CheckKind::Sql(sql) => &sql.database,
+                crate::checks::model::CheckKind::SqliteIntegrity(integrity) => &integrity.database,
+                _ => continue,
+            };
             assert!(
                 database.is_relative(),
                 "{}: relative to the config",
-                check.name
+                check.common.name
             );
         }
         assert_eq!(demo.alerts.channels().len(), 1);

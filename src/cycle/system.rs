@@ -16,9 +16,7 @@ use anyhow::Result;
 
 use super::alerting::Recovery;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::checks::{
-    self, Actions, CheckConfig, CheckOutcome, CheckState, RunContext, RunOptions, Status,
-};
+use crate::checks::{self, Actions, Check, CheckOutcome, CheckState, Status};
 use crate::clock;
 use crate::config::Loaded;
 use crate::notification::NotificationKind;
@@ -39,11 +37,13 @@ pub fn run_due_checks(
     let due = checks::due_checks(&loaded.config.check, &states, now);
     let remediable = due
         .iter()
-        .filter(|c| !c.on_failure.is_empty())
-        .map(|c| c.name.as_str());
+        .filter(|c| !c.common.on_failure.is_empty())
+        .map(|c| c.common.name.as_str());
     let passed = store.passed_checks(remediable)?;
-    let ctx = RunContext::new(loaded, Some(store.path().to_path_buf()), now).with_passed(passed);
-    Ok(checks::run_checks(&due, &ctx, RunOptions::new(actions)))
+    let ctx = loaded
+        .check_context(Some(store.path().to_path_buf()), now)
+        .with_passed(passed);
+    Ok(checks::run_checks(&due, &ctx, actions))
 }
 
 /// Whether this cycle may remediate: not in a dry run, not with `--no-remediate`, and
@@ -69,7 +69,7 @@ pub fn priority_of(status: Status) -> &'static str {
 }
 
 /// Is this check's failure one the heartbeat escalates (critical, long enough)?
-pub fn escalates(check: &CheckConfig, state: &CheckState) -> bool {
+pub fn escalates(check: &Check, state: &CheckState) -> bool {
     state.status == Status::Critical && state.should_escalate(check)
 }
 
@@ -83,11 +83,7 @@ pub struct SystemOutcome {
 
 /// The recovery notice of a check whose failing streak ended with `outcome`: what
 /// recovered and how long it failed, not the failure's text. None when it was not failing.
-pub fn recovery(
-    check: &CheckConfig,
-    prev: &CheckState,
-    outcome: &CheckOutcome,
-) -> Option<Recovery> {
+pub fn recovery(check: &Check, prev: &CheckState, outcome: &CheckOutcome) -> Option<Recovery> {
     if prev.consecutive_failures == 0 || outcome.status.is_failure() {
         return None;
     }
@@ -117,14 +113,14 @@ pub fn recovery(
     Some(Recovery {
         subject: format!(
             "{} {now} after {runs} failed run{plural} ({lasted})",
-            check.name
+            check.common.name
         ),
         message: format!(
             "{} check {} ({}) {now}: {}. It had failed {runs} run{plural} in a row, from {} \
              for {lasted}; the last failure was {}: {}.{healed_by}",
-            check.group.as_str(),
-            check.name,
-            check.kind.as_str(),
+            check.common.group.as_str(),
+            check.common.name,
+            check.tag().as_str(),
             outcome.message,
             clock::format_ts(from),
             prev.status.as_str(),
@@ -140,16 +136,25 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     let mut recoveries: HashMap<String, Recovery> = outcomes
         .iter()
         .filter_map(|outcome| {
-            let check = env.config.check.iter().find(|c| c.name == outcome.name)?;
+            let check = env
+                .config
+                .check
+                .iter()
+                .find(|c| c.common.name == outcome.name)?;
             let text = recovery(check, states.get(&outcome.name)?, outcome)?;
-            Some((format!("check:{}", check.name), text))
+            Some((format!("check:{}", check.common.name), text))
         })
         .collect();
     // A failing check that was disabled or removed resolves too: say so, not "recovered".
     for state in states.values().filter(|s| s.status.is_failure()) {
-        let why = match env.config.check.iter().find(|c| c.name == state.name) {
+        let why = match env
+            .config
+            .check
+            .iter()
+            .find(|c| c.common.name == state.name)
+        {
             None => "it was removed from the config",
-            Some(c) if !c.enabled => "it is disabled in the config",
+            Some(c) if !c.common.enabled => "it is disabled in the config",
             Some(_) => continue,
         };
         recoveries.insert(
@@ -180,10 +185,15 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         }
     }
 
-    let configured: Vec<&CheckConfig> = env.config.check.iter().filter(|c| c.enabled).collect();
-    let failing: Vec<(&CheckConfig, &CheckState)> = configured
+    let configured: Vec<&Check> = env
+        .config
+        .check
         .iter()
-        .filter_map(|c| states.get(&c.name).map(|s| (*c, s)))
+        .filter(|c| c.common.enabled)
+        .collect();
+    let failing: Vec<(&Check, &CheckState)> = configured
+        .iter()
+        .filter_map(|c| states.get(&c.common.name).map(|s| (*c, s)))
         .filter(|(_, s)| s.status.is_failure())
         .collect();
 
@@ -193,14 +203,14 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         if !state.should_alert(check) {
             continue;
         }
-        alerting.push(check.name.clone());
+        alerting.push(check.common.name.clone());
         findings.add(&NotificationDraft {
-            dedup_key: check_key(&check.name),
+            dedup_key: check_key(&check.common.name),
             kind: NotificationKind::CheckFailed,
             priority: priority_of(state.status).into(),
             subject: format!(
                 "Check {} is {}: {}",
-                check.name,
+                check.common.name,
                 state.status.as_str(),
                 state.last_message
             ),
@@ -210,7 +220,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     }
     let transitions = findings.apply()?;
 
-    let escalating: Vec<&(&CheckConfig, &CheckState)> = failing
+    let escalating: Vec<&(&Check, &CheckState)> = failing
         .iter()
         .filter(|(check, state)| escalates(check, state))
         .collect();
@@ -218,15 +228,22 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     for (check, state) in &escalating {
         let others: Vec<String> = failing
             .iter()
-            .map(|(c, s)| format!("- {} ({}) since {}", c.name, s.status.as_str(), since(s)))
+            .map(|(c, s)| {
+                format!(
+                    "- {} ({}) since {}",
+                    c.common.name,
+                    s.status.as_str(),
+                    since(s)
+                )
+            })
             .collect();
         escalations.add(&NotificationDraft {
-            dedup_key: format!("escalation:{}", check_key(&check.name)),
+            dedup_key: format!("escalation:{}", check_key(&check.common.name)),
             kind: NotificationKind::Escalation,
             priority: "critical".into(),
             subject: format!(
                 "Escalation: check {} has failed {} times in a row since {}",
-                check.name,
+                check.common.name,
                 state.consecutive_failures,
                 since(state)
             ),
@@ -283,12 +300,12 @@ fn since(state: &CheckState) -> String {
     clock::format_ts(state.failing_since.unwrap_or(state.since))
 }
 
-fn describe(check: &CheckConfig, state: &CheckState) -> String {
+fn describe(check: &Check, state: &CheckState) -> String {
     format!(
         "{} check {} ({}) is {}: {}. It has failed {} run{} in a row, since {}.",
-        check.group.as_str(),
-        check.name,
-        check.kind.as_str(),
+        check.common.group.as_str(),
+        check.common.name,
+        check.tag().as_str(),
         state.status.as_str(),
         state.last_message,
         state.consecutive_failures,
@@ -320,7 +337,12 @@ pub fn routes(config: &crate::config::Config) -> HashMap<String, Vec<String>> {
     config
         .check
         .iter()
-        .filter_map(|c| c.route.clone().map(|r| (check_key(&c.name), r)))
+        .filter_map(|c| {
+            c.common
+                .route
+                .clone()
+                .map(|r| (check_key(&c.common.name), r))
+        })
         .collect()
 }
 

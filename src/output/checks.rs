@@ -4,7 +4,7 @@ use anyhow::Result;
 use comfy_table::Cell;
 
 use super::{print, short_time, Output, Render};
-use crate::checks::validate::Level;
+use crate::checks::lint::Level;
 use crate::checks::{display_argv, format_number};
 use crate::config;
 use crate::view::checks::{Board, RunReport, Validation};

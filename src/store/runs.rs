@@ -261,6 +261,32 @@ impl Store {
         Ok(count)
     }
 
+    /// The cycles around a window, for the built-in `cycle` check: the start of the last
+    /// cycle before `from`, and the starts from `from` to `to`, oldest first. Runs of
+    /// `hb checks run` are not cycles and do not keep the heartbeat alive.
+    pub fn cycle_starts(&self, from: i64, to: i64) -> Result<(Option<i64>, Vec<i64>)> {
+        let before: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT max(started_at) FROM runs WHERE started_at < ?1 AND trigger <> ?2",
+            )?
+            .query_row(params![from, super::checks::CHECKS_TRIGGER], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .flatten();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_at FROM runs WHERE started_at >= ?1 AND started_at <= ?2 \
+             AND trigger <> ?3 ORDER BY started_at",
+        )?;
+        let within = stmt
+            .query_map(params![from, to, super::checks::CHECKS_TRIGGER], |row| {
+                row.get(0)
+            })?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok((before, within))
+    }
+
     /// Start times of runs since `since`, oldest first (for gaps and completion rates).
     pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare_cached(
@@ -365,4 +391,38 @@ fn module_result_row(row: &Row<'_>) -> rusqlite::Result<ModuleResultRow> {
         duration_ms: row.get(4)?,
         message: row.get(5)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `cycle` check's view of the run log: the last cycle before the window and
+    /// those in it; `hb checks run` is not a cycle, the demo's run is.
+    #[test]
+    fn cycle_starts_around_a_window_leave_out_manual_check_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
+        for (trigger, at) in [
+            ("timer", 100),
+            ("timer", 400),
+            ("checks", 500),
+            ("timer", 900),
+            ("demo", 1000),
+            ("checks", 1100),
+            ("timer", 2000),
+        ] {
+            let LockOutcome::Acquired { run_id, .. } =
+                store.begin_run(trigger, 1, at, |_| false).unwrap()
+            else {
+                panic!("busy")
+            };
+            store.finish_run(run_id, "ok", at, 1, "{}").unwrap();
+        }
+        assert_eq!(
+            store.cycle_starts(600, 1500).unwrap(),
+            (Some(400), vec![900, 1000])
+        );
+        assert_eq!(store.cycle_starts(50, 60).unwrap(), (None, vec![]));
+    }
 }

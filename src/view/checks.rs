@@ -7,8 +7,8 @@ use std::time::Duration;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::checks::validate::{self, Level, Problem};
-use crate::checks::{self, CheckConfig, CheckOutcome, CheckState, Shown, Status};
+use crate::checks::lint::{self, Level, Problem};
+use crate::checks::{self, Check, CheckOutcome, CheckState, Shown, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::{self, Config, Loaded};
@@ -94,7 +94,7 @@ impl BoardCheck {
 pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> {
     let (mut states, latest) = match store {
         Some(store) => {
-            let names = config.check.iter().map(|c| c.name.as_str());
+            let names = config.check.iter().map(|c| c.common.name.as_str());
             (store.check_states()?, store.latest_results(names)?)
         }
         None => Default::default(),
@@ -103,38 +103,43 @@ pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> 
         .check
         .iter()
         .map(|check| {
-            let state = states.remove(&check.name);
-            let shown = Shown::of(state.as_ref(), latest.get(&check.name), trigger_counts);
+            let state = states.remove(&check.common.name);
+            let shown = Shown::of(
+                state.as_ref(),
+                latest.get(&check.common.name),
+                trigger_counts,
+            );
             board_check(check, state.as_ref(), shown.as_ref(), now)
         })
         .collect();
     Ok(Board {
-        remediation: checks::RemediationStatus::of(config),
+        remediation: checks::RemediationStatus::of(&config.actions),
         checks,
     })
 }
 
 /// One check on the board: its config, what the board shows, its counted state.
 fn board_check(
-    check: &CheckConfig,
+    check: &Check,
     state: Option<&CheckState>,
     shown: Option<&Shown>,
     now: i64,
 ) -> BoardCheck {
     let last = state.map(|s| s.last_run_at);
     let next_due = check
+        .common
         .enabled
-        .then(|| crate::cadence::due_at(last, check.every.as_secs(), now).max(now));
+        .then(|| crate::cadence::due_at(last, check.common.every.as_secs(), now).max(now));
     BoardCheck {
-        name: check.name.clone(),
-        group: check.group,
-        kind: check.kind,
-        every: check.every.to_string(),
-        every_secs: check.every.as_secs(),
-        severity: check.severity,
-        enabled: check.enabled,
-        skip_unless_env: check.skip_unless_env.clone(),
-        description: check.description.clone(),
+        name: check.common.name.clone(),
+        group: check.common.group,
+        kind: check.tag(),
+        every: check.common.every.to_string(),
+        every_secs: check.common.every.as_secs(),
+        severity: check.common.severity,
+        enabled: check.common.enabled,
+        skip_unless_env: check.common.skip_unless_env.clone(),
+        description: check.common.description.clone(),
         status: shown.map(|s| s.status),
         since: format_opt(shown.map(|s| s.since)),
         last_run_at: format_opt(shown.map(|s| s.at)),
@@ -146,11 +151,11 @@ fn board_check(
         counted_run_id: state.and_then(|s| s.last_run_id),
         failing_since: format_opt(state.and_then(|s| s.failing_since)),
         next_due_at: format_opt(next_due),
-        due: check.enabled && checks::is_due(check.every, last, now),
+        due: check.common.enabled && checks::is_due(check.common.every, last, now),
         consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
         consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
-        alert_after: check.alert_after,
-        escalate_after: check.escalate_after,
+        alert_after: check.common.alert_after,
+        escalate_after: check.common.escalate_after,
         alerting: state.is_some_and(|s| s.should_alert(check)),
         escalated: state.is_some_and(|s| s.should_escalate(check)),
         mark: shown.map_or("", Shown::mark),
@@ -216,7 +221,7 @@ pub fn detail(
     let check = config
         .check
         .iter()
-        .find(|c| c.name == name)
+        .find(|c| c.common.name == name)
         .ok_or_else(|| HbError::NotFound(checks::manual::no_such_check(config, name)))?;
     let state = store.check_states()?.remove(name);
     let latest = store.latest_results([name])?;
@@ -342,10 +347,7 @@ pub fn validate(loaded: &Loaded) -> Result<Validation> {
         ))
         .into());
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HbError::Config(format!("could not read config {}: {e}", path.display())))?;
-    let base = path.parent().unwrap_or(std::path::Path::new("."));
-    let problems = validate::lint(&loaded.config.check, &text, base);
+    let problems = lint::lint(&loaded.config.check, loaded.base_dir());
     let errors = problems.iter().filter(|p| p.level == Level::Error).count();
     Ok(Validation {
         file: Some(path.display().to_string()),
@@ -365,7 +367,12 @@ pub struct ProtocolDoc {
 
 pub fn doc(config: &Config) -> ProtocolDoc {
     ProtocolDoc {
-        markdown: checks::doc::markdown(config),
+        markdown: checks::doc::markdown(
+            &config.check,
+            config.schedule.system,
+            config.schedule.protocol,
+            &config.actions,
+        ),
     }
 }
 

@@ -169,7 +169,7 @@ pub fn last_cycle(store: &Store) -> Result<Option<RunDetail>> {
 
 /// `name` must be a check of the config or of the run log.
 fn known_check(store: &Store, config: &Config, name: &str) -> Result<()> {
-    let mut known: Vec<String> = config.check.iter().map(|c| c.name.clone()).collect();
+    let mut known: Vec<String> = config.check.iter().map(|c| c.common.name.clone()).collect();
     if known.iter().any(|k| k == name) {
         return Ok(());
     }

@@ -194,7 +194,7 @@ pub fn report(
         modules: modules(store, config, now)?,
         open_notifications: open,
         top_actions: top_actions(store)?,
-        remediation: checks::RemediationStatus::of(config),
+        remediation: checks::RemediationStatus::of(&config.actions),
         checks: board,
         metrics: store
             .latest_metrics(window_start)?
@@ -379,26 +379,29 @@ fn cycle_window(store: &Store, now: i64, window: Duration) -> Result<WindowStats
 /// `window_start`.
 fn board(store: &Store, config: &Config, window_start: i64) -> Result<Vec<CheckBoardRow>> {
     let states = store.check_states()?;
-    let latest = store.latest_results(config.check.iter().map(|c| c.name.as_str()))?;
+    let latest = store.latest_results(config.check.iter().map(|c| c.common.name.as_str()))?;
     let results = store.check_results_since(window_start)?;
     Ok(config
         .check
         .iter()
         .map(|check| {
-            let state = states.get(&check.name);
+            let state = states.get(&check.common.name);
             let in_window: Vec<(Status, Option<i64>)> = results
                 .iter()
-                .filter(|(name, _, _)| *name == check.name)
+                .filter(|(name, _, _)| *name == check.common.name)
                 .map(|(_, status, latency)| {
                     (Status::parse(status).unwrap_or(Status::Unknown), *latency)
                 })
                 .collect();
-            let shown =
-                checks::Shown::of(state, latest.get(&check.name), crate::store::trigger_counts);
+            let shown = checks::Shown::of(
+                state,
+                latest.get(&check.common.name),
+                crate::store::trigger_counts,
+            );
             CheckBoardRow {
-                name: check.name.clone(),
-                group: check.group.as_str(),
-                enabled: check.enabled,
+                name: check.common.name.clone(),
+                group: check.common.group.as_str(),
+                enabled: check.common.enabled,
                 status: shown.as_ref().map(|s| s.status),
                 since: shown.as_ref().map(|s| clock::format_ts(s.since)),
                 message: shown.as_ref().map(|s| s.message.clone()),
