@@ -30,6 +30,7 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+mod setup;
 mod store;
 mod timers;
 pub mod view;

@@ -16,10 +16,13 @@ mod alerts;
 mod checks;
 mod contracts;
 mod cycle;
+mod demo;
 mod import;
+mod init;
 mod insights;
 mod logs;
 mod property;
+mod schedule;
 mod status;
 
 /// A document as people read it: what `hb` prints without `--json`.

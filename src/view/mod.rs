@@ -14,6 +14,7 @@
 //! - [`checks`]: the check board, one check over a window, and a manual run's results.
 //! - [`alerts`]: notifications, the outbox, and what a delivery did.
 //! - [`contracts`]: a property's contracts.
+//! - [`schedule`]: the timer entries (`hb schedule`).
 
 pub mod alerts;
 pub mod checks;
@@ -21,4 +22,5 @@ pub mod contracts;
 pub mod insights;
 pub mod logs;
 pub mod property;
+pub mod schedule;
 pub mod status;
