@@ -116,3 +116,80 @@ impl Prepared {
         store.transaction(|tx| enqueue(tx, alerts, &self.alert, route_override))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alerts() -> AlertsConfig {
+        crate::config::parse(
+            r#"
+[[alerts.channel]]
+name = "hook"
+type = "webhook"
+url = "http://127.0.0.1:9/hook"
+
+[[alerts.channel]]
+name = "pager"
+type = "webhook"
+url = "http://127.0.0.1:9/pager"
+
+[alerts.routes]
+high = ["hook"]
+"#,
+        )
+        .expect("test config parses")
+        .alerts
+    }
+
+    fn request(priority: Priority, subject: &str) -> Request {
+        Request {
+            priority,
+            escalate: false,
+            subject: subject.into(),
+            message: "details".into(),
+            key: None,
+            channels: Vec::new(),
+            property_id: Some(5),
+        }
+    }
+
+    #[test]
+    fn an_adhoc_alert_goes_by_its_route_and_is_keyed_by_its_subject() {
+        let prepared =
+            prepare(&alerts(), request(Priority::High, "  Disk full "), 100).expect("routed");
+        assert_eq!(prepared.channels, ["hook"]);
+        assert_eq!(prepared.alert.subject, "Disk full");
+        assert_eq!(prepared.alert.dedup_key, "adhoc:Disk full");
+        assert_eq!(prepared.alert.kind, AlertKind::New);
+        assert_eq!(prepared.alert.property_id, Some(5));
+
+        let mut direct = request(Priority::Low, "x");
+        direct.channels = vec!["pager".into()];
+        direct.escalate = true;
+        let prepared = prepare(&alerts(), direct, 100).expect("sent where asked");
+        assert_eq!(prepared.channels, ["pager"]);
+        assert_eq!(prepared.alert.kind, AlertKind::Escalation);
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors_that_say_what_to_do() {
+        let usage = |request: Request| {
+            let err = prepare(&alerts(), request, 100).expect_err("refused");
+            assert_eq!(crate::exit::code_for(&err), crate::exit::USAGE);
+            err.to_string()
+        };
+        assert_eq!(
+            usage(request(Priority::High, "  ")),
+            "--subject must not be empty"
+        );
+        let mut unknown = request(Priority::High, "x");
+        unknown.channels = vec!["sms".into()];
+        assert_eq!(
+            usage(unknown),
+            "no alert channel named `sms` (declared: hook, pager)"
+        );
+        assert!(usage(request(Priority::Low, "x"))
+            .starts_with("no channel is routed for priority low: add `low = [\"CHANNEL\"]`"));
+    }
+}

@@ -20,16 +20,20 @@ pub fn run(ctx: &mut Ctx, args: ChecksArgs) -> Result<u8> {
             remediate,
             due,
             all,
-        }) => run_run(
-            ctx,
-            &names,
-            RunFlags {
-                no_record,
+        }) => {
+            let selection = if due {
+                Selection::Due
+            } else if all {
+                Selection::All
+            } else {
+                Selection::Named(&names)
+            };
+            let options = manual::Options {
+                record: !no_record,
                 remediate,
-                due,
-                all,
-            },
-        ),
+            };
+            run_run(ctx, selection, options)
+        }
         Some(ChecksCommand::Validate) => run_validate(ctx),
         Some(ChecksCommand::Doc) => run_doc(ctx),
     }
@@ -42,32 +46,13 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn run_run(ctx: &mut Ctx, names: &[String], flags: RunFlags) -> Result<u8> {
+fn run_run(ctx: &mut Ctx, selection: Selection<'_>, options: manual::Options) -> Result<u8> {
     let loaded = ctx.config()?.clone();
     let (store_path, now) = (ctx.store_path()?, ctx.clock.now_ts());
-    let selection = if flags.due {
-        Selection::Due
-    } else if flags.all {
-        Selection::All
-    } else {
-        Selection::Named(names)
-    };
-    let options = manual::Options {
-        record: !flags.no_record,
-        remediate: flags.remediate,
-    };
     let run = manual::run(&loaded, &store_path, selection, options, now)?;
     let report = RunReport::new(run.run_id, &run.outcomes);
     ctx.out.show(&report)?;
     Ok(report.exit_code)
-}
-
-/// The flags of `hb checks run`.
-struct RunFlags {
-    no_record: bool,
-    remediate: bool,
-    due: bool,
-    all: bool,
 }
 
 fn run_validate(ctx: &mut Ctx) -> Result<u8> {

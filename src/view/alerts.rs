@@ -235,6 +235,18 @@ pub struct Sent {
     pub delivery: Option<Delivery>,
 }
 
+impl Sent {
+    /// An alert queued as `queued` for `channels`, and what delivering it did (None: only
+    /// queued).
+    pub fn new(queued: Vec<i64>, channels: Vec<String>, delivery: Option<&DeliveryReport>) -> Self {
+        Sent {
+            queued,
+            channels,
+            delivery: delivery.map(Delivery::from),
+        }
+    }
+}
+
 /// `hb alerts deliver --json`: what one delivery of the outbox did.
 #[derive(Debug, Serialize)]
 pub struct Delivery {

@@ -65,11 +65,7 @@ fn run_send(ctx: &mut Ctx, args: AlertsSendArgs) -> Result<u8> {
     } else {
         Some(alert::deliver_pending(&mut store, &alerts, now)?)
     };
-    let sent = Sent {
-        queued,
-        channels: prepared.channels,
-        delivery: delivery.as_ref().map(Delivery::from),
-    };
+    let sent = Sent::new(queued, prepared.channels, delivery.as_ref());
     ctx.out.show(&sent)?;
     // The alert is safe in the outbox either way: a failed send is retried, not lost.
     if let Some(delivery) = &sent.delivery {
