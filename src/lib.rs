@@ -37,6 +37,8 @@ pub mod view;
 
 /// Days in a stage after which a property is stale: part of [`pipeline`]'s interface.
 pub use config::StaleDays;
+/// The cycle's predictive module, for its pure close-probability rule.
+pub use cycle::predictive;
 
 /// The whole program: parse the command line, run the command, map the result to an
 /// exit code (`main.rs` only calls this).

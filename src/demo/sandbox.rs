@@ -14,7 +14,7 @@ use crate::config::{self, Loaded};
 use crate::exit::HbError;
 use crate::pipeline::Stage;
 use crate::setup::{write_config, SHIPPED_CONFIG};
-use crate::store::{HealthFilter, LoadStep, LockOutcome, Store};
+use crate::store::{HealthFilter, LoadStep, LockOutcome, RunStatus, Store};
 
 const DB_FILE: &str = "demo.db";
 /// First line of the demo's config: how a rerun knows the file is its own to rewrite.
@@ -206,7 +206,7 @@ fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckO
     store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
     let elapsed = started.elapsed().as_millis() as i64;
     let summary = serde_json::json!({ "line": format!("hb demo: {}", checks::summary(&outcomes)) });
-    store.finish_run(run_id, "ok", now, elapsed, &summary.to_string())?;
+    store.finish_run(run_id, RunStatus::Ok, now, elapsed, &summary.to_string())?;
     Ok(outcomes)
 }
 

@@ -20,7 +20,7 @@ impl Render for NotificationList {
         for n in &self.notifications {
             table.add_row(vec![
                 Cell::new(n.id),
-                out.status_cell(&n.priority),
+                out.status_cell(n.priority.as_str()),
                 Cell::new(&n.kind),
                 Cell::new(&n.subject),
                 Cell::new(&n.created_at),
@@ -66,9 +66,9 @@ impl Render for Outbox {
             table.add_row(vec![
                 row.id.to_string().into(),
                 row.channel.clone().into(),
-                out.status_cell(&row.priority),
+                out.status_cell(row.priority.as_str()),
                 row.subject.clone().into(),
-                out.status_cell(&row.status),
+                out.status_cell(row.status.as_str()),
                 row.attempts.to_string().into(),
                 short_time(row.next_attempt_ts).into(),
                 row.last_error.clone().unwrap_or_else(|| "-".into()).into(),

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use super::{print, print_json, Output};
 use crate::cycle::{CycleReport, TERMINAL_WIDTH};
+use crate::store::RunStatus;
 
 impl CycleReport {
     /// The run: its warnings on stderr always (cron must mail them); then the document
@@ -18,7 +19,8 @@ impl CycleReport {
         if out.json {
             return print_json(self);
         }
-        let failed = self.status != "ok" || self.alerts.failed > 0 || self.alerts.error.is_some();
+        let failed =
+            self.status != RunStatus::Ok || self.alerts.failed > 0 || self.alerts.error.is_some();
         if out.quiet && !failed {
             return Ok(());
         }

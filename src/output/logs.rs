@@ -22,7 +22,7 @@ impl Render for RunList {
                 Cell::new(run.id),
                 Cell::new(&run.trigger),
                 Cell::new(&run.started_at),
-                out.status_cell(&run.status),
+                out.status_cell(run.status.as_str()),
                 Cell::new(ms(run.duration_ms)),
                 // A cycle's line can run to hundreds of characters: its start here,
                 // the whole of it in `hb logs RUN_ID` and --json.
@@ -62,8 +62,8 @@ impl Render for RunDetail {
                 long.push((m.module.as_str(), message));
             }
             table.add_row(vec![
-                Cell::new(&m.module),
-                out.status_cell(&m.status),
+                Cell::new(m.module.as_str()),
+                out.status_cell(m.status.as_str()),
                 Cell::new(m.findings),
                 Cell::new(m.duration_ms),
                 Cell::new(ellipsize(message, CELL_MAX)),
@@ -86,8 +86,8 @@ impl Render for RunDetail {
                 }
                 table.add_row(vec![
                     Cell::new(&c.name),
-                    Cell::new(&c.group),
-                    out.status_cell(&c.status),
+                    Cell::new(c.group.as_str()),
+                    out.status_cell(c.status.as_str()),
                     Cell::new(ms(c.latency_ms)),
                     Cell::new(ellipsize(&message, CELL_MAX)),
                 ]);

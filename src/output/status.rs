@@ -42,15 +42,15 @@ fn render(status: &SystemStatus, o: &Output) -> Result<()> {
     ]);
     for m in &status.modules {
         let state = if m.enabled {
-            m.last_status.clone().unwrap_or_else(|| "-".into())
+            m.last_status.map_or("-", |s| s.as_str())
         } else {
-            "disabled".into()
+            "disabled"
         };
         table.add_row(vec![
             Cell::new(m.module),
             Cell::new(&m.every),
             Cell::new(m.last_run_at.as_deref().unwrap_or("never")),
-            o.status_cell(&state),
+            o.status_cell(state),
             Cell::new(
                 m.findings
                     .map(|f| f.to_string())

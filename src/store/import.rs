@@ -10,8 +10,7 @@ use rusqlite::types::Null;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use super::contracts::{contract_row, SELECT_CONTRACT};
-use super::properties::{insert_property, refresh_derived};
-use super::{ContractRow, PropertyRecord, Store};
+use super::{ContractRow, PropertyRecord, Store, Tx};
 use crate::import::record::{
     ContactImport, ContractImport, InteractionImport, PriceImport, PropertyImport, ReminderImport,
     WatchlistImport,
@@ -20,8 +19,8 @@ use crate::import::{ColumnError, Field, Record, Upsert};
 use crate::pipeline::{self, ContractStatus, ContractTimes};
 
 /// Writes the rows of one import; lives inside the import's transaction.
-pub struct Importer<'c> {
-    conn: &'c Connection,
+pub struct Importer<'t> {
+    tx: &'t Tx<'t>,
     now: i64,
     /// Properties whose contracts changed: their stage is refreshed once, at the end.
     touched: BTreeSet<i64>,
@@ -36,7 +35,7 @@ impl Store {
     ) -> Result<T> {
         self.transaction(|tx| {
             let mut importer = Importer {
-                conn: tx,
+                tx,
                 now,
                 touched: BTreeSet::new(),
             };
@@ -65,6 +64,10 @@ fn push_some<'a, T: ToSql>(sets: &mut Sets<'a>, column: &'static str, value: &'a
 }
 
 impl Importer<'_> {
+    fn conn(&self) -> &Connection {
+        self.tx.conn()
+    }
+
     /// Write one record, whatever its kind.
     pub fn write(&mut self, record: &Record) -> Result<Upsert> {
         match record {
@@ -81,7 +84,7 @@ impl Importer<'_> {
     pub fn property(&mut self, p: &PropertyImport) -> Result<Upsert> {
         let owner = match p.external_ref.value() {
             Some(external_ref) => self
-                .conn
+                .conn()
                 .prepare_cached("SELECT id FROM properties WHERE external_ref = ?1")?
                 .query_row([external_ref], |r| r.get::<_, i64>(0))
                 .optional()?,
@@ -128,7 +131,7 @@ impl Importer<'_> {
                 blocked_reason: p.blocked_reason.value().cloned(),
                 last_action_at: p.last_action_at.value().copied(),
             };
-            insert_property(self.conn, &record, self.now)?;
+            self.tx.insert_property(&record, self.now)?;
             return Ok(Upsert::New);
         };
 
@@ -157,7 +160,7 @@ impl Importer<'_> {
         // Only these facts (and contracts) move the stage; skipping the refresh
         // otherwise keeps big re-imports of prices or scores cheap.
         if p.created_at.is_some() || !p.enriched_at.is_keep() || !p.skip_traced_at.is_keep() {
-            refresh_derived(self.conn, id, self.now)?;
+            self.tx.refresh_derived(id, self.now)?;
         }
         Ok(Upsert::Updated)
     }
@@ -165,7 +168,7 @@ impl Importer<'_> {
     pub fn contract(&mut self, c: &ContractImport) -> Result<Upsert> {
         let existing = match c.id {
             Some(id) => self
-                .conn
+                .conn()
                 .prepare_cached(&format!("{SELECT_CONTRACT} WHERE id = ?1"))?
                 .query_row([id], contract_row)
                 .optional()?,
@@ -178,7 +181,7 @@ impl Importer<'_> {
         let values = params![
             row.property_id,
             row.name,
-            row.status.as_str(),
+            row.status,
             row.attached_at,
             row.sent_at,
             row.signed_at,
@@ -190,7 +193,7 @@ impl Importer<'_> {
             Some(old) => {
                 let mut all: Vec<&dyn ToSql> = vec![&old.id];
                 all.extend_from_slice(values);
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "UPDATE contracts SET property_id = ?2, name = ?3, status = ?4,
                             attached_at = ?5, sent_at = ?6, signed_at = ?7, completed_at = ?8,
@@ -205,7 +208,7 @@ impl Importer<'_> {
             None => {
                 let mut all: Vec<&dyn ToSql> = vec![&c.id];
                 all.extend_from_slice(values);
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "INSERT INTO contracts (id, property_id, name, status, attached_at,
                             sent_at, signed_at, completed_at, cancelled_at, deadline_at)
@@ -232,7 +235,7 @@ impl Importer<'_> {
             return self.update_or_unchanged("contacts", id, &sets);
         }
         let name = required(&c.name, "name", "contact", c.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO contacts (id, name, email, phone, property_id, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -251,7 +254,7 @@ impl Importer<'_> {
     pub fn interaction(&mut self, i: &InteractionImport) -> Result<Upsert> {
         self.require("contact_id", "contacts", "contact", i.contact_id)?;
         let inserted = self
-            .conn
+            .conn()
             .prepare_cached(
                 "INSERT INTO interactions (contact_id, at, kind) VALUES (?1, ?2, ?3)
                  ON CONFLICT (contact_id, at, kind) DO NOTHING",
@@ -278,7 +281,7 @@ impl Importer<'_> {
             return self.update_or_unchanged("watchlists", id, &sets);
         }
         let name = required(&w.name, "name", "watchlist", w.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO watchlists (id, name, city, state, zip, kind, max_price, min_beds,
                     min_score, created_at)
@@ -313,7 +316,7 @@ impl Importer<'_> {
         }
         let title = required(&r.title, "title", "reminder", r.id)?;
         let due_at = required(&r.due_at, "due_at", "reminder", r.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO reminders (id, title, due_at, property_id, recurrence, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -332,14 +335,14 @@ impl Importer<'_> {
     pub fn price(&mut self, p: &PriceImport) -> Result<Upsert> {
         self.require("property_id", "properties", "property", p.property_id)?;
         let stored: Option<f64> = self
-            .conn
+            .conn()
             .prepare_cached("SELECT price FROM price_history WHERE property_id = ?1 AND at = ?2")?
             .query_row(params![p.property_id, p.at], |r| r.get(0))
             .optional()?;
         match stored {
             Some(price) if price == p.price => Ok(Upsert::Unchanged),
             Some(_) => {
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "UPDATE price_history SET price = ?3 WHERE property_id = ?1 AND at = ?2",
                     )?
@@ -347,7 +350,7 @@ impl Importer<'_> {
                 Ok(Upsert::Updated)
             }
             None => {
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "INSERT INTO price_history (property_id, at, price) VALUES (?1, ?2, ?3)",
                     )?
@@ -360,14 +363,14 @@ impl Importer<'_> {
     /// Refresh the stage of every property whose contracts changed.
     fn finish(&mut self) -> Result<()> {
         for &id in &self.touched {
-            refresh_derived(self.conn, id, self.now)?;
+            self.tx.refresh_derived(id, self.now)?;
         }
         Ok(())
     }
 
     fn exists(&self, table: &'static str, id: i64) -> Result<bool> {
         Ok(self
-            .conn
+            .conn()
             .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
             .query_row([id], |_| Ok(()))
             .optional()?
@@ -413,7 +416,9 @@ impl Importer<'_> {
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(sets.len() + 1);
         values.push(&id);
         values.extend(sets.iter().map(|(_, value)| *value));
-        self.conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+        self.conn()
+            .prepare_cached(&sql)?
+            .execute(values.as_slice())?;
         Ok(())
     }
 }
@@ -455,10 +460,10 @@ pub fn resolve_contract(
         c.id,
     )?
     .clone();
-    let mut sent_at = c.sent_at.apply(existing.and_then(|e| e.sent_at));
-    let mut signed_at = c.signed_at.apply(existing.and_then(|e| e.signed_at));
-    let mut completed_at = c.completed_at.apply(existing.and_then(|e| e.completed_at));
-    let mut cancelled_at = c.cancelled_at.apply(existing.and_then(|e| e.cancelled_at));
+    let sent_at = c.sent_at.apply(existing.and_then(|e| e.sent_at));
+    let signed_at = c.signed_at.apply(existing.and_then(|e| e.signed_at));
+    let completed_at = c.completed_at.apply(existing.and_then(|e| e.completed_at));
+    let cancelled_at = c.cancelled_at.apply(existing.and_then(|e| e.cancelled_at));
     // A new contract without attached_at was attached by its first recorded step at the
     // latest, else now.
     let attached_at = c
@@ -476,75 +481,48 @@ pub fn resolve_contract(
         && c.signed_at.is_keep()
         && c.completed_at.is_keep()
         && c.cancelled_at.is_keep());
+    let mut times = ContractTimes {
+        attached_at,
+        sent_at,
+        signed_at,
+        completed_at,
+        cancelled_at,
+    };
     let status = match (c.status, existing) {
         (Some(status), _) => status,
         (None, Some(e)) if !step_times_given => e.status,
-        (None, _) => {
-            if cancelled_at.is_some() {
-                ContractStatus::Cancelled
-            } else if completed_at.is_some() {
-                ContractStatus::Completed
-            } else if signed_at.is_some() {
-                ContractStatus::Signed
-            } else if sent_at.is_some() {
-                ContractStatus::Sent
-            } else {
-                ContractStatus::Attached
-            }
-        }
+        // The furthest step with a time (attached always has one).
+        (None, _) => ContractStatus::ALL
+            .into_iter()
+            .rev()
+            .find(|step| times.at(*step).is_some())
+            .unwrap_or(ContractStatus::Attached),
     };
-    match status {
-        ContractStatus::Attached => {}
-        ContractStatus::Sent => {
-            sent_at.get_or_insert(now);
-        }
-        ContractStatus::Signed => {
-            signed_at.get_or_insert(now);
-        }
-        ContractStatus::Completed => {
-            completed_at.get_or_insert(now);
-        }
-        ContractStatus::Cancelled => {
-            cancelled_at.get_or_insert(now);
-        }
+    if times.at(status).is_none() {
+        times.set(status, now);
     }
-    let later: &[(&str, Option<i64>)] = match status {
-        ContractStatus::Attached => &[
-            ("sent_at", sent_at),
-            ("signed_at", signed_at),
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Sent => &[
-            ("signed_at", signed_at),
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Signed => &[
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Completed => &[("cancelled_at", cancelled_at)],
-        // A completed contract is done: it cannot be cancelled afterwards.
-        ContractStatus::Cancelled => &[("completed_at", completed_at)],
-    };
-    if let Some((column, _)) = later.iter().find(|(_, at)| at.is_some()) {
+    // A step the contract cannot have passed on its way to its status has no time.
+    if let Some(step) = ContractStatus::ALL
+        .into_iter()
+        .find(|step| times.at(*step).is_some() && !step.may_have_passed(status))
+    {
         return Err(ColumnError::new(
-            *column,
+            step.time_column(),
             format!(
                 "is set, but the contract's status is {}; clear it or change the status",
                 status.as_str()
             ),
         ));
     }
-    pipeline::check_time_order(&ContractTimes {
+    pipeline::check_time_order(&times)
+        .map_err(|order| ColumnError::new(order.column, order.to_string()))?;
+    let ContractTimes {
         attached_at,
         sent_at,
         signed_at,
         completed_at,
         cancelled_at,
-    })
-    .map_err(|order| ColumnError::new(order.column, order.to_string()))?;
+    } = times;
     Ok(ContractRow {
         id: existing.map(|e| e.id).or(c.id).unwrap_or_default(),
         property_id,

@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use crate::alert::channels::{Accepted, Failure};
 use crate::alert::config::ChannelConfig;
-use crate::alert::DeliveryReport;
+use crate::alert::{AlertKind, DeliveryReport, Priority};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::store::outbox::RejectionRow;
-use crate::store::{NotificationFilter, NotificationRow, OutboxRow, Store};
+use crate::store::{NotificationFilter, NotificationRow, OutboxRow, OutboxStatus, Store};
 
 /// `hb alerts --json`: the notifications listed, and how many match.
 #[derive(Debug, Serialize)]
@@ -28,7 +28,7 @@ pub struct NotificationList {
 #[derive(Debug, Serialize)]
 pub struct Notification {
     pub id: i64,
-    pub priority: String,
+    pub priority: Priority,
     pub kind: String,
     pub source: String,
     pub subject: String,
@@ -56,7 +56,7 @@ impl From<NotificationRow> for Notification {
         Notification {
             id: n.id,
             priority: n.priority,
-            kind: n.kind,
+            kind: n.kind.to_string(),
             source: n.source,
             subject: n.subject,
             message: n.message,
@@ -113,11 +113,11 @@ pub struct Outbox {
 pub struct OutboxEntry {
     pub id: i64,
     pub channel: String,
-    pub priority: String,
-    pub kind: String,
+    pub priority: Priority,
+    pub kind: AlertKind,
     pub subject: String,
     pub dedup_key: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub created_at: Option<String>,
     pub last_attempt_at: Option<String>,
@@ -131,7 +131,7 @@ pub struct OutboxEntry {
 
 impl From<OutboxRow> for OutboxEntry {
     fn from(r: OutboxRow) -> Self {
-        let pending = r.status == "pending";
+        let pending = r.status == OutboxStatus::Pending;
         OutboxEntry {
             id: r.id,
             channel: r.channel,

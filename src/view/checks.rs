@@ -448,7 +448,9 @@ every = "5m"
             store
                 .record_check_results(run_id, &outcomes, Counting::Counts)
                 .expect("record");
-            store.finish_run(run_id, "ok", at, 5, "{}").expect("finish");
+            store
+                .finish_run(run_id, crate::store::RunStatus::Ok, at, 5, "{}")
+                .expect("finish");
         }
         let run_id = store.start_checks_run(NOW - 10).expect("manual run");
         store

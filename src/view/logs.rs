@@ -3,11 +3,13 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::checks::{Group, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::Config;
+use crate::cycle::{Module, ModuleStatus};
 use crate::exit::HbError;
-use crate::store::{RunFilter, RunRow, Store};
+use crate::store::{RunFilter, RunRow, RunStatus, Store};
 
 /// One run as the log lists it (one NDJSON line of `hb logs --ndjson`).
 #[derive(Debug, Serialize)]
@@ -16,7 +18,7 @@ pub struct Run {
     pub trigger: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    pub status: String,
+    pub status: RunStatus,
     pub duration_ms: Option<i64>,
     pub pid: Option<i64>,
     /// What the run wrote about itself (a cycle's report), or null.
@@ -78,8 +80,8 @@ pub struct RunDetail {
 #[derive(Debug, Serialize)]
 pub struct CheckResult {
     pub name: String,
-    pub group: String,
-    pub status: String,
+    pub group: Group,
+    pub status: Status,
     pub latency_ms: Option<i64>,
     pub message: String,
     pub value: Option<f64>,
@@ -99,8 +101,8 @@ impl CheckResult {
 
 #[derive(Debug, Serialize)]
 pub struct ModuleResult {
-    pub module: String,
-    pub status: String,
+    pub module: Module,
+    pub status: ModuleStatus,
     pub findings: i64,
     pub duration_ms: i64,
     pub message: Option<String>,

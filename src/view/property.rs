@@ -168,13 +168,7 @@ pub fn listed_property(row: PropertyListRow, stale: &StaleDays, now: i64) -> Lis
     let stage = row.stage;
     let stale_after_days = stage.stale_after_days(stale);
     let exact_days = (now - row.stage_entered_at) as f64 / clock::DAY_SECS as f64;
-    let health = if row.blocked {
-        Health::Blocked
-    } else if pipeline::is_stale(stage, row.stage_entered_at, stale, now) {
-        Health::Stale
-    } else {
-        Health::Healthy
-    };
+    let health = pipeline::health(row.blocked, stage, row.stage_entered_at, stale, now);
     ListedProperty {
         property_id: row.id,
         address: row.address,

@@ -9,13 +9,14 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::alerts::RejectedRecipient;
+use crate::alert::Priority;
 use crate::cadence;
 use crate::checks::{self, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::Config;
 use crate::cycle::Module;
-use crate::store::{NotificationFilter, Store};
+use crate::store::{NotificationFilter, RunStatus, Store};
 
 /// `hb status --json`: the full report, or the short one when there is no store yet.
 #[derive(Debug, Serialize)]
@@ -101,7 +102,7 @@ pub struct MetricValue {
 pub struct LastCycle {
     pub run_id: i64,
     pub started_at: String,
-    pub status: String,
+    pub status: RunStatus,
     pub duration_ms: Option<i64>,
     pub age_seconds: i64,
     pub overdue: bool,
@@ -113,7 +114,7 @@ pub struct ModuleStatus {
     pub enabled: bool,
     pub every: String,
     pub last_run_at: Option<String>,
-    pub last_status: Option<String>,
+    pub last_status: Option<crate::cycle::ModuleStatus>,
     pub findings: Option<i64>,
     pub message: Option<String>,
     pub next_due_at: Option<String>,
@@ -122,7 +123,7 @@ pub struct ModuleStatus {
 #[derive(Debug, Serialize)]
 pub struct ActionItem {
     pub id: i64,
-    pub priority: String,
+    pub priority: Priority,
     pub kind: String,
     pub subject: String,
     pub since: String,
@@ -171,7 +172,12 @@ pub fn report(
             overdue: is_overdue(age, cadence),
         }
     });
-    let open: BTreeMap<String, i64> = store.open_notification_counts()?.into_iter().collect();
+    // Keyed by the priority's text, in that order: the document scripts have read.
+    let open: BTreeMap<String, i64> = store
+        .open_notification_counts()?
+        .into_iter()
+        .map(|(priority, n)| (priority.to_string(), n))
+        .collect();
     let board = board(store, config, window_start)?;
     // A channel no longer declared sends nothing: its old refusals are news no more.
     let rejected_recipients: Vec<RejectedRecipient> = store
@@ -249,7 +255,7 @@ pub fn verdict(
             if let Some(n) = open.get("critical").filter(|n| **n > 0) {
                 critical.push(format!("{n} critical notification{} open", plural(*n)));
             }
-            if last.status == "failed" || last.status == "aborted" {
+            if matches!(last.status, RunStatus::Failed | RunStatus::Aborted) {
                 warning.push(format!(
                     "the last cycle (run {}) {}",
                     last.run_id, last.status
@@ -322,9 +328,7 @@ fn modules(store: &Store, config: &Config, now: i64) -> Result<Vec<ModuleStatus>
         .into_iter()
         .map(|module| {
             let (every, enabled) = module.cadence(config);
-            let last = last_results
-                .iter()
-                .find(|(row, _)| row.module == module.as_str());
+            let last = last_results.iter().find(|(row, _)| row.module == module);
             let last_at = last.map(|(_, at)| *at);
             let next_due = enabled.then(|| cadence::due_at(last_at, every, now).max(now));
             ModuleStatus {
@@ -332,7 +336,7 @@ fn modules(store: &Store, config: &Config, now: i64) -> Result<Vec<ModuleStatus>
                 enabled,
                 every: format_secs(every),
                 last_run_at: format_opt(last_at),
-                last_status: last.map(|(row, _)| row.status.clone()),
+                last_status: last.map(|(row, _)| row.status),
                 findings: last.map(|(row, _)| row.findings),
                 message: last.and_then(|(row, _)| row.message.clone()),
                 next_due_at: format_opt(next_due),
@@ -352,7 +356,7 @@ fn top_actions(store: &Store) -> Result<Vec<ActionItem>> {
         .map(|n| ActionItem {
             id: n.id,
             priority: n.priority,
-            kind: n.kind,
+            kind: n.kind.to_string(),
             subject: n.subject,
             since: clock::format_ts(n.created_at),
         })
@@ -362,16 +366,19 @@ fn top_actions(store: &Store) -> Result<Vec<ActionItem>> {
 /// The cycles started in the window and how many completed.
 fn cycle_window(store: &Store, now: i64, window: Duration) -> Result<WindowStats> {
     let starts = store.run_starts_since(now.saturating_sub(window.as_secs() as i64))?;
-    let count = |s: &str| starts.iter().filter(|(_, status)| status == s).count();
-    let finished = starts.iter().filter(|(_, s)| s != "running").count();
+    let count = |s: RunStatus| starts.iter().filter(|(_, status)| *status == s).count();
+    let finished = starts
+        .iter()
+        .filter(|(_, s)| *s != RunStatus::Running)
+        .count();
     Ok(WindowStats {
         window: clock::format_duration(window),
         cycles: starts.len(),
-        ok: count("ok"),
-        failed: count("failed"),
-        aborted: count("aborted"),
+        ok: count(RunStatus::Ok),
+        failed: count(RunStatus::Failed),
+        aborted: count(RunStatus::Aborted),
         completion_rate: (finished > 0)
-            .then(|| (count("ok") as f64 / finished as f64 * 1000.0).round() / 10.0),
+            .then(|| (count(RunStatus::Ok) as f64 / finished as f64 * 1000.0).round() / 10.0),
     })
 }
 
@@ -389,9 +396,7 @@ fn board(store: &Store, config: &Config, window_start: i64) -> Result<Vec<CheckB
             let in_window: Vec<(Status, Option<i64>)> = results
                 .iter()
                 .filter(|(name, _, _)| *name == check.common.name)
-                .map(|(_, status, latency)| {
-                    (Status::parse(status).unwrap_or(Status::Unknown), *latency)
-                })
+                .map(|(_, status, latency)| (*status, *latency))
                 .collect();
             let shown = checks::Shown::of(
                 state,
@@ -420,11 +425,11 @@ fn board(store: &Store, config: &Config, window_start: i64) -> Result<Vec<CheckB
 mod tests {
     use super::*;
 
-    fn last(status: &str, age_seconds: i64) -> LastCycle {
+    fn last(status: RunStatus, age_seconds: i64) -> LastCycle {
         LastCycle {
             run_id: 7,
             started_at: "2026-11-25T12:00:00Z".into(),
-            status: status.into(),
+            status,
             duration_ms: Some(10),
             age_seconds,
             overdue: is_overdue(age_seconds, 300),
@@ -470,14 +475,14 @@ mod tests {
 
     #[test]
     fn a_fresh_ok_cycle_with_nothing_open_is_ok() {
-        let (status, reasons) = verdict(Some(&last("ok", 60)), &open(&[]), 300, &[], &[]);
+        let (status, reasons) = verdict(Some(&last(RunStatus::Ok, 60)), &open(&[]), 300, &[], &[]);
         assert_eq!((status, reasons.len()), (Status::Ok, 0));
     }
 
     #[test]
     fn overdue_and_critical_notices_are_critical_and_come_first() {
         let open = open(&[("critical", 2), ("high", 1)]);
-        let (status, reasons) = verdict(Some(&last("failed", 900)), &open, 300, &[], &[]);
+        let (status, reasons) = verdict(Some(&last(RunStatus::Failed, 900)), &open, 300, &[], &[]);
         assert_eq!(status, Status::Critical);
         assert_eq!(
             reasons,
@@ -497,12 +502,19 @@ mod tests {
             check("ok", Some(Status::Ok)),
             check("never", None),
         ];
-        let (status, reasons) = verdict(Some(&last("ok", 60)), &open(&[]), 300, &board, &[]);
+        let (status, reasons) =
+            verdict(Some(&last(RunStatus::Ok, 60)), &open(&[]), 300, &board, &[]);
         assert_eq!(status, Status::Warning);
         assert_eq!(reasons.len(), 1, "{reasons:?}");
         let mut disabled = check("api", Some(Status::Critical));
         disabled.enabled = false;
-        let (status, _) = verdict(Some(&last("ok", 60)), &open(&[]), 300, &[disabled], &[]);
+        let (status, _) = verdict(
+            Some(&last(RunStatus::Ok, 60)),
+            &open(&[]),
+            300,
+            &[disabled],
+            &[],
+        );
         assert_eq!(status, Status::Ok);
     }
 
@@ -515,7 +527,13 @@ mod tests {
             first_at: "2026-11-25T12:00:00Z".into(),
             last_at: "2026-11-25T12:00:00Z".into(),
         };
-        let (status, reasons) = verdict(Some(&last("ok", 60)), &open(&[]), 300, &[], &[rejected]);
+        let (status, reasons) = verdict(
+            Some(&last(RunStatus::Ok, 60)),
+            &open(&[]),
+            300,
+            &[],
+            &[rejected],
+        );
         assert_eq!(status, Status::Warning);
         assert_eq!(
             reasons,

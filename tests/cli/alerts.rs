@@ -4,9 +4,7 @@
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::Sha256;
 
 use super::support::http::{Reply, Server};
 use super::support::smtp::{body, header, SmtpSink};
@@ -71,10 +69,9 @@ fn outbox(hb: &Hb, all: bool) -> Value {
 }
 
 fn hmac_hex(key: &str, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("hmac key");
-    mac.update(body.as_bytes());
-    mac.finalize()
-        .into_bytes()
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes());
+    ring::hmac::sign(&key, body.as_bytes())
+        .as_ref()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
