@@ -1,7 +1,6 @@
 //! `hb checks`: the check board; one check over a window (`GET /health/checks/NAME`); the
 //! results of a run of checks; the config's lint.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -373,14 +372,6 @@ pub fn doc(config: &Config) -> ProtocolDoc {
             config.schedule.protocol,
             &config.actions,
         ),
-    }
-}
-
-/// Each check's counted state, by name (empty without a store).
-pub fn states(store: Option<&Store>) -> Result<HashMap<String, CheckState>> {
-    match store {
-        Some(store) => store.check_states(),
-        None => Ok(HashMap::new()),
     }
 }
 

@@ -189,3 +189,59 @@ fn known_check(store: &Store, config: &Config, name: &str) -> Result<()> {
     };
     Err(HbError::Usage(format!("--check: no check named `{name}` ({hint})")).into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::LockOutcome;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn run_at(store: &mut Store, trigger: &str, at: i64, status: RunStatus) -> i64 {
+        let LockOutcome::Acquired { run_id, .. } =
+            store.begin_run(trigger, 1, at, |_| false).expect("run")
+        else {
+            panic!("busy")
+        };
+        let summary = format!(r#"{{"line": "{trigger} at {at}", "warnings": ["w{run_id}"]}}"#);
+        store
+            .finish_run(run_id, status, at, 7, &summary)
+            .expect("finish");
+        run_id
+    }
+
+    /// `GET /health/heartbeat`: the latest cycle, not a later manual run of the checks.
+    #[test]
+    fn the_last_cycle_is_the_latest_run_that_is_not_a_manual_check_run() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("hb.db")).expect("store");
+        assert!(last_cycle(&store).expect("read").is_none());
+        run_at(&mut store, "timer", NOW - 600, RunStatus::Ok);
+        let cycle = run_at(&mut store, "all", NOW - 300, RunStatus::Failed);
+        run_at(&mut store, "checks", NOW - 60, RunStatus::Ok);
+
+        let last = last_cycle(&store).expect("read").expect("a cycle ran");
+        assert_eq!(last.run.id, cycle);
+        assert_eq!(last.run.status, RunStatus::Failed);
+        assert_eq!(last.run.line(), format!("all at {}", NOW - 300));
+        assert_eq!(
+            last.run.warnings().collect::<Vec<_>>(),
+            [format!("w{cycle}")]
+        );
+        // The document `hb logs RUN_ID --json` prints: the run's fields, then its results.
+        let json = serde_json::to_value(&last).expect("serializes");
+        assert_eq!(json["trigger"], "all");
+        assert_eq!(json["status"], "failed");
+        assert!(json["modules"].as_array().is_some_and(|m| m.is_empty()));
+
+        let err = run(&store, 99).expect_err("no such run");
+        assert_eq!(
+            err.to_string(),
+            "no run with id 99 (list runs with `hb logs`)"
+        );
+        assert!(matches!(
+            err.downcast_ref::<HbError>(),
+            Some(HbError::NotFound(_))
+        ));
+    }
+}

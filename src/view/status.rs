@@ -543,4 +543,16 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn without_a_store_the_report_is_unknown_and_short() {
+        let config = Config::default();
+        let path = Path::new("/srv/hb/none.db");
+        let report = report(None, path, &config, 0, Duration::from_secs(86_400)).expect("report");
+        assert_eq!(report.status(), Status::Unknown);
+        assert_eq!(
+            serde_json::to_string(&report).expect("serializes"),
+            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown"}"#
+        );
+    }
 }
