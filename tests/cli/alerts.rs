@@ -49,15 +49,7 @@ fn run(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
 }
 
 fn ok(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> String {
-    let out = run(hb, env, args);
-    assert!(
-        out.status.success(),
-        "hb {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    Hb::succeeded(args, run(hb, env, args))
 }
 
 fn outbox(hb: &Hb, all: bool) -> Value {
