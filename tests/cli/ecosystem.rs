@@ -203,7 +203,7 @@ fn schedule_systemd_prints_valid_units() {
 /// `systemd-analyze verify` on the units (a verify that hangs or fails for reasons of this
 /// host, as in some containers, is said on stderr and not held against the units).
 fn systemd_analyze_verify(hb: &Hb, files: &[(String, String)]) {
-    if !crate::support::require_tool("systemd-analyze", "(systemd) to verify the units") {
+    if !crate::support::require_tool("systemd-analyze", "systemd", "to verify the units") {
         return;
     }
     let dir = hb.path("units");
@@ -955,7 +955,7 @@ fn errors_say_what_to_do_and_exit_with_their_class() {
 /// fits the terminal's width.
 #[test]
 fn on_a_terminal_tables_fit_and_are_coloured() {
-    if !crate::support::require_tool("script", "(util-linux) to give hb a terminal") {
+    if !crate::support::require_tool("script", "util-linux", "to give hb a terminal") {
         return;
     }
     let hb = populated();

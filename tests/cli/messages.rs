@@ -229,7 +229,7 @@ fn cycle_lists_every_kept_id_under_verbose_and_in_json() {
 fn on_a_terminal_the_cycle_prints_a_short_line_per_module() {
     let hb = busy_demo();
     // `script` gives hb a terminal for stdout.
-    if !crate::support::require_tool("script", "(util-linux) to give hb a terminal") {
+    if !crate::support::require_tool("script", "util-linux", "to give hb a terminal") {
         return;
     }
     let hb_cmd = demo_hb(&hb);

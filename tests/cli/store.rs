@@ -53,8 +53,8 @@ fn as_other_user(hb: &Hb, args: &[&str]) -> Option<Output> {
     }
     let Some(prefix) = switch_user() else {
         tool_missing(
-            "`runuser` or `setpriv`",
-            "(util-linux) to run hb as nobody when the tests run as root",
+            "`runuser` or `setpriv` (util-linux)",
+            "to run hb as nobody when the tests run as root",
         );
         return None;
     };

@@ -78,22 +78,23 @@ pub fn has_tool(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// A tool the test needs is not here (`what` names it, `why` says what for): under
-/// `CI=true` the test fails saying so; elsewhere this prints a note and the caller
-/// skips the rest of the test.
+/// A tool the test needs is not here (`what` names it and its package, `why` says what
+/// for): under `CI=true` the test fails saying so; elsewhere this prints a note and the
+/// caller skips the rest of the test.
 pub fn tool_missing(what: &str, why: &str) {
     assert!(
         !in_ci(),
-        "CI needs {what} {why}: install it (util-linux, systemd) on the CI image"
+        "CI needs {what} {why}: install it on the CI image"
     );
-    eprintln!("skipped: {what} is not installed here ({why}); CI=true makes this a failure");
+    eprintln!("skipped: {what} is not installed here, needed {why} (with CI=true: a failure)");
 }
 
-/// Whether `tool` is here; when it is not, see [`tool_missing`] (false: skip the rest).
-pub fn require_tool(tool: &str, why: &str) -> bool {
+/// Whether `tool` (from `package`) is here; when it is not, see [`tool_missing`] (false:
+/// skip the rest of the test).
+pub fn require_tool(tool: &str, package: &str, why: &str) -> bool {
     if has_tool(tool) {
         return true;
     }
-    tool_missing(&format!("`{tool}`"), why);
+    tool_missing(&format!("`{tool}` ({package})"), why);
     false
 }
