@@ -1,4 +1,5 @@
-//! One module per subcommand: gather inputs, call the domain, hand the result to output.
+//! One module per subcommand: gather inputs, call the read model (`view/`) or the domain
+//! (writes), hand the result to `output/`. No command builds a document or holds a rule.
 
 use std::path::PathBuf;
 
