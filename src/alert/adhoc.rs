@@ -5,7 +5,6 @@ use anyhow::Result;
 
 use super::channels::{self, Accepted, Failure, SendContext};
 use super::config::ChannelConfig;
-use super::outbox::MAX_RATE_LIMIT_WAIT;
 use super::{enqueue, Alert, AlertKind, AlertsConfig, Priority};
 use crate::exit::HbError;
 use crate::store::Store;
@@ -31,13 +30,8 @@ pub fn test<'a>(
     let channel = alerts
         .channel(name)
         .ok_or_else(|| unknown_channel(alerts, name))?;
-    let redactor = channels::redactor(alerts);
-    let cx = SendContext {
-        base_dir: alerts.base_dir.as_deref(),
-        redactor: &redactor,
-        now,
-        max_rate_limit_wait: MAX_RATE_LIMIT_WAIT,
-    };
+    let redactor = alerts.redactor();
+    let cx = SendContext::new(alerts, &redactor, now);
     let result = channels::send(channel, &[(None, Alert::test(name, now))], &cx);
     Ok((channel, result))
 }
