@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::config::DeadmanConfig;
 use crate::cycle::CycleReport;
 use crate::exit::HbError;
+use crate::store::RunStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ping {
@@ -40,7 +41,7 @@ impl Ping {
     /// reports for itself, and a busy timer is not the heartbeat failing.
     pub fn after(result: &anyhow::Result<CycleReport>) -> Option<Ping> {
         match result {
-            Ok(report) if report.status == "ok" => Some(Ping::Success),
+            Ok(report) if report.status == RunStatus::Ok => Some(Ping::Success),
             Ok(_) => Some(Ping::Fail),
             Err(err) if is_busy(err) => None,
             Err(_) => Some(Ping::Fail),

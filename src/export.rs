@@ -11,12 +11,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::alert::Priority;
 use crate::config::Loaded;
 use crate::cycle::CycleReport;
 use crate::pipeline::{Health, Stage};
-use crate::store::Store;
+use crate::store::{RunStatus, Store};
 
-/// One health check's latest result, as the checks engine will hand it over.
+/// One configured check's last counted state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckMetric {
     pub name: String,
@@ -35,12 +36,10 @@ pub struct Snapshot {
     pub cycle_duration_ms: i64,
     pub cycle_ok: bool,
     /// Open notifications per priority; missing priorities are written as 0.
-    pub open_notifications: Vec<(String, i64)>,
+    pub open_notifications: Vec<(Priority, i64)>,
     pub properties: Vec<(Stage, Health, i64)>,
     pub checks: Vec<CheckMetric>,
 }
-
-const PRIORITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 
 /// The Prometheus text exposition format (0.0.4): HELP and TYPE before each family,
 /// one sample per series, label values escaped.
@@ -76,7 +75,7 @@ pub fn render(s: &Snapshot) -> String {
         "1 if every module of the last hb cycle succeeded, else 0.",
         &[(vec![], if s.cycle_ok { 1.0 } else { 0.0 })],
     );
-    let notifications: Vec<(Vec<(&str, &str)>, f64)> = PRIORITIES
+    let notifications: Vec<(Vec<(&str, &str)>, f64)> = Priority::ALL
         .iter()
         .map(|p| {
             let n = s
@@ -85,7 +84,7 @@ pub fn render(s: &Snapshot) -> String {
                 .find(|(priority, _)| priority == p)
                 .map(|(_, n)| *n)
                 .unwrap_or(0);
-            (vec![("priority", *p)], n as f64)
+            (vec![("priority", p.as_str())], n as f64)
         })
         .collect();
     family(
@@ -180,7 +179,7 @@ fn format_value(v: f64) -> String {
 }
 
 /// Gather the snapshot of a completed cycle and write it to `[export] prometheus_textfile`,
-/// if set. `checks` comes from the checks engine (empty until it lands).
+/// if set.
 pub fn write_textfile(
     loaded: &Loaded,
     store: &Store,
@@ -209,7 +208,7 @@ pub fn write_textfile(
     let snapshot = Snapshot {
         cycle_started_at: now,
         cycle_duration_ms: report.duration_ms,
-        cycle_ok: report.status == "ok",
+        cycle_ok: report.status == RunStatus::Ok,
         open_notifications: store.open_notification_counts()?,
         properties: store.count_by_stage_health(&loaded.config.property.stale_days, now)?,
         checks,
@@ -255,7 +254,7 @@ mod tests {
             cycle_started_at: 1_795_000_000,
             cycle_duration_ms: 212,
             cycle_ok: true,
-            open_notifications: vec![("high".into(), 2), ("medium".into(), 5)],
+            open_notifications: vec![(Priority::High, 2), (Priority::Medium, 5)],
             properties: vec![
                 (Stage::New, Health::Stale, 3),
                 (Stage::WaitingForContracts, Health::Blocked, 1),

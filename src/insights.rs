@@ -102,12 +102,8 @@ pub fn queries(
     now: i64,
 ) -> Vec<(FindingKind, FindingQuery)> {
     let days = |d: f64| pipeline::days_to_secs(d);
-    let stale_cutoff = |stage: Stage| {
-        stage
-            .stale_after_days(stale)
-            .map(|d| now - days(d))
-            .unwrap_or(i64::MIN)
-    };
+    // A stage that is never stale has no cutoff: nothing entered it before i64::MIN.
+    let stale_cutoff = |stage: Stage| pipeline::stale_cutoff(stage, stale, now).unwrap_or(i64::MIN);
     let mut queries = vec![
         (FindingKind::BlockedProperty, FindingQuery::Blocked),
         (
@@ -131,7 +127,7 @@ pub fn queries(
         queries.push((
             FindingKind::StaleProperty,
             FindingQuery::Stale {
-                stage: stage.as_str(),
+                stage,
                 cutoff: stale_cutoff(stage),
             },
         ));
@@ -175,7 +171,7 @@ pub fn finding(
     now: i64,
 ) -> Finding {
     let id = row.property_id;
-    let stage = Stage::parse(&row.stage).unwrap_or(Stage::New);
+    let stage = row.stage;
     let days_since = |at: i64| clock::days_between(at, now);
     let date = |at: i64| clock::from_ts(at).format("%Y-%m-%d").to_string();
     let contract = || {
@@ -344,7 +340,7 @@ mod tests {
         FindingRow {
             property_id: 5,
             address: "123 Main St".into(),
-            stage: "enriched".into(),
+            stage: Stage::Enriched,
             at,
             contract_id: Some(9),
             contract_name: Some("Purchase".into()),
@@ -404,7 +400,7 @@ mod tests {
         assert!(qs.contains(&(
             FindingKind::StaleProperty,
             FindingQuery::Stale {
-                stage: "enriched",
+                stage: Stage::Enriched,
                 cutoff: NOW - 2 * DAY_SECS
             }
         )));

@@ -70,12 +70,6 @@ impl fmt::Display for NotificationKind {
     }
 }
 
-impl rusqlite::ToSql for NotificationKind {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
-    }
-}
-
 impl ValueEnum for NotificationKind {
     fn value_variants<'a>() -> &'a [Self] {
         &NotificationKind::ALL

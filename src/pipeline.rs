@@ -131,13 +131,58 @@ impl ContractStatus {
             .find(|status| status.as_str() == s)
     }
 
-    /// Still to be completed: counts for the stage and its deadline can block.
+    /// Still to be completed: counts for the stage and its deadline can block. The store
+    /// writes this list into its SQL (and its partial indexes were declared with it).
+    pub const OPEN: [ContractStatus; 3] = [
+        ContractStatus::Attached,
+        ContractStatus::Sent,
+        ContractStatus::Signed,
+    ];
+
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            ContractStatus::Attached | ContractStatus::Sent | ContractStatus::Signed
-        )
+        ContractStatus::OPEN.contains(&self)
     }
+
+    /// The moves a contract may make: forward only (attached, sent, signed, completed,
+    /// steps may be skipped), and any open contract can be cancelled. A completed or
+    /// cancelled contract moves no more.
+    pub fn can_move_to(self, to: ContractStatus) -> bool {
+        self.is_open() && (to == ContractStatus::Cancelled || to.step() > self.step())
+    }
+
+    /// Whether a contract now `status` may have a recorded time for this step: the step
+    /// it is at, or one it moved through on the way there.
+    pub fn may_have_passed(self, status: ContractStatus) -> bool {
+        self == status || self.can_move_to(status)
+    }
+
+    /// Place in the forward order; cancelled ends it from any open step.
+    fn step(self) -> u8 {
+        match self {
+            ContractStatus::Attached => 0,
+            ContractStatus::Sent => 1,
+            ContractStatus::Signed => 2,
+            ContractStatus::Completed => 3,
+            ContractStatus::Cancelled => 4,
+        }
+    }
+
+    /// The column that records when a contract took this step.
+    pub fn time_column(self) -> &'static str {
+        match self {
+            ContractStatus::Attached => "attached_at",
+            ContractStatus::Sent => "sent_at",
+            ContractStatus::Signed => "signed_at",
+            ContractStatus::Completed => "completed_at",
+            ContractStatus::Cancelled => "cancelled_at",
+        }
+    }
+}
+
+/// Does this contract's deadline block its property at `now`? An open contract whose
+/// deadline has come (a deadline at `now` has passed).
+pub fn deadline_missed(status: ContractStatus, deadline_at: Option<i64>, now: i64) -> bool {
+    status.is_open() && deadline_at.is_some_and(|d| d <= now)
 }
 
 /// The times a contract's steps happened (unix seconds), as recorded.
@@ -175,20 +220,37 @@ impl std::fmt::Display for TimeOrder {
     }
 }
 
+impl ContractTimes {
+    /// When the contract took `step`, if it did.
+    pub fn at(&self, step: ContractStatus) -> Option<i64> {
+        match step {
+            ContractStatus::Attached => Some(self.attached_at),
+            ContractStatus::Sent => self.sent_at,
+            ContractStatus::Signed => self.signed_at,
+            ContractStatus::Completed => self.completed_at,
+            ContractStatus::Cancelled => self.cancelled_at,
+        }
+    }
+
+    pub fn set(&mut self, step: ContractStatus, at: i64) {
+        match step {
+            ContractStatus::Attached => self.attached_at = at,
+            ContractStatus::Sent => self.sent_at = Some(at),
+            ContractStatus::Signed => self.signed_at = Some(at),
+            ContractStatus::Completed => self.completed_at = Some(at),
+            ContractStatus::Cancelled => self.cancelled_at = Some(at),
+        }
+    }
+}
+
 /// A contract's steps happen in order: attached, sent, signed, completed; a cancellation
 /// comes after every step it cancels. Skipped steps (attached, then completed) are fine.
 pub fn check_time_order(t: &ContractTimes) -> Result<(), TimeOrder> {
-    let steps = [
-        ("attached_at", Some(t.attached_at)),
-        ("sent_at", t.sent_at),
-        ("signed_at", t.signed_at),
-        ("completed_at", t.completed_at),
-        ("cancelled_at", t.cancelled_at),
-    ];
     // The latest step so far: each later step must not precede it.
     let mut latest: Option<(&'static str, i64)> = None;
-    for (column, at) in steps {
-        let Some(at) = at else { continue };
+    for step in ContractStatus::ALL {
+        let column = step.time_column();
+        let Some(at) = t.at(step) else { continue };
         if let Some((after, after_at)) = latest {
             if at < after_at {
                 return Err(TimeOrder {
@@ -304,11 +366,36 @@ pub struct Heartbeat {
     pub voice_summary: String,
 }
 
-/// Is a property stale at `now`? Exact seconds, so it agrees with the store's queries.
+/// A property of `stage` is stale at `now` when it entered the stage before this time
+/// (`None`: the stage is never stale). Exact seconds: the store's queries compare
+/// `stage_entered_at < cutoff` with this same cutoff.
+pub fn stale_cutoff(stage: Stage, stale: &StaleDays, now: i64) -> Option<i64> {
+    stage
+        .stale_after_days(stale)
+        .map(|days| now.saturating_sub(days_to_secs(days)))
+}
+
+/// Is a property stale at `now`: in its stage for longer than the stage's threshold?
 pub fn is_stale(stage: Stage, stage_entered_at: i64, stale: &StaleDays, now: i64) -> bool {
-    match stage.stale_after_days(stale) {
-        Some(days) => now.saturating_sub(stage_entered_at) > days_to_secs(days),
-        None => false,
+    stale_cutoff(stage, stale, now).is_some_and(|cutoff| stage_entered_at < cutoff)
+}
+
+/// A property's health: blocked (a recorded blocker or a missed deadline: `blocked`)
+/// wins over stale, and a property that is neither is healthy. The one definition every
+/// view uses; the store's SQL mirrors it (a test compares the two).
+pub fn health(
+    blocked: bool,
+    stage: Stage,
+    stage_entered_at: i64,
+    stale: &StaleDays,
+    now: i64,
+) -> Health {
+    if blocked {
+        Health::Blocked
+    } else if is_stale(stage, stage_entered_at, stale, now) {
+        Health::Stale
+    } else {
+        Health::Healthy
     }
 }
 
@@ -328,7 +415,7 @@ pub struct MissedDeadline {
 fn missed_deadline(contracts: &[ContractFacts], now: i64) -> Option<MissedDeadline> {
     contracts
         .iter()
-        .filter(|c| c.status.is_open() && c.deadline_at.is_some_and(|d| d <= now))
+        .filter(|c| deadline_missed(c.status, c.deadline_at, now))
         .min_by_key(|c| (c.deadline_at, c.id))
         .map(|c| MissedDeadline {
             contract_id: c.id,
@@ -390,13 +477,13 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
 
     let missed = missed_deadline(&facts.contracts, now);
     let blocked_reason = blocked_reason(facts.blocked_reason.as_deref(), missed.as_ref());
-    let health = if blocked_reason.is_some() {
-        Health::Blocked
-    } else if is_stale(derived.stage, derived.stage_entered_at, stale, now) {
-        Health::Stale
-    } else {
-        Health::Healthy
-    };
+    let health = health(
+        blocked_reason.is_some(),
+        derived.stage,
+        derived.stage_entered_at,
+        stale,
+        now,
+    );
 
     let next_action = match (&facts.blocked_reason, &missed) {
         (Some(reason), _) => format!("Resolve the blocker: {reason}"),
@@ -625,6 +712,51 @@ mod tests {
                 after_at: 300
             }
         );
+    }
+
+    #[test]
+    fn contracts_move_forward_and_any_open_one_can_be_cancelled() {
+        use ContractStatus::*;
+        assert!(Attached.can_move_to(Sent));
+        assert!(Attached.can_move_to(Completed), "a step may be skipped");
+        assert!(Signed.can_move_to(Cancelled));
+        assert!(!Signed.can_move_to(Sent), "never back");
+        assert!(!Sent.can_move_to(Sent));
+        for done in [Completed, Cancelled] {
+            for to in ContractStatus::ALL {
+                assert!(!done.can_move_to(to), "{done:?} -> {to:?}");
+            }
+        }
+        // The times a status may carry: its own and the steps it passed on the way.
+        assert!(Sent.may_have_passed(Cancelled));
+        assert!(Signed.may_have_passed(Signed));
+        assert!(!Completed.may_have_passed(Cancelled));
+        assert!(!Signed.may_have_passed(Sent));
+    }
+
+    #[test]
+    fn health_is_blocked_then_stale_then_healthy() {
+        let stale = StaleDays::default();
+        let limit = days_to_secs(stale.new);
+        let at_limit = NOW - limit;
+        assert_eq!(pipeline_health(false, at_limit), Health::Healthy);
+        assert_eq!(pipeline_health(false, at_limit - 1), Health::Stale);
+        assert_eq!(pipeline_health(true, at_limit - 1), Health::Blocked);
+        assert_eq!(stale_cutoff(Stage::New, &stale, NOW), Some(at_limit));
+        assert_eq!(stale_cutoff(Stage::Complete, &stale, NOW), None);
+        // A deadline at the clock has come; a closed contract's never blocks.
+        assert!(deadline_missed(ContractStatus::Signed, Some(NOW), NOW));
+        assert!(!deadline_missed(ContractStatus::Signed, Some(NOW + 1), NOW));
+        assert!(!deadline_missed(
+            ContractStatus::Completed,
+            Some(NOW - 1),
+            NOW
+        ));
+        assert!(!deadline_missed(ContractStatus::Sent, None, NOW));
+    }
+
+    fn pipeline_health(blocked: bool, entered: i64) -> Health {
+        health(blocked, Stage::New, entered, &StaleDays::default(), NOW)
     }
 
     #[test]

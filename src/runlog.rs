@@ -152,7 +152,7 @@ pub struct RunlogReport {
 /// Write every pending entry (oldest first) to the application's table; marks what it
 /// wrote in hb's store. Never fails the cycle: an error is in the report.
 pub fn write_pending(
-    store: &Store,
+    store: &mut Store,
     config: &RunlogConfig,
     base_dir: &Path,
     now: i64,
@@ -176,15 +176,11 @@ pub fn write_pending(
         };
         match result {
             Ok(()) => {
-                store.write(true, |store| {
-                    crate::store::runlog_written(store.conn(), entry.run_id, now)
-                })?;
+                store.transaction(|tx| tx.runlog_written(entry.run_id, now))?;
                 report.written.push(entry.run_id);
             }
             Err(error) => {
-                store.write(true, |store| {
-                    crate::store::runlog_failed(store.conn(), entry.run_id, &error, now)
-                })?;
+                store.transaction(|tx| tx.runlog_failed(entry.run_id, &error, now))?;
                 report.attempts = report.attempts.max(entry.attempts + 1);
                 report.error.get_or_insert(error);
                 // The rest would fail alike: they wait for the next cycle, in order.

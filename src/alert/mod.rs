@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod adhoc;
 pub mod channels;
 pub mod config;
 pub mod digest;
@@ -76,6 +77,54 @@ impl FromStr for Priority {
     }
 }
 
+/// An open notification, as the decision about it needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenNotice {
+    /// When it was last notified (unix seconds).
+    pub notified_at: i64,
+    pub acknowledged: bool,
+    pub priority: Priority,
+}
+
+/// What to do with a condition's notification this pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Found, and nothing open for it: notify.
+    New,
+    /// Found again, and due: notify again (and record the finding's priority and words).
+    Renotify,
+    /// Open, and no longer found: it healed.
+    Resolve,
+    /// Leave it as it is.
+    Nothing,
+}
+
+/// The notification rule, for a condition `found` this pass (with its priority) or not,
+/// and its `open` notice if it has one: a new finding is notified; a persisting one is
+/// re-notified once `renotify_after` seconds have passed since its last notice, never
+/// while acknowledged, and at once when it got worse (a higher priority); one that
+/// disappeared is resolved.
+pub fn decide(
+    found: Option<Priority>,
+    open: Option<&OpenNotice>,
+    now: i64,
+    renotify_after: i64,
+) -> Decision {
+    match (found, open) {
+        (Some(_), None) => Decision::New,
+        (None, Some(_)) => Decision::Resolve,
+        (None, None) => Decision::Nothing,
+        (Some(priority), Some(open)) => {
+            let due = !open.acknowledged && open.notified_at <= now.saturating_sub(renotify_after);
+            if due || priority > open.priority {
+                Decision::Renotify
+            } else {
+                Decision::Nothing
+            }
+        }
+    }
+}
+
 /// Why an alert is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -93,6 +142,14 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    pub const ALL: [AlertKind; 5] = [
+        AlertKind::New,
+        AlertKind::Renotify,
+        AlertKind::Recovery,
+        AlertKind::Escalation,
+        AlertKind::Test,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertKind::New => "new",
@@ -180,6 +237,51 @@ mod tests {
         assert!(Priority::Low < Priority::Critical);
         assert_eq!("HIGH".parse::<Priority>(), Ok(Priority::High));
         assert!("urgent".parse::<Priority>().is_err());
+    }
+
+    fn open(notified_at: i64, acknowledged: bool, priority: Priority) -> OpenNotice {
+        OpenNotice {
+            notified_at,
+            acknowledged,
+            priority,
+        }
+    }
+
+    #[test]
+    fn decide_new_renotify_resolve_or_nothing() {
+        const DAY: i64 = 86_400;
+        let now = 10 * DAY;
+        let medium = Some(Priority::Medium);
+        assert_eq!(decide(medium, None, now, DAY), Decision::New);
+        assert_eq!(decide(None, None, now, DAY), Decision::Nothing);
+        let fresh = open(now - 60, false, Priority::Medium);
+        assert_eq!(decide(None, Some(&fresh), now, DAY), Decision::Resolve);
+        // Persisting: quiet until renotify_after has passed since the last notice.
+        assert_eq!(decide(medium, Some(&fresh), now, DAY), Decision::Nothing);
+        let day_old = open(now - DAY, false, Priority::Medium);
+        assert_eq!(decide(medium, Some(&day_old), now, DAY), Decision::Renotify);
+        // Acknowledged: never re-notified on the timer...
+        let acked = open(now - 30 * DAY, true, Priority::Medium);
+        assert_eq!(decide(medium, Some(&acked), now, DAY), Decision::Nothing);
+        // ...but worse news is told at once, acknowledged or not.
+        assert_eq!(
+            decide(Some(Priority::High), Some(&acked), now, DAY),
+            Decision::Renotify
+        );
+        assert_eq!(
+            decide(Some(Priority::Critical), Some(&fresh), now, DAY),
+            Decision::Renotify
+        );
+        // Better news waits for the timer like any other.
+        assert_eq!(
+            decide(Some(Priority::Low), Some(&fresh), now, DAY),
+            Decision::Nothing
+        );
+        // A never-renotify interval does not overflow.
+        assert_eq!(
+            decide(medium, Some(&day_old), now, i64::MAX),
+            Decision::Nothing
+        );
     }
 
     #[test]

@@ -14,12 +14,11 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::channels::{self, Rejected, SendContext};
 use super::{Alert, AlertsConfig};
-use crate::store::{outbox as rows, NewOutboxRow, OutboxRow, Store};
+use crate::store::{NewOutboxRow, OutboxRow, Store, Tx};
 
 /// How long a claimed row is reserved for the process that claimed it: longer than
 /// any one run takes (its sends fit in `delivery_budget`, at most 4 minutes).
@@ -37,7 +36,7 @@ const BACKOFF_MAX_SECS: i64 = 3600;
 /// list). Call it with the transaction that records the state change behind the
 /// alert, so both commit or neither. Returns the outbox ids (none: no route).
 pub fn enqueue(
-    conn: &Connection,
+    tx: &Tx<'_>,
     alerts: &AlertsConfig,
     alert: &Alert,
     route_override: Option<&[String]>,
@@ -52,28 +51,25 @@ pub fn enqueue(
         message: redactor.redact(&alert.message),
         ..alert.clone()
     };
-    enqueue_to(conn, &channels, &alert)
+    enqueue_to(tx, &channels, &alert)
 }
 
 /// Queue `alert` for exactly these channels. A name the config does not declare is
 /// queued anyway and marked failed by the next delivery, where the operator sees it.
-pub fn enqueue_to(conn: &Connection, channels: &[&str], alert: &Alert) -> Result<Vec<i64>> {
+pub fn enqueue_to(tx: &Tx<'_>, channels: &[&str], alert: &Alert) -> Result<Vec<i64>> {
     let payload = serde_json::to_string(alert).context("could not encode an alert")?;
     let mut ids = Vec::with_capacity(channels.len());
     for channel in channels {
-        ids.push(rows::insert(
-            conn,
-            &NewOutboxRow {
-                channel,
-                priority: alert.priority.as_str(),
-                kind: alert.kind.as_str(),
-                subject: &alert.subject,
-                dedup_key: &alert.dedup_key,
-                notification_id: alert.notification_id,
-                payload: &payload,
-                created_at: alert.created_at,
-            },
-        )?);
+        ids.push(tx.queue_alert(&NewOutboxRow {
+            channel,
+            priority: alert.priority,
+            kind: alert.kind,
+            subject: &alert.subject,
+            dedup_key: &alert.dedup_key,
+            notification_id: alert.notification_id,
+            payload: &payload,
+            created_at: alert.created_at,
+        })?);
     }
     Ok(ids)
 }
@@ -186,13 +182,8 @@ pub fn deliver_pending(
     if due.is_empty() {
         return Ok(report);
     }
-    let redactor = channels::redactor(alerts);
-    let cx = SendContext {
-        base_dir: alerts.base_dir.as_deref(),
-        redactor: &redactor,
-        now,
-        max_rate_limit_wait: MAX_RATE_LIMIT_WAIT,
-    };
+    let redactor = alerts.redactor();
+    let cx = SendContext::new(alerts, &redactor, now);
     let budget = alerts.delivery_budget();
     for name in due {
         let channel = alerts.channel(&name);
@@ -458,7 +449,7 @@ escalation = ["console"]
             t = store.outbox_list(false, Some(1)).unwrap()[0].next_attempt_at;
         }
         let row = &store.outbox_list(false, Some(1)).unwrap()[0];
-        assert_eq!(row.status, "failed");
+        assert_eq!(row.status, crate::store::OutboxStatus::Failed);
         assert_eq!(row.attempts, give_up_attempts(week));
     }
 

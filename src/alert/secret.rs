@@ -16,6 +16,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 pub const MASK: &str = "***";
 
@@ -114,7 +115,7 @@ impl Redactor {
     pub fn add(&mut self, secret: &Secret) {
         let value = secret.expose();
         self.push(value);
-        self.push(&percent_encode(value));
+        self.push(&utf8_percent_encode(value, QUOTED).to_string());
         // A URL secret (a webhook) is often quoted in part: its path or query after a
         // normalisation. The long path segments and the query are the tokens.
         if let Some(rest) = value
@@ -150,17 +151,13 @@ impl Redactor {
     }
 }
 
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+/// How a URL quotes a secret (in its userinfo or query): everything but RFC 3986's
+/// unreserved characters percent-encoded.
+const QUOTED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,8 @@
 //! - one file per check type, each implementing `runner::Observe` for its struct;
 //!   `postgres` connects to PostgreSQL (sql, rls, the runlog), `json` holds JSON
 //!   conditions over many values;
-//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks).
+//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks);
+//! - `manual`: a run by hand (`hb checks run`), recorded but not counted.
 
 pub mod command;
 mod cycle;
@@ -19,6 +20,7 @@ mod integrity;
 mod json;
 mod judge;
 pub mod lint;
+pub mod manual;
 pub mod model;
 pub mod postgres;
 mod rls;
@@ -34,7 +36,7 @@ pub use model::{
     display_argv, Check, CheckOutcome, Group, Kind, Metric, Remediation, Severity, Status, Written,
 };
 pub use runner::{
-    due_checks, is_due, next_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
+    due_checks, is_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
 };
 pub use spec::{resolve, CheckSpec};
 pub use state::{CheckState, RecordedResult, Shown};

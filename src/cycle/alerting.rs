@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use super::system;
 use crate::alert::{self, Alert, AlertKind, AlertsConfig, Priority};
-use crate::store::{NotificationRow, Store, Transitions};
+use crate::store::{NotificationRow, Transitions, Tx};
 
 pub const AGGREGATE_OVER: usize = 20;
 const LISTED: usize = 10;
@@ -35,7 +35,7 @@ pub struct Recovery {
 /// in its words where it has them. `routes` maps a notice's dedup key to a check's own
 /// route.
 pub fn enqueue_transitions(
-    store: &Store,
+    tx: &Tx<'_>,
     alerts: &AlertsConfig,
     transitions: &Transitions,
     recoveries: Option<&HashMap<String, Recovery>>,
@@ -60,7 +60,7 @@ pub fn enqueue_transitions(
     for (kind, ids) in batches {
         let mut planner = Planner::default();
         for chunk in ids.chunks(CHUNK) {
-            for mut row in store.notifications_by_id(chunk)? {
+            for mut row in tx.notifications_by_id(chunk)? {
                 // A recovery tells what healed, not the failure it replaces.
                 if let Some(text) = recoveries
                     .filter(|_| kind == AlertKind::Recovery)
@@ -69,14 +69,13 @@ pub fn enqueue_transitions(
                     row.subject = text.subject.clone();
                     row.message = text.message.clone();
                 }
-                let priority = row.priority.parse().unwrap_or(Priority::Medium);
                 let route = routes.get(&row.dedup_key).map(Vec::as_slice);
-                let channels = alerts.routes.channels_for(priority, kind, route);
+                let channels = alerts.routes.channels_for(row.priority, kind, route);
                 planner.add(row, &channels);
             }
         }
         for (channel, alert) in planner.finish(kind, now) {
-            queued += alert::enqueue_to(store.conn(), &[channel.as_str()], &alert)?.len();
+            queued += alert::enqueue_to(tx, &[channel.as_str()], &alert)?.len();
         }
     }
     Ok(queued)
@@ -84,13 +83,13 @@ pub fn enqueue_transitions(
 
 /// Escalations go to the escalation route (and their priority's), once each.
 pub fn enqueue_escalations(
-    store: &Store,
+    tx: &Tx<'_>,
     alerts: &AlertsConfig,
     ids: &[i64],
     now: i64,
 ) -> Result<usize> {
     let mut queued = 0;
-    for row in store.notifications_by_id(ids)? {
+    for row in tx.notifications_by_id(ids)? {
         let mut alert = Alert::new(
             Priority::Critical,
             AlertKind::Escalation,
@@ -101,7 +100,7 @@ pub fn enqueue_escalations(
         );
         alert.notification_id = Some(row.id);
         alert.check = system::check_of(&alert.dedup_key).map(String::from);
-        queued += alert::enqueue(store.conn(), alerts, &alert, None)?.len();
+        queued += alert::enqueue(tx, alerts, &alert, None)?.len();
     }
     Ok(queued)
 }
@@ -110,15 +109,15 @@ pub fn enqueue_escalations(
 /// need: all of a small group, the first few of a big one.
 #[derive(Default)]
 pub struct Planner {
-    groups: BTreeMap<(String, Priority, String), (usize, Vec<NotificationRow>)>,
+    /// Keyed by the kind's text: groups of one priority go out in its alphabetical order.
+    groups: BTreeMap<(String, Priority, &'static str), (usize, Vec<NotificationRow>)>,
 }
 
 impl Planner {
     /// Count `row` for each of the channels its route names (none: nobody hears of it).
     pub fn add(&mut self, row: NotificationRow, channels: &[&str]) {
-        let priority = row.priority.parse().unwrap_or(Priority::Medium);
         for channel in channels {
-            let key = (channel.to_string(), priority, row.kind.clone());
+            let key = (channel.to_string(), row.priority, row.kind.as_str());
             let (count, rows) = self.groups.entry(key).or_default();
             *count += 1;
             if rows.len() <= AGGREGATE_OVER {
@@ -197,14 +196,18 @@ pub fn plan(rows: &[NotificationRow], kind: AlertKind, now: i64) -> Vec<Alert> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notification::NotificationKind;
 
     fn row(id: i64, kind: &str, priority: &str) -> NotificationRow {
         NotificationRow {
             id,
             source: "portfolio".into(),
             dedup_key: format!("{kind}:{id}"),
-            kind: kind.into(),
-            priority: priority.into(),
+            kind: NotificationKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .unwrap(),
+            priority: priority.parse().unwrap(),
             subject: format!("subject {id}"),
             message: format!("message {id}"),
             property_id: Some(id),

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::alert::Priority;
 use crate::notification::NotificationKind;
-use crate::store::modules::{self as sql, PricePoint};
-use crate::store::Store;
-use crate::store::{insert_event, NotificationDraft, Reconciler, Transitions, WATCHLIST_SOURCE};
+use crate::store::modules::PricePoint;
+use crate::store::{NotificationDraft, Transitions, Tx, WATCHLIST_SOURCE};
 
 /// On its very first run the market module looks back this far for "new" properties.
 pub const FIRST_RUN_LOOKBACK_SECS: i64 = 7 * 86_400;
@@ -90,21 +90,20 @@ pub fn price_shifts(points: &[PricePoint], mid: i64, threshold: f64) -> Vec<Pric
     shifts
 }
 
-pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let conn = store.conn();
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let cfg = &env.config.modules.market;
     // New since the last market run: above the last property id seen; on the first run,
     // what was added in the last week (not the whole portfolio at once).
-    let cursor = crate::store::module_cursor(conn, "market")?;
+    let cursor = tx.module_cursor(Module::Market)?;
     let (after_id, created_since) = match cursor {
         Some(id) => (id, i64::MIN),
         None => (0, env.now - FIRST_RUN_LOOKBACK_SECS),
     };
-    let matches = sql::new_watchlist_matches(conn, after_id, created_since)?;
+    let matches = tx.new_watchlist_matches(after_id, created_since)?;
     let mut transitions = Transitions::default();
     let mut matched_properties = Vec::new();
     for m in &matches {
-        sql::record_watchlist_match(conn, m.watchlist_id, m.property_id, env.now)?;
+        tx.record_watchlist_match(m.watchlist_id, m.property_id, env.now)?;
         let price = m
             .list_price
             .map(|p| format!(" at ${p:.0}"))
@@ -112,7 +111,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
         let draft = NotificationDraft {
             dedup_key: format!("watch:{}:{}", m.watchlist_id, m.property_id),
             kind: NotificationKind::WatchlistMatch,
-            priority: "medium".into(),
+            priority: Priority::Medium,
             subject: format!(
                 "Watchlist \"{}\" matches property #{} {}{price}",
                 m.watchlist_name, m.property_id, m.address
@@ -129,33 +128,23 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: Some(m.property_id),
         };
-        if let Some(id) = insert_event(conn, WATCHLIST_SOURCE, &draft, env.now, env.run_id)? {
+        if let Some(id) = tx.insert_event(WATCHLIST_SOURCE, &draft, env.now, env.run_id)? {
             transitions.new.push(id);
         }
         if !matched_properties.contains(&m.property_id) {
             matched_properties.push(m.property_id);
         }
     }
-    crate::store::set_module_cursor(conn, "market", sql::max_property_id(conn)?)?;
+    tx.set_module_cursor(Module::Market, tx.max_property_id()?)?;
 
     let window = cfg.price_window.as_secs();
-    let points = sql::price_points(
-        conn,
-        env.now.saturating_sub(window.saturating_mul(2)),
-        env.now,
-    )?;
+    let points = tx.price_points(env.now.saturating_sub(window.saturating_mul(2)), env.now)?;
     let shifts = price_shifts(
         &points,
         env.now.saturating_sub(window),
         cfg.price_shift_percent,
     );
-    let mut reconciler = Reconciler::new(
-        conn,
-        "market.price",
-        env.now,
-        env.renotify_after,
-        env.run_id,
-    )?;
+    let mut reconciler = tx.reconciler("market.price", env.now, env.renotify_after, env.run_id);
     for shift in &shifts {
         let area = if shift.state.is_empty() {
             shift.city.clone()
@@ -165,7 +154,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
         reconciler.add(&NotificationDraft {
             dedup_key: format!("price_shift:{}:{}", shift.state, shift.city),
             kind: NotificationKind::PriceShift,
-            priority: "low".into(),
+            priority: Priority::Low,
             subject: format!("Median list price in {area} moved {:+.1}%", shift.percent),
             message: format!(
                 "Median list price in {area}: ${:.0} over the last {} vs ${:.0} the {} before ({:+.1}%).",

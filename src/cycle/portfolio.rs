@@ -6,18 +6,16 @@ use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::insights::{self, FindingKind};
-use crate::store::{NotificationDraft, Reconciler, Store};
+use crate::store::{NotificationDraft, Tx};
 
-pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let conn = store.conn();
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
-    let mut reconciler =
-        Reconciler::new(conn, "portfolio", env.now, env.renotify_after, env.run_id)?;
+    let mut reconciler = tx.reconciler("portfolio", env.now, env.renotify_after, env.run_id);
     let mut per_kind: BTreeMap<usize, (FindingKind, i64, Vec<i64>)> = BTreeMap::new();
     let mut order = Vec::new();
     let mut total = 0;
     insights::scan(
-        store,
+        tx,
         &config.insights,
         &config.property.stale_days,
         env.now,
@@ -42,7 +40,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 message: format!("{} ({})", finding.subject, finding.address),
                 dedup_key: finding.dedup_key,
                 kind: finding.kind.into(),
-                priority: finding.priority.as_str().into(),
+                priority: finding.priority,
                 subject: finding.subject,
                 property_id: Some(finding.property_id),
             })

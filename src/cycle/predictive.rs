@@ -1,21 +1,77 @@
 //! Predictive: every property's close probability, recomputed in one SQL statement.
 //!
-//! close_probability = stage base × health factor × score factor, capped at 1, 2 decimals:
-//! stage base new 0.05, enriched 0.10, researched 0.20, waiting_for_contracts 0.50
-//! (complete is 1.0: every contract is done); health factor blocked 0.5, stale 0.8,
-//! healthy 1.0; score factor 0.5 + score/200 (0.75 without a score).
+//! [`close_probability`] is the rule; the store runs it as SQL over every property at
+//! once, built from the constants here (a test compares the two on a generated store).
 
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
-use crate::store::modules::{self as sql};
-use crate::store::Store;
-use crate::store::Transitions;
+use crate::pipeline::{Health, Stage};
+use crate::store::{Transitions, Tx};
 
-pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let conn = store.conn();
-    let changed =
-        sql::update_close_probabilities(conn, &env.config.property.stale_days, env.now)? as i64;
+/// The score factor is `SCORE_BASE + score / SCORE_SPAN`, the score clamped to
+/// `SCORE_RANGE`, and `UNSCORED` standing in for a missing score: 0.5 to 1.0.
+pub const SCORE_BASE: f64 = 0.5;
+pub const SCORE_SPAN: f64 = 200.0;
+pub const SCORE_RANGE: (f64, f64) = (0.0, 100.0);
+pub const UNSCORED: f64 = 50.0;
+
+/// How likely a property of this stage is to close, before health and score.
+pub fn stage_base(stage: Stage) -> f64 {
+    match stage {
+        Stage::New => 0.05,
+        Stage::Enriched => 0.10,
+        Stage::Researched => 0.20,
+        Stage::WaitingForContracts => 0.50,
+        // Every contract is done: certain, whatever its health or score.
+        Stage::Complete => 1.0,
+    }
+}
+
+pub fn health_factor(health: Health) -> f64 {
+    match health {
+        Health::Healthy => 1.0,
+        Health::Stale => 0.8,
+        Health::Blocked => 0.5,
+    }
+}
+
+pub fn score_factor(score: Option<f64>) -> f64 {
+    let score = score.map_or(UNSCORED, |s| s.clamp(SCORE_RANGE.0, SCORE_RANGE.1));
+    SCORE_BASE + score / SCORE_SPAN
+}
+
+/// Added before truncating to cents: a half, and a hair more so that a product that is a
+/// half in decimal but a little less as a float (0.05 × 0.7 = 0.034999…) still rounds up.
+pub const HALF_UP: f64 = 0.500_000_001;
+
+/// Two decimals, half up, in the float operations the SQL does (`CAST(p * 100.0 +
+/// HALF_UP AS INTEGER) / 100.0`), so both give the same bits. For `p` in 0..=1.
+pub fn round_to_cents(p: f64) -> f64 {
+    ((p * 100.0 + HALF_UP) as i64) as f64 / 100.0
+}
+
+/// close probability = stage base × health factor × score factor, capped at 1, two
+/// decimals; a complete property is 1.0.
+///
+/// ```
+/// use hb::pipeline::{Health, Stage};
+/// use hb::predictive::close_probability;
+///
+/// // 0.50 × 0.8 × (0.5 + 80/200)
+/// assert_eq!(close_probability(Stage::WaitingForContracts, Health::Stale, Some(80.0)), 0.36);
+/// assert_eq!(close_probability(Stage::Complete, Health::Blocked, None), 1.0);
+/// ```
+pub fn close_probability(stage: Stage, health: Health, score: Option<f64>) -> f64 {
+    let p = match stage {
+        Stage::Complete => stage_base(stage),
+        _ => stage_base(stage) * health_factor(health) * score_factor(score),
+    };
+    round_to_cents(p.min(1.0))
+}
+
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    let changed = tx.update_close_probabilities(&env.config.property.stale_days, env.now)? as i64;
     Ok(ModuleOutcome {
         findings: 0,
         message: format!("{changed} close probabilities changed"),
@@ -27,4 +83,45 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
         )],
         transitions: Transitions::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_formula_of_the_readme() {
+        // 0.50 × 0.8 × (0.5 + 80/200) = 0.36
+        assert_eq!(
+            close_probability(Stage::WaitingForContracts, Health::Stale, Some(80.0)),
+            0.36
+        );
+        // No score: 0.75. 0.10 × 1.0 × 0.75 = 0.075, half up.
+        assert_eq!(
+            close_probability(Stage::Enriched, Health::Healthy, None),
+            0.08
+        );
+        // Scores outside 0-100 count as their bound.
+        assert_eq!(
+            close_probability(Stage::Researched, Health::Blocked, Some(250.0)),
+            0.1
+        );
+        assert_eq!(
+            close_probability(Stage::New, Health::Healthy, Some(-40.0)),
+            0.03
+        );
+        // Halves round up, as written, not as the float holds them: 0.05 × 0.7 = 0.035.
+        assert_eq!(
+            close_probability(Stage::New, Health::Healthy, Some(40.0)),
+            0.04
+        );
+        // 0.5 × 0.5 × 0.5 = 0.125.
+        assert_eq!(
+            close_probability(Stage::WaitingForContracts, Health::Blocked, Some(0.0)),
+            0.13
+        );
+        for health in [Health::Healthy, Health::Stale, Health::Blocked] {
+            assert_eq!(close_probability(Stage::Complete, health, Some(0.0)), 1.0);
+        }
+    }
 }

@@ -3,11 +3,10 @@
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::alert::Priority;
 use crate::clock::DAY_SECS;
 use crate::notification::NotificationKind;
-use crate::store::modules::{self as sql};
-use crate::store::Store;
-use crate::store::{NotificationDraft, Reconciler};
+use crate::store::{NotificationDraft, Tx};
 
 /// Interactions counted for frequency: the last 90 days.
 pub const FREQUENCY_WINDOW_DAYS: i64 = 90;
@@ -37,31 +36,24 @@ pub fn is_cooling(previous: Option<f64>, current: f64, drop_percent: f64) -> boo
 /// up to then, so cooling compares two fixed points a window apart whatever the module's
 /// cadence: scoring every 4 hours finds the same cooling contacts as scoring weekly. The
 /// interactions are append-only facts; no score history is kept.
-pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let conn = store.conn();
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let cfg = &env.config.modules.relationships;
     let window = cfg.window.as_secs();
     let then = env.now - window;
-    let contacts = sql::contact_activity(conn, env.now, then, FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
+    let contacts = tx.contact_activity(env.now, then, FREQUENCY_WINDOW_DAYS * DAY_SECS)?;
     let over = crate::clock::format_duration(cfg.window.0);
-    let mut reconciler = Reconciler::new(
-        conn,
-        "relationships",
-        env.now,
-        env.renotify_after,
-        env.run_id,
-    )?;
+    let mut reconciler = tx.reconciler("relationships", env.now, env.renotify_after, env.run_id);
     let mut cooling = Vec::new();
     for contact in &contacts {
         let score = relationship_score(contact.last_at, contact.recent_count, env.now);
         let previous = relationship_score(contact.last_at_then, contact.recent_count_then, then);
-        sql::save_contact_score(conn, contact.contact_id, score, env.now)?;
+        tx.save_contact_score(contact.contact_id, score, env.now)?;
         if is_cooling(Some(previous), score, cfg.cooling_drop_percent) {
             cooling.push(contact.contact_id);
             reconciler.add(&NotificationDraft {
                 dedup_key: format!("cooling:{}", contact.contact_id),
                 kind: NotificationKind::CoolingRelationship,
-                priority: "medium".into(),
+                priority: Priority::Medium,
                 subject: format!(
                     "Relationship with {} is cooling: score {previous:.0} -> {score:.0} over {over}",
                     contact.name

@@ -3,16 +3,14 @@
 use anyhow::Result;
 
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::alert::Priority;
 use crate::clock;
 use crate::notification::NotificationKind;
 use crate::recurrence::Recurrence;
-use crate::store::modules::{self as sql};
-use crate::store::Store;
-use crate::store::{insert_event, NotificationDraft, Transitions, REMINDER_SOURCE};
+use crate::store::{NotificationDraft, Transitions, Tx, REMINDER_SOURCE};
 
-pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let conn = store.conn();
-    let due = sql::due_reminders(conn, env.now)?;
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    let due = tx.due_reminders(env.now)?;
     let mut transitions = Transitions::default();
     let mut ids = Vec::new();
     for reminder in &due {
@@ -24,7 +22,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             // One occurrence, one key: a recurring reminder notifies again next time.
             dedup_key: format!("reminder:{}:{}", reminder.id, reminder.due_at),
             kind: NotificationKind::Reminder,
-            priority: "medium".into(),
+            priority: Priority::Medium,
             subject: format!("Reminder: {}{on}", reminder.title),
             message: format!(
                 "Reminder #{} \"{}\" was due {}.",
@@ -34,7 +32,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: reminder.property_id,
         };
-        if let Some(id) = insert_event(conn, REMINDER_SOURCE, &draft, env.now, env.run_id)? {
+        if let Some(id) = tx.insert_event(REMINDER_SOURCE, &draft, env.now, env.run_id)? {
             transitions.new.push(id);
         }
         // An unreadable recurrence (imported before validation) fires once, like a one-off.
@@ -44,7 +42,7 @@ pub fn run(store: &Store, env: &ModuleEnv) -> Result<ModuleOutcome> {
             .filter(|r| !r.trim().is_empty())
             .and_then(|r| Recurrence::parse(r).ok())
             .map(|r| r.next_after(reminder.due_at, env.now));
-        sql::advance_reminder(conn, reminder.id, next, env.now)?;
+        tx.advance_reminder(reminder.id, next, env.now)?;
         ids.push(reminder.id);
     }
     Ok(ModuleOutcome {

@@ -16,11 +16,12 @@ use anyhow::Result;
 
 use super::alerting::Recovery;
 use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::alert::Priority;
 use crate::checks::{self, Actions, Check, CheckOutcome, CheckState, Status};
 use crate::clock;
 use crate::config::Loaded;
 use crate::notification::NotificationKind;
-use crate::store::{Counting, NotificationDraft, Reconciler, Store};
+use crate::store::{Counting, NotificationDraft, Store, Tx};
 
 /// Escalations are told once per failing streak: they never re-notify on a timer.
 pub const NEVER: i64 = i64::MAX / 4;
@@ -60,11 +61,11 @@ pub fn cycle_actions(config: &crate::config::Config, dry_run: bool, no_remediate
 }
 
 /// The priority a failing check's notification carries.
-pub fn priority_of(status: Status) -> &'static str {
+pub fn priority_of(status: Status) -> Priority {
     match status {
-        Status::Critical => "critical",
-        Status::Unknown => "high",
-        _ => "medium",
+        Status::Critical => Priority::Critical,
+        Status::Unknown => Priority::High,
+        _ => Priority::Medium,
     }
 }
 
@@ -129,10 +130,9 @@ pub fn recovery(check: &Check, prev: &CheckState, outcome: &CheckOutcome) -> Opt
     })
 }
 
-pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<SystemOutcome> {
-    let conn = store.conn();
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<SystemOutcome> {
     let now = env.now;
-    let mut states = store.check_states()?;
+    let mut states = tx.check_states()?;
     let mut recoveries: HashMap<String, Recovery> = outcomes
         .iter()
         .filter_map(|outcome| {
@@ -173,8 +173,8 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
     }
     match env.run_id {
         Some(run_id) => {
-            crate::store::record_check_results_in(conn, run_id, outcomes, Counting::Counts)?;
-            states = store.check_states()?;
+            tx.record_check_results(run_id, outcomes, Counting::Counts)?;
+            states = tx.check_states()?;
         }
         // A dry run moves the state on in memory only.
         None => {
@@ -197,7 +197,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         .filter(|(_, s)| s.status.is_failure())
         .collect();
 
-    let mut findings = Reconciler::new(conn, "system", now, env.renotify_after, env.run_id)?;
+    let mut findings = tx.reconciler("system", now, env.renotify_after, env.run_id);
     let mut alerting = Vec::new();
     for (check, state) in &failing {
         if !state.should_alert(check) {
@@ -207,7 +207,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         findings.add(&NotificationDraft {
             dedup_key: check_key(&check.common.name),
             kind: NotificationKind::CheckFailed,
-            priority: priority_of(state.status).into(),
+            priority: priority_of(state.status),
             subject: format!(
                 "Check {} is {}: {}",
                 check.common.name,
@@ -224,7 +224,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         .iter()
         .filter(|(check, state)| escalates(check, state))
         .collect();
-    let mut escalations = Reconciler::new(conn, "escalation", now, NEVER, env.run_id)?;
+    let mut escalations = tx.reconciler("escalation", now, NEVER, env.run_id);
     for (check, state) in &escalating {
         let others: Vec<String> = failing
             .iter()
@@ -240,7 +240,7 @@ pub fn run(store: &Store, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<
         escalations.add(&NotificationDraft {
             dedup_key: format!("escalation:{}", check_key(&check.common.name)),
             kind: NotificationKind::Escalation,
-            priority: "critical".into(),
+            priority: Priority::Critical,
             subject: format!(
                 "Escalation: check {} has failed {} times in a row since {}",
                 check.common.name,
@@ -432,8 +432,8 @@ mod tests {
 
     #[test]
     fn priorities_follow_the_status() {
-        assert_eq!(priority_of(Status::Critical), "critical");
-        assert_eq!(priority_of(Status::Unknown), "high");
-        assert_eq!(priority_of(Status::Warning), "medium");
+        assert_eq!(priority_of(Status::Critical).as_str(), "critical");
+        assert_eq!(priority_of(Status::Unknown).as_str(), "high");
+        assert_eq!(priority_of(Status::Warning).as_str(), "medium");
     }
 }

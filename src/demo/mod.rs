@@ -16,6 +16,7 @@ use crate::store::{
 };
 
 pub mod app;
+pub mod sandbox;
 
 const SEED: u64 = 0x4842_4445_4D4F_0001; // "HBDEMO", 1
 
@@ -862,17 +863,11 @@ impl Counts {
 /// Stage and health at `now`, by the pipeline's rules (the same the heartbeat applies).
 pub fn stage_and_health(p: &DemoProperty, stale: &StaleDays, now: i64) -> (Stage, Health) {
     let derived = p.derived();
-    let missed_deadline = p
-        .contracts
-        .iter()
-        .any(|c| c.status.is_open() && c.deadline_at.is_some_and(|d| d <= now));
-    let health = if p.property.blocked_reason.is_some() || missed_deadline {
-        Health::Blocked
-    } else if pipeline::is_stale(derived.stage, derived.stage_entered_at, stale, now) {
-        Health::Stale
-    } else {
-        Health::Healthy
-    };
+    let blocked = p.property.blocked_reason.is_some()
+        || p.contracts
+            .iter()
+            .any(|c| pipeline::deadline_missed(c.status, c.deadline_at, now));
+    let health = pipeline::health(blocked, derived.stage, derived.stage_entered_at, stale, now);
     (derived.stage, health)
 }
 

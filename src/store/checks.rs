@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::Store;
-use crate::checks::{CheckOutcome, CheckState, RecordedResult, Status};
+use super::runs::RunStatus;
+use super::{Store, Tx};
+use crate::checks::{CheckOutcome, CheckState, Group, RecordedResult, Status};
 
 /// The `runs.trigger` of `hb checks run`.
 pub const CHECKS_TRIGGER: &str = "checks";
@@ -34,13 +35,26 @@ pub enum Counting {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckResultRow {
     pub name: String,
-    pub group: String,
-    pub status: String,
+    pub group: Group,
+    pub status: Status,
     pub latency_ms: Option<i64>,
     pub message: String,
     pub value: Option<f64>,
     /// JSON written by the checks engine: the remediation commands and the re-check.
     pub remediation: Option<String>,
+}
+
+/// One recorded result of one check, with the run that recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckHistoryRow {
+    pub run_id: i64,
+    /// `runs.trigger`: whether the result counted (`trigger_counts`).
+    pub trigger: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub latency_ms: Option<i64>,
+    pub value: Option<f64>,
+    pub message: String,
 }
 
 /// The latest value of one metric series.
@@ -56,7 +70,7 @@ pub struct MetricRow {
 impl Store {
     /// `(check, status, latency_ms)` of every counted result since `since`, grouped by
     /// check: uptime and latency figures are the heartbeat's, not a manual run's.
-    pub fn check_results_since(&self, since: i64) -> Result<Vec<(String, String, Option<i64>)>> {
+    pub fn check_results_since(&self, since: i64) -> Result<Vec<(String, Status, Option<i64>)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.check_name, c.status, c.latency_ms FROM check_results c
              JOIN runs r ON r.id = c.run_id
@@ -67,6 +81,30 @@ impl Store {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every recorded result of the check `name` since `since`, from any run, newest first.
+    pub fn check_history(&self, name: &str, since: i64) -> Result<Vec<CheckHistoryRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.run_id, r.trigger, c.status, c.started_at, c.latency_ms, c.value, c.message
+             FROM check_results c JOIN runs r ON r.id = c.run_id
+             WHERE c.check_name = ?1 AND c.started_at >= ?2
+             ORDER BY c.started_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map(params![name, since], |row| {
+            Ok(CheckHistoryRow {
+                run_id: row.get(0)?,
+                trigger: row.get(1)?,
+                // Stored as text; unknown text is an error (`column`).
+                status: row.get(2)?,
+                started_at: row.get(3)?,
+                latency_ms: row.get(4)?,
+                value: row.get(5)?,
+                message: row.get(6)?,
+            })
+        })?;
+        let history = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(history)
     }
 
     /// Each named check's latest recorded result, from any run (boards show it, marked
@@ -84,11 +122,10 @@ impl Store {
         for name in names {
             let found = stmt
                 .query_row([name], |row| {
-                    let status: String = row.get(2)?;
                     Ok(RecordedResult {
                         run_id: row.get(0)?,
                         trigger: row.get(1)?,
-                        status: Status::parse(&status).unwrap_or(Status::Unknown),
+                        status: row.get(2)?,
                         message: row.get(3)?,
                         started_at: row.get(4)?,
                     })
@@ -129,11 +166,11 @@ impl Store {
     ) -> Result<HashSet<String>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM check_state WHERE name = ?1 AND last_ok_at IS NOT NULL)
-                 OR EXISTS (SELECT 1 FROM check_results WHERE check_name = ?1 AND status = 'ok')",
+                 OR EXISTS (SELECT 1 FROM check_results WHERE check_name = ?1 AND status = ?2)",
         )?;
         let mut passed = HashSet::new();
         for name in names {
-            if stmt.query_row([name], |row| row.get::<_, bool>(0))? {
+            if stmt.query_row(params![name, Status::Ok], |row| row.get::<_, bool>(0))? {
                 passed.insert(name.to_string());
             }
         }
@@ -153,13 +190,12 @@ impl Store {
         outcomes: &[CheckOutcome],
         counting: Counting,
     ) -> Result<()> {
-        self.transaction(|tx| record_check_results_in(tx, run_id, outcomes, counting))
+        self.transaction(|tx| tx.record_check_results(run_id, outcomes, counting))
     }
 
-    /// A `runs` row for `hb checks run`, status `running` until it is finished.
     /// The check results recorded under one run, in the order they were recorded.
     pub fn check_results(&self, run_id: i64) -> Result<Vec<CheckResultRow>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT check_name, check_group, status, latency_ms, message, value, remediation
              FROM check_results WHERE run_id = ?1 ORDER BY id",
         )?;
@@ -177,13 +213,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// A `runs` row for `hb checks run`, status `running` until it is finished.
     pub fn start_checks_run(&mut self, now: i64) -> Result<i64> {
         self.transaction(|tx| {
-            tx.execute(
-                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, 'running', ?3)",
-                params![CHECKS_TRIGGER, now, std::process::id()],
+            tx.conn().execute(
+                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, ?3, ?4)",
+                params![CHECKS_TRIGGER, now, RunStatus::Running, std::process::id()],
             )?;
-            Ok(tx.last_insert_rowid())
+            Ok(tx.conn().last_insert_rowid())
         })
         .context("could not start a run")
     }
@@ -204,15 +241,14 @@ impl Store {
             "status": crate::checks::worst(outcomes),
         })
         .to_string();
-        let status = "ok";
         self.transaction(|tx| {
-            record_check_results_in(tx, run_id, outcomes, Counting::Shown)?;
-            tx.execute(
+            tx.record_check_results(run_id, outcomes, Counting::Shown)?;
+            tx.conn().execute(
                 "UPDATE runs SET status = ?2, finished_at = ?3, duration_ms = ?4, summary = ?5
                  WHERE id = ?1",
                 params![
                     run_id,
-                    status,
+                    RunStatus::Ok,
                     now + (duration_ms / 1000) as i64,
                     duration_ms as i64,
                     summary
@@ -223,61 +259,63 @@ impl Store {
     }
 }
 
-/// For a caller that holds its own transaction (the cycle): insert each outcome's
-/// result and metric values under `run_id`, and, when the run counts, move each check's
-/// state on. Times come from the outcomes (`started_at`).
-pub fn record_check_results_in(
-    conn: &Connection,
-    run_id: i64,
-    outcomes: &[CheckOutcome],
-    counting: Counting,
-) -> Result<()> {
-    let mut insert_result = conn.prepare_cached(
-        "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
-             status, latency_ms, message, value, started_at, duration_ms, remediation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let mut insert_metric = conn.prepare_cached(
-        "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for outcome in outcomes {
-        let remediation = outcome
-            .remediation
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()?;
-        insert_result.execute(params![
-            run_id,
-            outcome.name,
-            outcome.group.as_str(),
-            outcome.kind.as_str(),
-            outcome.severity.as_str(),
-            outcome.status.as_str(),
-            outcome.latency_ms.map(|l| l as i64),
-            outcome.message,
-            outcome.value,
-            outcome.started_at,
-            outcome.duration_ms as i64,
-            remediation,
-        ])?;
-        for metric in &outcome.metrics {
-            insert_metric.execute(params![
+impl Tx<'_> {
+    /// Insert each outcome's result and metric values under `run_id`, and, when the run
+    /// counts, move each check's state on. Times come from the outcomes (`started_at`).
+    pub fn record_check_results(
+        &self,
+        run_id: i64,
+        outcomes: &[CheckOutcome],
+        counting: Counting,
+    ) -> Result<()> {
+        let conn = self.conn();
+        let mut insert_result = conn.prepare_cached(
+            "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
+                 status, latency_ms, message, value, started_at, duration_ms, remediation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        let mut insert_metric = conn.prepare_cached(
+            "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for outcome in outcomes {
+            let remediation = outcome
+                .remediation
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?;
+            insert_result.execute(params![
                 run_id,
                 outcome.name,
-                metric.label,
-                metric.value,
-                metric.unit,
-                outcome.started_at
+                outcome.group,
+                outcome.kind.as_str(),
+                outcome.severity.as_str(),
+                outcome.status,
+                outcome.latency_ms.map(|l| l as i64),
+                outcome.message,
+                outcome.value,
+                outcome.started_at,
+                outcome.duration_ms as i64,
+                remediation,
             ])?;
+            for metric in &outcome.metrics {
+                insert_metric.execute(params![
+                    run_id,
+                    outcome.name,
+                    metric.label,
+                    metric.value,
+                    metric.unit,
+                    outcome.started_at
+                ])?;
+            }
+            if counting == Counting::Counts {
+                let prev = check_state(conn, &outcome.name)?;
+                let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
+                write_state(conn, &next)?;
+            }
         }
-        if counting == Counting::Counts {
-            let prev = check_state(conn, &outcome.name)?;
-            let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
-            write_state(conn, &next)?;
-        }
+        Ok(())
     }
-    Ok(())
 }
 
 const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_failures,
@@ -285,10 +323,9 @@ const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_fai
     last_message, last_value, last_latency_ms";
 
 fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
-    let status: String = row.get(1)?;
     Ok(CheckState {
         name: row.get(0)?,
-        status: Status::parse(&status).unwrap_or(Status::Unknown),
+        status: row.get(1)?,
         since: row.get(2)?,
         failing_since: row.get(3)?,
         consecutive_failures: row.get(4)?,
@@ -330,7 +367,7 @@ fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
     );
     conn.prepare_cached(&sql)?.execute(params![
         s.name,
-        s.status.as_str(),
+        s.status,
         s.since,
         s.failing_since,
         s.consecutive_failures,
@@ -406,7 +443,7 @@ mod tests {
             store
                 .record_check_results(run, &results, Counting::Counts)
                 .unwrap();
-            store.finish_run(run, "ok", at, 1, "{}").unwrap();
+            store.finish_run(run, RunStatus::Ok, at, 1, "{}").unwrap();
             counted.push(run);
         }
         let states = store.check_states().unwrap();

@@ -4,7 +4,6 @@
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
-use super::properties::refresh_derived;
 use super::{ensure_changed, not_found, Store};
 use crate::clock;
 use crate::exit::HbError;
@@ -24,6 +23,18 @@ pub struct ContractRow {
     pub deadline_at: Option<i64>,
 }
 
+impl ContractRow {
+    pub fn times(&self) -> ContractTimes {
+        ContractTimes {
+            attached_at: self.attached_at,
+            sent_at: self.sent_at,
+            signed_at: self.signed_at,
+            completed_at: self.completed_at,
+            cancelled_at: self.cancelled_at,
+        }
+    }
+}
+
 impl Store {
     pub fn attach_contract(
         &mut self,
@@ -35,6 +46,7 @@ impl Store {
     ) -> Result<i64> {
         self.transaction(|tx| {
             let exists: Option<i64> = tx
+                .conn()
                 .query_row(
                     "SELECT id FROM properties WHERE id = ?1",
                     [property_id],
@@ -44,13 +56,19 @@ impl Store {
             if exists.is_none() {
                 return Err(not_found("property", property_id));
             }
-            tx.execute(
+            tx.conn().execute(
                 "INSERT INTO contracts (property_id, name, status, attached_at, deadline_at)
-                 VALUES (?1, ?2, 'attached', ?3, ?4)",
-                params![property_id, name, attached_at, deadline_at],
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    property_id,
+                    name,
+                    ContractStatus::Attached,
+                    attached_at,
+                    deadline_at
+                ],
             )?;
-            let id = tx.last_insert_rowid();
-            refresh_derived(tx, property_id, now)?;
+            let id = tx.conn().last_insert_rowid();
+            tx.refresh_derived(property_id, now)?;
             Ok(id)
         })
     }
@@ -65,7 +83,7 @@ impl Store {
         now: i64,
     ) -> Result<ContractRow> {
         self.transaction(|tx| {
-            let current = contract(tx, contract_id)?;
+            let current = contract(tx.conn(), contract_id)?;
             if !current.status.is_open() {
                 return Err(HbError::Data(format!(
                     "contract {contract_id} is already {}: it cannot become {} (contracts only move forward; \
@@ -75,7 +93,7 @@ impl Store {
                 ))
                 .into());
             }
-            if status != ContractStatus::Cancelled && rank(status) <= rank(current.status) {
+            if !current.status.can_move_to(status) {
                 return Err(HbError::Data(format!(
                     "contract {contract_id} is {}: it cannot go back to {} (contracts only move forward: \
                      attached, sent, signed, completed; any open one can be cancelled)",
@@ -84,35 +102,9 @@ impl Store {
                 ))
                 .into());
             }
-            let mut times = ContractTimes {
-                attached_at: current.attached_at,
-                sent_at: current.sent_at,
-                signed_at: current.signed_at,
-                completed_at: current.completed_at,
-                cancelled_at: current.cancelled_at,
-            };
-            let column = match status {
-                ContractStatus::Attached => {
-                    times.attached_at = at;
-                    "attached_at"
-                }
-                ContractStatus::Sent => {
-                    times.sent_at = Some(at);
-                    "sent_at"
-                }
-                ContractStatus::Signed => {
-                    times.signed_at = Some(at);
-                    "signed_at"
-                }
-                ContractStatus::Completed => {
-                    times.completed_at = Some(at);
-                    "completed_at"
-                }
-                ContractStatus::Cancelled => {
-                    times.cancelled_at = Some(at);
-                    "cancelled_at"
-                }
-            };
+            let mut times = current.times();
+            times.set(status, at);
+            let column = status.time_column();
             if let Err(order) = pipeline::check_time_order(&times) {
                 return Err(HbError::Data(format!(
                     "contract {contract_id} cannot be {} at {}: it was {} at {}, and a contract's \
@@ -125,12 +117,12 @@ impl Store {
                 ))
                 .into());
             }
-            tx.execute(
+            tx.conn().execute(
                 &format!("UPDATE contracts SET status = ?2, {column} = ?3 WHERE id = ?1"),
-                params![contract_id, status.as_str(), at],
+                params![contract_id, status, at],
             )?;
-            refresh_derived(tx, current.property_id, now)?;
-            contract(tx, contract_id)
+            tx.refresh_derived(current.property_id, now)?;
+            contract(tx.conn(), contract_id)
         })
     }
 
@@ -141,13 +133,13 @@ impl Store {
         now: i64,
     ) -> Result<ContractRow> {
         self.transaction(|tx| {
-            let changed = tx.execute(
+            let changed = tx.conn().execute(
                 "UPDATE contracts SET deadline_at = ?2 WHERE id = ?1",
                 params![contract_id, deadline_at],
             )?;
             ensure_changed(changed, "contract", contract_id)?;
-            let row = contract(tx, contract_id)?;
-            refresh_derived(tx, row.property_id, now)?;
+            let row = contract(tx.conn(), contract_id)?;
+            tx.refresh_derived(row.property_id, now)?;
             Ok(row)
         })
     }
@@ -173,12 +165,11 @@ fn contract(conn: &rusqlite::Connection, id: i64) -> Result<ContractRow> {
 }
 
 pub(super) fn contract_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ContractRow> {
-    let status: String = row.get(3)?;
     Ok(ContractRow {
         id: row.get(0)?,
         property_id: row.get(1)?,
         name: row.get(2)?,
-        status: ContractStatus::parse(&status).unwrap_or(ContractStatus::Attached),
+        status: row.get(3)?,
         attached_at: row.get(4)?,
         sent_at: row.get(5)?,
         signed_at: row.get(6)?,
@@ -186,14 +177,4 @@ pub(super) fn contract_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Contract
         cancelled_at: row.get(8)?,
         deadline_at: row.get(9)?,
     })
-}
-
-fn rank(status: ContractStatus) -> u8 {
-    match status {
-        ContractStatus::Attached => 0,
-        ContractStatus::Sent => 1,
-        ContractStatus::Signed => 2,
-        ContractStatus::Completed => 3,
-        ContractStatus::Cancelled => 4,
-    }
 }

@@ -122,11 +122,12 @@ impl Store {
             // Index entries inserted one by one, in random key order, are most of the cost
             // of a bulk load; building each index once at the end (a sort) is much faster.
             // Same transaction: on failure the schema rolls back with the rows.
-            let indexes = secondary_indexes(tx)?;
+            let indexes = secondary_indexes(tx.conn())?;
             for (name, _) in &indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+                tx.conn()
+                    .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
             }
-            let mut loader = Loader::new(tx)?;
+            let mut loader = Loader::new(tx.conn())?;
             let mut written = 0u64;
             for p in properties {
                 loader.property(&p, now)?;
@@ -140,7 +141,7 @@ impl Store {
                 loader.reminder(r, None)?;
             }
             drop(loader);
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.conn().prepare(
                 "INSERT INTO watchlists (name, city, state, zip, kind, max_price, min_beds,
                     min_score, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -160,7 +161,7 @@ impl Store {
             }
             progress(LoadStep::Indexes);
             for (_, sql) in &indexes {
-                tx.execute_batch(sql)?;
+                tx.conn().execute_batch(sql)?;
             }
             Ok(())
         });
@@ -264,7 +265,7 @@ impl<'c> Loader<'c> {
             r.last_action_at,
             derived.contracts_attached_at,
             derived.contracts_completed_at,
-            derived.stage.as_str(),
+            derived.stage,
             derived.stage_entered_at,
             now
         ])?;
@@ -273,7 +274,7 @@ impl<'c> Loader<'c> {
             self.contract.execute(params![
                 property_id,
                 c.name,
-                c.status.as_str(),
+                c.status,
                 c.attached_at,
                 c.sent_at,
                 c.signed_at,

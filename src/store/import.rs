@@ -1,182 +1,26 @@
-//! Imports: typed records upserted inside one transaction per file.
-//!
-//! A record says, per column, whether the file left it out (keep what the store has),
-//! emptied it (clear it) or gave a value. Problems a row can have that only the store can
-//! see (a missing property, a required column for a new row) come back as
-//! [`ColumnError`], so the caller can name the row.
+//! Imports: the typed records of `crate::import` upserted inside one transaction per
+//! file. Problems a row can have that only the store can see (a missing property, a
+//! required column for a new row) come back as [`ColumnError`], so the caller can name
+//! the row.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use anyhow::Result;
 use rusqlite::types::Null;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use super::contracts::{contract_row, SELECT_CONTRACT};
-use super::properties::{insert_property, refresh_derived};
-use super::{ContractRow, PropertyRecord, Store};
+use super::{ContractRow, PropertyRecord, Store, Tx};
+use crate::import::record::{
+    ContactImport, ContractImport, InteractionImport, PriceImport, PropertyImport, ReminderImport,
+    WatchlistImport,
+};
+use crate::import::{ColumnError, Field, Record, Upsert};
 use crate::pipeline::{self, ContractStatus, ContractTimes};
 
-/// One column of an imported row.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum Field<T> {
-    /// Not in the file: an update keeps the stored value.
-    #[default]
-    Keep,
-    /// Empty cell or `null`: the value is unset.
-    Clear,
-    Set(T),
-}
-
-impl<T: Clone> Field<T> {
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Field::Set(v) => Some(v),
-            Field::Keep | Field::Clear => None,
-        }
-    }
-
-    pub fn is_keep(&self) -> bool {
-        matches!(self, Field::Keep)
-    }
-
-    /// The value after applying this column to what the store had.
-    pub fn apply(&self, stored: Option<T>) -> Option<T> {
-        match self {
-            Field::Keep => stored,
-            Field::Clear => None,
-            Field::Set(v) => Some(v.clone()),
-        }
-    }
-}
-
-/// What is wrong with one column of one row; the caller adds the row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ColumnError {
-    pub column: String,
-    pub reason: String,
-}
-
-impl ColumnError {
-    pub fn new(column: impl Into<String>, reason: impl Into<String>) -> Self {
-        ColumnError {
-            column: column.into(),
-            reason: reason.into(),
-        }
-    }
-}
-
-impl fmt::Display for ColumnError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "column {}: {}", self.column, self.reason)
-    }
-}
-
-impl std::error::Error for ColumnError {}
-
-/// What importing one row did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Upsert {
-    New,
-    Updated,
-    /// The row was already there as given (a duplicate interaction, the same price).
-    Unchanged,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PropertyImport {
-    pub id: Option<i64>,
-    pub external_ref: Field<String>,
-    /// Required for a new property; `None` keeps the stored address.
-    pub address: Option<String>,
-    pub city: Field<String>,
-    pub state: Field<String>,
-    pub zip: Field<String>,
-    pub kind: Field<String>,
-    pub list_price: Field<f64>,
-    pub beds: Field<i64>,
-    pub baths: Field<f64>,
-    pub sqft: Field<i64>,
-    pub score: Field<f64>,
-    /// `None`: now for a new property, unchanged for an existing one.
-    pub created_at: Option<i64>,
-    pub enriched_at: Field<i64>,
-    pub skip_traced_at: Field<i64>,
-    pub blocked_reason: Field<String>,
-    pub last_action_at: Field<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ContractImport {
-    pub id: Option<i64>,
-    /// Required for a new contract.
-    pub property_id: Option<i64>,
-    /// Required for a new contract.
-    pub name: Option<String>,
-    /// `None`: inferred from the times given.
-    pub status: Option<ContractStatus>,
-    /// `None`: now for a new contract, unchanged for an existing one.
-    pub attached_at: Option<i64>,
-    pub sent_at: Field<i64>,
-    pub signed_at: Field<i64>,
-    pub completed_at: Field<i64>,
-    pub cancelled_at: Field<i64>,
-    pub deadline_at: Field<i64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ContactImport {
-    pub id: Option<i64>,
-    /// Required for a new contact.
-    pub name: Option<String>,
-    pub email: Field<String>,
-    pub phone: Field<String>,
-    pub property_id: Field<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InteractionImport {
-    pub contact_id: i64,
-    pub at: i64,
-    pub kind: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WatchlistImport {
-    pub id: Option<i64>,
-    /// Required for a new watchlist.
-    pub name: Option<String>,
-    pub city: Field<String>,
-    pub state: Field<String>,
-    pub zip: Field<String>,
-    pub kind: Field<String>,
-    pub max_price: Field<f64>,
-    pub min_beds: Field<i64>,
-    pub min_score: Field<f64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReminderImport {
-    pub id: Option<i64>,
-    /// Required for a new reminder.
-    pub title: Option<String>,
-    /// Required for a new reminder.
-    pub due_at: Option<i64>,
-    pub property_id: Field<i64>,
-    /// Normalised: `daily`, `weekly`, `monthly` or `every Nd`.
-    pub recurrence: Field<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PriceImport {
-    pub property_id: i64,
-    pub at: i64,
-    pub price: f64,
-}
-
 /// Writes the rows of one import; lives inside the import's transaction.
-pub struct Importer<'c> {
-    conn: &'c Connection,
+pub struct Importer<'t> {
+    tx: &'t Tx<'t>,
     now: i64,
     /// Properties whose contracts changed: their stage is refreshed once, at the end.
     touched: BTreeSet<i64>,
@@ -191,7 +35,7 @@ impl Store {
     ) -> Result<T> {
         self.transaction(|tx| {
             let mut importer = Importer {
-                conn: tx,
+                tx,
                 now,
                 touched: BTreeSet::new(),
             };
@@ -220,10 +64,27 @@ fn push_some<'a, T: ToSql>(sets: &mut Sets<'a>, column: &'static str, value: &'a
 }
 
 impl Importer<'_> {
+    fn conn(&self) -> &Connection {
+        self.tx.conn()
+    }
+
+    /// Write one record, whatever its kind.
+    pub fn write(&mut self, record: &Record) -> Result<Upsert> {
+        match record {
+            Record::Property(p) => self.property(p),
+            Record::Contract(c) => self.contract(c),
+            Record::Contact(c) => self.contact(c),
+            Record::Interaction(i) => self.interaction(i),
+            Record::Watchlist(w) => self.watchlist(w),
+            Record::Reminder(r) => self.reminder(r),
+            Record::Price(p) => self.price(p),
+        }
+    }
+
     pub fn property(&mut self, p: &PropertyImport) -> Result<Upsert> {
         let owner = match p.external_ref.value() {
             Some(external_ref) => self
-                .conn
+                .conn()
                 .prepare_cached("SELECT id FROM properties WHERE external_ref = ?1")?
                 .query_row([external_ref], |r| r.get::<_, i64>(0))
                 .optional()?,
@@ -270,7 +131,7 @@ impl Importer<'_> {
                 blocked_reason: p.blocked_reason.value().cloned(),
                 last_action_at: p.last_action_at.value().copied(),
             };
-            insert_property(self.conn, &record, self.now)?;
+            self.tx.insert_property(&record, self.now)?;
             return Ok(Upsert::New);
         };
 
@@ -299,7 +160,7 @@ impl Importer<'_> {
         // Only these facts (and contracts) move the stage; skipping the refresh
         // otherwise keeps big re-imports of prices or scores cheap.
         if p.created_at.is_some() || !p.enriched_at.is_keep() || !p.skip_traced_at.is_keep() {
-            refresh_derived(self.conn, id, self.now)?;
+            self.tx.refresh_derived(id, self.now)?;
         }
         Ok(Upsert::Updated)
     }
@@ -307,7 +168,7 @@ impl Importer<'_> {
     pub fn contract(&mut self, c: &ContractImport) -> Result<Upsert> {
         let existing = match c.id {
             Some(id) => self
-                .conn
+                .conn()
                 .prepare_cached(&format!("{SELECT_CONTRACT} WHERE id = ?1"))?
                 .query_row([id], contract_row)
                 .optional()?,
@@ -320,7 +181,7 @@ impl Importer<'_> {
         let values = params![
             row.property_id,
             row.name,
-            row.status.as_str(),
+            row.status,
             row.attached_at,
             row.sent_at,
             row.signed_at,
@@ -332,7 +193,7 @@ impl Importer<'_> {
             Some(old) => {
                 let mut all: Vec<&dyn ToSql> = vec![&old.id];
                 all.extend_from_slice(values);
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "UPDATE contracts SET property_id = ?2, name = ?3, status = ?4,
                             attached_at = ?5, sent_at = ?6, signed_at = ?7, completed_at = ?8,
@@ -347,7 +208,7 @@ impl Importer<'_> {
             None => {
                 let mut all: Vec<&dyn ToSql> = vec![&c.id];
                 all.extend_from_slice(values);
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "INSERT INTO contracts (id, property_id, name, status, attached_at,
                             sent_at, signed_at, completed_at, cancelled_at, deadline_at)
@@ -374,7 +235,7 @@ impl Importer<'_> {
             return self.update_or_unchanged("contacts", id, &sets);
         }
         let name = required(&c.name, "name", "contact", c.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO contacts (id, name, email, phone, property_id, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -393,7 +254,7 @@ impl Importer<'_> {
     pub fn interaction(&mut self, i: &InteractionImport) -> Result<Upsert> {
         self.require("contact_id", "contacts", "contact", i.contact_id)?;
         let inserted = self
-            .conn
+            .conn()
             .prepare_cached(
                 "INSERT INTO interactions (contact_id, at, kind) VALUES (?1, ?2, ?3)
                  ON CONFLICT (contact_id, at, kind) DO NOTHING",
@@ -420,7 +281,7 @@ impl Importer<'_> {
             return self.update_or_unchanged("watchlists", id, &sets);
         }
         let name = required(&w.name, "name", "watchlist", w.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO watchlists (id, name, city, state, zip, kind, max_price, min_beds,
                     min_score, created_at)
@@ -455,7 +316,7 @@ impl Importer<'_> {
         }
         let title = required(&r.title, "title", "reminder", r.id)?;
         let due_at = required(&r.due_at, "due_at", "reminder", r.id)?;
-        self.conn
+        self.conn()
             .prepare_cached(
                 "INSERT INTO reminders (id, title, due_at, property_id, recurrence, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -474,14 +335,14 @@ impl Importer<'_> {
     pub fn price(&mut self, p: &PriceImport) -> Result<Upsert> {
         self.require("property_id", "properties", "property", p.property_id)?;
         let stored: Option<f64> = self
-            .conn
+            .conn()
             .prepare_cached("SELECT price FROM price_history WHERE property_id = ?1 AND at = ?2")?
             .query_row(params![p.property_id, p.at], |r| r.get(0))
             .optional()?;
         match stored {
             Some(price) if price == p.price => Ok(Upsert::Unchanged),
             Some(_) => {
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "UPDATE price_history SET price = ?3 WHERE property_id = ?1 AND at = ?2",
                     )?
@@ -489,7 +350,7 @@ impl Importer<'_> {
                 Ok(Upsert::Updated)
             }
             None => {
-                self.conn
+                self.conn()
                     .prepare_cached(
                         "INSERT INTO price_history (property_id, at, price) VALUES (?1, ?2, ?3)",
                     )?
@@ -502,14 +363,14 @@ impl Importer<'_> {
     /// Refresh the stage of every property whose contracts changed.
     fn finish(&mut self) -> Result<()> {
         for &id in &self.touched {
-            refresh_derived(self.conn, id, self.now)?;
+            self.tx.refresh_derived(id, self.now)?;
         }
         Ok(())
     }
 
     fn exists(&self, table: &'static str, id: i64) -> Result<bool> {
         Ok(self
-            .conn
+            .conn()
             .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
             .query_row([id], |_| Ok(()))
             .optional()?
@@ -555,7 +416,9 @@ impl Importer<'_> {
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(sets.len() + 1);
         values.push(&id);
         values.extend(sets.iter().map(|(_, value)| *value));
-        self.conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+        self.conn()
+            .prepare_cached(&sql)?
+            .execute(values.as_slice())?;
         Ok(())
     }
 }
@@ -597,10 +460,10 @@ pub fn resolve_contract(
         c.id,
     )?
     .clone();
-    let mut sent_at = c.sent_at.apply(existing.and_then(|e| e.sent_at));
-    let mut signed_at = c.signed_at.apply(existing.and_then(|e| e.signed_at));
-    let mut completed_at = c.completed_at.apply(existing.and_then(|e| e.completed_at));
-    let mut cancelled_at = c.cancelled_at.apply(existing.and_then(|e| e.cancelled_at));
+    let sent_at = c.sent_at.apply(existing.and_then(|e| e.sent_at));
+    let signed_at = c.signed_at.apply(existing.and_then(|e| e.signed_at));
+    let completed_at = c.completed_at.apply(existing.and_then(|e| e.completed_at));
+    let cancelled_at = c.cancelled_at.apply(existing.and_then(|e| e.cancelled_at));
     // A new contract without attached_at was attached by its first recorded step at the
     // latest, else now.
     let attached_at = c
@@ -618,75 +481,48 @@ pub fn resolve_contract(
         && c.signed_at.is_keep()
         && c.completed_at.is_keep()
         && c.cancelled_at.is_keep());
+    let mut times = ContractTimes {
+        attached_at,
+        sent_at,
+        signed_at,
+        completed_at,
+        cancelled_at,
+    };
     let status = match (c.status, existing) {
         (Some(status), _) => status,
         (None, Some(e)) if !step_times_given => e.status,
-        (None, _) => {
-            if cancelled_at.is_some() {
-                ContractStatus::Cancelled
-            } else if completed_at.is_some() {
-                ContractStatus::Completed
-            } else if signed_at.is_some() {
-                ContractStatus::Signed
-            } else if sent_at.is_some() {
-                ContractStatus::Sent
-            } else {
-                ContractStatus::Attached
-            }
-        }
+        // The furthest step with a time (attached always has one).
+        (None, _) => ContractStatus::ALL
+            .into_iter()
+            .rev()
+            .find(|step| times.at(*step).is_some())
+            .unwrap_or(ContractStatus::Attached),
     };
-    match status {
-        ContractStatus::Attached => {}
-        ContractStatus::Sent => {
-            sent_at.get_or_insert(now);
-        }
-        ContractStatus::Signed => {
-            signed_at.get_or_insert(now);
-        }
-        ContractStatus::Completed => {
-            completed_at.get_or_insert(now);
-        }
-        ContractStatus::Cancelled => {
-            cancelled_at.get_or_insert(now);
-        }
+    if times.at(status).is_none() {
+        times.set(status, now);
     }
-    let later: &[(&str, Option<i64>)] = match status {
-        ContractStatus::Attached => &[
-            ("sent_at", sent_at),
-            ("signed_at", signed_at),
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Sent => &[
-            ("signed_at", signed_at),
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Signed => &[
-            ("completed_at", completed_at),
-            ("cancelled_at", cancelled_at),
-        ],
-        ContractStatus::Completed => &[("cancelled_at", cancelled_at)],
-        // A completed contract is done: it cannot be cancelled afterwards.
-        ContractStatus::Cancelled => &[("completed_at", completed_at)],
-    };
-    if let Some((column, _)) = later.iter().find(|(_, at)| at.is_some()) {
+    // A step the contract cannot have passed on its way to its status has no time.
+    if let Some(step) = ContractStatus::ALL
+        .into_iter()
+        .find(|step| times.at(*step).is_some() && !step.may_have_passed(status))
+    {
         return Err(ColumnError::new(
-            *column,
+            step.time_column(),
             format!(
                 "is set, but the contract's status is {}; clear it or change the status",
                 status.as_str()
             ),
         ));
     }
-    pipeline::check_time_order(&ContractTimes {
+    pipeline::check_time_order(&times)
+        .map_err(|order| ColumnError::new(order.column, order.to_string()))?;
+    let ContractTimes {
         attached_at,
         sent_at,
         signed_at,
         completed_at,
         cancelled_at,
-    })
-    .map_err(|order| ColumnError::new(order.column, order.to_string()))?;
+    } = times;
     Ok(ContractRow {
         id: existing.map(|e| e.id).or(c.id).unwrap_or_default(),
         property_id,

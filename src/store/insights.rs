@@ -6,14 +6,16 @@
 use anyhow::Result;
 use rusqlite::Row;
 
-use super::properties::BLOCKED_SQL;
+use super::column::{literal, OPEN_CONTRACT_STATUSES};
+use super::properties::{stale_sql, BLOCKED_SQL};
 use super::Store;
+use crate::pipeline::{ContractStatus, Stage};
 
 /// One query of the portfolio, with the cutoffs it needs (unix seconds).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingQuery {
-    /// In `stage` since before `cutoff`, and not blocked.
-    Stale { stage: &'static str, cutoff: i64 },
+    /// In `stage` since before `cutoff` (`pipeline::stale_cutoff`), and not blocked.
+    Stale { stage: Stage, cutoff: i64 },
     /// A blocker is recorded.
     Blocked,
     /// An open contract whose deadline is before `until` (passed or near).
@@ -36,7 +38,7 @@ pub enum FindingQuery {
 pub struct FindingRow {
     pub property_id: i64,
     pub address: String,
-    pub stage: String,
+    pub stage: Stage,
     pub at: i64,
     pub contract_id: Option<i64>,
     pub contract_name: Option<String>,
@@ -59,6 +61,7 @@ const PROPERTY_COLUMNS_AT_STAGE: &str =
     "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL, p.blocked_reason, p.score";
 
 fn plan(query: &FindingQuery) -> Plan {
+    let blocked = &*BLOCKED_SQL;
     let property = "properties p";
     let contract = "contracts c JOIN properties p ON p.id = c.property_id";
     let contract_only = "contracts c";
@@ -66,7 +69,7 @@ fn plan(query: &FindingQuery) -> Plan {
         FindingQuery::Stale { .. } => Plan {
             from: property,
             count_from: property,
-            filter: format!("p.stage = :stage AND p.stage_entered_at < :a AND NOT {BLOCKED_SQL}"),
+            filter: format!("p.stage = :stage AND {} AND NOT {blocked}", stale_sql(":a")),
             order: "p.stage_entered_at, p.id",
             columns: PROPERTY_COLUMNS_AT_STAGE,
         },
@@ -80,44 +83,60 @@ fn plan(query: &FindingQuery) -> Plan {
         FindingQuery::Deadline { .. } => Plan {
             from: contract,
             count_from: contract_only,
-            filter: "c.deadline_at IS NOT NULL AND c.status IN ('attached','sent','signed') AND c.deadline_at < :a"
-                .into(),
+            filter: format!(
+                "c.deadline_at IS NOT NULL AND c.status IN {} AND c.deadline_at < :a",
+                *OPEN_CONTRACT_STATUSES
+            ),
             order: "c.deadline_at, c.id",
-            columns: "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason, p.score",
+            columns:
+                "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason, p.score",
         },
         FindingQuery::Unsigned { .. } => Plan {
             from: contract,
             count_from: contract_only,
-            filter: "c.status = 'sent' AND c.sent_at < :a".into(),
+            filter: format!(
+                "c.status = {} AND c.sent_at < :a",
+                literal(ContractStatus::Sent.as_str())
+            ),
             order: "c.sent_at, c.id",
             columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
         },
         FindingQuery::MissingEnrichment { .. } => Plan {
             from: property,
             count_from: property,
-            filter: "p.enriched_at IS NULL AND p.created_at < :a
-                     AND NOT (p.stage = 'new' AND p.stage_entered_at < :b)"
-                .into(),
+            filter: format!(
+                "p.enriched_at IS NULL AND p.created_at < :a AND NOT (p.stage = {} AND {})",
+                literal(Stage::New.as_str()),
+                stale_sql(":b")
+            ),
             order: "p.created_at, p.id",
-            columns: "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
+            columns:
+                "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
         },
         FindingQuery::MissingSkipTrace { .. } => Plan {
             from: property,
             count_from: property,
-            filter: "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
-                     AND NOT (p.stage = 'enriched' AND p.stage_entered_at < :b)"
-                .into(),
+            filter: format!(
+                "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
+                 AND NOT (p.stage = {} AND {})",
+                literal(Stage::Enriched.as_str()),
+                stale_sql(":b")
+            ),
             order: "p.enriched_at, p.id",
-            columns: "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason, p.score",
+            columns:
+                "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason, p.score",
         },
         FindingQuery::HighScoreIdle { .. } => Plan {
             from: property,
             count_from: property,
-            filter: "p.score IS NOT NULL AND p.score >= :score AND p.stage <> 'complete'
-                     AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a"
-                .into(),
+            filter: format!(
+                "p.score IS NOT NULL AND p.score >= :score AND p.stage <> {}
+                 AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a",
+                literal(Stage::Complete.as_str())
+            ),
             order: "p.score DESC, p.id",
-            columns: "p.id, p.address, p.stage, max(coalesce(p.last_action_at, 0), p.stage_entered_at),
+            columns:
+                "p.id, p.address, p.stage, max(coalesce(p.last_action_at, 0), p.stage_entered_at),
                       NULL, NULL, p.blocked_reason, p.score",
         },
     }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
+use super::properties::{stale_sql, DEADLINE_MISSED_SQL};
 use super::Store;
 use crate::config::StaleDays;
 use crate::pipeline::{self, Health, Stage};
@@ -23,36 +24,31 @@ impl Store {
         now: i64,
     ) -> Result<Vec<(Stage, Health, i64)>> {
         let totals: HashMap<Stage, i64> = self.count_by_stage()?.into_iter().collect();
-        let cutoff = |stage: Stage| {
-            stage
-                .stale_after_days(stale)
-                .map(|days| now.saturating_sub(pipeline::days_to_secs(days)))
-        };
-        let mut old_stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM properties WHERE stage = ?1 AND stage_entered_at < ?2",
-        )?;
-        let mut blocked_stmt = self.conn.prepare_cached(
+        let cutoff = |stage: Stage| pipeline::stale_cutoff(stage, stale, now);
+        let mut old_stmt = self.conn.prepare_cached(&format!(
+            "SELECT count(*) FROM properties p WHERE p.stage = ?1 AND {}",
+            stale_sql("?2")
+        ))?;
+        let mut blocked_stmt = self.conn.prepare_cached(&format!(
             "WITH blocked (id) AS (
                 SELECT id FROM properties WHERE blocked_reason IS NOT NULL
                 UNION
-                SELECT property_id FROM contracts
-                WHERE deadline_at <= ?1 AND status IN ('attached','sent','signed')
+                SELECT c.property_id FROM contracts c WHERE {}
              )
              SELECT p.stage, p.stage_entered_at FROM blocked b JOIN properties p ON p.id = b.id",
-        )?;
-        let blocked_rows = blocked_stmt.query_map([now], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?;
+            *DEADLINE_MISSED_SQL
+        ))?;
+        let blocked_rows = blocked_stmt
+            .query_map(rusqlite::named_params! {":now": now}, |row| {
+                Ok((row.get::<_, Stage>(0)?, row.get::<_, i64>(1)?))
+            })?;
         // Per stage: blocked, and blocked while old enough to be stale (not counted twice).
         let mut blocked: HashMap<Stage, (i64, i64)> = HashMap::new();
         for row in blocked_rows {
             let (stage, entered) = row?;
-            let Some(stage) = Stage::parse(&stage) else {
-                continue;
-            };
             let entry = blocked.entry(stage).or_default();
             entry.0 += 1;
-            if cutoff(stage).is_some_and(|c| entered < c) {
+            if pipeline::is_stale(stage, entered, stale, now) {
                 entry.1 += 1;
             }
         }
@@ -60,9 +56,7 @@ impl Store {
         for stage in Stage::ALL {
             let total = totals.get(&stage).copied().unwrap_or(0);
             let old = match cutoff(stage) {
-                Some(c) => {
-                    old_stmt.query_row(rusqlite::params![stage.as_str(), c], |r| r.get(0))?
-                }
+                Some(c) => old_stmt.query_row(rusqlite::params![stage, c], |r| r.get(0))?,
                 None => 0,
             };
             let (blocked_all, blocked_old) = blocked.get(&stage).copied().unwrap_or((0, 0));
@@ -107,7 +101,7 @@ mod tests {
                     property(5, NOW - 10 * DAY, None),            // waiting, deadline passed
                 ];
                 for p in &rows {
-                    crate::store::properties::insert_property(tx, p, NOW)?;
+                    tx.insert_property(p, NOW)?;
                 }
                 Ok(())
             })
@@ -151,24 +145,14 @@ mod tests {
     fn queries_use_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("hb.db")).unwrap();
-        let plan = |sql: &str| -> String {
-            let mut stmt = store
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .unwrap();
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(3))
-                .unwrap()
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .unwrap();
-            rows.join("\n")
-        };
+        let plan = |sql: &str| store.query_plan(sql);
         let old =
             plan("SELECT count(*) FROM properties WHERE stage = 'new' AND stage_entered_at < 5");
         assert!(old.contains("properties_stage_entered"), "{old}");
-        let deadlines = plan(
-            "SELECT property_id FROM contracts WHERE deadline_at <= 5 AND status IN ('attached','sent','signed')",
-        );
+        let deadlines = plan(&format!(
+            "SELECT c.property_id FROM contracts c WHERE {}",
+            DEADLINE_MISSED_SQL.replace(":now", "5")
+        ));
         assert!(deadlines.contains("contracts_open_deadline"), "{deadlines}");
         let blockers = plan("SELECT id FROM properties WHERE blocked_reason IS NOT NULL");
         assert!(blockers.contains("properties_blocked"), "{blockers}");

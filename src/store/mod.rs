@@ -2,21 +2,26 @@
 //!
 //! One file, WAL, a busy timeout, foreign keys on, and migrations applied in order in one
 //! exclusive transaction, tracked by `PRAGMA user_version`. Times are unix seconds (UTC).
+//! Every write runs in a [`Tx`]; enums are stored as their text (`column`).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use percent_encoding::{percent_encode, AsciiSet, CONTROLS};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
 mod checks;
+mod column;
 mod contracts;
 mod demo;
 mod import;
 mod insights;
 mod metrics;
+#[cfg(test)]
+mod mirrors;
 pub mod modules;
 mod notifications;
 pub mod outbox;
@@ -25,25 +30,18 @@ mod runlog;
 mod runs;
 mod schema;
 
-pub use checks::{record_check_results_in, trigger_counts, Counting, DEMO_TRIGGER};
+pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
-pub use import::{
-    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
-    PropertyImport, ReminderImport, Upsert, WatchlistImport,
-};
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
-    insert_event, settle_events, NotificationDraft, NotificationFilter, NotificationRow,
-    Reconciler, Transitions, REMINDER_SOURCE, WATCHLIST_SOURCE,
+    NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
+    WATCHLIST_SOURCE,
 };
-pub use outbox::{NewOutboxRow, OutboxRow};
-pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
-pub use runlog::{queue_runlog, queue_runlog_aborted, runlog_failed, runlog_written, RunlogEntry};
-pub use runs::{
-    module_cursor, record_module_result, set_module_cursor, LockOutcome, ModuleResultRow,
-    RunFilter, RunRow, RunStatus,
-};
+pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
+pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use runlog::RunlogEntry;
+pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 
 pub struct Store {
     conn: Connection,
@@ -188,42 +186,65 @@ impl Store {
         &self.path
     }
 
-    /// Run `f` in one transaction: everything it writes commits together or not at all.
-    pub fn transaction<T>(
+    /// Run `f` in one write transaction: everything it writes commits together or not
+    /// at all (an error rolls back).
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction_then(End::Commit, f)
+    }
+
+    /// Run `f` in one write transaction that ends as `end` says when `f` succeeds: a dry
+    /// run computes and writes as a real one would, then rolls back.
+    pub fn transaction_then<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+        end: End,
+        f: impl FnOnce(&Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .with_context(|| busy_hint(&self.path))?;
+        // Unchecked: `&mut self` already keeps every other use of the connection out.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .with_context(|| busy_hint(&self.path))?;
+        let tx = Tx { store: self, tx };
+        // An error drops `tx`, which rolls back.
         let value = f(&tx)?;
-        tx.commit()
-            .with_context(|| format!("could not commit to store {}", self.path.display()))?;
+        match end {
+            End::Commit => tx
+                .tx
+                .commit()
+                .with_context(|| format!("could not commit to store {}", self.path.display()))?,
+            End::Rollback => tx.tx.rollback()?,
+        }
         Ok(value)
     }
 
-    /// Run `f` in one write transaction on `&self`, so `f` can read through the same
-    /// store while it writes. `commit = false` rolls back (dry runs). An error rolls back.
-    pub fn write<T>(&self, commit: bool, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .with_context(|| busy_hint(&self.path))?;
-        let result = f(self).and_then(|value| {
-            let end = if commit { "COMMIT" } else { "ROLLBACK" };
-            self.conn
-                .execute_batch(end)
-                .with_context(|| format!("could not commit to store {}", self.path.display()))?;
-            Ok(value)
-        });
-        if result.is_err() && !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-        result
-    }
-
-    pub(crate) fn conn(&self) -> &Connection {
+    fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// How a transaction ends when its work succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Commit,
+    /// A dry run: nothing it wrote stays.
+    Rollback,
+}
+
+/// One write transaction on the store, the only way anything is written: every write
+/// that runs inside a caller's transaction is a method of `Tx`, and the store's
+/// one-shot writes open their own. Reads go through the store it derefs to and see the
+/// transaction's writes.
+pub struct Tx<'s> {
+    store: &'s Store,
+    tx: rusqlite::Transaction<'s>,
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        self.store
     }
 }
 
@@ -250,18 +271,15 @@ fn ensure_exists(path: &Path) -> Result<()> {
 /// `file:PATH?immutable=1`: read without locks or the WAL index (nothing else may be
 /// writing; see `open_read_only`).
 fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => uri.push_str("%25"),
-            '?' => uri.push_str("%3f"),
-            '#' => uri.push_str("%23"),
-            c => uri.push(c),
-        }
-    }
-    uri.push_str("?immutable=1");
-    uri
+    format!(
+        "file:{}?immutable=1",
+        percent_encode(path.as_os_str().as_encoded_bytes(), URI_PATH)
+    )
 }
+
+/// What a path must escape in a SQLite URI filename (`%`, `?` and `#` are special there;
+/// SQLite decodes every `%HH`, so escaped controls and non-ASCII bytes come back intact).
+const URI_PATH: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#');
 
 /// A directory for `access`: the empty parent of a bare file name is `.`.
 fn or_dot(dir: &Path) -> &Path {
@@ -351,4 +369,47 @@ pub(crate) fn ensure_changed(changed: usize, what: &str, id: i64) -> Result<()> 
         return Err(not_found(what, id));
     }
     Ok(())
+}
+
+#[cfg(test)]
+impl Store {
+    /// `EXPLAIN QUERY PLAN` of `sql`, one line per step: which indexes serve it.
+    pub(crate) fn query_plan(&self, sql: &str) -> String {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_immutable_uri_reaches_a_path_with_uri_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("50% off? #1 é");
+        std::fs::create_dir(&odd).unwrap();
+        let path = odd.join("hb.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (v); INSERT INTO t VALUES (42);")
+            .unwrap();
+        let uri = immutable_uri(&path);
+        assert!(uri.contains("50%25 off%3F %231 %C3%A9"), "{uri}");
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .unwrap();
+        let v: i64 = conn.query_row("SELECT v FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 42);
+    }
 }

@@ -1,18 +1,21 @@
 //! Notifications: findings turned into notices, de-duplicated by key.
 //!
 //! A *condition* source (portfolio, price shifts, cooling relationships, checks) reports
-//! its whole current set of findings each time it runs; [`Reconciler`] compares that set
-//! with what is open, set-based in SQL over a temp table, so a hundred thousand findings
-//! cost a few statements, not a hundred thousand round trips. An *event* (a reminder
-//! due, a watchlist match) is inserted once under a unique key and never re-notified.
+//! its whole current set of findings each time it runs; [`Reconciler`] carries out
+//! `alert::decide` for each against the open notice of its key (one probe of the open-key
+//! index per finding, no temp table), then resolves what was not seen. An *event* (a
+//! reminder due, a watchlist match) is inserted once under a unique key and never
+//! re-notified.
 
 use anyhow::Result;
 use std::collections::HashSet;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::Store;
-use crate::alert::Priority;
+use super::column::priority_rank_sql;
+use super::outbox::OutboxStatus;
+use super::{Store, Tx};
+use crate::alert::{self, Decision, OpenNotice, Priority};
 use crate::notification::NotificationKind;
 
 /// A finding as the notification layer sees it.
@@ -20,7 +23,7 @@ use crate::notification::NotificationKind;
 pub struct NotificationDraft {
     pub dedup_key: String,
     pub kind: NotificationKind,
-    pub priority: String,
+    pub priority: Priority,
     pub subject: String,
     pub message: String,
     pub property_id: Option<i64>,
@@ -47,8 +50,8 @@ pub struct NotificationRow {
     pub id: i64,
     pub source: String,
     pub dedup_key: String,
-    pub kind: String,
-    pub priority: String,
+    pub kind: NotificationKind,
+    pub priority: Priority,
     pub subject: String,
     pub message: String,
     pub property_id: Option<i64>,
@@ -69,12 +72,10 @@ pub struct NotificationFilter {
     pub limit: Option<usize>,
 }
 
-/// Compares one source's current findings with its open notices, one finding at a time:
-/// a probe of the open-key index decides new, re-notify or nothing, and what was not seen
-/// by the end is resolved. No temp table: a hundred thousand findings cost as many index
-/// probes, and memory holds only the ids of the notices seen.
-pub struct Reconciler<'c> {
-    conn: &'c Connection,
+/// Compares one source's current findings with its open notices, one finding at a time,
+/// and does what `alert::decide` says; memory holds only the ids of the notices seen.
+pub struct Reconciler<'t> {
+    tx: &'t Tx<'t>,
     source: String,
     now: i64,
     renotify_after: i64,
@@ -83,155 +84,91 @@ pub struct Reconciler<'c> {
     transitions: Transitions,
 }
 
-impl<'c> Reconciler<'c> {
-    /// A persisting unacknowledged finding is re-notified once `renotify_after` seconds
-    /// have passed since its last notice; worse news (higher priority) at once.
-    pub fn new(
-        conn: &'c Connection,
+impl<'s> Tx<'s> {
+    /// Reconcile `source`'s findings at `now`: add each, then `apply`. A persisting
+    /// finding is re-notified `renotify_after` seconds after its last notice.
+    pub fn reconciler<'t>(
+        &'t self,
         source: &str,
         now: i64,
         renotify_after: i64,
         run_id: Option<i64>,
-    ) -> Result<Self> {
-        Ok(Reconciler {
-            conn,
+    ) -> Reconciler<'t>
+    where
+        's: 't,
+    {
+        Reconciler {
+            tx: self,
             source: source.to_string(),
             now,
             renotify_after,
             run_id,
             seen: HashSet::new(),
             transitions: Transitions::default(),
-        })
+        }
     }
 
-    pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
-        let open = self
-            .conn
+    /// Insert an event notification unless one with its key was ever recorded; returns
+    /// its id.
+    pub fn insert_event(
+        &self,
+        source: &str,
+        draft: &NotificationDraft,
+        now: i64,
+        run_id: Option<i64>,
+    ) -> Result<Option<i64>> {
+        insert_notification(
+            self.conn(),
+            "WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE dedup_key = ?2)",
+            source,
+            draft,
+            now,
+            run_id,
+        )
+    }
+
+    /// Resolve the event notifications that are settled: acknowledged with every alert
+    /// of theirs delivered (or none queued), or created at least `ttl` seconds ago. An
+    /// event has no condition that could clear it, so without this it stays open
+    /// forever. Returns how many were resolved. Their alerts are unaffected: delivery
+    /// does not read `resolved_at`.
+    pub fn settle_events(&self, now: i64, ttl: i64) -> Result<usize> {
+        Ok(self
+            .conn()
             .prepare_cached(
-                "SELECT id, notified_at, acked_at, priority FROM notifications
-                 WHERE dedup_key = ?1 AND resolved_at IS NULL",
+                "UPDATE notifications SET resolved_at = ?1
+                 WHERE resolved_at IS NULL AND source IN (?3, ?4)
+                   AND (created_at <= ?1 - ?2
+                        OR (acked_at IS NOT NULL AND NOT EXISTS (
+                              SELECT 1 FROM alert_outbox o
+                              WHERE o.notification_id = notifications.id AND o.status <> ?5)))",
             )?
-            .query_row([&draft.dedup_key], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, Option<i64>>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            })
-            .optional()?;
-        match open {
-            // The same key twice in one pass counts once.
-            Some((id, _, _, _)) if self.seen.contains(&id) => {}
-            Some((id, notified_at, acked_at, priority)) => {
-                self.seen.insert(id);
-                let due = acked_at.is_none()
-                    && notified_at <= self.now.saturating_sub(self.renotify_after);
-                let worse = priority_rank(&draft.priority) > priority_rank(&priority);
-                if due || worse {
-                    self.conn
-                        .prepare_cached(
-                            "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
-                                last_seen_at = ?2, subject = ?3, message = ?4, priority = ?5, run_id = ?6
-                             WHERE id = ?1",
-                        )?
-                        .execute(params![id, self.now, draft.subject, draft.message, draft.priority, self.run_id])?;
-                    self.transitions.renotified.push(id);
-                }
-            }
-            None => {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message,
-                            property_id, created_at, notified_at, last_seen_at, run_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        self.source,
-                        draft.dedup_key,
-                        draft.kind,
-                        draft.priority,
-                        draft.subject,
-                        draft.message,
-                        draft.property_id,
-                        self.now,
-                        self.run_id
-                    ])?;
-                let id = self.conn.last_insert_rowid();
-                self.seen.insert(id);
-                self.transitions.new.push(id);
-            }
-        }
-        Ok(())
-    }
-
-    /// Resolve the source's open notices that were not seen in this pass.
-    pub fn apply(mut self) -> Result<Transitions> {
-        let open: Vec<i64> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT id FROM notifications WHERE source = ?1 AND resolved_at IS NULL",
-            )?;
-            let rows = stmt.query_map([&self.source], |row| row.get(0))?;
-            rows.collect::<rusqlite::Result<Vec<i64>>>()?
-        };
-        let mut resolve = self
-            .conn
-            .prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
-        for id in open.into_iter().filter(|id| !self.seen.contains(id)) {
-            resolve.execute(params![id, self.now])?;
-            self.transitions.resolved.push(id);
-        }
-        Ok(self.transitions)
+            .execute(params![
+                now,
+                ttl,
+                REMINDER_SOURCE,
+                WATCHLIST_SOURCE,
+                OutboxStatus::Delivered
+            ])?)
     }
 }
 
-/// A priority's rank, low 0 to critical 3.
-fn priority_rank(priority: &str) -> u8 {
-    match priority {
-        "critical" => 3,
-        "high" => 2,
-        "medium" => 1,
-        _ => 0,
-    }
-}
-
-/// The sources of event notifications (`insert_event`): a reminder due, a watchlist match.
-pub const REMINDER_SOURCE: &str = "scheduled";
-pub const WATCHLIST_SOURCE: &str = "market.match";
-
-/// Resolve the event notifications that are settled: acknowledged with every alert of
-/// theirs delivered (or none queued), or created at least `ttl` seconds ago. An event
-/// has no condition that could clear it, so without this it stays open forever. Returns
-/// how many were resolved. Their alerts are unaffected: delivery does not read
-/// `resolved_at`.
-pub fn settle_events(conn: &Connection, now: i64, ttl: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE notifications SET resolved_at = ?1
-             WHERE resolved_at IS NULL AND source IN (?3, ?4)
-               AND (created_at <= ?1 - ?2
-                    OR (acked_at IS NOT NULL AND NOT EXISTS (
-                          SELECT 1 FROM alert_outbox o
-                          WHERE o.notification_id = notifications.id AND o.status <> 'delivered')))",
-        )?
-        .execute(params![now, ttl, REMINDER_SOURCE, WATCHLIST_SOURCE])?)
-}
-
-/// Insert an event notification unless one with its key was ever recorded; returns its id.
-pub fn insert_event(
+/// `INSERT INTO notifications ... SELECT <the draft> <condition> RETURNING id`: a new
+/// notice, first notified now; None when `condition` (over ?1-?9) kept it out.
+fn insert_notification(
     conn: &Connection,
+    condition: &str,
     source: &str,
     draft: &NotificationDraft,
     now: i64,
     run_id: Option<i64>,
 ) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message, property_id,
-            created_at, notified_at, last_seen_at, run_id)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9
-         WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE dedup_key = ?2)
-         RETURNING id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO notifications (source, dedup_key, kind, priority, subject, message,
+            property_id, created_at, notified_at, last_seen_at, run_id)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?8, ?9 {condition}
+         RETURNING id"
+    ))?;
     let mut rows = stmt.query(params![
         source,
         draft.dedup_key,
@@ -249,6 +186,97 @@ pub fn insert_event(
     })
 }
 
+fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
+    Ok((
+        row.get(0)?,
+        OpenNotice {
+            notified_at: row.get(1)?,
+            acknowledged: row.get::<_, Option<i64>>(2)?.is_some(),
+            priority: row.get(3)?,
+        },
+    ))
+}
+
+impl Reconciler<'_> {
+    pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
+        let conn = self.tx.conn();
+        let open = conn
+            .prepare_cached(
+                "SELECT id, notified_at, acked_at, priority FROM notifications
+                 WHERE dedup_key = ?1 AND resolved_at IS NULL",
+            )?
+            .query_row([&draft.dedup_key], open_notice)
+            .optional()?;
+        // The same key twice in one pass counts once.
+        if open.is_some_and(|(id, _)| self.seen.contains(&id)) {
+            return Ok(());
+        }
+        let decision = alert::decide(
+            Some(draft.priority),
+            open.as_ref().map(|(_, notice)| notice),
+            self.now,
+            self.renotify_after,
+        );
+        match (decision, open) {
+            (Decision::New, _) => {
+                let id = insert_notification(conn, "", &self.source, draft, self.now, self.run_id)?
+                    .ok_or_else(|| anyhow::anyhow!("a notification insert returned no id"))?;
+                self.seen.insert(id);
+                self.transitions.new.push(id);
+            }
+            (Decision::Renotify, Some((id, _))) => {
+                self.seen.insert(id);
+                conn.prepare_cached(
+                    "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
+                        last_seen_at = ?2, subject = ?3, message = ?4, priority = ?5, run_id = ?6
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    self.now,
+                    draft.subject,
+                    draft.message,
+                    draft.priority,
+                    self.run_id
+                ])?;
+                self.transitions.renotified.push(id);
+            }
+            (_, Some((id, _))) => {
+                self.seen.insert(id);
+            }
+            (_, None) => {}
+        }
+        Ok(())
+    }
+
+    /// Resolve the source's open notices that were not seen in this pass.
+    pub fn apply(mut self) -> Result<Transitions> {
+        let conn = self.tx.conn();
+        let open: Vec<(i64, OpenNotice)> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, notified_at, acked_at, priority FROM notifications
+                 WHERE source = ?1 AND resolved_at IS NULL",
+            )?;
+            let rows = stmt.query_map([&self.source], open_notice)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let mut resolve =
+            conn.prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
+        for (id, notice) in open.iter().filter(|(id, _)| !self.seen.contains(id)) {
+            if alert::decide(None, Some(notice), self.now, self.renotify_after) == Decision::Resolve
+            {
+                resolve.execute(params![id, self.now])?;
+                self.transitions.resolved.push(*id);
+            }
+        }
+        Ok(self.transitions)
+    }
+}
+
+/// The sources of event notifications (`insert_event`): a reminder due, a watchlist match.
+pub const REMINDER_SOURCE: &str = "scheduled";
+pub const WATCHLIST_SOURCE: &str = "market.match";
+
 const SELECT_NOTIFICATION: &str =
     "SELECT id, source, dedup_key, kind, priority, subject, message, property_id,
     created_at, notified_at, notify_count, acked_at, resolved_at FROM notifications";
@@ -258,8 +286,8 @@ impl Store {
         let (clause, mut args) = notification_where(filter);
         let sql = format!(
             "{SELECT_NOTIFICATION} WHERE {clause}
-             ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
-             created_at DESC, id DESC LIMIT ?"
+             ORDER BY {} DESC, created_at DESC, id DESC LIMIT ?",
+            priority_rank_sql("priority")
         );
         args.push(Box::new(filter.limit.map_or(-1, |l| l as i64)));
         let mut stmt = self.conn.prepare(&sql)?;
@@ -276,16 +304,27 @@ impl Store {
     }
 
     pub fn notifications_by_id(&self, ids: &[i64]) -> Result<Vec<NotificationRow>> {
-        notifications_by_id(&self.conn, ids)
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT_NOTIFICATION} WHERE id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut rows = stmt.query_map([id], notification_row)?;
+            if let Some(row) = rows.next() {
+                out.push(row?);
+            }
+        }
+        Ok(out)
     }
 
     /// Acknowledge: the notice stays until its condition clears, but is not re-notified.
-    /// Returns the ids that do not exist.
-    pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<Vec<i64>> {
+    /// All or nothing: an id that does not exist is an error that names it, and nothing
+    /// is acknowledged.
+    pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<()> {
         self.transaction(|tx| {
             let mut missing = Vec::new();
             for id in ids {
-                let changed = tx.execute(
+                let changed = tx.conn().execute(
                     "UPDATE notifications SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1",
                     params![id, now],
                 )?;
@@ -304,12 +343,12 @@ impl Store {
                         .join(", ")
                 )));
             }
-            Ok(missing)
+            Ok(())
         })
     }
 
     /// Open (unresolved, unacknowledged) notifications per priority.
-    pub fn open_notification_counts(&self) -> Result<Vec<(String, i64)>> {
+    pub fn open_notification_counts(&self) -> Result<Vec<(Priority, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT priority, count(*) FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority",
         )?;
@@ -327,25 +366,13 @@ fn notification_where(filter: &NotificationFilter) -> (String, Vec<Box<dyn rusql
     }
     if let Some(priority) = filter.priority {
         clause.push_str(" AND priority = ?");
-        args.push(Box::new(priority.as_str()));
+        args.push(Box::new(priority));
     }
     if let Some(kind) = filter.kind {
         clause.push_str(" AND kind = ?");
         args.push(Box::new(kind));
     }
     (clause, args)
-}
-
-pub(crate) fn notifications_by_id(conn: &Connection, ids: &[i64]) -> Result<Vec<NotificationRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_NOTIFICATION} WHERE id = ?1"))?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let mut rows = stmt.query_map([id], notification_row)?;
-        if let Some(row) = rows.next() {
-            out.push(row?);
-        }
-    }
-    Ok(out)
 }
 
 fn notification_row(row: &Row<'_>) -> rusqlite::Result<NotificationRow> {

@@ -8,17 +8,53 @@
 //! never send the same row at once and a killed sender's rows come due again after the
 //! lease. Each row keeps its own backoff.
 
-use anyhow::{Context, Result};
-use rusqlite::{named_params, params, Connection, Row};
+use std::sync::LazyLock;
 
-use super::Store;
+use anyhow::{Context, Result};
+use rusqlite::{named_params, params, Row};
+
+use super::column::{literal, priority_rank_sql};
+use super::{Store, Tx};
+use crate::alert::{AlertKind, Priority};
+
+/// Where an outbox row is: waiting to be sent (or being sent), accepted by its channel,
+/// or given up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxStatus {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl OutboxStatus {
+    pub const ALL: [OutboxStatus; 3] = [
+        OutboxStatus::Pending,
+        OutboxStatus::Delivered,
+        OutboxStatus::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Delivered => "delivered",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A row to write: the alert's JSON and the columns that are queried.
 #[derive(Debug, Clone)]
 pub struct NewOutboxRow<'a> {
     pub channel: &'a str,
-    pub priority: &'a str,
-    pub kind: &'a str,
+    pub priority: Priority,
+    pub kind: AlertKind,
     pub subject: &'a str,
     pub dedup_key: &'a str,
     pub notification_id: Option<i64>,
@@ -31,8 +67,8 @@ pub struct NewOutboxRow<'a> {
 pub struct OutboxRow {
     pub id: i64,
     pub channel: String,
-    pub priority: String,
-    pub kind: String,
+    pub priority: Priority,
+    pub kind: AlertKind,
     pub subject: String,
     pub dedup_key: String,
     pub notification_id: Option<i64>,
@@ -43,7 +79,7 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub next_attempt_at: i64,
     pub delivered_at: Option<i64>,
-    pub status: String,
+    pub status: OutboxStatus,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,11 +88,15 @@ pub struct OutboxCounts {
     pub failed: i64,
 }
 
-fn outbox_filter(include_delivered: bool) -> &'static str {
+fn outbox_filter(include_delivered: bool) -> String {
     if include_delivered {
-        ""
+        String::new()
     } else {
-        "WHERE status IN ('pending', 'failed')"
+        format!(
+            "WHERE status IN ({}, {})",
+            literal(OutboxStatus::Pending.as_str()),
+            literal(OutboxStatus::Failed.as_str())
+        )
     }
 }
 
@@ -83,15 +123,17 @@ fn row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
     })
 }
 
-/// Queue one alert for one channel, due at once. Takes a connection (a `Transaction`
-/// derefs to one) so the caller queues in the same transaction as the state change
-/// that caused the alert.
-pub fn insert(conn: &Connection, new: &NewOutboxRow<'_>) -> Result<i64> {
-    conn.execute(
-        "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, notification_id,
-                                   payload, created_at, next_attempt_at, status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 'pending')",
-        params![
+impl Tx<'_> {
+    /// Queue one alert for one channel, due at once, in the same transaction as the
+    /// state change that caused the alert.
+    pub fn queue_alert(&self, new: &NewOutboxRow<'_>) -> Result<i64> {
+        let conn = self.conn();
+        conn.prepare_cached(
+            "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, notification_id,
+                                       payload, created_at, next_attempt_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+        )?
+        .execute(params![
             new.channel,
             new.priority,
             new.kind,
@@ -100,21 +142,26 @@ pub fn insert(conn: &Connection, new: &NewOutboxRow<'_>) -> Result<i64> {
             new.notification_id,
             new.payload,
             new.created_at,
-        ],
-    )
-    .with_context(|| format!("could not queue an alert for channel {}", new.channel))?;
-    Ok(conn.last_insert_rowid())
+            OutboxStatus::Pending,
+        ])
+        .with_context(|| format!("could not queue an alert for channel {}", new.channel))?;
+        Ok(conn.last_insert_rowid())
+    }
 }
 
-/// How urgent a row is, for ordering: critical first.
-const URGENCY: &str =
-    "CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END";
+/// `status = 'pending'`, as a literal: the partial indexes on pending rows match it.
+static PENDING: LazyLock<String> =
+    LazyLock::new(|| format!("status = {}", literal(OutboxStatus::Pending.as_str())));
 
 /// A pending row is due when its next attempt has come, or when it was last tried (or
 /// queued) after `?now`: a clock that went back must not park it until that time comes
 /// again.
-const DUE: &str = "status = 'pending'
-     AND (next_attempt_at <= :now OR coalesce(last_attempt_at, created_at) > :now)";
+static DUE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} AND (next_attempt_at <= :now OR coalesce(last_attempt_at, created_at) > :now)",
+        *PENDING
+    )
+});
 
 /// A recipient the server refused for good, as recorded.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,14 +185,17 @@ impl Store {
         now: i64,
     ) -> Result<usize> {
         self.transaction(|tx| {
-            Ok(tx.execute(
-                "UPDATE alert_outbox
-                 SET status = 'failed', next_attempt_at = ?3,
-                     last_error = 'gave up: not delivered within give_up_after'
-                          || CASE WHEN last_error IS NULL THEN '' ELSE ' (last error: ' || last_error || ')' END
-                 WHERE status = 'pending' AND created_at < ?1 AND attempts >= ?2
-                   AND (leased_until IS NULL OR leased_until <= ?3)",
-                params![created_before, min_attempts, now],
+            Ok(tx.conn().execute(
+                &format!(
+                    "UPDATE alert_outbox
+                     SET status = ?4, next_attempt_at = ?3,
+                         last_error = 'gave up: not delivered within give_up_after'
+                              || CASE WHEN last_error IS NULL THEN '' ELSE ' (last error: ' || last_error || ')' END
+                     WHERE {} AND created_at < ?1 AND attempts >= ?2
+                       AND (leased_until IS NULL OR leased_until <= ?3)",
+                    *PENDING
+                ),
+                params![created_before, min_attempts, now, OutboxStatus::Failed],
             )?)
         })
     }
@@ -154,8 +204,10 @@ impl Store {
     /// (then the one waiting longest): the order in which a delivery run serves them.
     pub fn outbox_due_channels(&self, now: i64) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT channel FROM alert_outbox WHERE {DUE}
-             GROUP BY channel ORDER BY max({URGENCY}) DESC, min(id)"
+            "SELECT channel FROM alert_outbox WHERE {}
+             GROUP BY channel ORDER BY max({}) DESC, min(id)",
+            *DUE,
+            priority_rank_sql("priority")
         ))?;
         let rows = stmt
             .query_map(named_params! {":now": now}, |r| r.get(0))?
@@ -167,8 +219,11 @@ impl Store {
     /// the clock went back, or a run had a wrong clock.
     pub fn outbox_rows_after(&self, now: i64) -> Result<i64> {
         Ok(self.conn().query_row(
-            "SELECT count(*) FROM alert_outbox
-             WHERE status = 'pending' AND coalesce(last_attempt_at, created_at) > ?1",
+            &format!(
+                "SELECT count(*) FROM alert_outbox
+                 WHERE {} AND coalesce(last_attempt_at, created_at) > ?1",
+                *PENDING
+            ),
             [now],
             |r| r.get(0),
         )?)
@@ -187,9 +242,11 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<OutboxRow>> {
         self.transaction(|tx| {
-            let mut stmt = tx.prepare(&format!(
-                "SELECT {COLUMNS} FROM alert_outbox WHERE channel = :channel AND {DUE}
-                 ORDER BY {URGENCY} DESC, id LIMIT :limit"
+            let mut stmt = tx.conn().prepare(&format!(
+                "SELECT {COLUMNS} FROM alert_outbox WHERE channel = :channel AND {}
+                 ORDER BY {} DESC, id LIMIT :limit",
+                *DUE,
+                priority_rank_sql("priority")
             ))?;
             let rows = stmt
                 .query_map(
@@ -197,7 +254,7 @@ impl Store {
                     row,
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut update = tx.prepare(
+            let mut update = tx.conn().prepare(
                 "UPDATE alert_outbox
                  SET attempts = attempts + 1, last_attempt_at = ?2, next_attempt_at = ?3,
                      leased_until = ?3, created_at = min(created_at, ?2)
@@ -219,13 +276,18 @@ impl Store {
     /// The server accepted these rows.
     pub fn outbox_mark_delivered(&mut self, ids: &[i64], now: i64) -> Result<()> {
         self.transaction(|tx| {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.conn().prepare(
                 "UPDATE alert_outbox
-                 SET status = 'delivered', delivered_at = ?2, last_error = NULL, leased_until = NULL
-                 WHERE id = ?1 AND status = 'pending'",
+                 SET status = ?3, delivered_at = ?2, last_error = NULL, leased_until = NULL
+                 WHERE id = ?1 AND status = ?4",
             )?;
             for id in ids {
-                stmt.execute(params![id, now])?;
+                stmt.execute(params![
+                    id,
+                    now,
+                    OutboxStatus::Delivered,
+                    OutboxStatus::Pending
+                ])?;
             }
             Ok(())
         })
@@ -235,12 +297,12 @@ impl Store {
     /// own time (`(id, next_attempt_at)`). `error` must already be redacted.
     pub fn outbox_mark_retry(&mut self, retries: &[(i64, i64)], error: &str) -> Result<()> {
         self.transaction(|tx| {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.conn().prepare(
                 "UPDATE alert_outbox SET last_error = ?2, next_attempt_at = ?3, leased_until = NULL
-                 WHERE id = ?1 AND status = 'pending'",
+                 WHERE id = ?1 AND status = ?4",
             )?;
             for (id, next_attempt_at) in retries {
-                stmt.execute(params![id, error, next_attempt_at])?;
+                stmt.execute(params![id, error, next_attempt_at, OutboxStatus::Pending])?;
             }
             Ok(())
         })
@@ -250,13 +312,19 @@ impl Store {
     /// refused for good): stop retrying them. `error` must already be redacted.
     pub fn outbox_mark_failed(&mut self, ids: &[i64], error: &str, now: i64) -> Result<()> {
         self.transaction(|tx| {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.conn().prepare(
                 "UPDATE alert_outbox
-                 SET status = 'failed', last_error = ?2, next_attempt_at = ?3, leased_until = NULL
-                 WHERE id = ?1 AND status = 'pending'",
+                 SET status = ?4, last_error = ?2, next_attempt_at = ?3, leased_until = NULL
+                 WHERE id = ?1 AND status = ?5",
             )?;
             for id in ids {
-                stmt.execute(params![id, error, now])?;
+                stmt.execute(params![
+                    id,
+                    error,
+                    now,
+                    OutboxStatus::Failed,
+                    OutboxStatus::Pending
+                ])?;
             }
             Ok(())
         })
@@ -266,10 +334,13 @@ impl Store {
     /// `now`. Rows another delivery holds are left alone. Returns how many.
     pub fn outbox_wake_channel(&mut self, channel: &str, now: i64) -> Result<usize> {
         self.transaction(|tx| {
-            Ok(tx.execute(
-                "UPDATE alert_outbox SET next_attempt_at = ?2
-                 WHERE channel = ?1 AND status = 'pending' AND next_attempt_at > ?2
-                   AND leased_until IS NULL",
+            Ok(tx.conn().execute(
+                &format!(
+                    "UPDATE alert_outbox SET next_attempt_at = ?2
+                     WHERE channel = ?1 AND {} AND next_attempt_at > ?2
+                       AND leased_until IS NULL",
+                    *PENDING
+                ),
                 params![channel, now],
             )?)
         })
@@ -290,13 +361,13 @@ impl Store {
             if complete {
                 let keep: Vec<&str> = rejected.iter().map(|(r, _)| r.as_str()).collect();
                 let keep = serde_json::to_string(&keep)?;
-                tx.execute(
+                tx.conn().execute(
                     "DELETE FROM alert_rejections WHERE channel = ?1
                        AND recipient NOT IN (SELECT value FROM json_each(?2))",
                     params![channel, keep],
                 )?;
             }
-            let mut upsert = tx.prepare(
+            let mut upsert = tx.conn().prepare(
                 "INSERT INTO alert_rejections (channel, recipient, reply, first_at, last_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)
                  ON CONFLICT (channel, recipient)
@@ -330,8 +401,6 @@ impl Store {
     }
 
     /// Pending and failed rows (and delivered ones with `include_delivered`), newest
-    /// first.
-    /// Pending and failed rows (and delivered ones with `include_delivered`), newest
     /// first; `limit` None: all of them.
     pub fn outbox_list(
         &self,
@@ -362,10 +431,9 @@ impl Store {
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {
         let (pending, failed) = self.conn().query_row(
-            "SELECT count(*) FILTER (WHERE status = 'pending'),
-                    count(*) FILTER (WHERE status = 'failed')
+            "SELECT count(*) FILTER (WHERE status = ?1), count(*) FILTER (WHERE status = ?2)
              FROM alert_outbox",
-            [],
+            params![OutboxStatus::Pending, OutboxStatus::Failed],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(OutboxCounts { pending, failed })
@@ -385,24 +453,21 @@ mod tests {
     fn queue(store: &mut Store, channel: &str, at: i64) -> i64 {
         store
             .transaction(|tx| {
-                insert(
-                    tx,
-                    &NewOutboxRow {
-                        channel,
-                        priority: "high",
-                        kind: "new",
-                        subject: "s",
-                        dedup_key: "k",
-                        notification_id: None,
-                        payload: "{}",
-                        created_at: at,
-                    },
-                )
+                tx.queue_alert(&NewOutboxRow {
+                    channel,
+                    priority: Priority::High,
+                    kind: AlertKind::New,
+                    subject: "s",
+                    dedup_key: "k",
+                    notification_id: None,
+                    payload: "{}",
+                    created_at: at,
+                })
             })
             .unwrap()
     }
 
-    fn queue_as(store: &mut Store, channel: &str, priority: &str, at: i64) -> i64 {
+    fn queue_as(store: &mut Store, channel: &str, priority: Priority, at: i64) -> i64 {
         let id = queue(store, channel, at);
         store
             .conn()
@@ -454,10 +519,10 @@ mod tests {
     fn channels_are_served_most_urgent_first_and_claimed_apart() {
         let (_dir, mut store) = store();
         for _ in 0..3 {
-            queue_as(&mut store, "mail", "low", 100);
+            queue_as(&mut store, "mail", Priority::Low, 100);
         }
-        let critical = queue_as(&mut store, "hook", "critical", 200);
-        queue_as(&mut store, "mail", "high", 300);
+        let critical = queue_as(&mut store, "hook", Priority::Critical, 200);
+        queue_as(&mut store, "mail", Priority::High, 300);
         assert_eq!(store.outbox_due_channels(300).unwrap(), ["hook", "mail"]);
         let mail = store.outbox_claim_channel("mail", 300, 900, 2).unwrap();
         let priorities: Vec<&str> = mail.iter().map(|r| r.priority.as_str()).collect();
@@ -504,7 +569,10 @@ mod tests {
             }
         );
         let rows = store.outbox_list(false, Some(10)).unwrap();
-        let failed = rows.iter().find(|r| r.status == "failed").unwrap();
+        let failed = rows
+            .iter()
+            .find(|r| r.status == OutboxStatus::Failed)
+            .unwrap();
         assert_eq!(
             failed.last_error.as_deref(),
             Some("gave up: not delivered within give_up_after (last error: refused)")

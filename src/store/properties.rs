@@ -1,11 +1,14 @@
 //! Properties: their facts, the derived stage columns, and the portfolio queries.
 
+use std::sync::LazyLock;
+
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{ensure_changed, Store};
+use super::column::OPEN_CONTRACT_STATUSES;
+use super::{ensure_changed, Store, Tx};
 use crate::config::StaleDays;
-use crate::pipeline::{self, ContractFacts, ContractStatus, MissedDeadline, PropertyFacts, Stage};
+use crate::pipeline::{self, ContractFacts, MissedDeadline, PropertyFacts, Stage};
 
 /// One property as imported or generated: the facts, not the derived columns.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,10 +68,35 @@ pub struct PropertyFactsUpdate {
     pub last_action_at: Option<i64>,
 }
 
-/// SQL for "this property is blocked at ?now": a blocker, or an open contract past its deadline.
-pub(crate) const BLOCKED_SQL: &str = "(p.blocked_reason IS NOT NULL OR EXISTS (
-    SELECT 1 FROM contracts c WHERE c.property_id = p.id
-    AND c.status IN ('attached','sent','signed') AND c.deadline_at <= :now))";
+/// SQL for `c` being an open contract whose deadline has come by `:now`:
+/// `pipeline::deadline_missed`.
+pub(crate) static DEADLINE_MISSED_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "c.status IN {} AND c.deadline_at <= :now",
+        *OPEN_CONTRACT_STATUSES
+    )
+});
+
+/// SQL for "property `p` is blocked at `:now`": a recorded blocker, or an open contract
+/// past its deadline (the `blocked` of `pipeline::health`).
+pub(crate) static BLOCKED_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "(p.blocked_reason IS NOT NULL OR EXISTS (
+            SELECT 1 FROM contracts c WHERE c.property_id = p.id AND {}))",
+        *DEADLINE_MISSED_SQL
+    )
+});
+
+/// SQL for "property `p` is stale at `cutoff`" (an SQL expression holding
+/// `pipeline::stale_cutoff` of its stage): the comparison of `pipeline::is_stale`.
+pub(crate) fn stale_sql(cutoff: &str) -> String {
+    format!("p.stage_entered_at < {cutoff}")
+}
+
+/// The negation of [`stale_sql`], written so the planner keeps its index range.
+fn not_stale_sql(cutoff: &str) -> String {
+    format!("p.stage_entered_at >= {cutoff}")
+}
 
 impl Store {
     /// Everything the property heartbeat needs, in two indexed lookups.
@@ -84,7 +112,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         self.transaction(|tx| {
-            let changed = tx.execute(
+            let changed = tx.conn().execute(
                 "UPDATE properties SET
                     enriched_at = COALESCE(:enriched_at, enriched_at),
                     skip_traced_at = COALESCE(:skip_traced_at, skip_traced_at),
@@ -105,7 +133,7 @@ impl Store {
                 },
             )?;
             ensure_changed(changed, "property", id)?;
-            refresh_derived(tx, id, now)
+            tx.refresh_derived(id, now)
         })
     }
 
@@ -126,16 +154,17 @@ impl Store {
         // The first missed deadline, for the same blocked_reason `hb property ID` gives.
         let sql = format!(
             "SELECT p.id, p.address, p.city, p.state, p.stage, p.stage_entered_at, p.score,
-                    {BLOCKED_SQL} AS blocked, p.blocked_reason, m.id, m.name, m.deadline_at
+                    {blocked} AS blocked, p.blocked_reason, m.id, m.name, m.deadline_at
              FROM properties p
              LEFT JOIN contracts m ON p.blocked_reason IS NULL AND m.id = (
-                 SELECT c.id FROM contracts c WHERE c.property_id = p.id
-                 AND c.status IN ('attached','sent','signed') AND c.deadline_at <= :now
+                 SELECT c.id FROM contracts c WHERE c.property_id = p.id AND {missed}
                  ORDER BY c.deadline_at, c.id LIMIT 1)
              WHERE p.stage = :stage {}
              ORDER BY p.stage_entered_at, p.id
              LIMIT :limit",
-            clause.sql
+            clause.sql,
+            blocked = *BLOCKED_SQL,
+            missed = *DEADLINE_MISSED_SQL,
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let limit = limit.map_or(-1, |l| l as i64);
@@ -170,24 +199,15 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT stage, count(*) FROM properties GROUP BY stage")?;
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?;
-        let mut counts = Vec::new();
-        for row in rows {
-            let (stage, count) = row?;
-            if let Some(stage) = Stage::parse(&stage) {
-                counts.push((stage, count));
-            }
-        }
-        Ok(counts)
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
 
 /// The health filter of one stage's list, as SQL over `properties p`.
 struct StageClause {
     sql: String,
-    stage: &'static str,
+    stage: Stage,
     now: i64,
     cutoff: Option<i64>,
 }
@@ -195,24 +215,23 @@ struct StageClause {
 impl StageClause {
     /// None when nothing in the stage can match (complete properties are never stale).
     fn new(stage: Stage, health: HealthFilter, stale: &StaleDays, now: i64) -> Option<Self> {
-        let cutoff = stage
-            .stale_after_days(stale)
-            .map(|days| now.saturating_sub(pipeline::days_to_secs(days)));
+        let cutoff = pipeline::stale_cutoff(stage, stale, now);
+        let blocked = &*BLOCKED_SQL;
+        let stale_sql = stale_sql(":cutoff");
+        // `pipeline::health`: blocked, then stale, then healthy.
         let sql = match (health, cutoff) {
             (HealthFilter::Any, _) => String::new(),
-            (HealthFilter::Blocked, _) => format!("AND {BLOCKED_SQL}"),
+            (HealthFilter::Blocked, _) => format!("AND {blocked}"),
             (HealthFilter::Stale, None) => return None,
-            (HealthFilter::Stale, Some(_)) => {
-                format!("AND p.stage_entered_at < :cutoff AND NOT {BLOCKED_SQL}")
-            }
-            (HealthFilter::Healthy, None) => format!("AND NOT {BLOCKED_SQL}"),
+            (HealthFilter::Stale, Some(_)) => format!("AND {stale_sql} AND NOT {blocked}"),
+            (HealthFilter::Healthy, None) => format!("AND NOT {blocked}"),
             (HealthFilter::Healthy, Some(_)) => {
-                format!("AND p.stage_entered_at >= :cutoff AND NOT {BLOCKED_SQL}")
+                format!("AND {} AND NOT {blocked}", not_stale_sql(":cutoff"))
             }
         };
         Some(StageClause {
             sql,
-            stage: stage.as_str(),
+            stage,
             now,
             cutoff,
         })
@@ -232,13 +251,12 @@ impl StageClause {
 }
 
 fn list_row(row: &Row<'_>) -> rusqlite::Result<PropertyListRow> {
-    let stage: String = row.get(4)?;
     Ok(PropertyListRow {
         id: row.get(0)?,
         address: row.get(1)?,
         city: row.get(2)?,
         state: row.get(3)?,
-        stage: Stage::parse(&stage).unwrap_or(Stage::New),
+        stage: row.get(4)?,
         stage_entered_at: row.get(5)?,
         score: row.get(6)?,
         blocked: row.get(7)?,
@@ -285,11 +303,10 @@ pub(crate) fn contract_facts(conn: &Connection, property_id: i64) -> Result<Vec<
          FROM contracts WHERE property_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([property_id], |row| {
-        let status: String = row.get(2)?;
         Ok(ContractFacts {
             id: row.get(0)?,
             name: row.get(1)?,
-            status: ContractStatus::parse(&status).unwrap_or(ContractStatus::Attached),
+            status: row.get(2)?,
             attached_at: row.get(3)?,
             completed_at: row.get(4)?,
             deadline_at: row.get(5)?,
@@ -298,63 +315,68 @@ pub(crate) fn contract_facts(conn: &Connection, property_id: i64) -> Result<Vec<
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Recompute a property's derived stage columns from its facts and contracts.
-pub(crate) fn refresh_derived(conn: &Connection, id: i64, now: i64) -> Result<()> {
-    let Some(facts) = property_facts(conn, id)? else {
-        return Ok(());
-    };
-    let derived = pipeline::derive(
-        facts.created_at,
-        facts.enriched_at,
-        facts.skip_traced_at,
-        &facts.contracts,
-    );
-    conn.prepare_cached(
-        "UPDATE properties SET stage = ?2, stage_entered_at = ?3, contracts_attached_at = ?4,
+impl Tx<'_> {
+    /// Recompute a property's derived stage columns from its facts and contracts.
+    pub(crate) fn refresh_derived(&self, id: i64, now: i64) -> Result<()> {
+        let conn = self.conn();
+        let Some(facts) = property_facts(conn, id)? else {
+            return Ok(());
+        };
+        let derived = pipeline::derive(
+            facts.created_at,
+            facts.enriched_at,
+            facts.skip_traced_at,
+            &facts.contracts,
+        );
+        conn.prepare_cached(
+            "UPDATE properties SET stage = ?2, stage_entered_at = ?3, contracts_attached_at = ?4,
             contracts_completed_at = ?5, updated_at = ?6 WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        derived.stage.as_str(),
-        derived.stage_entered_at,
-        derived.contracts_attached_at,
-        derived.contracts_completed_at,
-        now
-    ])?;
-    Ok(())
-}
+        )?
+        .execute(params![
+            id,
+            derived.stage,
+            derived.stage_entered_at,
+            derived.contracts_attached_at,
+            derived.contracts_completed_at,
+            now
+        ])?;
+        Ok(())
+    }
 
-/// Insert a property with its derived columns (a new property has no contracts yet).
-/// Returns its id. Used by import and the demo, inside their transaction.
-pub(crate) fn insert_property(conn: &Connection, p: &PropertyRecord, now: i64) -> Result<i64> {
-    let derived = pipeline::derive(p.created_at, p.enriched_at, p.skip_traced_at, &[]);
-    conn.prepare_cached(
-        "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price, beds,
-            baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
-            last_action_at, stage, stage_entered_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-    )?
-    .execute(params![
-        p.id,
-        p.external_ref,
-        p.address,
-        p.city,
-        p.state,
-        p.zip,
-        p.kind,
-        p.list_price,
-        p.beds,
-        p.baths,
-        p.sqft,
-        p.score,
-        p.created_at,
-        p.enriched_at,
-        p.skip_traced_at,
-        p.blocked_reason,
-        p.last_action_at,
-        derived.stage.as_str(),
-        derived.stage_entered_at,
-        now
-    ])?;
-    Ok(conn.last_insert_rowid())
+    /// Insert a property with its derived columns (a new property has no contracts yet).
+    /// Returns its id.
+    pub(crate) fn insert_property(&self, p: &PropertyRecord, now: i64) -> Result<i64> {
+        let conn = self.conn();
+        let derived = pipeline::derive(p.created_at, p.enriched_at, p.skip_traced_at, &[]);
+        conn.prepare_cached(
+            "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price,
+                beds, baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
+                last_action_at, stage, stage_entered_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
+        )?
+        .execute(params![
+            p.id,
+            p.external_ref,
+            p.address,
+            p.city,
+            p.state,
+            p.zip,
+            p.kind,
+            p.list_price,
+            p.beds,
+            p.baths,
+            p.sqft,
+            p.score,
+            p.created_at,
+            p.enriched_at,
+            p.skip_traced_at,
+            p.blocked_reason,
+            p.last_action_at,
+            derived.stage,
+            derived.stage_entered_at,
+            now
+        ])?;
+        Ok(conn.last_insert_rowid())
+    }
 }

@@ -2,9 +2,9 @@
 //! database has it (see `crate::runlog`).
 
 use anyhow::Result;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
-use super::Store;
+use super::{Store, Tx};
 
 /// One cycle's `agent_runs` row, as queued.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,10 +21,11 @@ pub struct RunlogEntry {
     pub last_error: Option<String>,
 }
 
-/// Queue a run's entry, in the caller's transaction; a run has one entry whatever
-/// queues it again.
-pub fn queue_runlog(conn: &Connection, entry: &RunlogEntry) -> Result<()> {
-    conn.prepare_cached(
+impl Tx<'_> {
+    /// Queue a run's entry, in the caller's transaction; a run has one entry whatever
+    /// queues it again.
+    pub fn queue_runlog(&self, entry: &RunlogEntry) -> Result<()> {
+        self.conn().prepare_cached(
         "INSERT OR IGNORE INTO runlog_entries (run_id, entry_id, task_id, status, started_at, finished_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
@@ -36,13 +37,13 @@ pub fn queue_runlog(conn: &Connection, entry: &RunlogEntry) -> Result<()> {
         entry.started_at,
         entry.finished_at
     ])?;
-    Ok(())
-}
+        Ok(())
+    }
 
-/// Queue the entry of a run a killed cycle left behind: failed, also when the killed
-/// cycle had queued it (as completed) but the application never got it.
-pub fn queue_runlog_aborted(conn: &Connection, entry: &RunlogEntry) -> Result<()> {
-    conn.prepare_cached(
+    /// Queue the entry of a run a killed cycle left behind: failed, also when the killed
+    /// cycle had queued it (as completed) but the application never got it.
+    pub fn queue_runlog_aborted(&self, entry: &RunlogEntry) -> Result<()> {
+        self.conn().prepare_cached(
         "INSERT INTO runlog_entries (run_id, entry_id, task_id, status, started_at, finished_at)
          VALUES (?1, ?2, ?3, 'failed', ?4, ?5)
          ON CONFLICT (run_id) DO UPDATE SET status = 'failed', finished_at = excluded.finished_at
@@ -55,7 +56,28 @@ pub fn queue_runlog_aborted(conn: &Connection, entry: &RunlogEntry) -> Result<()
         entry.started_at,
         entry.finished_at
     ])?;
-    Ok(())
+        Ok(())
+    }
+
+    /// The application has the entry: it is never written again.
+    pub fn runlog_written(&self, run_id: i64, at: i64) -> Result<()> {
+        self.conn().prepare_cached(
+        "UPDATE runlog_entries SET written_at = ?2, attempts = attempts + 1, last_attempt_at = ?2,
+            last_error = NULL WHERE run_id = ?1",
+    )?
+    .execute(params![run_id, at])?;
+        Ok(())
+    }
+
+    /// A write that failed: the entry stays pending for the next cycle.
+    pub fn runlog_failed(&self, run_id: i64, error: &str, at: i64) -> Result<()> {
+        self.conn().prepare_cached(
+        "UPDATE runlog_entries SET attempts = attempts + 1, last_attempt_at = ?2, last_error = ?3
+         WHERE run_id = ?1",
+    )?
+    .execute(params![run_id, at, error])?;
+        Ok(())
+    }
 }
 
 impl Store {
@@ -93,24 +115,4 @@ impl Store {
             |row| row.get(0),
         )?)
     }
-}
-
-/// The application has the entry: it is never written again.
-pub fn runlog_written(conn: &Connection, run_id: i64, at: i64) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE runlog_entries SET written_at = ?2, attempts = attempts + 1, last_attempt_at = ?2,
-            last_error = NULL WHERE run_id = ?1",
-    )?
-    .execute(params![run_id, at])?;
-    Ok(())
-}
-
-/// A write that failed: the entry stays pending for the next cycle.
-pub fn runlog_failed(conn: &Connection, run_id: i64, error: &str, at: i64) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE runlog_entries SET attempts = attempts + 1, last_attempt_at = ?2, last_error = ?3
-         WHERE run_id = ?1",
-    )?
-    .execute(params![run_id, at, error])?;
-    Ok(())
 }

@@ -2,10 +2,13 @@
 //! module's last run.
 
 use anyhow::Result;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
 
-use super::Store;
-use crate::cycle::Module;
+use super::checks::CHECKS_TRIGGER;
+use super::column::literal;
+use super::{Store, Tx};
+use crate::cycle::{Module, ModuleStatus};
 
 /// Who holds the cycle lock.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +33,7 @@ pub struct RunRow {
     pub trigger: String,
     pub started_at: i64,
     pub finished_at: Option<i64>,
-    pub status: String,
+    pub status: RunStatus,
     pub duration_ms: Option<i64>,
     pub pid: Option<i64>,
     pub summary: Option<String>,
@@ -39,15 +42,16 @@ pub struct RunRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModuleResultRow {
     pub run_id: i64,
-    pub module: String,
-    pub status: String,
+    pub module: Module,
+    pub status: ModuleStatus,
     pub findings: i64,
     pub duration_ms: i64,
     pub message: Option<String>,
 }
 
 /// A run's status as the `runs` table records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     // What each means is README's "Exit codes" and `hb logs --help`.
     Running,
@@ -56,7 +60,20 @@ pub enum RunStatus {
     Aborted,
 }
 
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl RunStatus {
+    pub const ALL: [RunStatus; 4] = [
+        RunStatus::Running,
+        RunStatus::Ok,
+        RunStatus::Failed,
+        RunStatus::Aborted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RunStatus::Running => "running",
@@ -93,6 +110,7 @@ impl Store {
     ) -> Result<LockOutcome> {
         self.transaction(|tx| {
             let holder = tx
+                .conn()
                 .query_row("SELECT pid, run_id, started_at FROM cycle_lock WHERE id = 1", [], |row| {
                     Ok(LockHolder { pid: row.get(0)?, run_id: row.get(1)?, started_at: row.get(2)? })
                 })
@@ -104,7 +122,11 @@ impl Store {
             }
             let mut aborted = Vec::new();
             {
-                let mut stmt = tx.prepare("SELECT id, pid FROM runs WHERE status = 'running'")?;
+                // The literal, so the partial index on running runs serves it.
+                let mut stmt = tx.conn().prepare(&format!(
+                    "SELECT id, pid FROM runs WHERE status = {}",
+                    literal(RunStatus::Running.as_str())
+                ))?;
                 let rows = stmt.query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?)))?;
                 for row in rows {
                     let (id, run_pid) = row?;
@@ -114,19 +136,19 @@ impl Store {
                 }
             }
             for id in &aborted {
-                tx.execute(
-                    "UPDATE runs SET status = 'aborted', finished_at = ?2,
+                tx.conn().execute(
+                    "UPDATE runs SET status = ?3, finished_at = ?2,
                         summary = json_object('error', 'the process running this cycle ended before it finished')
                      WHERE id = ?1",
-                    params![id, now],
+                    params![id, now, RunStatus::Aborted],
                 )?;
             }
-            tx.execute(
-                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, 'running', ?3)",
-                params![trigger, now, pid],
+            tx.conn().execute(
+                "INSERT INTO runs (trigger, started_at, status, pid) VALUES (?1, ?2, ?3, ?4)",
+                params![trigger, now, RunStatus::Running, pid],
             )?;
-            let run_id = tx.last_insert_rowid();
-            tx.execute(
+            let run_id = tx.conn().last_insert_rowid();
+            tx.conn().execute(
                 "INSERT OR REPLACE INTO cycle_lock (id, pid, run_id, started_at) VALUES (1, ?1, ?2, ?3)",
                 params![pid, run_id, now],
             )?;
@@ -138,17 +160,17 @@ impl Store {
     pub fn finish_run(
         &mut self,
         run_id: i64,
-        status: &str,
+        status: RunStatus,
         finished_at: i64,
         duration_ms: i64,
         summary: &str,
     ) -> Result<()> {
         self.transaction(|tx| {
-            tx.execute(
+            tx.conn().execute(
                 "UPDATE runs SET status = ?2, finished_at = ?3, duration_ms = ?4, summary = ?5 WHERE id = ?1",
                 params![run_id, status, finished_at, duration_ms, summary],
             )?;
-            tx.execute("DELETE FROM cycle_lock WHERE run_id = ?1", [run_id])?;
+            tx.conn().execute("DELETE FROM cycle_lock WHERE run_id = ?1", [run_id])?;
             Ok(())
         })
     }
@@ -156,12 +178,12 @@ impl Store {
     /// Delete runs (with their results) that started before `cutoff`; returns how many.
     pub fn prune_runs(&mut self, cutoff: i64) -> Result<usize> {
         self.transaction(|tx| {
-            let runs = tx.execute(
-                "DELETE FROM runs WHERE started_at < ?1 AND status <> 'running'",
-                [cutoff],
+            let runs = tx.conn().execute(
+                "DELETE FROM runs WHERE started_at < ?1 AND status <> ?2",
+                params![cutoff, RunStatus::Running],
             )?;
             // Resolved notifications age out with the log; open ones stay whatever their age.
-            tx.execute(
+            tx.conn().execute(
                 "DELETE FROM notifications WHERE resolved_at IS NOT NULL AND resolved_at < ?1",
                 [cutoff],
             )?;
@@ -170,7 +192,7 @@ impl Store {
     }
 
     /// When each module last ran (`module_state`).
-    pub fn module_last_runs(&self) -> Result<Vec<(String, i64)>> {
+    pub fn module_last_runs(&self) -> Result<Vec<(Module, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT module, last_run_at FROM module_state WHERE last_run_at IS NOT NULL",
         )?;
@@ -182,9 +204,9 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "{SELECT_RUN} WHERE trigger <> 'checks' ORDER BY id DESC LIMIT 1"
+                "{SELECT_RUN} WHERE trigger <> ?1 ORDER BY id DESC LIMIT 1"
             ))?
-            .query_row([], run_row)
+            .query_row([CHECKS_TRIGGER], run_row)
             .optional()?)
     }
 
@@ -225,11 +247,13 @@ impl Store {
     pub fn module_results(&self, run_id: i64) -> Result<Vec<ModuleResultRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT run_id, module, status, findings, duration_ms, message FROM module_results
-             WHERE run_id = ?1 ORDER BY CASE module WHEN 'portfolio' THEN 0 WHEN 'market' THEN 1
-                WHEN 'relationships' THEN 2 WHEN 'system' THEN 3 WHEN 'predictive' THEN 4 ELSE 5 END",
+             WHERE run_id = ?1",
         )?;
         let rows = stmt.query_map([run_id], module_result_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // In the order of a cycle.
+        rows.sort_by_key(|row| row.module);
+        Ok(rows)
     }
 
     /// Each module's most recent result that actually ran (not skipped).
@@ -238,22 +262,26 @@ impl Store {
             "SELECT m.run_id, m.module, m.status, m.findings, m.duration_ms, m.message, r.started_at
              FROM module_results m JOIN runs r ON r.id = m.run_id
              WHERE m.run_id = (SELECT max(m2.run_id) FROM module_results m2
-                               WHERE m2.module = m.module AND m2.status <> 'skipped')
+                               WHERE m2.module = m.module AND m2.status <> ?1)
              ORDER BY m.module",
         )?;
-        let rows = stmt.query_map([], |row| Ok((module_result_row(row)?, row.get(6)?)))?;
+        let rows = stmt.query_map([ModuleStatus::Skipped], |row| {
+            Ok((module_result_row(row)?, row.get(6)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// How many cycles right before `run_id` failed in a row.
     pub fn failed_cycles_before(&self, run_id: i64) -> Result<i64> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT status FROM runs WHERE id < ?1 AND trigger <> 'checks' ORDER BY id DESC LIMIT 100",
+            "SELECT status FROM runs WHERE id < ?1 AND trigger <> ?2 ORDER BY id DESC LIMIT 100",
         )?;
-        let statuses = stmt.query_map([run_id], |row| row.get::<_, String>(0))?;
+        let statuses = stmt.query_map(params![run_id, CHECKS_TRIGGER], |row| {
+            row.get::<_, RunStatus>(0)
+        })?;
         let mut count = 0;
         for status in statuses {
-            if status? != "failed" {
+            if status? != RunStatus::Failed {
                 break;
             }
             count += 1;
@@ -288,11 +316,13 @@ impl Store {
     }
 
     /// Start times of runs since `since`, oldest first (for gaps and completion rates).
-    pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, String)>> {
+    pub fn run_starts_since(&self, since: i64) -> Result<Vec<(i64, RunStatus)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT started_at, status FROM runs WHERE started_at >= ?1 AND trigger <> 'checks' ORDER BY started_at",
+            "SELECT started_at, status FROM runs WHERE started_at >= ?1 AND trigger <> ?2 ORDER BY started_at",
         )?;
-        let rows = stmt.query_map([since], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let rows = stmt.query_map(params![since, CHECKS_TRIGGER], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
@@ -307,11 +337,12 @@ fn run_where(filter: &RunFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
     }
     if let Some(status) = filter.status {
         clause.push_str(" AND r.status = ?");
-        params.push(Box::new(status.as_str()));
+        params.push(Box::new(status));
     }
     if let Some(module) = filter.module {
-        clause.push_str(" AND EXISTS (SELECT 1 FROM module_results m WHERE m.run_id = r.id AND m.module = ? AND m.status <> 'skipped')");
-        params.push(Box::new(module.as_str()));
+        clause.push_str(" AND EXISTS (SELECT 1 FROM module_results m WHERE m.run_id = r.id AND m.module = ? AND m.status <> ?)");
+        params.push(Box::new(module));
+        params.push(Box::new(ModuleStatus::Skipped));
     }
     if let Some(check) = &filter.check {
         clause.push_str(
@@ -322,51 +353,32 @@ fn run_where(filter: &RunFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
     (clause, params)
 }
 
-/// Record a module's result and last run; called inside the module's own transaction so
-/// the result commits with the module's writes.
-pub fn record_module_result(
-    conn: &Connection,
-    result: &ModuleResultRow,
-    ran_at: i64,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO module_results (run_id, module, status, findings, duration_ms, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        result.run_id,
-        result.module,
-        result.status,
-        result.findings,
-        result.duration_ms,
-        result.message
-    ])?;
-    if result.status == "ok" {
+impl Tx<'_> {
+    /// Record a module's result and, when it ran, its last run: inside the module's own
+    /// transaction, so the result commits with the module's writes.
+    pub fn record_module_result(&self, result: &ModuleResultRow, ran_at: i64) -> Result<()> {
+        let conn = self.conn();
         conn.prepare_cached(
-            "INSERT INTO module_state (module, last_run_at, last_run_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT (module) DO UPDATE SET last_run_at = excluded.last_run_at, last_run_id = excluded.last_run_id",
+            "INSERT OR REPLACE INTO module_results (run_id, module, status, findings, duration_ms, message)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![result.module, ran_at, result.run_id])?;
+        .execute(params![
+            result.run_id,
+            result.module,
+            result.status,
+            result.findings,
+            result.duration_ms,
+            result.message
+        ])?;
+        if result.status == ModuleStatus::Ok {
+            conn.prepare_cached(
+                "INSERT INTO module_state (module, last_run_at, last_run_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (module) DO UPDATE SET last_run_at = excluded.last_run_at, last_run_id = excluded.last_run_id",
+            )?
+            .execute(params![result.module, ran_at, result.run_id])?;
+        }
+        Ok(())
     }
-    Ok(())
-}
-
-/// A module's saved position (market: the last property id it has seen).
-pub fn module_cursor(conn: &Connection, module: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT cursor FROM module_state WHERE module = ?1")?
-        .query_row([module], |row| row.get(0))
-        .optional()?
-        .flatten())
-}
-
-pub fn set_module_cursor(conn: &Connection, module: &str, cursor: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO module_state (module, cursor) VALUES (?1, ?2)
-         ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
-    )?
-    .execute(params![module, cursor])?;
-    Ok(())
 }
 
 fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
@@ -417,7 +429,9 @@ mod tests {
             else {
                 panic!("busy")
             };
-            store.finish_run(run_id, "ok", at, 1, "{}").unwrap();
+            store
+                .finish_run(run_id, RunStatus::Ok, at, 1, "{}")
+                .unwrap();
         }
         assert_eq!(
             store.cycle_starts(600, 1500).unwrap(),

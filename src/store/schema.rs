@@ -1,4 +1,5 @@
-//! Migrations: append-only. Never edit or remove a shipped migration; add one.
+//! Migrations: append-only. Never edit or remove a shipped migration; add one (a test
+//! pins the hash of each).
 
 use anyhow::{bail, Result};
 use rusqlite::{Connection, TransactionBehavior};
@@ -294,7 +295,27 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (channel, recipient)
     ) WITHOUT ROWID;
     "#,
-    // 6: the runlog: the agent_runs row of each cycle, for the application's database
+    // 6: the portfolio's indexes as migration 1 has declared them since ee5b1ad, which
+    // rewrote them inside that shipped migration: stores created before it kept the old
+    // definitions and never got contracts_open_property. Harmless on newer stores (the
+    // same indexes, rebuilt once).
+    r#"
+    DROP INDEX IF EXISTS properties_stage_entered;
+    CREATE INDEX IF NOT EXISTS properties_stage_entered ON properties (stage, stage_entered_at, blocked_reason);
+    DROP INDEX IF EXISTS properties_blocked;
+    CREATE INDEX IF NOT EXISTS properties_blocked ON properties (id, blocked_reason) WHERE blocked_reason IS NOT NULL;
+    DROP INDEX IF EXISTS properties_unenriched;
+    CREATE INDEX IF NOT EXISTS properties_unenriched ON properties (created_at, stage, stage_entered_at) WHERE enriched_at IS NULL;
+    DROP INDEX IF EXISTS properties_untraced;
+    CREATE INDEX IF NOT EXISTS properties_untraced ON properties (enriched_at, stage, stage_entered_at)
+        WHERE skip_traced_at IS NULL AND enriched_at IS NOT NULL;
+    DROP INDEX IF EXISTS properties_score;
+    CREATE INDEX IF NOT EXISTS properties_score ON properties (score, stage, last_action_at, stage_entered_at) WHERE score IS NOT NULL;
+    DROP INDEX IF EXISTS contracts_open_property;
+    CREATE INDEX IF NOT EXISTS contracts_open_property ON contracts (property_id, deadline_at)
+        WHERE status IN ('attached','sent','signed');
+    "#,
+    // 7: the runlog: the agent_runs row of each cycle, for the application's database
     r#"
     -- Queued with the cycle's own writes (its id, a UUID, is fixed then), written to the
     -- application after hb's commit, marked written once the application committed it.
@@ -358,6 +379,132 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// SHA-256 of every shipped migration, in order. A new migration adds its line; a
+    /// changed line means a shipped migration was edited, which stores that already ran
+    /// it never see.
+    const SHIPPED: &[&str] = &[
+        "ceda0b391bc9ab391b8d684d06bbf9c49948bdb1da7a271a9b3d9f680f755a0d",
+        "fb5a2cd9fa04d2c0c74a1b46dcd2fcc63f6ce4f31362c0bcaaa65163bc45a248",
+        "0ed9260f4021b17446214b0baacac65aa3c7d7010f03e99263e34b84c06d6472",
+        "35f7f358f669add5b2f0411fbffb788cbf671303cb861ed2cb604b72bdf8422c",
+        "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
+        "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
+        "a90938e89c54e83287c3897053d8e4d45ada24caf217b1742dbc02b9666891e7",
+    ];
+
+    fn sha256(text: &str) -> String {
+        ring::digest::digest(&ring::digest::SHA256, text.as_bytes())
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let number = i + 1;
+            let Some(pinned) = SHIPPED.get(i) else {
+                panic!(
+                    "migration {number} is new: pin it by adding \"{}\" to SHIPPED",
+                    sha256(sql)
+                );
+            };
+            assert_eq!(
+                sha256(sql),
+                *pinned,
+                "migration {number} was edited: stores that already ran it never see the \
+                 change. Restore it and add a migration instead"
+            );
+        }
+        assert_eq!(
+            SHIPPED.len(),
+            MIGRATIONS.len(),
+            "a shipped migration was removed: restore it and add a migration instead"
+        );
+    }
+
+    /// Migration 1 as it shipped before ee5b1ad rewrote its indexes inside it: today's
+    /// text with the lines that commit changed put back.
+    fn migration_1_before_ee5b1ad() -> String {
+        let changes = [
+            (
+                "    -- Covering for the portfolio's counts: stale per stage without a row lookup.\n    \
+                 CREATE INDEX properties_stage_entered ON properties (stage, stage_entered_at, blocked_reason);",
+                "    CREATE INDEX properties_stage_entered ON properties (stage, stage_entered_at);",
+            ),
+            (
+                "CREATE INDEX properties_blocked ON properties (id, blocked_reason) WHERE",
+                "CREATE INDEX properties_blocked ON properties (id) WHERE",
+            ),
+            (
+                "CREATE INDEX properties_unenriched ON properties (created_at, stage, stage_entered_at) WHERE",
+                "CREATE INDEX properties_unenriched ON properties (created_at) WHERE",
+            ),
+            (
+                "CREATE INDEX properties_untraced ON properties (enriched_at, stage, stage_entered_at)\n        WHERE",
+                "CREATE INDEX properties_untraced ON properties (enriched_at) WHERE",
+            ),
+            (
+                "CREATE INDEX properties_score ON properties (score, stage, last_action_at, stage_entered_at) WHERE",
+                "CREATE INDEX properties_score ON properties (score) WHERE",
+            ),
+        ];
+        let mut sql = MIGRATIONS[0].to_string();
+        for (now, before) in changes {
+            assert!(sql.contains(now), "migration 1 no longer says {now:?}");
+            sql = sql.replace(now, before);
+        }
+        // And contracts_open_property, with its comment, did not exist.
+        let start = sql
+            .find("    -- \"Is this property blocked by a missed deadline?\"")
+            .unwrap();
+        let end = start + sql[start..].find(";\n").unwrap() + 2;
+        sql.replace_range(start..end, "");
+        sql
+    }
+
+    /// Every index of the store: name and statement, whitespace collapsed.
+    fn indexes(conn: &Connection) -> BTreeMap<String, String> {
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap();
+        rows.map(|row| {
+            let (name, sql) = row.unwrap();
+            let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            (
+                name,
+                sql.replace("CREATE INDEX IF NOT EXISTS", "CREATE INDEX"),
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_store_from_before_ee5b1ad_gets_the_current_indexes() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        let want = indexes(&fresh);
+
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(&migration_1_before_ee5b1ad()).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        assert!(!indexes(&old).contains_key("contracts_open_property"));
+        migrate(&mut old).unwrap();
+        assert_eq!(indexes(&old), want);
+
+        // And they are the definitions migration 1 gives a store built today.
+        let today = Connection::open_in_memory().unwrap();
+        today.execute_batch(MIGRATIONS[0]).unwrap();
+        for (name, sql) in indexes(&today) {
+            assert_eq!(want.get(&name), Some(&sql), "{name}");
+        }
+    }
 
     #[test]
     fn migrate_twice_is_a_no_op() {

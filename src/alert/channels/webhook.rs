@@ -4,8 +4,6 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::{http, ChannelError, SendContext};
 use crate::alert::config::{UrlSource, WebhookConfig};
@@ -46,14 +44,9 @@ pub(super) fn send(
 
 /// Lowercase hex of HMAC-SHA256(key, body).
 pub fn sign(key: &[u8], body: &[u8]) -> String {
-    // HMAC takes keys of any length: new_from_slice cannot fail for it.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return String::new(),
-    };
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    ring::hmac::sign(&key, body)
+        .as_ref()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
