@@ -2,12 +2,12 @@
 //! conditions over the values a JSONPath selects (circuit breakers, rate limiters),
 //! against servers on 127.0.0.1.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+use crate::support::http::{Reply, Server};
+use crate::support::ReservedPort;
 use crate::Hb;
 
 /// `hb checks run --all --json` with `config`: the results.
@@ -45,35 +45,31 @@ fn result<'a>(results: &'a [Value], name: &str) -> &'a Value {
 #[test]
 fn nine_orchestrators_are_one_check_that_names_the_unreachable_ones() {
     let hb = Hb::new();
-    // Seven listen; orch-3 and orch-7 are bound but not listening (refused, like a down server).
-    let mut listeners = Vec::new();
-    let mut targets = Vec::new();
-    for i in 1..=9 {
-        let socket =
-            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        socket
-            .bind(
-                &"127.0.0.1:0"
-                    .parse::<std::net::SocketAddr>()
-                    .unwrap()
-                    .into(),
-            )
-            .unwrap();
-        if i != 3 && i != 7 {
-            socket.listen(16).unwrap();
-        }
-        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
-        targets.push(format!(
-            "{{ name = \"orch-{i}\", address = \"127.0.0.1:{port}\" }}"
-        ));
-        listeners.push(socket);
-    }
-    let config = format!(
-        "[[check]]\nname = \"orchestrators\"\ngroup = \"system\"\ntype = \"tcp\"\n\
-         description = \"All 9 orchestrators reachable\"\ntimeout = \"2s\"\n\
-         targets = [{}]\n",
-        targets.join(", ")
-    );
+    // Nine listening ports; orch-3 and orch-7 point first at reserved ports where nothing
+    // listens (refused, like a server that is down).
+    let up: Vec<std::net::TcpListener> = (0..9)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let down = [ReservedPort::new(), ReservedPort::new()];
+    let config_with = |down_ports: &[u16; 2]| {
+        let targets: Vec<String> = (1..=9)
+            .map(|i| {
+                let port = match i {
+                    3 => down_ports[0],
+                    7 => down_ports[1],
+                    _ => up[i - 1].local_addr().unwrap().port(),
+                };
+                format!("{{ name = \"orch-{i}\", address = \"127.0.0.1:{port}\" }}")
+            })
+            .collect();
+        format!(
+            "[[check]]\nname = \"orchestrators\"\ngroup = \"system\"\ntype = \"tcp\"\n\
+             description = \"All 9 orchestrators reachable\"\ntimeout = \"2s\"\n\
+             targets = [{}]\n",
+            targets.join(", ")
+        )
+    };
+    let config = config_with(&[down[0].port(), down[1].port()]);
     let results = run_all(&hb, &config);
     assert_eq!(results.len(), 1, "one check, one result: {results:#?}");
     let r = &results[0];
@@ -96,9 +92,8 @@ fn nine_orchestrators_are_one_check_that_names_the_unreachable_ones() {
     assert!(labels.contains(&"orch-1") && labels.contains(&"orch-9"));
 
     // All up: one line says so.
-    for socket in &listeners {
-        let _ = socket.listen(16);
-    }
+    let port = |i: usize| up[i].local_addr().unwrap().port();
+    let config = config_with(&[port(2), port(6)]);
     let results = run_all(&hb, &config);
     assert_eq!(results[0]["status"], "ok");
     assert_eq!(results[0]["message"], "all 9 orchestrators reachable");
@@ -167,26 +162,6 @@ fn targets_are_checked_when_the_config_loads() {
     }
 }
 
-/// An HTTP server on 127.0.0.1 answering every request with the current `document`.
-fn json_server(document: Arc<Mutex<String>>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let body = document.lock().unwrap().clone();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
 const STATUS: &str = r#"{
   "breakers": [
     {"name": "stripe", "state": "closed"},
@@ -203,7 +178,9 @@ const STATUS: &str = r#"{
 fn breakers_and_rate_limiters_are_judged_over_the_status_json() {
     let hb = Hb::new();
     let document = Arc::new(Mutex::new(STATUS.to_string()));
-    let port = json_server(document.clone());
+    let served = document.clone();
+    let server = Server::start(move |_, _| Reply::json(200, served.lock().unwrap().clone()));
+    let port = server.port();
     let check = |name: &str, fields: &str| {
         format!(
             "[[check]]\nname = \"{name}\"\ngroup = \"integration\"\ntype = \"http\"\n\

@@ -340,9 +340,8 @@ fn a_wrong_password_or_a_down_server_is_unknown_and_remediates_nothing() {
     let Some(pg) = Pg::new("logins") else {
         return;
     };
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let down_port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let closed = crate::support::ReservedPort::new();
+    let down_port = closed.port();
     let marker = pg.hb.path("remediated");
     let remedy = format!("on_failure = [[\"touch\", \"{}\"]]", marker.display());
     let mut text = sql_check(

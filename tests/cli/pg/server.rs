@@ -46,14 +46,9 @@ pub fn server() -> Option<&'static Server> {
         .get_or_init(|| match bin_dir() {
             Some(bin) => Some(Server::start(bin)),
             None => {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "CI needs PostgreSQL for the PostgreSQL tests: apt-get install postgresql \
-                     (.ci/run does)"
-                );
-                eprintln!(
-                    "skipped: PostgreSQL is not installed here (/usr/lib/postgresql/*/bin); \
-                     CI=true makes this a failure"
+                crate::support::tool_missing(
+                    "PostgreSQL (/usr/lib/postgresql/*/bin, package postgresql; .ci/run installs it)",
+                    "for the PostgreSQL tests",
                 );
                 None
             }
