@@ -5,7 +5,9 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use super::model::{display_argv, Check, CheckCommon, CheckKind, Group, TlsSource, Value};
+use super::model::{
+    display_argv, Check, CheckCommon, CheckKind, Group, TlsCheck, TlsSource, Value,
+};
 use super::runner::ActionsConfig;
 use crate::clock;
 use crate::duration::Span;
@@ -284,18 +286,40 @@ fn condition(check: &Check, system_secs: i64) -> String {
     let Some(fan_out) = &check.targets else {
         return kind_condition(check, &check.kind, system_secs);
     };
+    // The condition once, with "each target" where the first target's URL, address or
+    // database would be; then every target by name and where it is.
+    let first = target_text(&fan_out.targets[0].kind);
+    let condition = kind_condition(check, &check.kind, system_secs).replacen(
+        &format!("`{first}`"),
+        "each target",
+        1,
+    );
     let names: Vec<String> = fan_out
         .targets
         .iter()
-        .map(|t| format!("`{}`", code(&t.name)))
+        .map(|t| format!("`{}` (`{}`)", code(&t.name), target_text(&t.kind)))
         .collect();
     format!(
-        "each of {} {} ({}): {}; one alert names the failing ones",
+        "{condition}, one alert naming the failing ones; {} {}: {}",
         fan_out.targets.len(),
         fan_out.noun,
-        names.join(", "),
-        kind_condition(check, &check.kind, system_secs)
+        names.join(", ")
     )
+}
+
+/// A target's one key, as the condition shows it.
+fn target_text(kind: &CheckKind) -> String {
+    match kind {
+        CheckKind::Http(http) => code(&http.url),
+        CheckKind::Tcp(tcp) => code(&tcp.address),
+        CheckKind::Tls(TlsCheck {
+            source: TlsSource::Server { address, .. },
+            ..
+        }) => code(address),
+        CheckKind::Sql(sql) => code(&sql.database.describe()),
+        CheckKind::Rls(rls) => code(&rls.database.conninfo),
+        _ => String::new(),
+    }
 }
 
 fn kind_condition(check: &Check, kind: &CheckKind, system_secs: i64) -> String {
