@@ -851,6 +851,43 @@ password_env = "HB_UNIT_REDACT_PASSWORD"
         );
     }
 
+    /// PostgreSQL passwords (checks' and the runlog's `password_env`) and a connection
+    /// string from the environment are secrets like any other.
+    #[test]
+    fn the_redactor_knows_postgres_passwords() {
+        std::env::set_var("HB_UNIT_PG_CHECK_PASSWORD", "pg-check-secret-6");
+        std::env::set_var("HB_UNIT_PG_RUNLOG_PASSWORD", "pg-runlog-secret-7");
+        std::env::set_var("HB_UNIT_PG_URL", "postgres://app:pg-url-secret-8@db/app");
+        let config = parse(
+            r#"
+[runlog]
+database = "postgres://hb_writer@127.0.0.1/app"
+password_env = "HB_UNIT_PG_RUNLOG_PASSWORD"
+
+[[check]]
+name = "q"
+group = "queue"
+type = "sql"
+database = "postgres://hb_reader@127.0.0.1/app"
+password_env = "HB_UNIT_PG_CHECK_PASSWORD"
+query = "SELECT 1"
+
+[[check]]
+name = "rls"
+group = "security"
+type = "rls"
+database = "${HB_UNIT_PG_URL}"
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.alerts.redactor().redact(
+                "pg-check-secret-6 pg-runlog-secret-7 postgres://app:pg-url-secret-8@db/app"
+            ),
+            "*** *** ***"
+        );
+    }
+
     #[test]
     fn stale_days_are_configurable() {
         let config = parse("[property.stale_days]\nnew = 1\n").unwrap();

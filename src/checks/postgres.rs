@@ -10,14 +10,14 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use postgres::config::Host;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, ToSql, Type};
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, NoTls};
 use rust_decimal::prelude::ToPrimitive;
 
 use super::http;
@@ -375,7 +375,7 @@ fn chain(err: &postgres::Error) -> String {
 /// in the same run, so ten checks on a down server cost one connect timeout.
 #[derive(Default)]
 pub struct Connections {
-    slots: Mutex<HashMap<String, Arc<Mutex<Slot>>>>,
+    slots: Mutex<HashMap<String, Arc<Slot>>>,
 }
 
 impl std::fmt::Debug for Connections {
@@ -385,10 +385,42 @@ impl std::fmt::Debug for Connections {
     }
 }
 
-enum Slot {
+/// One database's connection: taken by one check at a time (`busy`), the others wait
+/// on `freed`.
+#[derive(Default)]
+struct Slot {
+    state: Mutex<SlotState>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct SlotState {
+    busy: bool,
+    conn: Conn,
+}
+
+#[derive(Default)]
+enum Conn {
+    #[default]
     Empty,
     Open(Box<Client>),
     Failed(String),
+}
+
+/// A check's hold on a slot: what it gives back (its connection) when it is done,
+/// also when it panics.
+struct Lease<'a> {
+    slot: &'a Slot,
+    conn: Conn,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let mut state = self.slot.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.conn = std::mem::take(&mut self.conn);
+        state.busy = false;
+        self.slot.freed.notify_one();
+    }
 }
 
 impl Connections {
@@ -406,60 +438,63 @@ impl Connections {
                 .slots
                 .lock()
                 .map_err(|_| Observation::unknown("the connection pool is poisoned"))?;
-            slots
-                .entry(connector.key.clone())
-                .or_insert_with(|| Arc::new(Mutex::new(Slot::Empty)))
-                .clone()
+            slots.entry(connector.key.clone()).or_default().clone()
         };
         let deadline = crate::clock::deadline(timeout.0);
-        let mut guard = loop {
-            match slot.try_lock() {
-                Ok(guard) => break guard,
-                Err(std::sync::TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
-                Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(2));
-                }
-                Err(std::sync::TryLockError::WouldBlock) => {
+        let mut lease = {
+            let mut state = slot.state.lock().unwrap_or_else(|e| e.into_inner());
+            while state.busy {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
                     return Err(Observation::unknown(format!(
                         "the connection to PostgreSQL {} was busy with other checks for {timeout}",
                         connector.display
-                    )))
+                    )));
                 }
+                state = slot
+                    .freed
+                    .wait_timeout(state, left)
+                    .map(|(state, _)| state)
+                    .unwrap_or_else(|e| e.into_inner().0);
+            }
+            state.busy = true;
+            Lease {
+                slot: &slot,
+                conn: std::mem::take(&mut state.conn),
             }
         };
-        if let Slot::Open(client) = &*guard {
-            if client.is_closed() {
-                *guard = Slot::Empty;
-            }
+        if matches!(&lease.conn, Conn::Open(client) if client.is_closed()) {
+            lease.conn = Conn::Empty;
         }
-        if let Slot::Empty = &*guard {
-            *guard = match connector.connect() {
-                Ok(client) => Slot::Open(Box::new(client)),
-                Err(message) => Slot::Failed(message),
+        if let Conn::Empty = lease.conn {
+            lease.conn = match connector.connect() {
+                Ok(client) => Conn::Open(Box::new(client)),
+                Err(message) => Conn::Failed(message),
             };
         }
-        match &mut *guard {
-            Slot::Open(client) => f(client),
-            Slot::Failed(message) => Err(Observation::unknown(message.clone())),
-            Slot::Empty => Err(Observation::unknown("no connection")),
+        match &mut lease.conn {
+            Conn::Open(client) => f(client),
+            Conn::Failed(message) => Err(Observation::unknown(message.clone())),
+            Conn::Empty => Err(Observation::unknown("no connection")),
         }
     }
 }
 
-/// Run `f` in a read-only transaction whose statements stop after `timeout`; it is
-/// rolled back after (a check commits nothing).
+/// Run `f` in a read-only transaction whose statements stop after `timeout`, rolled
+/// back after (a check commits nothing). The transaction opens with its timeout in one
+/// round trip: on loopback, round trips are most of a check's time.
 pub fn read_only<T>(
     client: &mut Client,
     timeout: Span,
-    f: impl FnOnce(&mut Transaction<'_>) -> Result<T, postgres::Error>,
+    f: impl FnOnce(&mut Client) -> Result<T, postgres::Error>,
 ) -> Result<T, postgres::Error> {
-    let mut tx = client.build_transaction().read_only(true).start()?;
-    tx.batch_execute(&format!(
-        "SET LOCAL statement_timeout = {}",
+    client.batch_execute(&format!(
+        "START TRANSACTION READ ONLY; SET LOCAL statement_timeout = {}",
         statement_timeout_ms(timeout)
     ))?;
-    let result = f(&mut tx);
-    let _ = tx.rollback();
+    let result = f(client);
+    // A broken connection fails here too; the next check finds it closed and reconnects.
+    let _ = client.batch_execute("ROLLBACK");
     result
 }
 
@@ -500,12 +535,18 @@ pub fn classify(err: &postgres::Error, timeout: Span) -> Observation {
 /// The first two columns of the query's rows (all of them, or only the first row);
 /// `$1`, if the query has it, is hb's clock.
 pub fn query_rows(
-    tx: &mut Transaction<'_>,
+    client: &mut Client,
     query: &str,
     now: i64,
     all_rows: bool,
 ) -> Result<Result<Vec<(Reading, Reading)>, String>, postgres::Error> {
-    let stmt = tx.prepare(query)?;
+    // Without parameters the query goes in one round trip (parse, bind and execute
+    // together); with `$1` it is prepared first, to bind the clock in the type it needs.
+    if !query.contains('$') {
+        let rows = client.query_typed_raw(query, std::iter::empty::<(&str, Type)>())?;
+        return read_rows(rows, all_rows).map(Ok);
+    }
+    let stmt = client.prepare(query)?;
     let params: Vec<Box<dyn ToSql + Sync>> = match stmt.params() {
         [] => Vec::new(),
         [ty] => match clock_param(ty, now) {
@@ -524,14 +565,28 @@ pub fn query_rows(
             )))
         }
     };
-    let columns = stmt.columns().len();
     // Run even a statement without columns: the read-only transaction says why it is
-    // refused. Without `all_rows`, only the first row is read off the wire.
-    let mut rows = tx.query_raw(&stmt, params.iter().map(|p| p.as_ref()))?;
+    // refused.
+    let rows = client.query_raw(&stmt, params.iter().map(|p| p.as_ref()))?;
+    let out = read_rows(rows, all_rows)?;
+    if stmt.columns().is_empty() {
+        return Ok(Err(
+            "the statement returns no columns: write a SELECT".into()
+        ));
+    }
+    Ok(Ok(out))
+}
+
+/// The first two columns of each row (of the first only, without `all_rows`: the
+/// others are never read off the wire).
+fn read_rows(
+    mut rows: postgres::RowIter<'_>,
+    all_rows: bool,
+) -> Result<Vec<(Reading, Reading)>, postgres::Error> {
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let first = row.try_get::<_, Cell>(0)?.0;
-        let second = if columns > 1 {
+        let second = if row.len() > 1 {
             row.try_get::<_, Cell>(1)?.0
         } else {
             Reading::Null
@@ -541,13 +596,7 @@ pub fn query_rows(
             break;
         }
     }
-    drop(rows);
-    if columns == 0 {
-        return Ok(Err(
-            "the statement returns no columns: write a SELECT".into()
-        ));
-    }
-    Ok(Ok(out))
+    Ok(out)
 }
 
 /// hb's clock in the type the query gives `$1`.
