@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use self::server::{server, Server, READER, READER_PASSWORD, WRITER, WRITER_PASSWORD};
+use self::server::{server, Server, READER, READER_PASSWORD};
 use crate::Hb;
 
 /// The variable the checks' `password_env` names in these tests.
@@ -542,6 +542,4 @@ fn targets_fan_out_over_databases() {
         message,
         "1 of 2 regions failing: us (us: regions 23 (warn above 10))"
     );
-    let _ = WRITER;
-    let _ = WRITER_PASSWORD;
 }
