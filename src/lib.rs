@@ -30,6 +30,8 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+#[cfg(unix)]
+mod serve;
 mod setup;
 mod store;
 mod timers;

@@ -82,6 +82,11 @@ pub struct CheckBoardRow {
     pub counted_since: Option<String>,
     #[serde(skip)]
     pub counted_message: Option<String>,
+    /// When the counted result was recorded, and its latency (`GET /health`).
+    #[serde(skip)]
+    pub counted_at: Option<String>,
+    #[serde(skip)]
+    pub counted_latency_ms: Option<u64>,
     /// After a status that did not count: " (manual, not counted)".
     #[serde(skip)]
     pub mark: &'static str,
@@ -161,17 +166,7 @@ pub fn report(
     let cadence = config.schedule.system.as_secs();
     let window_start = now.saturating_sub(window.as_secs() as i64);
 
-    let last_cycle = store.last_run()?.map(|run| {
-        let age = now.saturating_sub(run.started_at);
-        LastCycle {
-            run_id: run.id,
-            started_at: clock::format_ts(run.started_at),
-            status: run.status,
-            duration_ms: run.duration_ms,
-            age_seconds: age,
-            overdue: is_overdue(age, cadence),
-        }
-    });
+    let last_cycle = last_cycle(store, config, now)?;
     // Keyed by the priority's text, in that order: the document scripts have read.
     let open: BTreeMap<String, i64> = store
         .open_notification_counts()?
@@ -216,6 +211,23 @@ pub fn report(
         rejected_recipients,
         window: cycle_window(store, now, window)?,
     })))
+}
+
+/// The latest cycle (not a manual run of the checks) at `now`: its age, and whether it is
+/// overdue by the system cadence.
+pub fn last_cycle(store: &Store, config: &Config, now: i64) -> Result<Option<LastCycle>> {
+    let cadence = config.schedule.system.as_secs();
+    Ok(store.last_run()?.map(|run| {
+        let age = now.saturating_sub(run.started_at);
+        LastCycle {
+            run_id: run.id,
+            started_at: clock::format_ts(run.started_at),
+            status: run.status,
+            duration_ms: run.duration_ms,
+            age_seconds: age,
+            overdue: is_overdue(age, cadence),
+        }
+    }))
 }
 
 /// A last cycle older than twice the system cadence: is the timer running?
@@ -317,7 +329,7 @@ fn plural(n: i64) -> &'static str {
     }
 }
 
-fn format_secs(secs: i64) -> String {
+pub(crate) fn format_secs(secs: i64) -> String {
     clock::format_duration(Duration::from_secs(secs.max(0) as u64))
 }
 
@@ -414,6 +426,8 @@ fn board(store: &Store, config: &Config, window_start: i64) -> Result<Vec<CheckB
                 counted_status: state.map(|s| s.status),
                 counted_since: state.map(|s| clock::format_ts(s.since)),
                 counted_message: state.map(|s| s.last_message.clone()),
+                counted_at: state.map(|s| clock::format_ts(s.last_run_at)),
+                counted_latency_ms: state.and_then(|s| s.last_latency_ms),
                 mark: shown.as_ref().map_or("", |s| s.mark()),
                 window: checks::window_stats(&in_window),
             }
@@ -448,6 +462,8 @@ mod tests {
             counted_status: counted,
             counted_since: Some("2026-11-25T11:00:00Z".into()),
             counted_message: Some("down".into()),
+            counted_at: Some("2026-11-25T11:55:00Z".into()),
+            counted_latency_ms: Some(12),
             mark: "",
             window: checks::window_stats(&[]),
         }
