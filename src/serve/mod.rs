@@ -80,15 +80,13 @@ pub fn run(options: Options) -> Result<u8> {
         jobs,
     });
     let queue = Arc::new(Mutex::new(queue));
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let (app, queue) = (app.clone(), queue.clone());
-            std::thread::Builder::new()
-                .name(format!("hb-serve-worker-{i}"))
-                .spawn(move || worker(&app, &queue))
-        })
-        .collect::<std::io::Result<_>>()
-        .context("could not start the worker threads")?;
+    for i in 0..WORKERS {
+        let (app, queue) = (app.clone(), queue.clone());
+        std::thread::Builder::new()
+            .name(format!("hb-serve-worker-{i}"))
+            .spawn(move || worker(&app, &queue))
+            .context("could not start the worker threads")?;
+    }
 
     if !options.quiet {
         let token = if app.token.is_some() {
@@ -100,19 +98,11 @@ pub fn run(options: Options) -> Result<u8> {
     }
     accept_loop(&listener, &signals, &shared)?;
 
-    // Stop: no new connections, idle ones closed, the requests in flight finished.
+    // Stop: no new connections, idle ones closed, the requests in flight finished. The
+    // workers are idle then, and end with the process.
     drop(listener);
     shared.begin_stop();
     let drained = shared.wait_drained(DRAIN_TIMEOUT);
-    let Shared { jobs, .. } = match Arc::try_unwrap(shared) {
-        Ok(shared) => shared,
-        // A connection thread that outlived the drain: exit without waiting for it.
-        Err(_) => return Ok(crate::exit::OK),
-    };
-    drop(jobs);
-    for worker in workers {
-        let _ = worker.join();
-    }
     if !options.quiet {
         eprintln!(
             "hb serve: stopped{}",
@@ -163,7 +153,8 @@ fn admit(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Some(id) = shared.register(&stream) else {
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+        // Never blocks the accept loop: a new socket's send buffer takes the whole answer.
+        let _ = stream.set_nonblocking(true);
         let busy = Response::error(
             503,
             &format!("too many connections (at most {MAX_CONNECTIONS}): try again shortly"),

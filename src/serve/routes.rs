@@ -15,7 +15,6 @@ use crate::exit::{self, HbError};
 use crate::store::Store;
 use crate::view;
 use crate::view::health::{self, HealthStatus};
-use crate::view::status::{NoStore, StatusReport};
 
 /// What every request reads: the config (loaded once, at start), the store's path and the
 /// clock (`--now` fixes it for every request; otherwise each request reads the time).
@@ -30,8 +29,6 @@ pub struct App {
 pub const ENDPOINTS: &str = "/health, /livez, /readyz, /health/heartbeat, /health/checks, \
      /health/checks/NAME, /health/properties/ID, /health/insights, /metrics";
 
-/// `hb status`'s default window: the figures of `/health`'s document.
-const STATUS_WINDOW: Duration = Duration::from_secs(86_400);
 /// `?limit=` when none is given: as the CLI's lists.
 const DEFAULT_LIMIT: usize = 50;
 
@@ -95,14 +92,30 @@ impl App {
         let path = request.path();
         let route = Route::of(path);
         // Every path but /livez needs the token, before anything says what exists.
-        if let Some(token) = &self.token {
-            if route != Some(Route::Livez) && !token.admits(request.header("authorization")) {
-                return Response::error(
-                    401,
-                    "a bearer token is required: send `Authorization: Bearer TOKEN` with the \
-                     token of this server's --token-env variable",
-                )
-                .with_header("WWW-Authenticate", "Bearer realm=\"hb\"");
+        match &self.token {
+            Some(token) => {
+                if route != Some(Route::Livez) && !token.admits(request.header("authorization")) {
+                    return Response::error(
+                        401,
+                        "a bearer token is required: send `Authorization: Bearer TOKEN` with \
+                         the token of this server's --token-env variable",
+                    )
+                    .with_header("WWW-Authenticate", "Bearer realm=\"hb\"");
+                }
+            }
+            None => {
+                // Without a token only this machine may ask: a web page that rebinds its
+                // own name to 127.0.0.1 still sends that name.
+                if let Some(host) = request.header("host").filter(|h| !is_loopback_host(h)) {
+                    return Response::error(
+                        421,
+                        &format!(
+                            "this server answers requests for localhost or a loopback address, \
+                             not `{host}`: without a token it serves this machine alone \
+                             (serve other names with --token-env)"
+                        ),
+                    );
+                }
             }
         }
         let Some(route) = route else {
@@ -142,14 +155,11 @@ impl App {
             }
             Route::Health => {
                 let store = self.store_if_any()?;
-                let report = view::status::report(
-                    store.as_ref(),
-                    &self.store_path,
-                    config,
-                    now,
-                    STATUS_WINDOW,
-                )?;
-                let doc = health::health(&report);
+                // The verdict alone: the board's figures and the top actions are not part
+                // of the format, and cost a scan of the open notifications.
+                let assessment =
+                    view::status::assess(store.as_ref(), &self.store_path, config, now, None)?;
+                let doc = health::health(&assessment);
                 Response::json(doc.status.http_status(), health::CONTENT_TYPE, &doc)
             }
             Route::Heartbeat => match view::logs::last_cycle(&self.store()?)? {
@@ -239,10 +249,14 @@ impl App {
         };
         if *route == Route::Health {
             // A monitor reads /health in its own format, whatever went wrong.
-            let doc = health::health(&StatusReport::NoStore(NoStore {
-                reasons: vec![message],
+            let doc = health::health(&view::status::Assessment {
                 status: crate::checks::Status::Unknown,
-            }));
+                reasons: vec![message],
+                last_cycle: None,
+                open_notifications: Default::default(),
+                checks: Vec::new(),
+                rejected_recipients: Vec::new(),
+            });
             return Response::json(HealthStatus::Fail.http_status(), health::CONTENT_TYPE, &doc)
                 .with_header("Retry-After", "5");
         }
@@ -253,6 +267,22 @@ impl App {
             response
         }
     }
+}
+
+/// A `Host` header naming this machine's loopback: `localhost` (or a name under it), or a
+/// loopback address, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:9810`
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Nothing to read yet: 503 with what to do.
@@ -357,6 +387,29 @@ mod tests {
             "//health",
         ] {
             assert_eq!(Route::of(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn without_a_token_only_loopback_names_are_served() {
+        for ok in [
+            "127.0.0.1:9810",
+            "127.0.0.1",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]:9810",
+            "a.localhost",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for no in [
+            "evil.example",
+            "evil.example:9810",
+            "10.0.0.5:9810",
+            "[2001:db8::1]:80",
+            "localhost.evil.example",
+        ] {
+            assert!(!is_loopback_host(no), "{no}");
         }
     }
 

@@ -2,8 +2,9 @@
 //! response format (draft-inadarei-api-health-check), whether the store can answer, and
 //! whether the process does.
 //!
-//! `/health` is computed from `hb status`'s document ([`status::report`]), never from a
-//! verdict of its own: ok is `pass`, warning `warn`, critical and unknown `fail`.
+//! `/health` is computed from `hb status`'s verdict ([`status::assess`], the part of
+//! `hb status` that decides), never from one of its own: ok is `pass`, warning `warn`,
+//! critical and unknown `fail`.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use anyhow::Result;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::status::{self, LastCycle, StatusReport, SystemStatus};
+use super::status::{self, Assessment, LastCycle};
 use crate::checks::Status;
 use crate::config::Config;
 use crate::store::{RunStatus, Store};
@@ -101,20 +102,11 @@ impl Serialize for Components {
 /// The key of the heartbeat's own reading.
 pub const HEARTBEAT_KEY: &str = "hb:lastCycleAge";
 
-/// `GET /health` from `hb status`'s document.
-pub fn health(report: &StatusReport) -> Health {
-    let (verdict, notes, checks) = match report {
-        StatusReport::Full(full) => (full.status, notes(full), components(full)),
-        StatusReport::NoStore(none) => {
-            let heartbeat = heartbeat_component(None, none.reasons.first().cloned());
-            (
-                none.status,
-                none.reasons.clone(),
-                Components(vec![(HEARTBEAT_KEY.into(), heartbeat)]),
-            )
-        }
-    };
-    let status = HealthStatus::of(verdict);
+/// `GET /health` from `hb status`'s verdict.
+pub fn health(assessment: &Assessment) -> Health {
+    let notes = notes(assessment);
+    let checks = components(assessment);
+    let status = HealthStatus::of(assessment.status);
     Health {
         status,
         version: "1",
@@ -129,14 +121,18 @@ pub fn health(report: &StatusReport) -> Health {
 
 /// The notes: the status verdict's reasons (`hb status`'s document has no spoken summary
 /// yet; when it gains one, it leads here).
-fn notes(full: &SystemStatus) -> Vec<String> {
-    full.reasons.clone()
+fn notes(assessment: &Assessment) -> Vec<String> {
+    assessment.reasons.clone()
 }
 
-fn components(full: &SystemStatus) -> Components {
-    let heartbeat = heartbeat_component(full.last_cycle.as_ref(), None);
+fn components(assessment: &Assessment) -> Components {
+    // Without a cycle, the first reason says why (no store, or nothing ran yet).
+    let heartbeat = heartbeat_component(
+        assessment.last_cycle.as_ref(),
+        assessment.reasons.first().cloned(),
+    );
     let mut components = vec![(HEARTBEAT_KEY.to_string(), heartbeat)];
-    for row in &full.checks {
+    for row in &assessment.checks {
         // What the check adds to the verdict: its counted state, unknown as a warning.
         let status = match row.counted_status {
             Some(Status::Critical) if row.enabled => HealthStatus::Fail,
@@ -311,8 +307,8 @@ pub fn liveness() -> Liveness {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::{self, RemediationStatus};
-    use crate::view::status::{CheckBoardRow, NoStore, WindowStats};
+    use crate::checks;
+    use crate::view::status::CheckBoardRow;
 
     fn row(name: &str, enabled: bool, counted: Option<Status>) -> CheckBoardRow {
         CheckBoardRow {
@@ -333,15 +329,12 @@ mod tests {
         }
     }
 
-    fn full(status: Status, reasons: &[&str], last: Option<LastCycle>) -> StatusReport {
-        StatusReport::Full(Box::new(SystemStatus {
+    fn full(status: Status, reasons: &[&str], last: Option<LastCycle>) -> Assessment {
+        Assessment {
             status,
             reasons: reasons.iter().map(|r| r.to_string()).collect(),
             last_cycle: last,
-            modules: Vec::new(),
             open_notifications: Default::default(),
-            top_actions: Vec::new(),
-            remediation: RemediationStatus::of(&Default::default()),
             checks: vec![
                 row("api", true, Some(Status::Critical)),
                 row("queue:depth", true, Some(Status::Unknown)),
@@ -349,17 +342,8 @@ mod tests {
                 row("off", false, Some(Status::Critical)),
                 row("never", true, None),
             ],
-            metrics: Vec::new(),
             rejected_recipients: Vec::new(),
-            window: WindowStats {
-                window: "1d".into(),
-                cycles: 0,
-                ok: 0,
-                failed: 0,
-                aborted: 0,
-                completion_rate: None,
-            },
-        }))
+        }
     }
 
     fn last(age: i64, overdue: bool, status: RunStatus) -> LastCycle {
@@ -471,10 +455,10 @@ mod tests {
 
     #[test]
     fn no_store_fails_and_says_why() {
-        let doc = health(&StatusReport::NoStore(NoStore {
-            reasons: vec!["no store at /x/hb.db: no cycle has ever run".into()],
-            status: Status::Unknown,
-        }));
+        let path = Path::new("/x/hb.db");
+        let assessment =
+            status::assess(None, path, &Config::default(), 1_000, None).expect("assess");
+        let doc = health(&assessment);
         assert_eq!(doc.status, HealthStatus::Fail);
         assert_eq!(doc.notes, ["no store at /x/hb.db: no cycle has ever run"]);
         assert_eq!(doc.checks.0.len(), 1);

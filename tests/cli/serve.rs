@@ -621,6 +621,16 @@ fn errors_have_their_status_and_a_json_body() {
         answer.contains("\"message\": \"the request head is larger than 16 KiB"),
         "{answer}"
     );
+    // Without a token, only requests for this machine (a rebinding web page names its own).
+    let answer = raw(
+        served.port,
+        b"GET /health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 421 Misdirected Request\r\n"),
+        "{answer}"
+    );
+    assert!(answer.contains("not `evil.example`"), "{answer}");
     let answer = raw(served.port, b"\x16\x03\x01\x02\x00 not http\r\n\r\n");
     assert!(
         answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
