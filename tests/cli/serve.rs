@@ -725,7 +725,8 @@ fn a_locked_store_is_503_and_sigterm_finishes_the_requests_in_flight() {
             Err(err) => panic!("{err}"),
         }
     });
-    std::thread::sleep(Duration::from_millis(500));
+    // Long enough for the server to have read it, on a busy machine too.
+    std::thread::sleep(Duration::from_millis(1000));
     terminate(&served.child);
     std::thread::sleep(Duration::from_millis(500));
     // Stopped accepting: a new connection is refused.
