@@ -898,6 +898,46 @@ fn idle_connections_do_not_hold_up_health() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+#[test]
+fn past_the_connection_limit_a_client_hears_503_and_the_server_recovers() {
+    let hb = sandbox("");
+    cycle(&hb, 60, 0);
+    let served = Served::start(&hb, &[], &[]);
+    // hb serve's MAX_CONNECTIONS, all open and silent.
+    let idle: Vec<TcpStream> = (0..256)
+        .map(|_| TcpStream::connect(("127.0.0.1", served.port)).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let answer = raw(
+        served.port,
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("too many connections (at most 256)"),
+        "{answer}"
+    );
+    assert!(answer.contains("Retry-After: 1\r\n"), "{answer}");
+    drop(idle);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = raw(
+            served.port,
+            b"GET /livez HTTP/1.1\r\nConnection: close\r\n\r\n",
+        );
+        if answer.starts_with("HTTP/1.1 200 OK\r\n") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery: {answer}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (code, _, stderr) = served.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 /// Each sample line's name and labels (values dropped), and every family's TYPE.
 fn series(text: &str) -> BTreeSet<String> {
     text.lines()
