@@ -23,6 +23,7 @@ mod insights;
 mod logs;
 mod property;
 mod schedule;
+mod serve;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::Serve(args) => serve::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
 }

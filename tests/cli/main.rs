@@ -13,6 +13,7 @@ mod output;
 mod pg;
 mod property;
 mod runlog;
+mod serve;
 mod store;
 mod support;
 mod validate;
