@@ -5,7 +5,10 @@
 //! - `judge`: the pure judgement of an observation (conditions, severity, messages);
 //! - `runner`: which checks are due, the thread pool, the watchdog and remediation;
 //! - one file per check type, each implementing `runner::Observe` for its struct;
-//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks).
+//!   `postgres` connects to PostgreSQL (sql, rls, the runlog), `json` holds JSON
+//!   conditions over many values;
+//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks);
+//! - `manual`: a run by hand (`hb checks run`), recorded but not counted.
 
 pub mod command;
 mod cycle;
@@ -14,9 +17,13 @@ pub mod doc;
 mod file_age;
 mod http;
 mod integrity;
+mod json;
 mod judge;
 pub mod lint;
+pub mod manual;
 pub mod model;
+pub mod postgres;
+mod rls;
 mod runner;
 mod spec;
 mod sql;
@@ -29,7 +36,7 @@ pub use model::{
     display_argv, Check, CheckOutcome, Group, Kind, Metric, Remediation, Severity, Status, Written,
 };
 pub use runner::{
-    due_checks, is_due, next_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
+    due_checks, is_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
 };
 pub use spec::{resolve, CheckSpec};
 pub use state::{CheckState, RecordedResult, Shown};

@@ -11,8 +11,11 @@ use anyhow::Result;
 use super::{portfolio, ModuleEnv};
 use crate::clock::DAY_SECS;
 use crate::config::Config;
+use crate::import::record::{
+    ContactImport, ContractImport, Field, InteractionImport, PriceImport, PropertyImport,
+};
 use crate::pipeline::ContractStatus;
-use crate::store::{ContractImport, Field, PropertyFactsUpdate, PropertyImport, Store};
+use crate::store::{PropertyFactsUpdate, Store};
 
 /// splitmix64: small, fast, and the same sequence everywhere for a seed.
 struct Rng(u64);
@@ -375,7 +378,7 @@ fn apply_market(store: &mut Store, step: &MarketStep, now: i64) -> bool {
             .map(drop)
         }),
         MarketStep::Price(id, at, price) => store.import(now, |i| {
-            i.price(&crate::store::PriceImport {
+            i.price(&PriceImport {
                 property_id: *id,
                 at: *at,
                 price: *price,
@@ -512,7 +515,7 @@ fn generate_contacts(rng: &mut Rng, now: i64) -> ContactStep {
 fn apply_contacts(store: &mut Store, step: &ContactStep, now: i64) -> bool {
     let result: Result<()> = match step {
         ContactStep::Contact(id) => store.import(now, |i| {
-            i.contact(&crate::store::ContactImport {
+            i.contact(&ContactImport {
                 id: Some(*id),
                 name: Some(format!("Contact {id}")),
                 ..Default::default()
@@ -520,7 +523,7 @@ fn apply_contacts(store: &mut Store, step: &ContactStep, now: i64) -> bool {
             .map(drop)
         }),
         ContactStep::Interaction(id, at) => store.import(now, |i| {
-            i.interaction(&crate::store::InteractionImport {
+            i.interaction(&InteractionImport {
                 contact_id: *id,
                 at: *at,
                 kind: "call".into(),

@@ -28,17 +28,14 @@ pub mod modules;
 mod notifications;
 pub mod outbox;
 mod properties;
+mod runlog;
 mod runs;
 mod schema;
 
 pub use changes::{Moment, Watermark};
-pub use checks::{trigger_counts, Counting, DEMO_TRIGGER};
+pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
-pub use import::{
-    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
-    PropertyImport, ReminderImport, Upsert, WatchlistImport,
-};
 pub use insights::{FindingQuery, FindingRow};
 pub use market::{Area, WindowMedian};
 pub use notifications::{
@@ -46,7 +43,8 @@ pub use notifications::{
     WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
-pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
+pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use runlog::RunlogEntry;
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 
 pub struct Store {
@@ -190,6 +188,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The store's schema version, and the one this hb expects.
+    pub fn schema_version(&self) -> Result<(i64, i64)> {
+        Ok((schema::version(&self.conn)?, schema::CURRENT))
     }
 
     /// Run `f` in one write transaction: everything it writes commits together or not

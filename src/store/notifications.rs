@@ -82,49 +82,6 @@ pub struct Reconciler<'t> {
     run_id: Option<i64>,
     seen: HashSet<i64>,
     transitions: Transitions,
-    counts: CountDeltas,
-}
-
-/// Changes to `notification_counts` (open notifications per source, kind, priority and
-/// acknowledgement), gathered in memory and written once: every write of a
-/// notification's openness, priority or acknowledgement records its move here.
-#[derive(Debug, Default)]
-struct CountDeltas(Vec<((String, NotificationKind, Priority, bool), i64)>);
-
-impl CountDeltas {
-    fn add(
-        &mut self,
-        source: &str,
-        kind: NotificationKind,
-        priority: Priority,
-        acked: bool,
-        n: i64,
-    ) {
-        match self
-            .0
-            .iter_mut()
-            .find(|((s, k, p, a), _)| s == source && *k == kind && *p == priority && *a == acked)
-        {
-            Some((_, count)) => *count += n,
-            None => self
-                .0
-                .push(((source.to_string(), kind, priority, acked), n)),
-        }
-    }
-
-    fn write(&mut self, conn: &Connection) -> Result<()> {
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO notification_counts (source, kind, priority, acked, n)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (source, kind, priority, acked) DO UPDATE SET n = n + excluded.n",
-        )?;
-        for ((source, kind, priority, acked), n) in self.0.drain(..) {
-            if n != 0 {
-                stmt.execute(params![source, kind, priority, acked, n])?;
-            }
-        }
-        Ok(())
-    }
 }
 
 impl<'s> Tx<'s> {
@@ -148,7 +105,6 @@ impl<'s> Tx<'s> {
             run_id,
             seen: HashSet::new(),
             transitions: Transitions::default(),
-            counts: CountDeltas::default(),
         }
     }
 
@@ -169,11 +125,6 @@ impl<'s> Tx<'s> {
             now,
             run_id,
         )?;
-        if id.is_some() {
-            let mut counts = CountDeltas::default();
-            counts.add(source, draft.kind, draft.priority, false, 1);
-            counts.write(self.conn())?;
-        }
         Ok(id)
     }
 
@@ -183,35 +134,26 @@ impl<'s> Tx<'s> {
     /// forever. Returns how many were resolved. Their alerts are unaffected: delivery
     /// does not read `resolved_at`.
     pub fn settle_events(&self, now: i64, ttl: i64) -> Result<usize> {
-        let mut stmt = self.conn().prepare_cached(
-            "UPDATE notifications SET resolved_at = ?1
-             WHERE id IN (
-                 SELECT id FROM notifications
-                 WHERE source IN (?3, ?4) AND resolved_at IS NULL AND created_at <= ?1 - ?2
-                 UNION
-                 SELECT id FROM notifications n INDEXED BY notifications_open_acked
-                 WHERE source IN (?3, ?4) AND resolved_at IS NULL AND acked_at IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM alert_outbox o
-                                   WHERE o.notification_id = n.id AND o.status <> ?5))
-             RETURNING source, kind, priority, acked_at IS NOT NULL",
-        )?;
-        let mut rows = stmt.query(params![
-            now,
-            ttl,
-            REMINDER_SOURCE,
-            WATCHLIST_SOURCE,
-            OutboxStatus::Delivered
-        ])?;
-        let mut counts = CountDeltas::default();
-        let mut settled = 0;
-        while let Some(row) = rows.next()? {
-            let source: String = row.get(0)?;
-            counts.add(&source, row.get(1)?, row.get(2)?, row.get(3)?, -1);
-            settled += 1;
-        }
-        drop(rows);
-        counts.write(self.conn())?;
-        Ok(settled)
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "UPDATE notifications SET resolved_at = ?1
+                 WHERE id IN (
+                     SELECT id FROM notifications
+                     WHERE source IN (?3, ?4) AND resolved_at IS NULL AND created_at <= ?1 - ?2
+                     UNION
+                     SELECT id FROM notifications n INDEXED BY notifications_open_acked
+                     WHERE source IN (?3, ?4) AND resolved_at IS NULL AND acked_at IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM alert_outbox o
+                                       WHERE o.notification_id = n.id AND o.status <> ?5))",
+            )?
+            .execute(params![
+                now,
+                ttl,
+                REMINDER_SOURCE,
+                WATCHLIST_SOURCE,
+                OutboxStatus::Delivered
+            ])?)
     }
 }
 
@@ -287,10 +229,8 @@ impl Reconciler<'_> {
                     .ok_or_else(|| anyhow::anyhow!("a notification insert returned no id"))?;
                 self.seen.insert(id);
                 self.transitions.new.push(id);
-                self.counts
-                    .add(&self.source, draft.kind, draft.priority, false, 1);
             }
-            (Decision::Renotify, Some((id, notice, kind))) => {
+            (Decision::Renotify, Some((id, _, _))) => {
                 self.seen.insert(id);
                 conn.prepare_cached(
                     "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
@@ -306,13 +246,6 @@ impl Reconciler<'_> {
                     self.run_id
                 ])?;
                 self.transitions.renotified.push(id);
-                if notice.priority != draft.priority {
-                    let acked = notice.acknowledged;
-                    self.counts
-                        .add(&self.source, kind, notice.priority, acked, -1);
-                    self.counts
-                        .add(&self.source, kind, draft.priority, acked, 1);
-                }
             }
             (_, Some((id, _, _))) => {
                 self.seen.insert(id);
@@ -396,25 +329,17 @@ impl Reconciler<'_> {
         let conn = self.tx.conn();
         let mut resolve =
             conn.prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
-        for (id, notice, kind) in open.iter().filter(|(id, _, _)| !self.seen.contains(id)) {
+        for (id, notice, _) in open.iter().filter(|(id, _, _)| !self.seen.contains(id)) {
             if alert::decide(None, Some(notice), self.now, self.renotify_after) == Decision::Resolve
             {
                 resolve.execute(params![id, self.now])?;
                 self.transitions.resolved.push(*id);
-                self.counts.add(
-                    &self.source,
-                    *kind,
-                    notice.priority,
-                    notice.acknowledged,
-                    -1,
-                );
             }
         }
         Ok(())
     }
 
-    fn finish(mut self) -> Result<Transitions> {
-        self.counts.write(self.tx.conn())?;
+    fn finish(self) -> Result<Transitions> {
         Ok(self.transitions)
     }
 }
@@ -491,17 +416,7 @@ impl Store {
     pub fn ack_notifications(&mut self, ids: &[i64], now: i64) -> Result<()> {
         self.transaction(|tx| {
             let mut missing = Vec::new();
-            let mut counts = CountDeltas::default();
             for id in ids {
-                // An open notice acknowledged now moves between the counts.
-                let newly: Option<(String, NotificationKind, Priority)> = tx
-                    .conn()
-                    .prepare_cached(
-                        "SELECT source, kind, priority FROM notifications
-                         WHERE id = ?1 AND resolved_at IS NULL AND acked_at IS NULL",
-                    )?
-                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()?;
                 let changed = tx.conn().execute(
                     "UPDATE notifications SET acked_at = coalesce(acked_at, ?2) WHERE id = ?1",
                     params![id, now],
@@ -509,12 +424,7 @@ impl Store {
                 if changed == 0 {
                     missing.push(*id);
                 }
-                if let Some((source, kind, priority)) = newly {
-                    counts.add(&source, kind, priority, false, -1);
-                    counts.add(&source, kind, priority, true, 1);
-                }
             }
-            counts.write(tx.conn())?;
             if !missing.is_empty() {
                 // Nothing is acknowledged when any id is wrong: the operator retries as a whole.
                 anyhow::bail!(crate::exit::HbError::NotFound(format!(
@@ -532,9 +442,9 @@ impl Store {
 
     /// Open (unresolved, unacknowledged) notifications per priority.
     pub fn open_notification_counts(&self) -> Result<Vec<(Priority, i64)>> {
+        // Kept by triggers (migration 7): four rows, whatever the number of notifications.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT priority, sum(n) FROM notification_counts WHERE acked = 0
-             GROUP BY priority HAVING sum(n) > 0",
+            "SELECT priority, open FROM open_notification_counts WHERE open > 0 ORDER BY priority",
         )?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -6,11 +6,16 @@ mod checks;
 mod cycle;
 mod demo;
 mod ecosystem;
+mod fan_out;
 mod import;
 mod messages;
 mod output;
+mod pg;
 mod property;
+mod runlog;
+mod serve;
 mod store;
+mod support;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +80,11 @@ impl Hb {
     /// Run `hb ARGS` and return stdout, asserting success.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run hb");
+        Self::succeeded(args, out)
+    }
+
+    /// stdout of `hb ARGS` that ran as `out`, asserting it succeeded.
+    pub fn succeeded(args: &[&str], out: std::process::Output) -> String {
         assert!(
             out.status.success(),
             "hb {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
