@@ -190,8 +190,8 @@ fn insert_notification(
     })
 }
 
-/// An open notice as `SELECT id, notified_at, acked_at, priority, kind` reads it.
-fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice, NotificationKind)> {
+/// An open notice as `SELECT id, notified_at, acked_at, priority` reads it.
+fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
     Ok((
         row.get(0)?,
         OpenNotice {
@@ -199,7 +199,6 @@ fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice, Notification
             acknowledged: row.get::<_, Option<i64>>(2)?.is_some(),
             priority: row.get(3)?,
         },
-        row.get(4)?,
     ))
 }
 
@@ -208,18 +207,18 @@ impl Reconciler<'_> {
         let conn = self.tx.conn();
         let open = conn
             .prepare_cached(
-                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
+                "SELECT id, notified_at, acked_at, priority FROM notifications
                  WHERE dedup_key = ?1 AND resolved_at IS NULL",
             )?
             .query_row([&draft.dedup_key], open_notice)
             .optional()?;
         // The same key twice in one pass counts once.
-        if open.is_some_and(|(id, _, _)| self.seen.contains(&id)) {
+        if open.is_some_and(|(id, _)| self.seen.contains(&id)) {
             return Ok(());
         }
         let decision = alert::decide(
             Some(draft.priority),
-            open.as_ref().map(|(_, notice, _)| notice),
+            open.as_ref().map(|(_, notice)| notice),
             self.now,
             self.renotify_after,
         );
@@ -230,7 +229,7 @@ impl Reconciler<'_> {
                 self.seen.insert(id);
                 self.transitions.new.push(id);
             }
-            (Decision::Renotify, Some((id, _, _))) => {
+            (Decision::Renotify, Some((id, _))) => {
                 self.seen.insert(id);
                 conn.prepare_cached(
                     "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
@@ -247,7 +246,7 @@ impl Reconciler<'_> {
                 ])?;
                 self.transitions.renotified.push(id);
             }
-            (_, Some((id, _, _))) => {
+            (_, Some((id, _))) => {
                 self.seen.insert(id);
             }
             (_, None) => {}
@@ -275,7 +274,7 @@ impl Reconciler<'_> {
         let mut open = Vec::with_capacity(unseen.len());
         {
             let mut stmt = self.tx.conn().prepare_cached(
-                "SELECT id, notified_at, acked_at, priority, kind FROM notifications WHERE id = ?1",
+                "SELECT id, notified_at, acked_at, priority FROM notifications WHERE id = ?1",
             )?;
             for id in unseen {
                 open.push(stmt.query_row([id], open_notice)?);
@@ -291,7 +290,7 @@ impl Reconciler<'_> {
         let mut open = Vec::new();
         {
             let mut stmt = self.tx.conn().prepare_cached(
-                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
+                "SELECT id, notified_at, acked_at, priority FROM notifications
                  WHERE property_id = ?1 AND resolved_at IS NULL AND +source = ?2",
             )?;
             for id in ids {
@@ -311,7 +310,7 @@ impl Reconciler<'_> {
         let mut open = Vec::new();
         {
             let mut stmt = self.tx.conn().prepare_cached(
-                "SELECT id, notified_at, acked_at, priority, kind FROM notifications
+                "SELECT id, notified_at, acked_at, priority FROM notifications
                  WHERE dedup_key = ?1 AND resolved_at IS NULL AND +source = ?2",
             )?;
             for key in keys {
@@ -325,11 +324,11 @@ impl Reconciler<'_> {
         self.finish()
     }
 
-    fn resolve_unseen(&mut self, open: &[(i64, OpenNotice, NotificationKind)]) -> Result<()> {
+    fn resolve_unseen(&mut self, open: &[(i64, OpenNotice)]) -> Result<()> {
         let conn = self.tx.conn();
         let mut resolve =
             conn.prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
-        for (id, notice, _) in open.iter().filter(|(id, _, _)| !self.seen.contains(id)) {
+        for (id, notice) in open.iter().filter(|(id, _)| !self.seen.contains(id)) {
             if alert::decide(None, Some(notice), self.now, self.renotify_after) == Decision::Resolve
             {
                 resolve.execute(params![id, self.now])?;
