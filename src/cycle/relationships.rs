@@ -169,25 +169,11 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     };
     let transitions = match scan {
         Scan::Full(_) => {
-            let contacts = tx.contact_activity(env.now, then, frequency)?;
-            // Contacts and interactions both in id order: walk them side by side.
-            let mut next = 0;
-            tx.each_contact_interactions(|id, times| {
-                rows += times.len();
-                while next < contacts.len() && contacts[next].contact_id < id {
-                    score_one(&contacts[next], &[])?;
-                    next += 1;
-                }
-                if next < contacts.len() && contacts[next].contact_id == id {
-                    score_one(&contacts[next], times)?;
-                    next += 1;
-                }
-                Ok(())
+            tx.each_contact_activity(env.now, then, frequency, |contact| {
+                let times = tx.interaction_times(contact.contact_id)?;
+                rows += times.len() + 1;
+                score_one(&contact, &times)
             })?;
-            for contact in &contacts[next..] {
-                score_one(contact, &[])?;
-            }
-            rows += contacts.len();
             reconciler.apply()?
         }
         Scan::Incremental { seen_seq, .. } => {

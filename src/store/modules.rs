@@ -74,14 +74,16 @@ impl Store {
     }
 
     /// Every contact with its last interaction and its count over the frequency window, as of
-    /// `now` and as of `then`, in one pass over the interactions.
-    pub fn contact_activity(
+    /// `now` and as of `then`, in one pass over the interactions, contact by contact in id
+    /// order (streamed: a portfolio's contacts never all come into memory).
+    pub fn each_contact_activity(
         &self,
         now: i64,
         then: i64,
         frequency_window: i64,
-    ) -> Result<Vec<ContactActivity>> {
-        self.activity("", None, now, then, frequency_window)
+        each: impl FnMut(ContactActivity) -> Result<()>,
+    ) -> Result<()> {
+        self.activity("", None, now, then, frequency_window, each)
     }
 
     /// The same for one contact.
@@ -92,9 +94,19 @@ impl Store {
         then: i64,
         frequency_window: i64,
     ) -> Result<Option<ContactActivity>> {
-        Ok(self
-            .activity("WHERE c.id = :id", Some(id), now, then, frequency_window)?
-            .pop())
+        let mut found = None;
+        self.activity(
+            "WHERE c.id = :id",
+            Some(id),
+            now,
+            then,
+            frequency_window,
+            |contact| {
+                found = Some(contact);
+                Ok(())
+            },
+        )?;
+        Ok(found)
     }
 
     fn activity(
@@ -104,7 +116,8 @@ impl Store {
         now: i64,
         then: i64,
         frequency_window: i64,
-    ) -> Result<Vec<ContactActivity>> {
+        mut each: impl FnMut(ContactActivity) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.name,
                     max(i.at), coalesce(sum(i.at >= :now - :window), 0),
@@ -120,17 +133,18 @@ impl Store {
         if let Some(id) = &id {
             params.push((":id", id));
         }
-        let rows = stmt.query_map(params.as_slice(), |row| {
-            Ok(ContactActivity {
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            each(ContactActivity {
                 contact_id: row.get(0)?,
                 name: row.get(1)?,
                 last_at: row.get(2)?,
                 recent_count: row.get(3)?,
                 last_at_then: row.get(4)?,
                 recent_count_then: row.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })?;
+        }
+        Ok(())
     }
 
     /// When one contact's interactions happened, in order.
@@ -140,35 +154,6 @@ impl Store {
             .prepare_cached("SELECT at FROM interactions WHERE contact_id = ?1 ORDER BY at")?;
         let rows = stmt.query_map([contact_id], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Every interaction time per contact, contact by contact in id order: `each(id,
-    /// times)` once for every contact that has any.
-    pub fn each_contact_interactions(
-        &self,
-        mut each: impl FnMut(i64, &[i64]) -> Result<()>,
-    ) -> Result<()> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT contact_id, at FROM interactions ORDER BY contact_id, at")?;
-        let mut rows = stmt.query([])?;
-        let mut current: Option<i64> = None;
-        let mut times = Vec::new();
-        while let Some(row) = rows.next()? {
-            let (contact, at): (i64, i64) = (row.get(0)?, row.get(1)?);
-            if current != Some(contact) {
-                if let Some(id) = current {
-                    each(id, &times)?;
-                }
-                current = Some(contact);
-                times.clear();
-            }
-            times.push(at);
-        }
-        if let Some(id) = current {
-            each(id, &times)?;
-        }
-        Ok(())
     }
 
     /// Add the contacts changed after `seq` (they or their interactions) to `into`.
