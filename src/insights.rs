@@ -12,7 +12,7 @@ use crate::config::{InsightsConfig, StaleDays};
 use crate::pipeline::{self, Stage};
 use crate::store::{FindingQuery, FindingRow, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     BlockedProperty,
@@ -80,7 +80,7 @@ impl FindingKind {
 }
 
 /// One thing that needs attention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub kind: FindingKind,
     pub priority: Priority,

@@ -34,6 +34,7 @@ mod setup;
 mod store;
 mod timers;
 pub mod view;
+mod voice;
 
 /// Days in a stage after which a property is stale: part of [`pipeline`]'s interface.
 pub use config::StaleDays;

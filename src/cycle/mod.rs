@@ -24,7 +24,18 @@ pub mod reminders;
 pub mod system;
 
 /// The modules of a cycle, ordered as a cycle runs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
     Portfolio,
@@ -76,7 +87,7 @@ impl Module {
 }
 
 /// What became of a module in one cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ModuleStatus {
     Ok,
@@ -128,7 +139,7 @@ const SHOWN: usize = 3;
 pub const TERMINAL_WIDTH: usize = 100;
 
 /// A count for the summary line: "3 stale properties (5, 12, 27)".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SummaryItem {
     pub count: i64,
     #[serde(skip)]
@@ -252,7 +263,7 @@ pub struct ModuleOutcome {
     pub transitions: Transitions,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModuleReport {
     pub module: Module,
     pub status: ModuleStatus,
@@ -262,7 +273,7 @@ pub struct ModuleReport {
     pub items: Vec<SummaryItem>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct NotificationCounts {
     pub new: usize,
     pub renotified: usize,
@@ -272,7 +283,7 @@ pub struct NotificationCounts {
     pub settled_events: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct AlertCounts {
     /// Outbox rows this cycle queued (one per alert and channel).
     pub queued: usize,
@@ -286,7 +297,7 @@ pub struct AlertCounts {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CycleReport {
     pub run_id: Option<i64>,
     /// ok, or failed when a module failed (the cycle itself still completed).
@@ -304,6 +315,8 @@ pub struct CycleReport {
     pub warnings: Vec<String>,
     /// The summary line, as printed.
     pub line: String,
+    /// The run in one spoken sentence (`hb mcp` says it).
+    pub voice_summary: String,
 }
 
 impl CycleReport {
@@ -607,6 +620,7 @@ pub fn run_cycle(
         pruned_runs: 0,
         warnings,
         line: String::new(),
+        voice_summary: String::new(),
     };
     if let Some(run_id) = run_id {
         // The heartbeat itself failing cycle after cycle escalates once; it re-arms when a
@@ -661,11 +675,13 @@ pub fn run_cycle(
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
         let summary = serde_json::to_string(&report)?;
         store.finish_run(run_id, status, now, report.duration_ms, &summary)?;
     } else {
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
     }
     Ok(report)
 }
@@ -821,6 +837,7 @@ mod tests {
             pruned_runs: 0,
             warnings: vec![],
             line: String::new(),
+            voice_summary: String::new(),
         };
         assert_eq!(
             report.summary_line(),

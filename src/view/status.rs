@@ -19,7 +19,7 @@ use crate::cycle::Module;
 use crate::store::{NotificationFilter, RunStatus, Store};
 
 /// `hb status --json`: the full report, or the short one when there is no store yet.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum StatusReport {
     Full(Box<SystemStatus>),
@@ -37,18 +37,23 @@ impl StatusReport {
 }
 
 /// No store: nothing ever ran here. Nagios reads that as unknown, not as an error.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct NoStore {
     // In this order: the document scripts have always read.
     pub reasons: Vec<String>,
     pub status: Status,
+    /// The spoken sentence (`hb mcp` says it): nothing has run yet.
+    pub voice_summary: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemStatus {
     /// ok, warning, critical or unknown: also the exit code (0, 1, 2, 3).
     pub status: Status,
     pub reasons: Vec<String>,
+    /// The answer in one spoken sentence: running or overdue, the last cycle's age, the
+    /// checks failing (`hb mcp` says it).
+    pub voice_summary: String,
     pub last_cycle: Option<LastCycle>,
     pub modules: Vec<ModuleStatus>,
     pub open_notifications: BTreeMap<String, i64>,
@@ -64,7 +69,7 @@ pub struct SystemStatus {
     pub window: WindowStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckBoardRow {
     pub name: String,
     pub group: &'static str,
@@ -89,7 +94,7 @@ pub struct CheckBoardRow {
     pub window: checks::WindowStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MetricValue {
     pub check: String,
     pub label: String,
@@ -98,7 +103,7 @@ pub struct MetricValue {
     pub at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LastCycle {
     pub run_id: i64,
     pub started_at: String,
@@ -108,7 +113,7 @@ pub struct LastCycle {
     pub overdue: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleStatus {
     pub module: &'static str,
     pub enabled: bool,
@@ -120,7 +125,7 @@ pub struct ModuleStatus {
     pub next_due_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ActionItem {
     pub id: i64,
     pub priority: Priority,
@@ -129,7 +134,7 @@ pub struct ActionItem {
     pub since: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WindowStats {
     pub window: String,
     pub cycles: usize,
@@ -156,6 +161,7 @@ pub fn report(
                 store_path.display()
             )],
             status: Status::Unknown,
+            voice_summary: crate::voice::no_store(),
         }));
     };
     let cadence = config.schedule.system.as_secs();
@@ -193,9 +199,10 @@ pub fn report(
         &board,
         &rejected_recipients,
     );
-    Ok(StatusReport::Full(Box::new(SystemStatus {
+    let mut full = SystemStatus {
         status,
         reasons,
+        voice_summary: String::new(),
         last_cycle,
         modules: modules(store, config, now)?,
         open_notifications: open,
@@ -215,7 +222,9 @@ pub fn report(
             .collect(),
         rejected_recipients,
         window: cycle_window(store, now, window)?,
-    })))
+    };
+    full.voice_summary = crate::voice::status(&full, cadence);
+    Ok(StatusReport::Full(Box::new(full)))
 }
 
 /// A last cycle older than twice the system cadence: is the timer running?
@@ -552,7 +561,7 @@ mod tests {
         assert_eq!(report.status(), Status::Unknown);
         assert_eq!(
             serde_json::to_string(&report).expect("serializes"),
-            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown"}"#
+            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown","voice_summary":"The system heartbeat has not run yet: there is no store, so no cycle has run."}"#
         );
     }
 }
