@@ -36,6 +36,17 @@ pub struct Config {
     pub export: ExportConfig,
     /// `[actions]`: the global brake on remediation commands.
     pub actions: ActionsConfig,
+    /// `[mcp]`: what `hb mcp` offers assistants.
+    pub mcp: McpConfig,
+}
+
+/// `[mcp]`: `hb mcp`, the assistants' door. Read-only unless writes are allowed here or
+/// with `hb mcp --allow-writes`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct McpConfig {
+    /// Offer the write tools: trigger a cycle, run the checks, acknowledge notifications.
+    pub allow_writes: bool,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.

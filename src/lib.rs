@@ -26,6 +26,7 @@ mod export;
 mod import;
 mod insights;
 mod issue;
+mod mcp;
 mod notification;
 mod output;
 pub mod pipeline;

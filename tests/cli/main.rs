@@ -7,6 +7,7 @@ mod cycle;
 mod demo;
 mod ecosystem;
 mod import;
+mod mcp;
 mod messages;
 mod output;
 mod property;
