@@ -169,6 +169,11 @@ fn checks_said(board: &[CheckBoardRow]) -> String {
     let failing = named(&[Status::Warning, Status::Critical]);
     let unknown = named(&[Status::Unknown]);
     let mut said = count(enabled.len() as i64, "check", "checks");
+    if enabled.iter().all(|c| c.counted_status.is_none()) {
+        // Only a cycle's results count: a demo's or a manual run's are shown, not judged.
+        said.push_str(", none run by a cycle yet");
+        return said;
+    }
     if failing.is_empty() && unknown.is_empty() {
         said.push_str(", none failing");
     }
@@ -713,6 +718,15 @@ mod tests {
         assert_eq!(
             status(&s, 300),
             "The system heartbeat is running: last cycle 1 minute ago; one check, all disabled."
+        );
+        let s = system_status(
+            last(RunStatus::Ok, 60, false),
+            vec![board_row("api", true, None), board_row("db", true, None)],
+        );
+        assert_eq!(
+            status(&s, 300),
+            "The system heartbeat is running: last cycle 1 minute ago; two checks, none run by a \
+             cycle yet."
         );
         // A disabled check's old failure is not said; one enabled check is "one check".
         let s = system_status(

@@ -113,14 +113,18 @@ fn refused(message: String) -> CallToolResult {
 
 /// The error chain as the CLI prints it (`{err:#}`), with the tool that helps next.
 fn failed(err: &anyhow::Error, next: Option<&str>) -> CallToolResult {
+    let said = format!("{err:#}");
     let not_found = err
         .chain()
         .any(|c| matches!(c.downcast_ref::<HbError>(), Some(HbError::NotFound(_))));
     let hint = match next {
         Some(tool) if not_found => format!(" ({tool} lists what there is)"),
+        _ if crate::exit::code_for(err) == crate::exit::BUSY && !said.contains("try again") => {
+            " (another hb holds the store's lock: try again in a moment)".to_string()
+        }
         _ => String::new(),
     };
-    refused(format!("{err:#}{hint}"))
+    refused(format!("{said}{hint}"))
 }
 
 /// The answer of `ask`, or the error it met.

@@ -376,6 +376,13 @@ fn mcp_voice_summaries_are_the_clis() {
     let log_voice = made[2]["texts"][0].as_str().unwrap_or_default();
     assert!(log_voice.starts_with("Two runs are recorded; the latest, run 2, a cycle of every module started 25 November 2026 at 12:02 UTC, completed in "), "{log_voice}");
     assert!(log_voice.ends_with(said), "{log_voice}");
+    // `hb cycle --json` says its own.
+    let dry = demo.json(&["cycle", "--dry-run"]);
+    let voice = dry["voice_summary"].as_str().unwrap_or_default();
+    assert!(
+        voice.starts_with("A dry run of the cycle completed in "),
+        "{voice}"
+    );
 }
 
 #[test]
@@ -799,4 +806,32 @@ fn mcp_no_secret_reaches_any_tool_output() {
         !everything.contains(dead_secret),
         "the dead-man URL leaked: {everything}"
     );
+}
+
+#[test]
+fn mcp_a_locked_store_is_a_tool_error_that_says_to_try_again() {
+    let Some(python) = mcp::python() else { return };
+    let demo = Demo::new();
+    let store = demo.hb.path("d").join("demo.db");
+    let holder = rusqlite::Connection::open(&store).expect("open the store");
+    // Another writer in the middle of its transaction, past hb's busy timeout.
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+    let report = demo.session(
+        &python,
+        "auto",
+        &json!([
+            {"name": "acknowledge_alert", "arguments": {"ids": [1]}},
+            {"name": "get_property_heartbeat", "arguments": {"property_id": 5}},
+        ]),
+        &["mcp", "--allow-writes"],
+    );
+    holder.execute_batch("ROLLBACK").expect("release the lock");
+    let made = calls(&report);
+    let text = tool_error(&made[0]);
+    assert!(text.contains("locked"), "{text}");
+    assert!(text.contains("try again"), "{text}");
+    // Readers are not held up by a writer (the store's write-ahead log).
+    answer(&made[1]);
 }
