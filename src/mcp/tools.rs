@@ -111,30 +111,33 @@ fn refused(message: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message)])
 }
 
-/// The error chain as the CLI prints it (`{err:#}`), with the tool that helps next.
-fn failed(err: &anyhow::Error, next: Option<&str>) -> CallToolResult {
+/// The error chain as the CLI prints it (`{err:#}`); a busy store says to try again.
+fn failed(err: &anyhow::Error) -> CallToolResult {
     let said = format!("{err:#}");
-    let not_found = err
-        .chain()
-        .any(|c| matches!(c.downcast_ref::<HbError>(), Some(HbError::NotFound(_))));
-    let hint = match next {
-        Some(tool) if not_found => format!(" ({tool} lists what there is)"),
-        _ if crate::exit::code_for(err) == crate::exit::BUSY && !said.contains("try again") => {
-            " (another hb holds the store's lock: try again in a moment)".to_string()
-        }
-        _ => String::new(),
+    let hint = if crate::exit::code_for(err) == crate::exit::BUSY && !said.contains("try again") {
+        " (another hb holds the store's lock: try again in a moment)"
+    } else {
+        ""
     };
     refused(format!("{said}{hint}"))
 }
 
+/// An unknown id's error, naming the tool that lists what there is (the CLI's hint names
+/// its command).
+fn listed_by(tool: &'static str) -> impl FnOnce(anyhow::Error) -> anyhow::Error {
+    move |err| match err.downcast_ref::<HbError>() {
+        Some(HbError::NotFound(_)) => {
+            HbError::NotFound(format!("{err:#}; {tool} lists them")).into()
+        }
+        _ => err,
+    }
+}
+
 /// The answer of `ask`, or the error it met.
-fn answer<T: Serialize>(
-    next: Option<&str>,
-    ask: impl FnOnce() -> Result<(T, String)>,
-) -> CallToolResult {
+fn answer<T: Serialize>(ask: impl FnOnce() -> Result<(T, String)>) -> CallToolResult {
     match ask() {
         Ok((doc, voice)) => answered(&doc, voice),
-        Err(err) => failed(&err, next),
+        Err(err) => failed(&err),
     }
 }
 
@@ -215,11 +218,12 @@ impl Heartbeat {
         annotations(title = "Property heartbeat", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn get_property_heartbeat(&self, Parameters(args): Parameters<PropertyArgs>) -> CallToolResult {
-        answer(Some("list_properties"), || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store()?;
             let doc =
-                view::property::heartbeat(&store, &s.loaded.config, args.property_id, s.now())?;
+                view::property::heartbeat(&store, &s.loaded.config, args.property_id, s.now())
+                    .map_err(listed_by("list_properties"))?;
             let voice = doc.voice_summary.clone();
             Ok((doc, voice))
         })
@@ -233,7 +237,7 @@ impl Heartbeat {
         annotations(title = "Properties", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn list_properties(&self, Parameters(args): Parameters<ListPropertiesArgs>) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store()?;
             let filter = ListFilter {
@@ -256,7 +260,7 @@ impl Heartbeat {
         annotations(title = "Insights", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn get_insights(&self, Parameters(args): Parameters<InsightsArgs>) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store()?;
             let limit = limit(args.limit, cli::DEFAULT_LIMIT);
@@ -279,7 +283,7 @@ impl Heartbeat {
         &self,
         Parameters(args): Parameters<StatusArgs>,
     ) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let given = args.window.as_deref().unwrap_or(cli::DEFAULT_WINDOW);
             let window = crate::duration::ANY
@@ -309,11 +313,11 @@ impl Heartbeat {
         annotations(title = "Heartbeat log", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn get_heartbeat_log(&self, Parameters(args): Parameters<LogArgs>) -> CallToolResult {
-        answer(Some("get_heartbeat_log without run_id"), || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store()?;
             if let Some(id) = args.run_id {
-                let detail = view::logs::run(&store, id)?;
+                let detail = view::logs::run(&store, id).map_err(listed_by("get_heartbeat_log"))?;
                 let voice = voice::run(&detail);
                 return Ok((HeartbeatLog::Run(Box::new(detail)), voice));
             }
@@ -335,7 +339,7 @@ impl Heartbeat {
         annotations(title = "Health checks", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn list_checks(&self, Parameters(_): Parameters<NoArgs>) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store_if_any()?;
             let doc = view::checks::board(store.as_ref(), &s.loaded.config, s.now())?;
@@ -352,7 +356,7 @@ impl Heartbeat {
         annotations(title = "Notifications", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn list_alerts(&self, Parameters(args): Parameters<AlertsArgs>) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let store = s.read_store()?;
             let filter = NotificationFilter {
@@ -380,7 +384,7 @@ impl Heartbeat {
         &self,
         Parameters(args): Parameters<CycleArgs>,
     ) -> CallToolResult {
-        answer(None, || {
+        answer(|| {
             let s = &self.source;
             let selection = match args.modules {
                 Some(modules) if !modules.is_empty() => {
@@ -413,7 +417,7 @@ impl Heartbeat {
         annotations(title = "Run health checks", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = true)
     )]
     fn run_health_checks(&self, Parameters(args): Parameters<ChecksArgs>) -> CallToolResult {
-        answer(Some("list_checks"), || {
+        answer(|| {
             let s = &self.source;
             let names = args.names.unwrap_or_default();
             let selection = if names.is_empty() {
@@ -442,7 +446,7 @@ impl Heartbeat {
         annotations(title = "Acknowledge notifications", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     fn acknowledge_alert(&self, Parameters(args): Parameters<AckArgs>) -> CallToolResult {
-        answer(Some("list_alerts with all: true"), || {
+        answer(|| {
             let s = &self.source;
             if args.ids.is_empty() {
                 return Err(HbError::Usage(
@@ -451,7 +455,9 @@ impl Heartbeat {
                 .into());
             }
             let mut store = Store::open_existing(&s.store_path)?;
-            store.ack_notifications(&args.ids, s.now())?;
+            store
+                .ack_notifications(&args.ids, s.now())
+                .map_err(listed_by("list_alerts (with all: true)"))?;
             let doc = Acknowledged {
                 acknowledged: args.ids,
             };

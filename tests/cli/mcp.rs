@@ -413,7 +413,13 @@ fn mcp_without_a_store_answers_status_and_says_what_to_do_for_the_rest() {
         "The system heartbeat has not run yet: there is no store, so no cycle has run."
     );
     let text = tool_error(&made[1]);
-    assert!(text.contains(&format!("{}", missing.display())), "{text}");
+    assert_eq!(
+        text,
+        format!(
+            "no store at {}: create one with `hb init`, `hb import` or `hb demo`, or pass --db",
+            missing.display()
+        )
+    );
     // The board needs no store: the config's checks, none run.
     let board = answer(&made[2]);
     assert_eq!(board["checks"].as_array().map(Vec::len), Some(20));
@@ -498,7 +504,7 @@ fn mcp_write_tools_only_with_allow_writes_and_each_does_what_its_command_does() 
         "{text}"
     );
     assert!(
-        text.contains("list_alerts with all: true lists what there is"),
+        text.ends_with("; list_alerts (with all: true) lists them"),
         "{text}"
     );
     let text = tool_error(&made[2]);
