@@ -616,6 +616,8 @@ mod tests {
             counted_status: counted,
             counted_since: None,
             counted_message: None,
+            counted_at: None,
+            counted_latency_ms: None,
             mark: "",
             window: checks::window_stats(&[]),
         }
@@ -820,6 +822,7 @@ mod tests {
             aborted_runs: Vec::new(),
             pruned_runs: 0,
             warnings: Vec::new(),
+            runlog: None,
             line: String::new(),
             voice_summary: String::new(),
         }

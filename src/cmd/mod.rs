@@ -24,6 +24,7 @@ mod logs;
 mod mcp;
 mod property;
 mod schedule;
+mod serve;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -106,6 +107,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::Mcp(args) => mcp::run(&mut ctx, args),
+        Command::Serve(args) => serve::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
 }

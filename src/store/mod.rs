@@ -26,6 +26,7 @@ pub mod modules;
 mod notifications;
 pub mod outbox;
 mod properties;
+mod runlog;
 mod runs;
 mod schema;
 
@@ -39,6 +40,7 @@ pub use notifications::{
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use runlog::RunlogEntry;
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 
 pub struct Store {
@@ -182,6 +184,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The store's schema version, and the one this hb expects.
+    pub fn schema_version(&self) -> Result<(i64, i64)> {
+        Ok((schema::version(&self.conn)?, schema::CURRENT))
     }
 
     /// Run `f` in one write transaction: everything it writes commits together or not

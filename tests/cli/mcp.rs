@@ -358,8 +358,18 @@ fn mcp_voice_summaries_are_the_clis() {
     let made = calls(&report);
     let status = demo.json(&["status"]);
     let voice = status["voice_summary"].as_str().unwrap_or_default();
+    let board = demo.json(&["checks"]);
+    let enabled = board["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["enabled"] == true)
+        .count();
+    assert!(enabled > 12, "the demo's protocol: {enabled} checks");
     assert!(
-        voice.starts_with("The system heartbeat is running: last cycle 3 minutes ago; 20 checks, "),
+        voice.starts_with(&format!(
+            "The system heartbeat is running: last cycle 3 minutes ago; {enabled} checks, "
+        )),
         "{voice}"
     );
     assert_eq!(made[0]["texts"][0], voice);
@@ -422,7 +432,9 @@ fn mcp_without_a_store_answers_status_and_says_what_to_do_for_the_rest() {
     );
     // The board needs no store: the config's checks, none run.
     let board = answer(&made[2]);
-    assert_eq!(board["checks"].as_array().map(Vec::len), Some(20));
+    let configured = demo.json(&["checks"])["checks"].as_array().map(Vec::len);
+    assert_eq!(board["checks"].as_array().map(Vec::len), configured);
+    assert!(board["checks"][0]["status"].is_null(), "{board}");
     assert!(!missing.exists(), "a read never creates the store");
 }
 
