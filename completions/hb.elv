@@ -43,6 +43,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -668,6 +669,22 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;mcp'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --allow-writes 'Also offer the write tools: trigger_system_heartbeat_cycle, run_health_checks, acknowledge_alert'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;serve'= {
             cand --listen 'Address and port to listen on [default: [serve] listen, then 127.0.0.1:9810]'
             cand --token-env 'Environment variable holding the bearer token, then required on every path but /livez (needed for any non-loopback address) [default: [serve] token_env]'
@@ -698,6 +715,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -781,6 +799,8 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;demo'= {
         }
         &'hb;help;schedule'= {
+        }
+        &'hb;help;mcp'= {
         }
         &'hb;help;serve'= {
         }

@@ -40,6 +40,8 @@ pub struct Config {
     pub runlog: Option<crate::runlog::RunlogConfig>,
     /// `[serve]`: the health endpoints (`hb serve`).
     pub serve: ServeConfig,
+    /// `[mcp]`: what `hb mcp` offers assistants.
+    pub mcp: McpConfig,
 }
 
 /// `[serve]`: where `hb serve` listens, and the variable holding its bearer token.
@@ -50,6 +52,15 @@ pub struct ServeConfig {
     pub listen: Option<std::net::SocketAddr>,
     /// The environment variable that holds the token; required for a non-loopback bind.
     pub token_env: Option<String>,
+}
+
+/// `[mcp]`: `hb mcp`, the assistants' door. Read-only unless writes are allowed here or
+/// with `hb mcp --allow-writes`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct McpConfig {
+    /// Offer the write tools: trigger a cycle, run the checks, acknowledge notifications.
+    pub allow_writes: bool,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::store::{FindingQuery, FindingRow, Moment, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     BlockedProperty,
@@ -94,7 +94,7 @@ impl FindingKind {
 }
 
 /// One thing that needs attention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub kind: FindingKind,
     pub priority: Priority,

@@ -26,6 +26,7 @@ mod export;
 mod import;
 mod insights;
 mod issue;
+mod mcp;
 mod notification;
 mod output;
 pub mod pipeline;
@@ -37,6 +38,7 @@ mod setup;
 mod store;
 mod timers;
 pub mod view;
+mod voice;
 
 /// Days in a stage after which a property is stale: part of [`pipeline`]'s interface.
 pub use config::StaleDays;

@@ -21,6 +21,7 @@ mod import;
 mod init;
 mod insights;
 mod logs;
+mod mcp;
 mod property;
 mod schedule;
 mod serve;
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::Mcp(args) => mcp::run(&mut ctx, args),
         Command::Serve(args) => serve::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }

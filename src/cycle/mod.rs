@@ -29,7 +29,18 @@ pub mod scan;
 pub mod system;
 
 /// The modules of a cycle, ordered as a cycle runs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
     Portfolio,
@@ -81,7 +92,7 @@ impl Module {
 }
 
 /// What became of a module in one cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ModuleStatus {
     Ok,
@@ -135,7 +146,7 @@ const SHOWN: usize = 3;
 pub const TERMINAL_WIDTH: usize = 100;
 
 /// A count for the summary line: "3 stale properties (5, 12, 27)".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SummaryItem {
     pub count: i64,
     #[serde(skip)]
@@ -261,7 +272,7 @@ pub struct ModuleOutcome {
     pub scan: Option<(ScanKind, i64)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModuleReport {
     pub module: Module,
     pub status: ModuleStatus,
@@ -277,7 +288,7 @@ pub struct ModuleReport {
     pub rows: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct NotificationCounts {
     pub new: usize,
     pub renotified: usize,
@@ -287,7 +298,7 @@ pub struct NotificationCounts {
     pub settled_events: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct AlertCounts {
     /// Outbox rows this cycle queued (one per alert and channel).
     pub queued: usize,
@@ -301,7 +312,7 @@ pub struct AlertCounts {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CycleReport {
     pub run_id: Option<i64>,
     /// ok, or failed when a module failed (the cycle itself still completed).
@@ -322,6 +333,8 @@ pub struct CycleReport {
     pub runlog: Option<crate::runlog::RunlogReport>,
     /// The summary line, as printed.
     pub line: String,
+    /// The run in one spoken sentence (`hb mcp` says it).
+    pub voice_summary: String,
 }
 
 impl CycleReport {
@@ -665,6 +678,7 @@ pub fn run_cycle(
         warnings,
         runlog: None,
         line: String::new(),
+        voice_summary: String::new(),
     };
     if let Some(run_id) = run_id {
         // The heartbeat itself failing cycle after cycle escalates once; it re-arms when a
@@ -753,11 +767,13 @@ pub fn run_cycle(
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
         let summary = serde_json::to_string(&report)?;
         store.finish_run(run_id, status, now, report.duration_ms, &summary)?;
     } else {
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
     }
     Ok(report)
 }
@@ -989,6 +1005,7 @@ mod tests {
             warnings: vec![],
             runlog: None,
             line: String::new(),
+            voice_summary: String::new(),
         };
         assert_eq!(
             report.summary_line(),

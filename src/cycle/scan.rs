@@ -107,7 +107,7 @@ impl Scan {
 }
 
 /// Which kind a run was, as `hb logs` and `--json` show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ScanKind {
     Full,

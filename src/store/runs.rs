@@ -53,7 +53,7 @@ pub struct ModuleResultRow {
 }
 
 /// A run's status as the `runs` table records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     // What each means is README's "Exit codes" and `hb logs --help`.

@@ -15,14 +15,14 @@ use crate::exit::HbError;
 use crate::store::{trigger_counts, CheckHistoryRow, Store};
 
 /// `hb checks --json`: every configured check, in config order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Board {
     /// Whether `on_failure` commands run at all (`[actions] enabled`).
     pub remediation: checks::RemediationStatus,
     pub checks: Vec<BoardCheck>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BoardCheck {
     pub name: String,
     pub group: checks::Group,
@@ -245,7 +245,7 @@ pub fn detail(
 }
 
 /// `hb checks run --json`: what a run of checks found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunReport {
     /// The `runs` row the results were recorded under (null with --no-record).
     pub run_id: Option<i64>,
@@ -255,7 +255,7 @@ pub struct RunReport {
     pub results: Vec<RunResult>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunResult {
     pub name: String,
     pub group: checks::Group,

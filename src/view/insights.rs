@@ -11,12 +11,14 @@ use crate::insights::{self, Finding, FindingKind};
 use crate::store::Store;
 
 /// `hb insights --json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Insights {
     pub generated_at: String,
     /// Every finding, whatever the limit.
     pub total: i64,
     pub counts: BTreeMap<&'static str, i64>,
+    /// The answer in one spoken sentence: how many things, of which kinds (`hb mcp` says it).
+    pub voice_summary: String,
     /// The most urgent findings, at most the limit.
     pub findings: Vec<InsightFinding>,
     /// Findings per kind, in priority order (the table's summary line).
@@ -24,7 +26,7 @@ pub struct Insights {
     pub by_kind: Vec<(FindingKind, i64)>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct InsightFinding {
     #[serde(flatten)]
     pub finding: Finding,
@@ -50,10 +52,12 @@ pub fn insights(
     if let Some(limit) = limit {
         findings.truncate(limit);
     }
+    let total = by_kind.iter().map(|(_, n)| n).sum();
     Ok(Insights {
         generated_at: crate::clock::format_ts(now),
-        total: by_kind.iter().map(|(_, n)| n).sum(),
+        total,
         counts: by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
+        voice_summary: crate::voice::insights(total, &by_kind),
         findings: findings
             .into_iter()
             .map(|finding| InsightFinding {

@@ -13,7 +13,7 @@ use crate::exit::HbError;
 use crate::store::{RunFilter, RunRow, RunStatus, Store};
 
 /// One run as the log lists it (one NDJSON line of `hb logs --ndjson`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Run {
     pub id: i64,
     pub trigger: String,
@@ -62,7 +62,7 @@ impl From<RunRow> for Run {
 }
 
 /// `hb logs --json`: the runs listed, and how many match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunList {
     /// Runs the filters match, whatever the limit.
     pub total: u64,
@@ -70,7 +70,7 @@ pub struct RunList {
 }
 
 /// `hb logs RUN_ID --json`: the run, its modules' results and its checks' results.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
@@ -78,7 +78,7 @@ pub struct RunDetail {
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub name: String,
     pub group: Group,
@@ -100,7 +100,7 @@ impl CheckResult {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleResult {
     pub module: Module,
     pub status: ModuleStatus,

@@ -19,7 +19,7 @@ use crate::cycle::Module;
 use crate::store::{NotificationFilter, RunStatus, Store};
 
 /// `hb status --json`: the full report, or the short one when there is no store yet.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum StatusReport {
     Full(Box<SystemStatus>),
@@ -37,18 +37,23 @@ impl StatusReport {
 }
 
 /// No store: nothing ever ran here. Nagios reads that as unknown, not as an error.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct NoStore {
     // In this order: the document scripts have always read.
     pub reasons: Vec<String>,
     pub status: Status,
+    /// The spoken sentence (`hb mcp` says it): nothing has run yet.
+    pub voice_summary: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemStatus {
     /// ok, warning, critical or unknown: also the exit code (0, 1, 2, 3).
     pub status: Status,
     pub reasons: Vec<String>,
+    /// The answer in one spoken sentence: running or overdue, the last cycle's age, the
+    /// checks failing (`hb mcp` says it).
+    pub voice_summary: String,
     pub last_cycle: Option<LastCycle>,
     pub modules: Vec<ModuleStatus>,
     pub open_notifications: BTreeMap<String, i64>,
@@ -64,7 +69,7 @@ pub struct SystemStatus {
     pub window: WindowStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckBoardRow {
     pub name: String,
     pub group: &'static str,
@@ -94,7 +99,7 @@ pub struct CheckBoardRow {
     pub window: checks::WindowStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MetricValue {
     pub check: String,
     pub label: String,
@@ -103,7 +108,7 @@ pub struct MetricValue {
     pub at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LastCycle {
     pub run_id: i64,
     pub started_at: String,
@@ -113,7 +118,7 @@ pub struct LastCycle {
     pub overdue: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleStatus {
     pub module: &'static str,
     pub enabled: bool,
@@ -125,7 +130,7 @@ pub struct ModuleStatus {
     pub next_due_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ActionItem {
     pub id: i64,
     pub priority: Priority,
@@ -134,7 +139,7 @@ pub struct ActionItem {
     pub since: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WindowStats {
     pub window: String,
     pub cycles: usize,
@@ -229,11 +234,13 @@ pub fn report(
         return Ok(StatusReport::NoStore(NoStore {
             reasons: assessment.reasons,
             status: assessment.status,
+            voice_summary: crate::voice::no_store(),
         }));
     };
-    Ok(StatusReport::Full(Box::new(SystemStatus {
+    let mut full = SystemStatus {
         status: assessment.status,
         reasons: assessment.reasons,
+        voice_summary: String::new(),
         last_cycle: assessment.last_cycle,
         modules: modules(store, config, now)?,
         open_notifications: assessment.open_notifications,
@@ -253,7 +260,9 @@ pub fn report(
             .collect(),
         rejected_recipients: assessment.rejected_recipients,
         window: cycle_window(store, now, window)?,
-    })))
+    };
+    full.voice_summary = crate::voice::status(&full, config.schedule.system.as_secs());
+    Ok(StatusReport::Full(Box::new(full)))
 }
 
 /// The latest cycle (not a manual run of the checks) at `now`: its age, and whether it is
@@ -614,7 +623,7 @@ mod tests {
         assert_eq!(report.status(), Status::Unknown);
         assert_eq!(
             serde_json::to_string(&report).expect("serializes"),
-            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown"}"#
+            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown","voice_summary":"The system heartbeat has not run yet: there is no store, so no cycle has run."}"#
         );
     }
 }

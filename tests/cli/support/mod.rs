@@ -6,6 +6,7 @@
 //! port is ever picked, released and bound again, so parallel tests never race for one.
 
 pub mod http;
+pub mod mcp;
 pub mod smtp;
 
 use std::net::{Ipv4Addr, SocketAddr};
