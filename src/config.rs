@@ -12,7 +12,7 @@ use crate::alert::AlertsConfig;
 use crate::checks::{ActionsConfig, Check, CheckSpec, RunContext, Written};
 use crate::duration::{de, Span};
 use crate::exit::HbError;
-use crate::issue::{line_of, ConfigIssue, Position};
+use crate::issue::{line_of, ConfigIssue, Lines, Position};
 
 pub const FILE_NAME: &str = "heartbeat.toml";
 
@@ -545,6 +545,7 @@ fn check_tables(text: &str) -> Vec<Written> {
     let Ok(tables) = toml::from_str::<Tables>(text) else {
         return Vec::new();
     };
+    let lines = Lines::new(text);
     tables
         .check
         .iter()
@@ -552,11 +553,11 @@ fn check_tables(text: &str) -> Vec<Written> {
             let mut keys: Vec<(String, usize)> = table
                 .get_ref()
                 .keys()
-                .map(|key| (key.get_ref().clone(), line_of(text, key.span().start)))
+                .map(|key| (key.get_ref().clone(), lines.line_of(key.span().start)))
                 .collect();
             keys.sort_by_key(|(_, line)| *line);
             Written {
-                line: line_of(text, table.span().start),
+                line: lines.line_of(table.span().start),
                 keys,
             }
         })

@@ -82,7 +82,25 @@ pub struct Reconciler<'t> {
     run_id: Option<i64>,
     seen: HashSet<i64>,
     transitions: Transitions,
+    /// Some when the source had no open notice as the pass began (its first run): every
+    /// finding is new and nothing can be re-notified or resolved, so the findings are
+    /// written together at the end, in one statement when there are many.
+    staged: Option<Staged>,
 }
+
+/// The new findings of a pass that began with no open notice of its source.
+#[derive(Default)]
+struct Staged {
+    /// The first [`PENDING`] drafts, written one by one if the pass stays small.
+    pending: Vec<NotificationDraft>,
+    /// Past that, every draft goes to the temp table `notification_drafts` and one
+    /// `INSERT ... SELECT` writes them: one statement per pass instead of one per finding
+    /// (each statement with triggers journals every page it changes).
+    spilled: bool,
+}
+
+/// Drafts a staged pass holds in memory before it moves them to a temp table.
+const PENDING: usize = 512;
 
 impl<'s> Tx<'s> {
     /// Reconcile `source`'s findings at `now`: add each, then `apply`. A persisting
@@ -97,6 +115,15 @@ impl<'s> Tx<'s> {
     where
         's: 't,
     {
+        // Asked of the rows, not the kept counts; an error stages nothing (the exact path).
+        let nothing_open = self
+            .conn()
+            .prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM notifications
+                                    WHERE source = ?1 AND resolved_at IS NULL)",
+            )
+            .and_then(|mut stmt| stmt.query_row([source], |row| row.get::<_, bool>(0)))
+            .unwrap_or(false);
         Reconciler {
             tx: self,
             source: source.to_string(),
@@ -105,6 +132,7 @@ impl<'s> Tx<'s> {
             run_id,
             seen: HashSet::new(),
             transitions: Transitions::default(),
+            staged: nothing_open.then(Staged::default),
         }
     }
 
@@ -212,6 +240,11 @@ impl Reconciler<'_> {
             )?
             .query_row([&draft.dedup_key], open_notice)
             .optional()?;
+        // A staged pass writes its new findings at the end; a key open under another
+        // source is decided now, as in any pass.
+        if let (Some(staged), None) = (self.staged.as_mut(), &open) {
+            return staged.add(self.tx, draft);
+        }
         // The same key twice in one pass counts once.
         if open.is_some_and(|(id, _)| self.seen.contains(&id)) {
             return Ok(());
@@ -256,6 +289,9 @@ impl Reconciler<'_> {
 
     /// Resolve the source's open notices that were not seen in this pass.
     pub fn apply(mut self) -> Result<Transitions> {
+        if self.write_staged()? {
+            return self.finish();
+        }
         // The ids from the index alone; the rows only of the few not seen.
         let unseen: Vec<i64> = {
             let mut stmt = self.tx.conn().prepare_cached(
@@ -287,6 +323,9 @@ impl Reconciler<'_> {
     /// Resolve the open notices of the properties `ids` that were not seen in this pass:
     /// an incremental pass saw every finding of these properties, and no other's.
     pub fn apply_to_properties(mut self, ids: &BTreeSet<i64>) -> Result<Transitions> {
+        if self.write_staged()? {
+            return self.finish();
+        }
         let mut open = Vec::new();
         {
             let mut stmt = self.tx.conn().prepare_cached(
@@ -307,6 +346,9 @@ impl Reconciler<'_> {
     /// Resolve the open notices of `keys` that were not seen in this pass: an
     /// incremental pass saw every finding these keys could have, and no other's.
     pub fn apply_to_keys(mut self, keys: &[String]) -> Result<Transitions> {
+        if self.write_staged()? {
+            return self.finish();
+        }
         let mut open = Vec::new();
         {
             let mut stmt = self.tx.conn().prepare_cached(
@@ -338,9 +380,99 @@ impl Reconciler<'_> {
         Ok(())
     }
 
+    /// Write a staged pass's new findings, in the order they came (the first of a key
+    /// twice counts once); false when the pass was not staged. Nothing of the source was
+    /// open as it began, so nothing is left to resolve.
+    fn write_staged(&mut self) -> Result<bool> {
+        let Some(staged) = self.staged.take() else {
+            return Ok(false);
+        };
+        let conn = self.tx.conn();
+        if !staged.spilled {
+            let mut written = HashSet::new();
+            for draft in &staged.pending {
+                if written.insert(draft.dedup_key.as_str()) {
+                    let id =
+                        insert_notification(conn, "", &self.source, draft, self.now, self.run_id)?
+                            .ok_or_else(|| {
+                                anyhow::anyhow!("a notification insert returned no id")
+                            })?;
+                    self.transitions.new.push(id);
+                }
+            }
+            return Ok(true);
+        }
+        // Ids are given in order past the largest: the new rows are those past it.
+        let before: i64 = conn
+            .prepare_cached("SELECT coalesce(max(id), 0) FROM notifications")?
+            .query_row([], |row| row.get(0))?;
+        // In the order staged, the open-key index keeps the first of a key and IGNORE
+        // skips the rest (a GROUP BY would sort every key, in up to 32 MiB of memory).
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO notifications (source, dedup_key, kind, priority, subject,
+                message, property_id, created_at, notified_at, last_seen_at, run_id)
+             SELECT ?1, dedup_key, kind, priority, subject, message, property_id, ?2, ?2, ?2, ?3
+             FROM temp.notification_drafts ORDER BY seq",
+        )?
+        .execute(params![self.source, self.now, self.run_id])?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM notifications WHERE id > ?1 ORDER BY id")?;
+        for id in stmt.query_map([before], |row| row.get(0))? {
+            self.transitions.new.push(id?);
+        }
+        conn.prepare_cached("DELETE FROM temp.notification_drafts")?
+            .execute([])?;
+        Ok(true)
+    }
+
     fn finish(self) -> Result<Transitions> {
         Ok(self.transitions)
     }
+}
+
+impl Staged {
+    fn add(&mut self, tx: &Tx<'_>, draft: &NotificationDraft) -> Result<()> {
+        if !self.spilled && self.pending.len() < PENDING {
+            self.pending.push(draft.clone());
+            return Ok(());
+        }
+        let conn = tx.conn();
+        if !self.spilled {
+            conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS notification_drafts (
+                    seq INTEGER PRIMARY KEY,
+                    dedup_key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    priority TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    property_id INTEGER
+                 );
+                 DELETE FROM temp.notification_drafts;",
+            )?;
+            self.spilled = true;
+            for pending in std::mem::take(&mut self.pending) {
+                stage_draft(conn, &pending)?;
+            }
+        }
+        stage_draft(conn, draft)
+    }
+}
+
+fn stage_draft(conn: &Connection, draft: &NotificationDraft) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO temp.notification_drafts (dedup_key, kind, priority, subject, message,
+            property_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        draft.dedup_key,
+        draft.kind,
+        draft.priority,
+        draft.subject,
+        draft.message,
+        draft.property_id
+    ])?;
+    Ok(())
 }
 
 /// (source, kind, priority, acked, kept, counted) of a maintained count that is wrong.
@@ -596,4 +728,74 @@ fn notification_row(row: &Row<'_>) -> rusqlite::Result<NotificationRow> {
         acked_at: row.get(11)?,
         resolved_at: row.get(12)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(key: &str) -> NotificationDraft {
+        NotificationDraft {
+            dedup_key: key.to_string(),
+            kind: NotificationKind::CoolingRelationship,
+            priority: Priority::Low,
+            subject: format!("subject {key}"),
+            message: format!("message {key}"),
+            property_id: None,
+        }
+    }
+
+    fn reconcile(store: &mut Store, source: &str, keys: &[String], now: i64) -> Transitions {
+        store
+            .transaction(|tx| {
+                let mut reconciler = tx.reconciler(source, now, 86_400, None);
+                for key in keys {
+                    reconciler.add(&draft(key))?;
+                }
+                reconciler.apply()
+            })
+            .unwrap()
+    }
+
+    /// A source's first pass writes its findings at the end (past `PENDING` of them in
+    /// one statement): the same notices, ids in the order found, a key twice once, a key
+    /// open under another source left to it, the kept counts right; later passes as ever.
+    #[test]
+    fn a_first_pass_small_or_large_writes_what_a_pass_one_by_one_would() {
+        for n in [3, PENDING + 40] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+            let theirs = reconcile(&mut store, "other", &["shared".to_string()], 100);
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();
+            keys.insert(1, "k0000".to_string());
+            keys.insert(2, "shared".to_string());
+
+            let first = reconcile(&mut store, "mine", &keys, 200);
+            assert_eq!(first.new.len(), n, "n = {n}");
+            assert!(first.new.windows(2).all(|w| w[0] < w[1]));
+            let rows = store.notifications_by_id(&first.new).unwrap();
+            let written: Vec<&str> = rows.iter().map(|r| r.dedup_key.as_str()).collect();
+            let distinct: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();
+            assert_eq!(
+                written,
+                distinct.iter().map(String::as_str).collect::<Vec<_>>()
+            );
+            assert!(rows.iter().all(|r| r.source == "mine"
+                && r.message == format!("message {}", r.dedup_key)
+                && r.created_at == 200
+                && r.notified_at == 200));
+            assert_eq!(store.open_notice_id("shared").unwrap(), Some(theirs.new[0]));
+            assert!(store.notification_count_drift().unwrap().is_empty());
+
+            // Persisting: nothing new; one gone: resolved.
+            let again = reconcile(&mut store, "mine", &keys, 300);
+            assert_eq!(again, Transitions::default());
+            let gone = reconcile(&mut store, "mine", &keys[..keys.len() - 1], 400);
+            assert_eq!(
+                (gone.new.len(), gone.resolved),
+                (0, vec![*first.new.last().unwrap()])
+            );
+            assert!(store.notification_count_drift().unwrap().is_empty());
+        }
+    }
 }
