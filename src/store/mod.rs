@@ -53,6 +53,9 @@ pub struct Store {
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The bytes SQLite aims to stay within (`PRAGMA soft_heap_limit`), page cache and sorts
+/// together.
+const SOFT_HEAP_LIMIT: i64 = 16 << 20;
 
 impl Store {
     /// Open the store to write, creating the file (and its directory) and migrating as
@@ -177,6 +180,11 @@ impl Store {
         // instead of SQLite's 2 MiB default saves a read syscall per page (memory maps
         // gained little more here and inflate RSS with the whole mapped file).
         conn.pragma_update(None, "cache_size", -32_768)
+            .with_context(describe)?;
+        // What SQLite holds in all: past this its page cache recycles pages and a sort
+        // writes out its runs, instead of each growing to its own 32 MiB (the hourly
+        // cycle's modules filled the cache with pages they read once).
+        conn.pragma_update(None, "soft_heap_limit", SOFT_HEAP_LIMIT)
             .with_context(describe)?;
         schema::migrate(&mut conn)
             .with_context(|| format!("could not prepare store {}", path.display()))?;
