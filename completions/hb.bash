@@ -337,7 +337,7 @@ _hb() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed check_flapping escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -551,7 +551,7 @@ _hb() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed check_flapping escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

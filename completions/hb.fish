@@ -378,6 +378,7 @@ price_shift\t''
 cooling_relationship\t''
 reminder\t''
 check_failed\t''
+check_flapping\t''
 escalation\t''"
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
@@ -416,6 +417,7 @@ price_shift\t''
 cooling_relationship\t''
 reminder\t''
 check_failed\t''
+check_flapping\t''
 escalation\t''"
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F

@@ -13,6 +13,7 @@ use crate::checks::{ActionsConfig, Check, CheckSpec, RunContext, Written};
 use crate::duration::{de, Span};
 use crate::exit::HbError;
 use crate::issue::{line_of, ConfigIssue, Position};
+use crate::silence::{Window, WindowSpec};
 
 pub const FILE_NAME: &str = "heartbeat.toml";
 
@@ -36,6 +37,12 @@ pub struct Config {
     pub export: ExportConfig,
     /// `[actions]`: the global brake on remediation commands.
     pub actions: ActionsConfig,
+    /// `[[silence]]` tables as written; `silences` holds them resolved.
+    #[serde(rename = "silence")]
+    silence_specs: Vec<WindowSpec>,
+    /// Recurring maintenance windows (see `silence`), resolved when the config loads.
+    #[serde(skip)]
+    pub silences: Vec<Window>,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -357,6 +364,7 @@ impl Loaded {
             cycle_cadence: self.config.schedule.system,
             passed: Default::default(),
             redactor: self.config.alerts.redactor(),
+            silenced: Default::default(),
         }
     }
 }
@@ -480,6 +488,13 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
                 })?;
         }
     }
+    let names: Vec<&str> = config
+        .check
+        .iter()
+        .map(|c| c.common.name.as_str())
+        .collect();
+    let windows = std::mem::take(&mut config.silence_specs);
+    config.silences = crate::silence::resolve_windows(windows, &names).map_err(at)?;
     let (sources, values) = secrets_outside_channels(&config);
     config.alerts.note_secrets(sources, values);
     Ok(config)

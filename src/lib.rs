@@ -28,6 +28,7 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+mod silence;
 mod store;
 mod timers;
 

@@ -164,8 +164,8 @@ fn run_list(ctx: &mut Ctx) -> Result<u8> {
                 consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
                 alert_after: check.common.alert_after,
                 escalate_after: check.common.escalate_after,
-                alerting: state.is_some_and(|s| s.should_alert(check)),
-                escalated: state.is_some_and(|s| s.should_escalate(check)),
+                alerting: state.is_some_and(|s| s.is_alerting()),
+                escalated: state.is_some_and(|s| crate::cycle::system::escalates(check, s)),
             }
         })
         .collect();

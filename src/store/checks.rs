@@ -7,7 +7,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::runs::RunStatus;
 use super::{Store, Tx};
-use crate::checks::{CheckOutcome, CheckState, Group, RecordedResult, Status};
+use crate::checks::{
+    decode_history, encode_history, CheckOutcome, CheckState, Group, Incident, RecordedResult,
+    Status,
+};
 
 /// The `runs.trigger` of `hb checks run`.
 pub const CHECKS_TRIGGER: &str = "checks";
@@ -23,10 +26,11 @@ pub fn trigger_counts(trigger: &str) -> bool {
 }
 
 /// Whether recorded results move the checks' counted state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counting {
-    /// A heartbeat: results and state.
-    Counts,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Counting<'a> {
+    /// A heartbeat: results, and each check's state after them (`CheckState::next`,
+    /// computed by the caller under the check's rules), by name.
+    Counts(&'a HashMap<String, CheckState>),
     /// A manual or demo run: results only (shown on the boards as not counted).
     Shown,
 }
@@ -224,7 +228,8 @@ impl Store {
 
 impl Tx<'_> {
     /// Insert each outcome's result and metric values under `run_id`, and, when the run
-    /// counts, move each check's state on. Times come from the outcomes (`started_at`).
+    /// counts, write each check's state after it. Times come from the outcomes
+    /// (`started_at`).
     pub fn record_check_results(
         &self,
         run_id: i64,
@@ -234,8 +239,9 @@ impl Tx<'_> {
         let conn = self.conn();
         let mut insert_result = conn.prepare_cached(
             "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
-                 status, latency_ms, message, value, started_at, duration_ms, remediation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 status, latency_ms, message, value, started_at, duration_ms, remediation,
+                 silenced)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         let mut insert_metric = conn.prepare_cached(
             "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
@@ -244,6 +250,11 @@ impl Tx<'_> {
         for outcome in outcomes {
             let remediation = outcome
                 .remediation
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?;
+            let silenced = outcome
+                .silenced
                 .as_ref()
                 .map(serde_json::to_string)
                 .transpose()?;
@@ -260,6 +271,7 @@ impl Tx<'_> {
                 outcome.started_at,
                 outcome.duration_ms as i64,
                 remediation,
+                silenced,
             ])?;
             for metric in &outcome.metrics {
                 insert_metric.execute(params![
@@ -271,10 +283,10 @@ impl Tx<'_> {
                     outcome.started_at
                 ])?;
             }
-            if counting == Counting::Counts {
-                let prev = check_state(conn, &outcome.name)?;
-                let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
-                write_state(conn, &next)?;
+            if let Counting::Counts(states) = counting {
+                if let Some(next) = states.get(&outcome.name) {
+                    write_state(conn, next)?;
+                }
             }
         }
         Ok(())
@@ -283,9 +295,30 @@ impl Tx<'_> {
 
 const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_failures,
     consecutive_successes, last_run_at, last_run_id, last_ok_at, last_failure_at,
-    last_message, last_value, last_latency_ms";
+    last_message, last_value, last_latency_ms, history, incident_since, incident_failures,
+    incident_status, incident_message, flapping_since";
 
 fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
+    let history: String = row.get(13)?;
+    let history = decode_history(&history).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            13,
+            rusqlite::types::Type::Text,
+            format!("check_state.history holds {history:?}, which this hb does not know").into(),
+        )
+    })?;
+    let incident = match (
+        row.get::<_, Option<i64>>(14)?,
+        row.get::<_, Option<Status>>(16)?,
+    ) {
+        (Some(since), Some(status)) => Some(Incident {
+            since,
+            failures: row.get::<_, Option<u32>>(15)?.unwrap_or(0),
+            status,
+            message: row.get::<_, Option<String>>(17)?.unwrap_or_default(),
+        }),
+        _ => None,
+    };
     Ok(CheckState {
         name: row.get(0)?,
         status: row.get(1)?,
@@ -300,15 +333,10 @@ fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
         last_message: row.get(10)?,
         last_value: row.get(11)?,
         last_latency_ms: row.get::<_, Option<i64>>(12)?.map(|l| l.max(0) as u64),
+        history,
+        incident,
+        flapping_since: row.get(18)?,
     })
-}
-
-fn check_state(conn: &Connection, name: &str) -> Result<Option<CheckState>> {
-    let sql = format!("SELECT {STATE_COLUMNS} FROM check_state WHERE name = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([name], state_from_row)
-        .optional()?)
 }
 
 fn check_states(conn: &Connection) -> Result<HashMap<String, CheckState>> {
@@ -326,8 +354,10 @@ fn check_states(conn: &Connection) -> Result<HashMap<String, CheckState>> {
 fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
     let sql = format!(
         "INSERT OR REPLACE INTO check_state ({STATE_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)"
     );
+    let incident = s.incident.as_ref();
     conn.prepare_cached(&sql)?.execute(params![
         s.name,
         s.status,
@@ -342,6 +372,12 @@ fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
         s.last_message,
         s.last_value,
         s.last_latency_ms.map(|l| l as i64),
+        encode_history(&s.history),
+        incident.map(|i| i.since),
+        incident.map(|i| i.failures),
+        incident.map(|i| i.status),
+        incident.map(|i| i.message.as_str()),
+        s.flapping_since,
     ])?;
     Ok(())
 }
@@ -349,7 +385,7 @@ fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::{Group, Kind, Metric, Severity};
+    use crate::checks::{AlertRules, Group, Kind, Metric, Severity, Trigger};
 
     fn outcome(name: &str, status: Status, at: i64) -> CheckOutcome {
         CheckOutcome {
@@ -369,8 +405,16 @@ mod tests {
                 unit: None,
             }],
             remediation: None,
+            silenced: None,
         }
     }
+
+    const RULES: AlertRules = AlertRules {
+        trigger: Trigger::InARow(1),
+        recover_after: 1,
+        escalate_after: 3,
+        flap: None,
+    };
 
     #[test]
     fn records_results_state_and_metrics() {
@@ -403,8 +447,16 @@ mod tests {
                 outcome("a", Status::Ok, at),
                 outcome("b", Status::Critical, at),
             ];
+            let prev = store.check_states().unwrap();
+            let next: HashMap<String, CheckState> = results
+                .iter()
+                .map(|o| {
+                    let state = CheckState::next(prev.get(&o.name), o, Some(run), &RULES);
+                    (o.name.clone(), state)
+                })
+                .collect();
             store
-                .record_check_results(run, &results, Counting::Counts)
+                .record_check_results(run, &results, Counting::Counts(&next))
                 .unwrap();
             store.finish_run(run, RunStatus::Ok, at, 1, "{}").unwrap();
             counted.push(run);
@@ -414,6 +466,11 @@ mod tests {
         assert_eq!(states["b"].consecutive_failures, 2);
         assert_eq!(states["b"].since, 400);
         assert_eq!(states["b"].last_run_id, Some(counted[1]));
+        // The rules' state reads back as it was written.
+        assert_eq!(encode_history(&states["b"].history), "cc");
+        let incident = states["b"].incident.as_ref().unwrap();
+        assert_eq!((incident.since, incident.failures), (400, 2));
+        assert_eq!(states["a"].incident, None);
         assert_eq!(store.latest_results(["b"]).unwrap()["b"].run_id, counted[1]);
         // Uptime figures read the heartbeat's results only.
         assert_eq!(store.check_results_since(0).unwrap().len(), 4);

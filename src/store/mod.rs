@@ -28,6 +28,7 @@ pub mod outbox;
 mod properties;
 mod runs;
 mod schema;
+mod silences;
 
 pub use checks::{trigger_counts, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
@@ -44,6 +45,7 @@ pub use notifications::{
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
+pub use silences::Removal;
 
 pub struct Store {
     conn: Connection,

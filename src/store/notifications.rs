@@ -199,6 +199,31 @@ fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
 
 impl Reconciler<'_> {
     pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, self.renotify_after)
+    }
+
+    /// Add a finding that is due to be told again now if its notice is open: what a
+    /// silence held back goes out as soon as it ends.
+    pub fn add_due(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, 0)
+    }
+
+    /// Leave the open notice of `dedup_key` as it is (not re-notified, not resolved):
+    /// a silenced check's notices wait for the silence to end.
+    pub fn keep(&mut self, dedup_key: &str) -> Result<()> {
+        let open: Option<i64> = self
+            .tx
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM notifications WHERE dedup_key = ?1 AND resolved_at IS NULL",
+            )?
+            .query_row([dedup_key], |row| row.get(0))
+            .optional()?;
+        self.seen.extend(open);
+        Ok(())
+    }
+
+    fn add_with(&mut self, draft: &NotificationDraft, renotify_after: i64) -> Result<()> {
         let conn = self.tx.conn();
         let open = conn
             .prepare_cached(
@@ -215,7 +240,7 @@ impl Reconciler<'_> {
             Some(draft.priority),
             open.as_ref().map(|(_, notice)| notice),
             self.now,
-            self.renotify_after,
+            renotify_after,
         );
         match (decision, open) {
             (Decision::New, _) => {

@@ -315,6 +315,45 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS contracts_open_property ON contracts (property_id, deadline_at)
         WHERE status IN ('attached','sent','signed');
     "#,
+    // 7: alerting rules (checks::state): each check's recent statuses, the incident it is
+    // alerting on (from the run its rule fired until it recovers) and since when it flaps;
+    // silences, and what a silence held back in each run.
+    r#"
+    -- One character per counted run, oldest first: o w c u s.
+    ALTER TABLE check_state ADD COLUMN history TEXT NOT NULL DEFAULT '';
+    ALTER TABLE check_state ADD COLUMN incident_since INTEGER;
+    ALTER TABLE check_state ADD COLUMN incident_failures INTEGER;
+    ALTER TABLE check_state ADD COLUMN incident_status TEXT
+        CHECK (incident_status IN ('ok','warning','critical','unknown','skipped'));
+    ALTER TABLE check_state ADD COLUMN incident_message TEXT;
+    ALTER TABLE check_state ADD COLUMN flapping_since INTEGER;
+    -- A check alerting when this migration runs keeps its open notification as its
+    -- incident, so its recovery is told as before.
+    UPDATE check_state SET incident_since = coalesce(failing_since, since),
+        incident_failures = consecutive_failures, incident_status = status,
+        incident_message = last_message
+    WHERE consecutive_failures > 0 AND EXISTS (
+        SELECT 1 FROM notifications n
+        WHERE n.dedup_key = 'check:' || check_state.name AND n.resolved_at IS NULL);
+
+    -- JSON {by, reason, until, held}: the silence a result fell in and what it held back.
+    ALTER TABLE check_results ADD COLUMN silenced TEXT;
+
+    -- `hb silence add`: one check, one group or every check, from starts_at until
+    -- ends_at, or until removed (`hb silence remove`).
+    CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('check','group','all')),
+        target TEXT,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        removed_at INTEGER,
+        CHECK ((scope = 'all') = (target IS NULL))
+    );
+    CREATE INDEX silences_ends ON silences (ends_at);
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -371,6 +410,7 @@ mod tests {
         "35f7f358f669add5b2f0411fbffb788cbf671303cb861ed2cb604b72bdf8422c",
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
+        "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
     ];
 
     fn sha256(text: &str) -> String {
