@@ -1,10 +1,11 @@
 //! Shell completions and man pages, generated from the clap definitions.
 //!
-//! `hb generate-assets [DIR]` writes them; a test regenerates them and compares with the
+//! `hb generate-assets [DIR]` writes them ([`write`]); a test regenerates them and compares with the
 //! checked-in `completions/` and `man/`. Rendering is pure: a list of relative paths and
 //! their bytes, so the command and the test share one definition.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Command;
@@ -98,6 +99,60 @@ fn insert_before_version(page: &str, sections: &str) -> String {
         Some(at) => format!("{}\n{}{}", &page[..at], sections, &page[at + 1..]),
         None => format!("{page}{sections}"),
     }
+}
+
+/// What [`write`] did under its directory.
+#[derive(Debug)]
+pub struct Written {
+    /// Files written: the completions, then the man pages.
+    pub files: usize,
+    /// Pages of subcommands that no longer exist, removed.
+    pub removed: Vec<String>,
+}
+
+/// Write `completions/` and `man/` under `dir`, removing the page of any subcommand
+/// that is gone.
+pub fn write(dir: &Path) -> Result<Written> {
+    let generated = render()?;
+    for sub in [COMPLETIONS_DIR, MAN_DIR] {
+        let sub = dir.join(sub);
+        std::fs::create_dir_all(&sub)
+            .with_context(|| format!("could not create {}: check DIR", sub.display()))?;
+    }
+    let mut written = BTreeSet::new();
+    for asset in &generated {
+        let path = dir.join(&asset.path);
+        std::fs::write(&path, &asset.content)
+            .with_context(|| format!("could not write {} (is DIR writable?)", path.display()))?;
+        written.insert(path);
+    }
+    // A removed subcommand must not leave its page behind.
+    let removed = remove_stale_pages(&dir.join(MAN_DIR), &written)?;
+    Ok(Written {
+        files: generated.len(),
+        removed,
+    })
+}
+
+fn remove_stale_pages(dir: &Path, written: &BTreeSet<PathBuf>) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ours = name == "hb.1" || (name.starts_with("hb-") && name.ends_with(".1"));
+        if ours && !written.contains(&path) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("could not remove stale page {}", path.display()))?;
+            removed.push(name);
+        }
+    }
+    removed.sort();
+    Ok(removed)
 }
 
 /// `Title:` lines followed by indented `TERM  text` lines, as in [`EXIT_CODES_HELP`].

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::alert::Priority;
 use crate::clock;
 use crate::cycle::Module;
+use crate::import::{ImportFormat, ImportKind};
 use crate::notification::NotificationKind;
 use crate::pipeline::{Health, Stage};
 use crate::store::RunStatus;
@@ -252,24 +253,6 @@ pub struct ContractEventArgs {
     /// When it happened [default: now]
     #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
     pub at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
-    Properties,
-    Contracts,
-    Contacts,
-    Interactions,
-    Watchlists,
-    Reminders,
-    Prices,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportFormat {
-    Csv,
-    Json,
-    Ndjson,
 }
 
 #[derive(Debug, Args)]

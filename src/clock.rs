@@ -122,6 +122,11 @@ pub fn format_ts(ts: i64) -> String {
     from_ts(ts).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// [`format_ts`] of a time that may be unset: None (null in JSON documents) stays None.
+pub fn format_opt(ts: Option<i64>) -> Option<String> {
+    ts.map(format_ts)
+}
+
 pub const DAY_SECS: i64 = 86_400;
 
 /// Days between two instants, rounded to one decimal, never negative.

@@ -1,8 +1,9 @@
 //! hb: the heartbeat of a real-estate deal platform and of the services behind it.
 //!
 //! The binary (`src/main.rs`) only calls [`main`]. The pure domain modules are public
-//! so they can carry doc tests and benchmarks; everything else is private to the crate,
-//! so the compiler still tells what is dead.
+//! so they can carry doc tests and benchmarks, and so is the read model ([`view`]), the
+//! documents every door serves (some before any door prints them); everything else is
+//! private to the crate, so the compiler still tells what is dead.
 
 use std::process::ExitCode;
 
@@ -22,15 +23,18 @@ mod demo;
 pub mod duration;
 mod exit;
 mod export;
+mod import;
 mod insights;
 mod issue;
 mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+mod setup;
 mod silence;
 mod store;
 mod timers;
+pub mod view;
 
 /// Days in a stage after which a property is stale: part of [`pipeline`]'s interface.
 pub use config::StaleDays;

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """A real SMTP server on loopback for hb's tests.
 
-    python3 tests/smtp_sink.py PORT OUT.jsonl [OPTION...]
+    python3 tests/smtp_sink.py LISTEN OUT.jsonl [OPTION...]
 
-Listens on 127.0.0.1:PORT (aiosmtpd), accepts any login (recorded, so a test can check
+Listens on 127.0.0.1:PORT when LISTEN is a port, or on the socket it inherited as file
+descriptor N when LISTEN is `fd:N` (the tests bind it, so the port is theirs throughout;
+a bound socket that does not listen refuses connections, as a server that is down).
+Uses aiosmtpd, accepts any login (recorded, so a test can check
 the credentials hb sent), and appends each message it receives to OUT.jsonl as one JSON
 object: mail_from, rcpt_tos, content (the raw message), login, password. Runs until it
 is killed, or for at most two minutes.
@@ -16,6 +19,7 @@ Options, for the tests of hostile servers:
 """
 
 import json
+import socket
 import sys
 import time
 
@@ -77,6 +81,18 @@ class EchoAuthSink(Sink):
         return "535 5.7.8 Authentication failed for AUTH " + " ".join(args)
 
 
+class SocketController(Controller):
+    """aiosmtpd's controller on a socket that is already bound."""
+
+    def __init__(self, handler, sock, **kwargs):
+        host, port = sock.getsockname()[:2]
+        super().__init__(handler, hostname=host, port=port, **kwargs)
+        self.sock = sock
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
+
+
 def accept_any_login(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=True, auth_data=auth_data)
 
@@ -86,7 +102,7 @@ def main():
     if len(args) < 2:
         sys.stderr.write(__doc__)
         sys.exit(64)
-    port, path, options = int(args[0]), args[1], args[2:]
+    listen, path, options = args[0], args[1], args[2:]
     refuse, defer, refuse_data, auth_echo = [], [], False, False
     while options:
         option = options.pop(0)
@@ -102,14 +118,17 @@ def main():
             sys.stderr.write(f"smtp_sink.py: unknown option {option!r}\n" + __doc__)
             sys.exit(64)
     handler = (EchoAuthSink if auth_echo else Sink)(path, refuse, defer, refuse_data)
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=port,
+    smtp = dict(
         authenticator=accept_any_login,
         # Tests talk plain SMTP on loopback; hb allows a login without TLS only there.
         auth_require_tls=False,
     )
+    if listen.startswith("fd:"):
+        sock = socket.socket(fileno=int(listen[3:]))
+        sock.listen(64)
+        controller = SocketController(handler, sock, **smtp)
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=int(listen), **smtp)
     controller.start()
     try:
         time.sleep(LIFETIME_SECS)

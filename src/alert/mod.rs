@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub mod adhoc;
 pub mod channels;
 pub mod config;
 pub mod digest;

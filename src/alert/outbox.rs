@@ -182,13 +182,8 @@ pub fn deliver_pending(
     if due.is_empty() {
         return Ok(report);
     }
-    let redactor = channels::redactor(alerts);
-    let cx = SendContext {
-        base_dir: alerts.base_dir.as_deref(),
-        redactor: &redactor,
-        now,
-        max_rate_limit_wait: MAX_RATE_LIMIT_WAIT,
-    };
+    let redactor = alerts.redactor();
+    let cx = SendContext::new(alerts, &redactor, now);
     let budget = alerts.delivery_budget();
     for name in due {
         let channel = alerts.channel(&name);

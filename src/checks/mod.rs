@@ -5,7 +5,8 @@
 //! - `judge`: the pure judgement of an observation (conditions, severity, messages);
 //! - `runner`: which checks are due, the thread pool, the watchdog and remediation;
 //! - one file per check type, each implementing `runner::Observe` for its struct;
-//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks).
+//! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks);
+//! - `manual`: a run by hand (`hb checks run`), recorded but not counted.
 
 pub mod command;
 mod cycle;
@@ -16,6 +17,7 @@ mod http;
 mod integrity;
 mod judge;
 pub mod lint;
+pub mod manual;
 pub mod model;
 mod runner;
 mod spec;
@@ -30,10 +32,10 @@ pub use model::{
     display_argv, Check, CheckOutcome, Group, Kind, Metric, Remediation, Severity, Status, Written,
 };
 pub use runner::{
-    due_checks, is_due, next_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
+    due_checks, is_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
 };
 pub use spec::{resolve, CheckSpec};
 pub use state::{
-    decode_history, encode_history, AlertRules, CheckState, Flap, Incident, RecordedResult, Shown,
-    Trigger, Within,
+    decode_history, encode_history, next_states, AlertRules, CheckState, Flap, Incident,
+    RecordedResult, Shown, Trigger,
 };

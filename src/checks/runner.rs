@@ -191,11 +191,6 @@ pub fn is_due(every: Span, last_run_at: Option<i64>, now: i64) -> bool {
     crate::cadence::is_due(last_run_at, every.as_secs(), now)
 }
 
-/// When a check is next due (None: it never ran, so it is due now).
-pub fn next_due(every: Span, last_run_at: Option<i64>) -> Option<i64> {
-    crate::cadence::next_due(last_run_at, every.as_secs())
-}
-
 /// The enabled checks that are due at `now`, in config order.
 pub fn due_checks<'a>(
     checks: &'a [Check],
@@ -420,7 +415,10 @@ mod tests {
         let four_hours = Span::secs(4 * 3600);
         assert!(!is_due(four_hours, Some(0), 4 * 3600 - 31));
         assert!(is_due(four_hours, Some(0), 4 * 3600 - 30));
-        assert_eq!(next_due(five, Some(1000)), Some(1270));
+        assert_eq!(
+            crate::cadence::next_due(Some(1000), five.as_secs()),
+            Some(1270)
+        );
         // Short cadences get a tenth: a 60 s check tolerates 6 s.
         assert!(!is_due(Span::secs(60), Some(0), 53));
         assert!(is_due(Span::secs(60), Some(0), 54));

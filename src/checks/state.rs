@@ -11,6 +11,8 @@
 //! - flap when the status changed at least `flap_changes` times within the last
 //!   `flap_window` runs; settle when it changes fewer than half as often.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::model::{Check, CheckOutcome, Status};
@@ -103,6 +105,14 @@ pub struct AlertRules {
 }
 
 impl AlertRules {
+    /// A check's rules when its table sets none of them.
+    pub const DEFAULT: AlertRules = AlertRules {
+        trigger: Trigger::InARow(1),
+        recover_after: 1,
+        escalate_after: 3,
+        flap: Some(Flap::DEFAULT),
+    };
+
     pub fn of(check: &Check) -> AlertRules {
         let common = &check.common;
         AlertRules {
@@ -115,6 +125,27 @@ impl AlertRules {
             flap: common.flap,
         }
     }
+}
+
+/// Each outcome's check state after it, under its check's rules (a check the config no
+/// longer declares keeps the default rules), by name.
+pub fn next_states(
+    checks: &[Check],
+    prev: &HashMap<String, CheckState>,
+    outcomes: &[CheckOutcome],
+    run_id: Option<i64>,
+) -> HashMap<String, CheckState> {
+    let mut next: HashMap<String, CheckState> = HashMap::new();
+    for outcome in outcomes {
+        let rules = checks
+            .iter()
+            .find(|c| c.common.name == outcome.name)
+            .map_or(AlertRules::DEFAULT, AlertRules::of);
+        let before = next.get(&outcome.name).or_else(|| prev.get(&outcome.name));
+        let state = CheckState::next(before, outcome, run_id, &rules);
+        next.insert(outcome.name.clone(), state);
+    }
+    next
 }
 
 /// The failure a check is alerting on: from the run its alert rule fired until
@@ -485,12 +516,7 @@ mod tests {
         }
     }
 
-    const DEFAULT: AlertRules = AlertRules {
-        trigger: Trigger::InARow(1),
-        recover_after: 1,
-        escalate_after: 3,
-        flap: Some(Flap::DEFAULT),
-    };
+    const DEFAULT: AlertRules = AlertRules::DEFAULT;
 
     /// Feed `pattern` (`o`, `w`, `c`, `u`, `s` per run, a run every 5 minutes) through the
     /// rules; every state along the way.

@@ -1,46 +1,12 @@
 //! `hb contract attach|sent|signed|completed|cancelled|deadline|list`
 
 use anyhow::Result;
-use comfy_table::Cell;
-use serde::Serialize;
 
 use super::Ctx;
 use crate::cli::{ContractCommand, ContractEventArgs};
 use crate::exit;
-use crate::output;
 use crate::pipeline::ContractStatus;
-use crate::store::ContractRow;
-
-#[derive(Debug, Serialize)]
-struct ContractOut {
-    id: i64,
-    property_id: i64,
-    name: String,
-    status: &'static str,
-    attached_at: Option<String>,
-    sent_at: Option<String>,
-    signed_at: Option<String>,
-    completed_at: Option<String>,
-    cancelled_at: Option<String>,
-    deadline_at: Option<String>,
-}
-
-impl From<&ContractRow> for ContractOut {
-    fn from(c: &ContractRow) -> Self {
-        ContractOut {
-            id: c.id,
-            property_id: c.property_id,
-            name: c.name.clone(),
-            status: c.status.as_str(),
-            attached_at: output::ts(Some(c.attached_at)),
-            sent_at: output::ts(c.sent_at),
-            signed_at: output::ts(c.signed_at),
-            completed_at: output::ts(c.completed_at),
-            cancelled_at: output::ts(c.cancelled_at),
-            deadline_at: output::ts(c.deadline_at),
-        }
-    }
-}
+use crate::view::contracts::{self, Contract};
 
 pub fn run(ctx: &mut Ctx, command: ContractCommand) -> Result<u8> {
     let now = ctx.clock.now_ts();
@@ -48,7 +14,7 @@ pub fn run(ctx: &mut Ctx, command: ContractCommand) -> Result<u8> {
     let mut store = if matches!(command, ContractCommand::List { .. }) {
         ctx.read_store()?
     } else {
-        ctx.existing_store()?
+        ctx.write_store()?
     };
     let event =
         |store: &mut crate::store::Store, args: ContractEventArgs, status: ContractStatus| {
@@ -97,30 +63,12 @@ pub fn run(ctx: &mut Ctx, command: ContractCommand) -> Result<u8> {
             vec![store.set_contract_deadline(contract_id, deadline, now)?]
         }
         ContractCommand::List { property_id } => {
-            if store.property_facts(property_id)?.is_none() {
-                return Err(crate::store::not_found("property", property_id));
-            }
-            store.contracts_of(property_id)?
+            ctx.out
+                .show(&contracts::of_property(&store, property_id)?)?;
+            return Ok(exit::OK);
         }
     };
-    let rows: Vec<ContractOut> = rows.iter().map(ContractOut::from).collect();
-    if ctx.out.json {
-        output::print_json(&rows)?;
-    } else if !ctx.out.quiet {
-        let mut table = ctx
-            .out
-            .table(["ID", "Property", "Name", "Status", "Attached", "Deadline"]);
-        for c in &rows {
-            table.add_row(vec![
-                Cell::new(c.id),
-                Cell::new(c.property_id),
-                Cell::new(&c.name),
-                Cell::new(c.status),
-                Cell::new(c.attached_at.as_deref().unwrap_or("-")),
-                Cell::new(c.deadline_at.as_deref().unwrap_or("-")),
-            ]);
-        }
-        output::print(table)?;
-    }
+    let rows: Vec<Contract> = rows.iter().map(Contract::from).collect();
+    ctx.out.show(&rows)?;
     Ok(exit::OK)
 }

@@ -2,54 +2,19 @@
 //! application with a health protocol that watches it, then a look at both.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
-use comfy_table::Cell;
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
 
-use super::init::{absolute, write_config, SHIPPED_CONFIG};
 use super::Ctx;
-use crate::checks::{self, Check, CheckOutcome, Group, Status};
-use crate::cli::{DemoArgs, InsightsArgs};
-use crate::config::{self, Loaded};
-use crate::demo::{self, app, Counts};
+use crate::cli::DemoArgs;
+use crate::config;
+use crate::demo::sandbox;
 use crate::exit::{self, HbError};
 use crate::output::{self, Output};
-use crate::pipeline::Stage;
-use crate::store::{HealthFilter, LoadStep, LockOutcome, Store};
-
-const DB_FILE: &str = "demo.db";
-/// First line of the demo's config: how a rerun knows the file is its own to rewrite.
-const MARKER: &str = "# hb demo config:";
-/// The alerts and checks of the demo, appended to the shipped settings.
-const PROTOCOL: &str = include_str!("../demo/protocol.toml");
-/// `runs.trigger` of the demo's one run of the checks. Not `checks` (what `hb checks
-/// run` records): the demo's run is the heartbeat's first, which the `cycle` check and
-/// `hb status` count, so the demo's board is not "no cycle has run yet". Its check
-/// results are shown, not counted (`store::trigger_counts`).
-const TRIGGER: &str = crate::store::DEMO_TRIGGER;
-
-#[derive(Debug, Serialize)]
-struct DemoOut {
-    store: PathBuf,
-    config: PathBuf,
-    /// The sample application's database, which the demo's checks read.
-    app_database: PathBuf,
-    counts: Counts,
-    /// The demo's checks, run once, in config order.
-    checks: Vec<BoardRow>,
-}
-
-#[derive(Debug, Serialize)]
-struct BoardRow {
-    name: String,
-    group: Group,
-    status: Status,
-    message: String,
-}
+use crate::store::LoadStep;
+use crate::view;
 
 pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
     if args.properties == 0 {
@@ -59,241 +24,43 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<u8> {
         Some(dir) => dir,
         None => config::data_dir()?.join("demo"),
     };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("could not create demo directory {}", dir.display()))?;
-    let dir = absolute(&dir);
-
-    let config_path = dir.join(config::FILE_NAME);
-    if let Ok(existing) = std::fs::read_to_string(&config_path) {
-        // `--dir .` in a project must not clobber the operator's own config.
-        if !existing.starts_with(MARKER) {
-            bail!(
-                "{} exists and was not written by `hb demo`: pass another --dir",
-                config_path.display()
-            );
-        }
-    }
-    write_config(&config_path, &demo_config(&config_path))?;
-    let loaded = config::load_file(&config_path)?;
-    let db_path = loaded.store_path(None)?;
-    remove_db(&db_path)?;
-
     let now = ctx.clock.now_ts();
-    // The application the checks watch comes first: the checks run after the load.
-    let app_db = dir.join(app::DB_FILE);
-    remove_db(&app_db)?;
-    app::create(&app_db, now)?;
-    app::touch_heartbeat(&dir.join(app::HEARTBEAT_FILE), now)?;
-
-    let stale = loaded.config.property.stale_days;
-    let mut store = Store::open(&db_path)?;
-    let watchlists = demo::watchlists(args.properties, now);
-    let reminders = demo::team_reminders(now);
-    let mut counts = Counts::default();
     let bar = progress_bar(&ctx.out, u64::from(args.properties));
-    let properties =
-        demo::properties(args.properties, now, stale).inspect(|p| counts.add(p, &stale, now));
-    store.load_demo(
-        properties,
-        &watchlists,
-        &reminders,
-        now,
-        |step| match step {
-            LoadStep::Properties(n) => bar.set_position(n),
-            LoadStep::Indexes if !bar.is_hidden() => {
-                // The last few seconds of a big load have no count to show.
-                if let Ok(style) =
-                    ProgressStyle::with_template("{spinner} building indexes ({elapsed})")
-                {
-                    bar.set_style(style);
-                }
-                bar.enable_steady_tick(Duration::from_millis(120));
+    let built = sandbox::build(&dir, args.properties, now, |step| match step {
+        LoadStep::Properties(n) => bar.set_position(n),
+        LoadStep::Indexes if !bar.is_hidden() => {
+            // The last few seconds of a big load have no count to show.
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} building indexes ({elapsed})")
+            {
+                bar.set_style(style);
             }
-            LoadStep::Indexes => {}
-        },
-    )?;
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        LoadStep::Indexes => {}
+    })?;
     bar.finish_and_clear();
-    counts.watchlists = watchlists.len() as u64;
-    counts.reminders += reminders.len() as u64;
-
-    let outcomes = run_checks(&mut store, &loaded, now)?;
-    let out = DemoOut {
-        store: db_path.clone(),
-        config: config_path.clone(),
-        app_database: app_db,
-        counts,
-        checks: outcomes
-            .iter()
-            .map(|o| BoardRow {
-                name: o.name.clone(),
-                group: o.group,
-                status: o.status,
-                message: o.message.clone(),
-            })
-            .collect(),
-    };
-    if ctx.out.json {
-        output::print_json(&out)?;
+    let (sandbox, config, store) = (&built.sandbox, &built.loaded.config, &built.store);
+    if ctx.out.json || ctx.out.quiet {
+        ctx.out.show(sandbox)?;
         return Ok(exit::OK);
     }
-    if ctx.out.quiet {
-        return Ok(exit::OK);
-    }
-    print_summary(&out, ctx.global.db.is_some())?;
+    sandbox.show_summary(ctx.global.db.is_some())?;
 
-    // From here on this invocation looks at the demo, whatever HB_DB or HB_CONFIG say.
-    ctx.global.db = Some(db_path);
-    ctx.global.config = Some(config_path);
-    ctx.loaded = Some(loaded.clone());
+    // Then the demo as the operator will see it: its insights, one property, the board.
     output::print("")?;
-    super::insights::run(ctx, InsightsArgs { limit: 10 })
+    let insights = view::insights::insights(store, config, Some(10), now)
         .context("the demo store is ready, but its insights could not be shown")?;
-
-    let (id, why) = featured(&store, &stale, now)?;
+    ctx.out.show(&insights)?;
+    let (id, why) = sandbox::featured(store, &config.property.stale_days, now)?;
     output::print(format!(
         "\nOne property heartbeat ({why}): hb property {id}"
     ))?;
-    let view = super::property::view(&store, id, &stale, now)?;
-    super::property::print_view(&ctx.out, &view)?;
-
+    ctx.out
+        .show(&view::property::heartbeat(store, config, id, now)?)?;
     output::print("")?;
-    print_board(&ctx.out, &out, &outcomes, &loaded)?;
+    ctx.out.show(sandbox)?;
     Ok(exit::OK)
-}
-
-/// The demo's config, marked as its own: the shipped settings with the demo's store,
-/// then the demo's alerts and checks.
-fn demo_config(config_path: &Path) -> String {
-    let settings = shipped_settings(SHIPPED_CONFIG).replacen(
-        "path = \"heartbeat.db\"",
-        &format!("path = \"{DB_FILE}\""),
-        1,
-    );
-    let protocol = PROTOCOL.replace(
-        "THIS_FILE",
-        &shell_quote(&config_path.display().to_string()),
-    );
-    format!(
-        "{MARKER} written by `hb demo`, rewritten on every run.\n#\n{}\n\n{protocol}",
-        settings.trim_end()
-    )
-}
-
-/// The shipped config up to its alerts and checks (the first divider, `[[check]]` or
-/// `[alerts...]`): the demo brings its own, and the shipped ones read files that only
-/// exist on a server.
-fn shipped_settings(shipped: &str) -> &str {
-    let mut at = 0;
-    for line in shipped.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("# ----")
-            || trimmed.starts_with("[[check]]")
-            || trimmed.starts_with("[alerts")
-            || trimmed.starts_with("[[alerts")
-        {
-            break;
-        }
-        at += line.len();
-    }
-    &shipped[..at]
-}
-
-/// Run the demo's checks once and record them as the heartbeat's first run, so that
-/// `hb checks`, `hb status` and `hb logs` show them (as not counted: the first `hb cycle`
-/// runs every check again and starts the streaks). The run is `ok` whatever the
-/// checks found: like a cycle, it completed, and findings are results, not errors.
-fn run_checks(store: &mut Store, loaded: &Loaded, now: i64) -> Result<Vec<CheckOutcome>> {
-    let pid = i64::from(std::process::id());
-    let run_id = match store.begin_run(TRIGGER, pid, now, crate::cycle::is_alive)? {
-        LockOutcome::Acquired { run_id, .. } => run_id,
-        // The store was created a moment ago; only a concurrent `hb demo` gets here.
-        LockOutcome::Busy(holder) => {
-            return Err(HbError::Busy(format!(
-                "another process (pid {}) is writing the demo store: try again when it ends",
-                holder.pid
-            ))
-            .into())
-        }
-    };
-    let started = Instant::now();
-    let enabled: Vec<&Check> = loaded
-        .config
-        .check
-        .iter()
-        .filter(|c| c.common.enabled)
-        .collect();
-    let run_ctx = loaded.check_context(Some(store.path().to_path_buf()), now);
-    // Like `hb checks run`, the demo's own run shows results and changes nothing.
-    let actions = checks::Actions::Off("the demo's run does not remediate");
-    let outcomes = checks::run_checks(&enabled, &run_ctx, actions);
-    store.record_check_results(run_id, &outcomes, crate::store::Counting::Shown)?;
-    let elapsed = started.elapsed().as_millis() as i64;
-    let summary = serde_json::json!({ "line": format!("hb demo: {}", checks::summary(&outcomes)) });
-    store.finish_run(
-        run_id,
-        crate::store::RunStatus::Ok,
-        now,
-        elapsed,
-        &summary.to_string(),
-    )?;
-    Ok(outcomes)
-}
-
-/// The check board, why each failing check fails, and where to go next.
-fn print_board(
-    out: &Output,
-    demo: &DemoOut,
-    outcomes: &[CheckOutcome],
-    loaded: &Loaded,
-) -> Result<()> {
-    output::print(format!(
-        "Health checks of the sample app ({}): {}",
-        demo.app_database.display(),
-        checks::summary(outcomes)
-    ))?;
-    let mut table = out.table(["Check", "Group", "Status", "Message"]);
-    for row in &demo.checks {
-        table.add_row(vec![
-            Cell::new(&row.name),
-            Cell::new(row.group.as_str()),
-            out.status_cell(row.status.as_str()),
-            Cell::new(&row.message),
-        ]);
-    }
-    output::print(table)?;
-    for o in outcomes.iter().filter(|o| o.status.is_failure()) {
-        let description = loaded
-            .config
-            .check
-            .iter()
-            .find(|c| c.common.name == o.name)
-            .and_then(|c| c.common.description.as_deref())
-            .unwrap_or("");
-        output::print(format!("  {} ({}): {description}", o.name, o.status))?;
-    }
-    let config = shell_quote(&demo.config.display().to_string());
-    output::print(format!(
-        "Run a heartbeat on it: hb --config {config} cycle    (alerts print on stderr)"
-    ))?;
-    output::print(format!("          the board: hb --config {config} checks"))
-}
-
-/// A fresh demo: the old database goes, with its WAL and journal.
-fn remove_db(db: &Path) -> Result<()> {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = db.as_os_str().to_owned();
-        name.push(suffix);
-        let path = PathBuf::from(name);
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => {
-                return Err(err)
-                    .with_context(|| format!("could not remove old demo file {}", path.display()))
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A bar on stderr for people watching; nothing for scripts, `-q` or `--json`.
@@ -308,150 +75,4 @@ fn progress_bar(out: &Output, len: u64) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-fn print_summary(out: &DemoOut, db_overridden: bool) -> Result<()> {
-    let c = &out.counts;
-    let s = &c.by_stage;
-    let h = &c.by_health;
-    let quote = |p: &Path| shell_quote(&p.display().to_string());
-    output::print(format!("Demo store: {}", out.store.display()))?;
-    output::print(format!(
-        "  {} properties: {} new, {} enriched, {} researched, {} waiting for contracts, {} complete",
-        c.properties, s.new, s.enriched, s.researched, s.waiting_for_contracts, s.complete
-    ))?;
-    output::print(format!(
-        "  health: {} healthy, {} stale, {} blocked",
-        h.healthy, h.stale, h.blocked
-    ))?;
-    output::print(format!(
-        "  {} contracts, {} contacts with {} interactions, {} watchlists, {} price points, {} reminders",
-        c.contracts, c.contacts, c.interactions, c.watchlists, c.price_points, c.reminders
-    ))?;
-    output::print(format!(
-        "Sample app database: {} (tenants, tasks, audit log, ledger, API keys, access log)",
-        out.app_database.display()
-    ))?;
-    output::print(format!(
-        "Point hb at it: export HB_CONFIG={}",
-        quote(&out.config)
-    ))?;
-    output::print(format!(
-        "            or: hb --db {} insights",
-        quote(&out.store)
-    ))?;
-    if db_overridden {
-        output::print("note: HB_DB (or --db) is set and wins over HB_CONFIG: unset it first")?;
-    }
-    Ok(())
-}
-
-/// A property worth a look: the longest-stale enriched one, else any stale or blocked one.
-fn featured(store: &Store, stale: &config::StaleDays, now: i64) -> Result<(i64, &'static str)> {
-    let candidates = [
-        (
-            Stage::Enriched,
-            HealthFilter::Stale,
-            "the longest-stale enriched property",
-        ),
-        (
-            Stage::Researched,
-            HealthFilter::Stale,
-            "the longest-stale researched property",
-        ),
-        (
-            Stage::New,
-            HealthFilter::Stale,
-            "the longest-stale new property",
-        ),
-        (
-            Stage::WaitingForContracts,
-            HealthFilter::Blocked,
-            "a blocked deal",
-        ),
-    ];
-    for (stage, health, why) in candidates {
-        if let Some(row) = store
-            .list_stage(stage, health, stale, now, Some(1))?
-            .first()
-        {
-            return Ok((row.id, why));
-        }
-    }
-    Ok((1, "the first property"))
-}
-
-/// `path` as one shell word.
-fn shell_quote(text: &str) -> String {
-    let plain = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%".contains(c));
-    if plain && !text.is_empty() {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_config_points_at_the_demo_store() {
-        let text = demo_config(Path::new("/tmp/hb demo/heartbeat.toml"));
-        assert!(text.starts_with(MARKER));
-        assert!(
-            text.contains("hb --config '/tmp/hb demo/heartbeat.toml' cycle"),
-            "{text}"
-        );
-        let config = config::parse(&text).expect("demo config parses");
-        assert_eq!(config.store.path, Some(PathBuf::from(DB_FILE)));
-    }
-
-    /// The settings are the shipped ones; the checks and alerts are the demo's own.
-    #[test]
-    fn demo_config_keeps_the_shipped_settings() {
-        let settings = shipped_settings(SHIPPED_CONFIG);
-        assert!(settings.contains("[modules.scheduled]"), "{settings}");
-        let shipped = config::parse(SHIPPED_CONFIG).expect("shipped config parses");
-        let only_settings = config::parse(settings).expect("settings parse alone");
-        assert!(only_settings.check.is_empty());
-        assert_eq!(only_settings.schedule.system, shipped.schedule.system);
-        assert_eq!(only_settings.schedule.protocol, shipped.schedule.protocol);
-        assert_eq!(
-            only_settings.property.stale_days,
-            shipped.property.stale_days
-        );
-        assert_eq!(only_settings.insights, shipped.insights);
-
-        let demo = config::parse(&demo_config(Path::new("heartbeat.toml"))).expect("parses");
-        for group in Group::ALL {
-            assert!(
-                demo.check.iter().any(|c| c.common.group == group),
-                "no {} check",
-                group.as_str()
-            );
-        }
-        for check in &demo.check {
-            let database = match &check.kind {
-                crate::checks::model::CheckKind::Sql(sql) => &sql.database,
-                crate::checks::model::CheckKind::SqliteIntegrity(integrity) => &integrity.database,
-                _ => continue,
-            };
-            assert!(
-                database.is_relative(),
-                "{}: relative to the config",
-                check.common.name
-            );
-        }
-        assert_eq!(demo.alerts.channels().len(), 1);
-    }
-
-    #[test]
-    fn quotes_paths_for_the_shell() {
-        assert_eq!(shell_quote("/tmp/hb/demo.db"), "/tmp/hb/demo.db");
-        assert_eq!(shell_quote("/tmp/my demo"), "'/tmp/my demo'");
-        assert_eq!(shell_quote("/tmp/it's"), r"'/tmp/it'\''s'");
-    }
 }

@@ -1,4 +1,5 @@
-//! One module per subcommand: gather inputs, call the domain, hand the result to output.
+//! One module per subcommand: gather inputs, call the read model (`view/`) or the domain
+//! (writes), hand the result to `output/`. No command builds a document or holds a rule.
 
 use std::path::PathBuf;
 
@@ -20,7 +21,6 @@ mod import;
 mod init;
 mod insights;
 mod logs;
-
 mod property;
 mod schedule;
 mod status;
@@ -59,13 +59,13 @@ impl Ctx {
     }
 
     /// The store for commands that write: created and migrated as needed.
-    pub fn store(&mut self) -> Result<Store> {
+    pub fn open_or_create_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open(&path)
     }
 
     /// The store for commands that write to a store that must exist.
-    pub fn existing_store(&mut self) -> Result<Store> {
+    pub fn write_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open_existing(&path)
     }
@@ -75,6 +75,16 @@ impl Ctx {
     pub fn read_store(&mut self) -> Result<Store> {
         let path = self.store_path()?;
         Store::open_read_only(&path)
+    }
+
+    /// The store for commands that only read and have an answer without one (nothing has
+    /// run yet): None when there is none. Never creates it.
+    pub fn read_store_if_any(&mut self) -> Result<Option<Store>> {
+        let path = self.store_path()?;
+        if !path.exists() {
+            return Ok(None);
+        }
+        Store::open_read_only(&path).map(Some)
     }
 }
 

@@ -15,6 +15,7 @@ use crate::store::{
 };
 
 pub mod alerting;
+pub mod heartbeat;
 pub mod market;
 pub mod portfolio;
 pub mod predictive;

@@ -280,31 +280,30 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<Sy
     let mut states = tx.check_states()?;
 
     // Each check that ran moves its state on under its rules.
+    let next_states = checks::next_states(&config.check, &states, outcomes, env.run_id);
     let mut recoveries: HashMap<String, Resolution> = HashMap::new();
-    let mut next_states: HashMap<String, CheckState> = HashMap::new();
     let mut outcomes: Vec<CheckOutcome> = outcomes.to_vec();
     for outcome in &outcomes {
-        let Some(check) = find(&outcome.name) else {
+        let (Some(check), Some(next)) = (find(&outcome.name), next_states.get(&outcome.name))
+        else {
             continue;
         };
         let rules = AlertRules::of(check);
         let prev = states.get(&outcome.name);
-        let next = CheckState::next(prev, outcome, env.run_id, &rules);
         if let Some(incident) = prev.and_then(|p| p.incident.as_ref()) {
             if !next.is_alerting() {
                 recoveries.insert(
                     check_key(&check.common.name),
-                    Resolution::Say(recovery(check, incident, &next, outcome)),
+                    Resolution::Say(recovery(check, incident, next, outcome)),
                 );
             }
         }
         if prev.is_some_and(CheckState::is_flapping) && !next.is_flapping() {
             recoveries.insert(
                 flap_key(&check.common.name),
-                Resolution::Say(settled(check, &next, &rules)),
+                Resolution::Say(settled(check, next, &rules)),
             );
         }
-        next_states.insert(outcome.name.clone(), next);
     }
     // A failing check that was disabled or removed resolves too: say so, not "recovered".
     for state in states

@@ -16,6 +16,7 @@ use crate::store::{
 };
 
 pub mod app;
+pub mod sandbox;
 
 const SEED: u64 = 0x4842_4445_4D4F_0001; // "HBDEMO", 1
 

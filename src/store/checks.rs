@@ -48,6 +48,19 @@ pub struct CheckResultRow {
     pub remediation: Option<String>,
 }
 
+/// One recorded result of one check, with the run that recorded it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckHistoryRow {
+    pub run_id: i64,
+    /// `runs.trigger`: whether the result counted (`trigger_counts`).
+    pub trigger: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub latency_ms: Option<i64>,
+    pub value: Option<f64>,
+    pub message: String,
+}
+
 /// The latest value of one metric series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricRow {
@@ -72,6 +85,30 @@ impl Store {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Every recorded result of the check `name` since `since`, from any run, newest first.
+    pub fn check_history(&self, name: &str, since: i64) -> Result<Vec<CheckHistoryRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.run_id, r.trigger, c.status, c.started_at, c.latency_ms, c.value, c.message
+             FROM check_results c JOIN runs r ON r.id = c.run_id
+             WHERE c.check_name = ?1 AND c.started_at >= ?2
+             ORDER BY c.started_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map(params![name, since], |row| {
+            Ok(CheckHistoryRow {
+                run_id: row.get(0)?,
+                trigger: row.get(1)?,
+                // Stored as text; unknown text is an error (`column`).
+                status: row.get(2)?,
+                started_at: row.get(3)?,
+                latency_ms: row.get(4)?,
+                value: row.get(5)?,
+                message: row.get(6)?,
+            })
+        })?;
+        let history = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(history)
     }
 
     /// Each named check's latest recorded result, from any run (boards show it, marked
@@ -385,7 +422,7 @@ fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::{AlertRules, Group, Kind, Metric, Severity, Trigger};
+    use crate::checks::{Group, Kind, Metric, Severity};
 
     fn outcome(name: &str, status: Status, at: i64) -> CheckOutcome {
         CheckOutcome {
@@ -408,13 +445,6 @@ mod tests {
             silenced: None,
         }
     }
-
-    const RULES: AlertRules = AlertRules {
-        trigger: Trigger::InARow(1),
-        recover_after: 1,
-        escalate_after: 3,
-        flap: None,
-    };
 
     #[test]
     fn records_results_state_and_metrics() {
@@ -448,13 +478,7 @@ mod tests {
                 outcome("b", Status::Critical, at),
             ];
             let prev = store.check_states().unwrap();
-            let next: HashMap<String, CheckState> = results
-                .iter()
-                .map(|o| {
-                    let state = CheckState::next(prev.get(&o.name), o, Some(run), &RULES);
-                    (o.name.clone(), state)
-                })
-                .collect();
+            let next = crate::checks::next_states(&[], &prev, &results, Some(run));
             store
                 .record_check_results(run, &results, Counting::Counts(&next))
                 .unwrap();

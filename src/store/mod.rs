@@ -30,20 +30,16 @@ mod runs;
 mod schema;
 mod silences;
 
-pub use checks::{trigger_counts, Counting, DEMO_TRIGGER};
+pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
-pub use import::{
-    ColumnError, ContactImport, ContractImport, Field, Importer, InteractionImport, PriceImport,
-    PropertyImport, ReminderImport, Upsert, WatchlistImport,
-};
 pub use insights::{FindingQuery, FindingRow};
 pub use notifications::{
     NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
     WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
-pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyRecord};
+pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 pub use silences::Removal;
 

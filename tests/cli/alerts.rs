@@ -1,303 +1,17 @@
 //! `hb alerts`: channels against real servers on 127.0.0.1 (aiosmtpd for SMTP, an HTTP
 //! server thread for Discord and webhooks), the outbox, digests, and secrets.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::support::http::{Reply, Server};
+use super::support::smtp::{body, header, SmtpSink};
+use super::support::ReservedPort;
 use super::Hb;
 
 mod reliability;
-
-// ---------------------------------------------------------------------------------
-// Servers
-
-/// A port nothing listens on (right now).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
-fn require_aiosmtpd() {
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "these tests need python3 with aiosmtpd: pip install aiosmtpd"
-    );
-}
-
-/// aiosmtpd on 127.0.0.1:port, recording every message it receives as a JSON line.
-struct SmtpSink {
-    child: Child,
-    log: PathBuf,
-}
-
-impl SmtpSink {
-    fn start(dir: &Path, port: u16) -> SmtpSink {
-        Self::start_with(dir, port, &[])
-    }
-
-    /// With `tests/smtp_sink.py` options (`--refuse-rcpt ADDR`, `--auth-echo`, ...).
-    fn start_with(dir: &Path, port: u16, options: &[&str]) -> SmtpSink {
-        require_aiosmtpd();
-        let log = dir.join(format!("smtp-{port}.jsonl"));
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
-        // aiosmtpd logs deprecation notices: keep them out of the test output.
-        let errors = dir.join(format!("smtp-{port}.stderr"));
-        let child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&log)
-            .args(options)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&errors).expect("sink stderr file"))
-            .spawn()
-            .expect("start tests/smtp_sink.py (pip install aiosmtpd)");
-        let mut sink = SmtpSink { child, log };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = sink.child.try_wait() {
-                let said = std::fs::read_to_string(&errors).unwrap_or_default();
-                panic!("smtp_sink.py exited with {status}: {said}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "SMTP sink did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        sink
-    }
-
-    fn messages(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("sink JSON line"))
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The raw message's header `name` (unfolded), and its body.
-fn header(content: &str, name: &str) -> Option<String> {
-    let head = content.split("\r\n\r\n").next().unwrap_or(content);
-    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-    unfolded.lines().find_map(|l| {
-        let (key, value) = l.split_once(':')?;
-        key.eq_ignore_ascii_case(name)
-            .then(|| value.trim().to_string())
-    })
-}
-
-fn body(content: &str) -> String {
-    let raw = content
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or("")
-        .replace("\r\n", "\n");
-    // lettre picks quoted-printable for long lines: undo soft breaks and =XX.
-    if !content.contains("quoted-printable") {
-        return raw;
-    }
-    let joined = raw.replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' {
-            if let Some(Ok(b)) = joined.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[derive(Debug, Clone)]
-struct Request {
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
-    at: Instant,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("request body is JSON")
-    }
-}
-
-/// One scripted answer: status, extra headers, body.
-type Answer = (u16, Vec<(&'static str, String)>, String);
-
-/// An HTTP/1.1 server thread on 127.0.0.1: records each request, answers the n-th with
-/// `answers[n]` (then 204 No Content). Stops when dropped, or after 30 seconds.
-struct HttpServer {
-    port: u16,
-    requests: Arc<Mutex<Vec<Request>>>,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl HttpServer {
-    fn start(answers: Vec<Answer>) -> HttpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (reqs, halt) = (requests.clone(), stop.clone());
-        let handle = std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while !halt.load(Ordering::Relaxed) && Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let n = reqs.lock().expect("lock").len();
-                        let answer =
-                            answers
-                                .get(n)
-                                .cloned()
-                                .unwrap_or((204, Vec::new(), String::new()));
-                        let Some((req, stream)) = read_request(stream) else {
-                            continue;
-                        };
-                        reqs.lock().expect("lock").push(req);
-                        if answer.0 == HANG {
-                            // Never answer: the client is killed meanwhile.
-                            std::thread::sleep(Duration::from_secs(2));
-                            continue;
-                        }
-                        respond(stream, &answer);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        HttpServer {
-            port,
-            requests,
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().expect("lock").clone()
-    }
-}
-
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
-/// An answer that is never sent: the request is recorded and the connection left open.
-const HANG: u16 = 0;
-
-fn read_request(stream: TcpStream) -> Option<(Request, TcpStream)> {
-    stream.set_nonblocking(false).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let path = line.split_whitespace().nth(1)?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).ok()?;
-    let request = Request {
-        path,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-        at: Instant::now(),
-    };
-    Some((request, stream))
-}
-
-fn respond(mut stream: TcpStream, answer: &Answer) {
-    let (status, extra, text) = answer;
-    let mut response = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reason(*status),
-        text.len()
-    );
-    if !text.is_empty() {
-        response.push_str("Content-Type: application/json\r\n");
-    }
-    for (k, v) in extra {
-        response.push_str(&format!("{k}: {v}\r\n"));
-    }
-    response.push_str("\r\n");
-    response.push_str(text);
-    let _ = stream.write_all(response.as_bytes());
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        _ => "Whatever",
-    }
-}
 
 // ---------------------------------------------------------------------------------
 // Helpers
@@ -335,15 +49,7 @@ fn run(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
 }
 
 fn ok(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> String {
-    let out = run(hb, env, args);
-    assert!(
-        out.status.success(),
-        "hb {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    Hb::succeeded(args, run(hb, env, args))
 }
 
 fn outbox(hb: &Hb, all: bool) -> Value {
@@ -369,8 +75,8 @@ fn hmac_hex(key: &str, body: &str) -> String {
 #[test]
 fn email_test_and_alert_reach_a_real_smtp_server() {
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start(hb.dir.path(), port);
+    let sink = SmtpSink::start(hb.dir.path());
+    let port = sink.port();
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -439,7 +145,8 @@ fn email_test_and_alert_reach_a_real_smtp_server() {
 #[test]
 fn email_test_reports_failure_with_exit_1() {
     let hb = Hb::new();
-    hb.write("heartbeat.toml", &email_channel(free_port()));
+    let down = ReservedPort::new();
+    hb.write("heartbeat.toml", &email_channel(down.port()));
     let out = run(&hb, &[], &["alerts", "test", "ops-email"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -460,8 +167,8 @@ fn email_test_reports_failure_with_exit_1() {
 #[test]
 fn starttls_is_required_when_configured() {
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start(hb.dir.path(), port);
+    let sink = SmtpSink::start(hb.dir.path());
+    let port = sink.port();
     hb.write(
         "heartbeat.toml",
         &email_channel(port).replace("tls = \"none\"", "tls = \"starttls\""),
@@ -481,7 +188,8 @@ fn starttls_is_required_when_configured() {
 #[test]
 fn smtp_outage_is_retried_with_backoff_then_delivered_exactly_once() {
     let hb = Hb::new();
-    let port = free_port();
+    let down = ReservedPort::new();
+    let port = down.port();
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -489,17 +197,7 @@ fn smtp_outage_is_retried_with_backoff_then_delivered_exactly_once() {
             email_channel(port)
         ),
     );
-    let at = |secs: i64| {
-        chrono::DateTime::parse_from_rfc3339(super::NOW)
-            .unwrap()
-            .timestamp()
-            + secs
-    };
-    let time = |secs: i64| {
-        chrono::DateTime::from_timestamp(at(secs), 0)
-            .unwrap()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    };
+    let time = super::support::at;
     ok(
         &hb,
         &[],
@@ -541,7 +239,7 @@ fn smtp_outage_is_retried_with_backoff_then_delivered_exactly_once() {
         t += backoff;
     }
 
-    let sink = SmtpSink::start(hb.dir.path(), port);
+    let sink = SmtpSink::start_on(hb.dir.path(), down, &[]);
     let out = ok(&hb, &[("HB_NOW", &time(t))], &["alerts", "deliver"]);
     assert!(
         out.contains("ops-email: delivered 1 alert (SMTP 250"),
@@ -582,11 +280,9 @@ critical = ["discord"]
 #[test]
 fn discord_gets_embeds_coloured_by_priority_after_waiting_out_a_429() {
     let hb = Hb::new();
-    let server = HttpServer::start(vec![(
+    let server = Server::scripted(vec![Reply::json(
         429,
-        vec![],
-        r#"{"message": "You are being rate limited.", "retry_after": 0.2, "global": false}"#
-            .to_string(),
+        r#"{"message": "You are being rate limited.", "retry_after": 0.2, "global": false}"#,
     )]);
     let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
     hb.write("heartbeat.toml", discord_config());
@@ -637,11 +333,7 @@ fn discord_gets_embeds_coloured_by_priority_after_waiting_out_a_429() {
 #[test]
 fn discord_long_rate_limit_is_left_for_a_later_run() {
     let hb = Hb::new();
-    let server = HttpServer::start(vec![(
-        429,
-        vec![("Retry-After", "300".into())],
-        String::new(),
-    )]);
+    let server = Server::scripted(vec![Reply::status(429).header("Retry-After", "300")]);
     let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
     hb.write("heartbeat.toml", discord_config());
     let env = [("HB_TEST_DISCORD", url.as_str())];
@@ -667,7 +359,7 @@ fn discord_long_rate_limit_is_left_for_a_later_run() {
 #[test]
 fn a_delivery_killed_mid_send_loses_nothing() {
     let hb = Hb::new();
-    let server = HttpServer::start(vec![(HANG, vec![], String::new())]);
+    let server = Server::scripted(vec![Reply::hang()]);
     let url = server.url("/api/webhooks/42/tok3n-abcdefghijklmnopqrstuvwxyz");
     hb.write("heartbeat.toml", discord_config());
     let env = [("HB_TEST_DISCORD", url.as_str())];
@@ -709,21 +401,13 @@ fn a_delivery_killed_mid_send_loses_nothing() {
 
 /// `hb` as a child process, for a test that kills it.
 fn spawn(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> Child {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("hb"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HB_") || key == "NO_COLOR" || key.starts_with("XDG_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.current_dir(hb.dir.path())
-        .env("HOME", hb.dir.path())
-        .env("HB_DB", hb.db())
-        .env("HB_NOW", &hb.now)
+    hb.std_cmd()
         .envs(env.iter().copied())
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    cmd.spawn().expect("spawn hb")
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hb")
 }
 
 // ---------------------------------------------------------------------------------
@@ -732,7 +416,7 @@ fn spawn(hb: &Hb, env: &[(&str, &str)], args: &[&str]) -> Child {
 #[test]
 fn webhook_posts_the_documented_payload_with_an_hmac_signature() {
     let hb = Hb::new();
-    let server = HttpServer::start(vec![(200, vec![], r#"{"ok":true}"#.to_string())]);
+    let server = Server::scripted(vec![Reply::json(200, r#"{"ok":true}"#)]);
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -810,9 +494,9 @@ medium = ["hook"]
 #[test]
 fn thirty_alerts_go_out_as_one_message_per_channel() {
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start(hb.dir.path(), port);
-    let server = HttpServer::start(vec![]);
+    let sink = SmtpSink::start(hb.dir.path());
+    let port = sink.port();
+    let server = Server::scripted(vec![]);
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -897,17 +581,16 @@ critical = ["ops-email", "discord"]
 #[test]
 fn secrets_never_appear_in_output_or_in_the_store() {
     let hb = Hb::new();
-    let down = free_port();
+    let down = ReservedPort::new();
     // A server that echoes the path (with the token) back in its error body.
-    let unknown: Answer = (
+    let unknown = Reply::json(
         404,
-        vec![],
-        r#"{"message": "Unknown Webhook /api/webhooks/9/tok3n-SECRETabcdefghijklmnop"}"#.into(),
+        r#"{"message": "Unknown Webhook /api/webhooks/9/tok3n-SECRETabcdefghijklmnop"}"#,
     );
-    let echo = HttpServer::start(vec![unknown; 10]);
+    let echo = Server::scripted(vec![unknown; 10]);
     let discord_token = "tok3n-SECRETabcdefghijklmnop";
     let discord_url = echo.url(&format!("/api/webhooks/9/{discord_token}"));
-    let hook_url = format!("http://127.0.0.1:{down}/hook/url-SECRET-qwertyuiopasdf");
+    let hook_url = down.url("/hook/url-SECRET-qwertyuiopasdf");
     let hmac = "hmac-SECRET-Kx93mQ0pLw";
     hb.write(
         "heartbeat.toml",
@@ -927,7 +610,7 @@ secret_env = "HB_TEST_HMAC"
 [alerts.routes]
 critical = ["ops-email", "discord", "hook"]
 "#,
-            email_channel(down)
+            email_channel(down.port())
         ),
     );
     let env = [
@@ -1024,28 +707,15 @@ critical = ["ops-email", "discord", "hook"]
 }
 
 /// An API on 127.0.0.1 that echoes the `X-Api-Key` it was sent in its JSON body, as a
-/// misbehaving (or debugging) service does. Serves `max` requests.
-fn key_echo_server(max: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(max) {
-            let Ok(stream) = stream else { continue };
-            let Some((request, mut stream)) = read_request(stream) else {
-                continue;
-            };
-            let key = request.header("x-api-key").unwrap_or_default().to_string();
-            let body = serde_json::json!({"status": "degraded", "key": key}).to_string();
-            let _ = stream.write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                )
-                .as_bytes(),
-            );
-        }
-    });
-    port
+/// misbehaving (or debugging) service does.
+fn key_echo_server() -> Server {
+    Server::start(|_, request| {
+        let key = request.header("x-api-key").unwrap_or_default();
+        Reply::json(
+            200,
+            serde_json::json!({"status": "degraded", "key": key}).to_string(),
+        )
+    })
 }
 
 /// Every `${VAR}` value is redacted once, where a check's outcome is made and where an
@@ -1055,9 +725,10 @@ fn key_echo_server(max: usize) -> u16 {
 fn a_key_echoed_by_a_target_is_redacted_everywhere() {
     let hb = Hb::new();
     let key = "k3y-ECHOED-9f8e7d6c5b4a";
-    let api = key_echo_server(20);
-    let hook = HttpServer::start(vec![]);
-    let discord = HttpServer::start(vec![]);
+    let api_server = key_echo_server();
+    let api = api_server.port();
+    let hook = Server::scripted(vec![]);
+    let discord = Server::scripted(vec![]);
     let config = format!(
         r#"
 [[check]]
@@ -1236,14 +907,7 @@ fn stderr_channel_and_send_without_route() {
 
 /// `hb cycle` at `secs` after the fixed clock.
 fn cycle_at(hb: &Hb, secs: i64) -> std::process::Output {
-    let t = chrono::DateTime::parse_from_rfc3339(super::NOW)
-        .unwrap()
-        .timestamp()
-        + secs;
-    let now = chrono::DateTime::from_timestamp(t, 0)
-        .unwrap()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let out = run(hb, &[("HB_NOW", &now)], &["cycle"]);
+    let out = run(hb, &[("HB_NOW", &super::support::at(secs))], &["cycle"]);
     assert!(
         out.status.success(),
         "cycle failed: {}",
@@ -1253,7 +917,7 @@ fn cycle_at(hb: &Hb, secs: i64) -> std::process::Output {
 }
 
 /// The alert kinds (new, escalation, recovery, ...) of every webhook POST so far.
-fn kinds_received(server: &HttpServer) -> Vec<Vec<String>> {
+fn kinds_received(server: &Server) -> Vec<Vec<String>> {
     server
         .requests()
         .iter()
@@ -1271,7 +935,7 @@ fn kinds_received(server: &HttpServer) -> Vec<Vec<String>> {
 #[test]
 fn a_failing_check_escalates_on_the_third_cycle_once_and_recovery_rearms() {
     let hb = Hb::new();
-    let server = HttpServer::start(Vec::new());
+    let server = Server::scripted(Vec::new());
     let flag = hb.path("api-up");
     hb.write(
         "heartbeat.toml",
@@ -1359,7 +1023,8 @@ escalation = ["pager"]
 #[test]
 fn smtp_down_for_three_cycles_then_the_alert_is_delivered_once() {
     let hb = Hb::new();
-    let port = free_port();
+    let down = ReservedPort::new();
+    let port = down.port();
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -1379,7 +1044,7 @@ fn smtp_down_for_three_cycles_then_the_alert_is_delivered_once() {
         assert!(stdout.contains("alert delivery failed"), "{stdout}");
     }
     assert_eq!(outbox(&hb, false)["rows"][0]["attempts"], 3);
-    let sink = SmtpSink::start(hb.dir.path(), port);
+    let sink = SmtpSink::start_on(hb.dir.path(), down, &[]);
     cycle_at(&hb, 15 * 60);
     cycle_at(&hb, 20 * 60);
     let messages = sink.messages();
@@ -1394,7 +1059,7 @@ fn smtp_down_for_three_cycles_then_the_alert_is_delivered_once() {
 #[test]
 fn thirty_findings_in_one_cycle_are_one_digest_per_channel() {
     let hb = Hb::new();
-    let (a, b) = (HttpServer::start(Vec::new()), HttpServer::start(Vec::new()));
+    let (a, b) = (Server::scripted(Vec::new()), Server::scripted(Vec::new()));
     hb.write(
         "heartbeat.toml",
         &format!(

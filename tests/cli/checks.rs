@@ -1,7 +1,6 @@
 //! `hb checks`: every check type against a real target on 127.0.0.1 or on disk.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -9,97 +8,52 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::support::http::{Reply, Server};
+use super::support::{at, now_ts, ReservedPort};
 use super::{Hb, NOW};
 
 // ---------------------------------------------------------------------------------
 // Targets
 
-/// A minimal HTTP server on 127.0.0.1. The path says what to do, in pairs:
+/// The HTTP target of the http checks. The path says what to do, in pairs:
 /// `/status/503`, `/delay/200`, `/json`, `/headers` (echo the request head),
-/// `/hang` (never answer within a test's timeouts). It serves at most `max` connections
-/// and then stops, so it never outlives its test by much.
-fn http_server(max: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(max) {
-            let Ok(stream) = stream else { continue };
-            std::thread::spawn(move || serve(stream));
-        }
-    });
-    port
-}
-
-fn serve(mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head).into_owned();
-    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let mut status = 200;
-    let mut body = "ok".to_string();
-    let mut content_type = "text/plain";
-    let mut i = 0;
-    while i < segments.len() {
-        match segments[i] {
-            "status" => {
-                status = segments
+/// `/hang` (never answer within a test's timeouts); anything else answers 200 `ok`.
+fn target() -> Server {
+    Server::start(|_, request| {
+        let segments: Vec<&str> = request.path.trim_matches('/').split('/').collect();
+        let mut reply = Reply::text(200, "ok");
+        let mut i = 0;
+        while i < segments.len() {
+            let number = |default| {
+                segments
                     .get(i + 1)
                     .and_then(|s| s.parse().ok())
-                    .unwrap_or(500);
-                i += 1;
+                    .unwrap_or(default)
+            };
+            match segments[i] {
+                "status" => {
+                    reply.status = number(500) as u16;
+                    i += 1;
+                }
+                "delay" => {
+                    reply = reply.after(Duration::from_millis(number(0)));
+                    i += 1;
+                }
+                "json" => {
+                    reply = Reply::json(
+                        200,
+                        r#"{"status":"ok","workers":{"available":1,"total":4}}"#,
+                    )
+                    .after(reply.delay);
+                }
+                "headers" => reply = reply.body(request.head.clone()),
+                "hang" => return Reply::hang(),
+                _ => {}
             }
-            "delay" => {
-                let ms = segments
-                    .get(i + 1)
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(0);
-                std::thread::sleep(Duration::from_millis(ms));
-                i += 1;
-            }
-            "json" => {
-                body = r#"{"status":"ok","workers":{"available":1,"total":4}}"#.to_string();
-                content_type = "application/json";
-            }
-            "headers" => body = head.clone(),
-            "hang" => {
-                std::thread::sleep(Duration::from_secs(10));
-                return;
-            }
-            _ => {}
+            i += 1;
         }
-        i += 1;
-    }
-    let response = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
-}
-
-/// A port with nothing listening on it.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-fn now_ts() -> i64 {
-    chrono::DateTime::parse_from_rfc3339(NOW)
-        .expect("NOW")
-        .timestamp()
-}
-
-fn at(offset_secs: i64) -> String {
-    chrono::DateTime::from_timestamp(now_ts() + offset_secs, 0)
-        .expect("time")
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        reply
+    })
 }
 
 fn set_mtime(path: &Path, ts: i64) {
@@ -160,7 +114,8 @@ fn sqlite(path: &Path, sql: &str) {
 #[test]
 fn http_status_and_latency_are_recorded() {
     let hb = Hb::new();
-    let port = http_server(10);
+    let server = target();
+    let port = server.port();
     hb.write(
         "heartbeat.toml",
         &(check(
@@ -207,7 +162,8 @@ fn http_status_and_latency_are_recorded() {
 #[test]
 fn http_latency_limit_and_severity() {
     let hb = Hb::new();
-    let port = http_server(10);
+    let server = target();
+    let port = server.port();
     let url = format!("url = \"http://127.0.0.1:{port}/delay/300\"\nmax_latency_ms = 100");
     hb.write(
         "heartbeat.toml",
@@ -235,7 +191,8 @@ fn http_latency_limit_and_severity() {
 #[test]
 fn http_body_and_json_conditions() {
     let hb = Hb::new();
-    let port = http_server(10);
+    let server = target();
+    let port = server.port();
     let base = format!("http://127.0.0.1:{port}");
     hb.write(
         "heartbeat.toml",
@@ -280,7 +237,9 @@ fn http_body_and_json_conditions() {
 #[test]
 fn http_headers_come_from_the_environment_and_are_never_printed() {
     let hb = Hb::new();
-    let port = http_server(10);
+    let closed = ReservedPort::new();
+    let server = target();
+    let port = server.port();
     let secret = "s3cret-token-value";
     hb.write(
         "heartbeat.toml",
@@ -297,7 +256,7 @@ fn http_headers_come_from_the_environment_and_are_never_printed() {
                 "http",
                 &format!(
                     "url = \"http://127.0.0.1:{}/${{HB_TEST_TOKEN}}\"\nheaders = {{ X-Key = \"${{HB_TEST_TOKEN}}\" }}",
-                    closed_port()
+                    closed.port()
                 ),
             ),
             check(
@@ -337,52 +296,35 @@ fn http_headers_come_from_the_environment_and_are_never_printed() {
     );
 }
 
-/// An HTTP server on 127.0.0.1 that keeps every request head it gets. `/to/PORT/REST`
-/// redirects (302) to `http://127.0.0.1:PORT/REST`; `/here/REST` redirects to `/REST`
-/// on itself; anything else answers 200 `ok`.
-fn recording_server(max: usize) -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let kept = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(max) {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut head = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => head.extend_from_slice(&buf[..n]),
-                }
-            }
-            let head = String::from_utf8_lossy(&head).into_owned();
-            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-            kept.lock().unwrap().push(head);
-            let location = if let Some(rest) = path.strip_prefix("/to/") {
-                let (port, rest) = rest.split_once('/').unwrap_or((rest, ""));
-                Some(format!("http://127.0.0.1:{port}/{rest}"))
-            } else {
-                path.strip_prefix("/here").map(str::to_string)
-            };
-            let response = match location {
-                Some(to) => format!(
-                    "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                ),
-                None => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".into(),
-            };
-            let _ = stream.write_all(response.as_bytes());
+/// An HTTP server on 127.0.0.1 (it keeps every request). `/to/PORT/REST` redirects
+/// (302) to `http://127.0.0.1:PORT/REST`; `/here/REST` redirects to `/REST` on itself;
+/// anything else answers 200 `ok`.
+fn redirecting_server() -> Server {
+    Server::start(|_, request| {
+        let path = request.path.as_str();
+        let location = if let Some(rest) = path.strip_prefix("/to/") {
+            let (port, rest) = rest.split_once('/').unwrap_or((rest, ""));
+            Some(format!("http://127.0.0.1:{port}/{rest}"))
+        } else {
+            path.strip_prefix("/here").map(str::to_string)
+        };
+        match location {
+            Some(to) => Reply::status(302).header("Location", to),
+            None => Reply::text(200, "ok"),
         }
-    });
-    (port, seen)
+    })
+}
+
+/// The request heads a server got, in order.
+fn heads(server: &Server) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.head).collect()
 }
 
 #[test]
 fn redirects_are_followed_only_when_asked_and_never_to_another_origin_with_headers() {
     let hb = Hb::new();
-    let (port, front) = recording_server(20);
-    let (other, elsewhere) = recording_server(20);
+    let (front, elsewhere) = (redirecting_server(), redirecting_server());
+    let (port, other) = (front.port(), elsewhere.port());
     let secret = "k3y-for-the-front-only";
     let key = "headers = { X-Api-Key = \"${HB_TEST_KEY}\" }";
     let url = |path: &str| format!("url = \"http://127.0.0.1:{port}{path}\"");
@@ -459,14 +401,14 @@ fn redirects_are_followed_only_when_asked_and_never_to_another_origin_with_heade
     assert_eq!(results[3]["status"], "ok", "{:?}", results[3]);
     assert_eq!(results[4]["status"], "ok", "{:?}", results[4]);
     // The other origin saw one request, the header-less one; the front saw the key.
-    let elsewhere = elsewhere.lock().unwrap().clone();
+    let elsewhere = heads(&elsewhere);
     assert_eq!(elsewhere.len(), 1, "{elsewhere:?}");
     assert!(elsewhere[0].starts_with("GET /open "), "{elsewhere:?}");
     assert!(
         !elsewhere.iter().any(|h| h.contains(secret)),
         "{elsewhere:?}"
     );
-    let front = front.lock().unwrap().clone();
+    let front = heads(&front);
     assert!(
         front
             .iter()
@@ -520,7 +462,8 @@ fn a_tls_handshake_that_never_completes_says_so() {
 #[test]
 fn a_hung_http_target_is_cut_at_the_timeout() {
     let hb = Hb::new();
-    let port = http_server(5);
+    let server = target();
+    let port = server.port();
     hb.write(
         "heartbeat.toml",
         &check(
@@ -539,7 +482,8 @@ fn a_hung_http_target_is_cut_at_the_timeout() {
 #[test]
 fn fifty_slow_http_checks_run_in_parallel() {
     let hb = Hb::new();
-    let port = http_server(60);
+    let server = target();
+    let port = server.port();
     let config: String = (0..50)
         .map(|i| {
             check(
@@ -567,6 +511,7 @@ fn fifty_slow_http_checks_run_in_parallel() {
 #[test]
 fn tcp_open_and_closed_ports() {
     let hb = Hb::new();
+    let closed = ReservedPort::new();
     let open = TcpListener::bind("127.0.0.1:0").unwrap();
     let open_port = open.local_addr().unwrap().port();
     hb.write(
@@ -580,7 +525,7 @@ fn tcp_open_and_closed_ports() {
             "tcp",
             &format!(
                 "address = \"127.0.0.1:{}\"\ntimeout = \"2s\"",
-                closed_port()
+                closed.port()
             ),
         )),
     );
@@ -1225,6 +1170,7 @@ fn tls_server(certified: rcgen::CertifiedKey, max: usize) -> u16 {
 #[test]
 fn tls_days_until_expiry_from_a_server_and_a_pem_file() {
     let hb = Hb::new();
+    let closed = ReservedPort::new();
     // NOW is 2026-11-25T12:00Z.
     let (far, _) = certificate((2027, 3, 5));
     let (_, soon_pem) = certificate((2026, 12, 5));
@@ -1238,7 +1184,7 @@ fn tls_days_until_expiry_from_a_server_and_a_pem_file() {
             check("tls-server", "tls", &format!("address = \"127.0.0.1:{port}\"\nserver_name = \"localhost\"\ngroup = \"security\"")),
             check("tls-soon", "tls", "path = 'soon.pem'\ngroup = \"security\""),
             check("tls-expired", "tls", "path = 'expired.pem'\ngroup = \"security\""),
-            check("tls-closed", "tls", &format!("address = \"127.0.0.1:{}\"\ntimeout = \"2s\"", closed_port())),
+            check("tls-closed", "tls", &format!("address = \"127.0.0.1:{}\"\ntimeout = \"2s\"", closed.port())),
         ]
         .concat(),
     );

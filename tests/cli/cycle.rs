@@ -1174,10 +1174,8 @@ fn cooling_relationships_fire_under_the_shipped_timers() {
 #[test]
 fn event_notifications_settle_when_acknowledged_and_delivered_or_after_event_ttl() {
     let hb = Hb::new();
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let down = crate::support::ReservedPort::new();
+    let closed = down.port();
     // Reminders are medium, routed nowhere; watchlist matches are too, except the
     // "Austin" match goes to a webhook that cannot be reached: its alert stays pending.
     hb.write(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::support::now_ts;
 use super::Hb;
 
 /// `hb demo --dir DIR --properties N --json`, returning the document.
@@ -88,13 +89,6 @@ fn count(conn: &Connection, sql: &str) -> i64 {
 
 fn canonical(path: PathBuf) -> PathBuf {
     std::fs::canonicalize(&path).unwrap_or(path)
-}
-
-/// Unix seconds of the harness clock.
-fn now_ts() -> i64 {
-    chrono::DateTime::parse_from_rfc3339(super::NOW)
-        .expect("NOW is RFC 3339")
-        .timestamp()
 }
 
 #[test]

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::support::http::{Reply, Server};
+use crate::support::{now_ts, ReservedPort};
 use crate::Hb;
 
 /// Every file under `dir`, by path relative to it.
@@ -198,15 +200,10 @@ fn schedule_systemd_prints_valid_units() {
     systemd_analyze_verify(&hb, &files);
 }
 
-/// `systemd-analyze verify` on the units, when it works here (it may not in a container).
+/// `systemd-analyze verify` on the units (a verify that hangs or fails for reasons of this
+/// host, as in some containers, is said on stderr and not held against the units).
 fn systemd_analyze_verify(hb: &Hb, files: &[(String, String)]) {
-    let works = std::process::Command::new("systemd-analyze")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !works {
-        eprintln!("systemd-analyze is not usable here: skipped verify");
+    if !crate::support::require_tool("systemd-analyze", "systemd", "to verify the units") {
         return;
     }
     let dir = hb.path("units");
@@ -429,13 +426,6 @@ fn sample(expo: &Exposition, name: &str, labels: &[(&str, &str)]) -> Option<f64>
         .map(|(_, _, v)| *v)
 }
 
-/// The harness's clock, in unix seconds.
-fn now_ts() -> i64 {
-    chrono::DateTime::parse_from_rfc3339(crate::NOW)
-        .unwrap()
-        .timestamp()
-}
-
 /// A portfolio straight into the store: what `hb import` will do, without depending on it.
 fn seed_portfolio(hb: &Hb) {
     // Creates the store; portfolio stays due for the next cycle.
@@ -592,78 +582,21 @@ fn a_failed_export_warns_and_the_cycle_succeeds() {
 
 // ---- dead-man's switch -------------------------------------------------------------
 
-/// A minimal HTTP/1.1 server on 127.0.0.1 that answers 200 and records request paths.
-struct PingServer {
-    url: String,
-    paths: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
 const SECRET: &str = "0f1e2d3c-secret-uuid";
 
-impl PingServer {
-    fn start() -> PingServer {
-        use std::io::{Read, Write};
-        use std::sync::atomic::Ordering;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/ping/{SECRET}", listener.local_addr().unwrap());
-        let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let thread = {
-            let paths = paths.clone();
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-                while !stop.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
-                    let mut stream = match listener.accept() {
-                        Ok((stream, _)) => stream,
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                            std::thread::sleep(std::time::Duration::from_millis(5));
-                            continue;
-                        }
-                        Err(_) => break,
-                    };
-                    let _ = stream.set_nonblocking(false);
-                    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
-                    let mut request = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16_384 {
-                        match stream.read(&mut buf) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => request.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let request = String::from_utf8_lossy(&request);
-                    let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
-                    paths.lock().unwrap().push(path);
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK",
-                    );
-                }
-            })
-        };
-        PingServer {
-            url,
-            paths,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.paths.lock().unwrap().clone()
-    }
+/// A dead-man's switch on 127.0.0.1: answers every ping 200.
+fn ping_server() -> Server {
+    Server::start(|_, _| Reply::text(200, "OK"))
 }
 
-impl Drop for PingServer {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+/// Its ping URL, with the secret in the path as hc-ping's.
+fn ping_url(server: &Server) -> String {
+    server.url(&format!("/ping/{SECRET}"))
+}
+
+/// The paths it was pinged at, in order.
+fn paths(server: &Server) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.path).collect()
 }
 
 fn deadman_config(hb: &Hb, url: &str) {
@@ -671,14 +604,6 @@ fn deadman_config(hb: &Hb, url: &str) {
         "heartbeat.toml",
         &format!("[store]\npath = \"hb.db\"\n\n[deadman]\nurl = \"{url}\"\ntimeout = \"2s\"\n"),
     );
-}
-
-/// A port on 127.0.0.1 with nothing listening.
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/ping/{SECRET}")
 }
 
 /// Make the market module fail for real: its writes hit a trigger that aborts them, as a
@@ -699,33 +624,33 @@ fn break_market_module(hb: &Hb) {
 #[test]
 fn deadman_pings_start_then_success() {
     let hb = Hb::new();
-    let server = PingServer::start();
-    deadman_config(&hb, &format!("{}/", server.url));
+    let server = ping_server();
+    deadman_config(&hb, &format!("{}/", ping_url(&server)));
     hb.ok(&["cycle", "-q"]);
     assert_eq!(
-        server.paths(),
+        paths(&server),
         [format!("/ping/{SECRET}/start"), format!("/ping/{SECRET}")]
     );
     // A dry run tells no one.
     hb.ok(&["cycle", "--dry-run"]);
-    assert_eq!(server.paths().len(), 2);
+    assert_eq!(paths(&server).len(), 2);
 }
 
 #[test]
 fn deadman_url_can_come_from_the_environment() {
     let hb = Hb::new();
-    let server = PingServer::start();
+    let server = ping_server();
     hb.write(
         "heartbeat.toml",
         "[store]\npath = \"hb.db\"\n\n[deadman]\nurl_env = \"HB_TEST_DEADMAN_URL\"\n",
     );
     hb.cmd()
-        .env("HB_TEST_DEADMAN_URL", &server.url)
+        .env("HB_TEST_DEADMAN_URL", ping_url(&server))
         .args(["cycle", "-q"])
         .assert()
         .success()
         .stderr("");
-    assert_eq!(server.paths().len(), 2);
+    assert_eq!(paths(&server).len(), 2);
     // Unset: a warning that says what to do, and the cycle runs.
     hb.cmd()
         .env("HB_NOW", "2026-11-25T12:05:00Z")
@@ -735,14 +660,14 @@ fn deadman_url_can_come_from_the_environment() {
         .stderr(predicates::str::contains(
             "$HB_TEST_DEADMAN_URL, which is not set",
         ));
-    assert_eq!(server.paths().len(), 2);
+    assert_eq!(paths(&server).len(), 2);
 }
 
 #[test]
 fn deadman_pings_fail_when_a_module_fails() {
     let hb = Hb::new();
-    let server = PingServer::start();
-    deadman_config(&hb, &server.url);
+    let server = ping_server();
+    deadman_config(&hb, &ping_url(&server));
     break_market_module(&hb);
     let report = hb.json(&["cycle"]);
     assert_eq!(report["status"], "failed", "{report}");
@@ -761,7 +686,7 @@ fn deadman_pings_fail_when_a_module_fails() {
     );
     // The store-creating cycle pinged too: start+success, then start+fail.
     assert_eq!(
-        server.paths(),
+        paths(&server),
         [
             format!("/ping/{SECRET}/start"),
             format!("/ping/{SECRET}"),
@@ -774,8 +699,8 @@ fn deadman_pings_fail_when_a_module_fails() {
 #[test]
 fn deadman_pings_fail_when_the_cycle_cannot_run() {
     let hb = Hb::new();
-    let server = PingServer::start();
-    deadman_config(&hb, &server.url);
+    let server = ping_server();
+    deadman_config(&hb, &ping_url(&server));
     // The store path is a directory: the cycle errors after the start ping went out.
     std::fs::create_dir(hb.path("hb.db")).unwrap();
     hb.cmd()
@@ -785,7 +710,7 @@ fn deadman_pings_fail_when_the_cycle_cannot_run() {
         .code(1)
         .stderr(predicates::str::contains("error: could not open store"));
     assert_eq!(
-        server.paths(),
+        paths(&server),
         [
             format!("/ping/{SECRET}/start"),
             format!("/ping/{SECRET}/fail")
@@ -795,7 +720,8 @@ fn deadman_pings_fail_when_the_cycle_cannot_run() {
 
 #[test]
 fn an_unreachable_deadman_never_changes_the_exit_code() {
-    let url = closed_port_url();
+    let down = ReservedPort::new();
+    let url = down.url(&format!("/ping/{SECRET}"));
     // A completed cycle: 0 with or without the pings.
     let hb = Hb::new();
     deadman_config(&hb, &url);
@@ -1029,13 +955,7 @@ fn errors_say_what_to_do_and_exit_with_their_class() {
 /// fits the terminal's width.
 #[test]
 fn on_a_terminal_tables_fit_and_are_coloured() {
-    let works = std::process::Command::new("script")
-        .args(["-qec", "true", "/dev/null"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !works {
-        eprintln!("script(1) is not available: skipped");
+    if !crate::support::require_tool("script", "util-linux", "to give hb a terminal") {
         return;
     }
     let hb = populated();

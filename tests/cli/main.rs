@@ -11,6 +11,7 @@ mod messages;
 mod output;
 mod property;
 mod store;
+mod support;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,11 @@ impl Hb {
     /// Run `hb ARGS` and return stdout, asserting success.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run hb");
+        Self::succeeded(args, out)
+    }
+
+    /// stdout of `hb ARGS` that ran as `out`, asserting it succeeded.
+    pub fn succeeded(args: &[&str], out: std::process::Output) -> String {
         assert!(
             out.status.success(),
             "hb {args:?} failed with {:?}\nstdout: {}\nstderr: {}",

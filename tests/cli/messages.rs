@@ -229,16 +229,7 @@ fn cycle_lists_every_kept_id_under_verbose_and_in_json() {
 fn on_a_terminal_the_cycle_prints_a_short_line_per_module() {
     let hb = busy_demo();
     // `script` gives hb a terminal for stdout.
-    let available = std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI needs `script` (util-linux) to give hb a terminal"
-        );
-        eprintln!("skipped: no `script` to run hb on a terminal");
+    if !crate::support::require_tool("script", "util-linux", "to give hb a terminal") {
         return;
     }
     let hb_cmd = demo_hb(&hb);

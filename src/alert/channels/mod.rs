@@ -31,6 +31,19 @@ pub struct SendContext<'a> {
     pub max_rate_limit_wait: Duration,
 }
 
+impl<'a> SendContext<'a> {
+    /// The context of every send from this config: its directory, the config's one
+    /// redactor (every secret hb knows of), the clock, the rate-limit wait.
+    pub fn new(alerts: &'a AlertsConfig, redactor: &'a Redactor, now: i64) -> Self {
+        SendContext {
+            base_dir: alerts.base_dir.as_deref(),
+            redactor,
+            now,
+            max_rate_limit_wait: super::outbox::MAX_RATE_LIMIT_WAIT,
+        }
+    }
+}
+
 /// A message the server accepted, and its answer (redacted).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accepted {

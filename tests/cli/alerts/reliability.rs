@@ -5,31 +5,16 @@
 //! README "Reliability" lists these tests by name.
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::Value;
 
-use super::{
-    body, email_channel, free_port, header, ok, outbox, read_request, respond, run, Answer,
-    HttpServer, Request, SmtpSink, SMTP_PASSWORD, SMTP_USER,
-};
+use super::{email_channel, ok, outbox, run, SMTP_PASSWORD, SMTP_USER};
+use crate::support::http::{Reply, Request, Server};
+use crate::support::smtp::{body, header, SmtpSink};
+use crate::support::{at, ReservedPort};
 use crate::Hb;
-
-/// The fixed clock moved by `secs`, as RFC 3339.
-fn at(secs: i64) -> String {
-    let t = chrono::DateTime::parse_from_rfc3339(crate::NOW)
-        .unwrap()
-        .timestamp()
-        + secs;
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 fn json_of(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -79,115 +64,28 @@ fn alerts_received(requests: &[Request]) -> Vec<Value> {
 // ---------------------------------------------------------------------------------
 // Servers that misbehave
 
-/// What a `SlowServer` does with each connection.
-#[derive(Clone, Copy)]
-enum Slowness {
-    /// Sends an SMTP greeting that never ends: `220-` lines, a byte every 50 ms.
-    TrickleGreeting,
-    /// Reads the HTTP request, records it, answers after `delay`.
-    AnswerAfter(Duration, u16),
-}
-
-/// A server on 127.0.0.1 with a thread per connection, so one slow client never holds
-/// up the next. Stops when dropped, or after 20 seconds.
-struct SlowServer {
-    port: u16,
-    requests: Arc<Mutex<Vec<Request>>>,
-    connections: Arc<Mutex<usize>>,
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl SlowServer {
-    /// `plan[n]` is what the n-th connection gets; later ones get the last.
-    fn start(plan: Vec<Slowness>) -> SlowServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(Mutex::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (reqs, conns, halt) = (requests.clone(), connections.clone(), stop.clone());
-        let handle = std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(20);
-            while !halt.load(Ordering::Relaxed) && Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let n = {
-                            let mut c = conns.lock().expect("lock");
-                            *c += 1;
-                            *c - 1
-                        };
-                        let how = plan[n.min(plan.len() - 1)];
-                        let (reqs, halt) = (reqs.clone(), halt.clone());
-                        std::thread::spawn(move || serve(stream, how, &reqs, &halt, deadline));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+/// An SMTP server whose greeting never ends: `220-` lines, a byte every 50 ms.
+fn trickling_greeting() -> Server {
+    Server::raw(|mut stream, stopped| {
+        let line = b"220-hb-test: still greeting you\r\n";
+        let deadline = Instant::now() + Duration::from_secs(20);
+        'outer: while Instant::now() < deadline {
+            for byte in line {
+                if stopped() || stream.write_all(&[*byte]).is_err() {
+                    break 'outer;
                 }
-            }
-        });
-        SlowServer {
-            port,
-            requests,
-            connections,
-            stop,
-            handle: Some(handle),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().expect("lock").clone()
-    }
-
-    fn connections(&self) -> usize {
-        *self.connections.lock().expect("lock")
-    }
-}
-
-fn serve(
-    stream: TcpStream,
-    how: Slowness,
-    requests: &Mutex<Vec<Request>>,
-    stop: &AtomicBool,
-    deadline: Instant,
-) {
-    let _ = stream.set_nonblocking(false);
-    match how {
-        Slowness::TrickleGreeting => {
-            let mut stream = stream;
-            let line = b"220-hb-test: still greeting you\r\n";
-            'outer: while Instant::now() < deadline {
-                for byte in line {
-                    if stop.load(Ordering::Relaxed) || stream.write_all(&[*byte]).is_err() {
-                        break 'outer;
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
+                std::thread::sleep(Duration::from_millis(50));
             }
         }
-        Slowness::AnswerAfter(delay, status) => {
-            let Some((request, stream)) = read_request(stream) else {
-                return;
-            };
-            requests.lock().expect("lock").push(request);
-            std::thread::sleep(delay);
-            let answer: Answer = (status, Vec::new(), String::new());
-            respond(stream, &answer);
-        }
-    }
+    })
 }
 
-impl Drop for SlowServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
+/// Answers the n-th request with `delays[n]`'s wait and status (later ones: the last).
+fn answering_after(delays: Vec<(Duration, u16)>) -> Server {
+    Server::start(move |n, _| {
+        let (delay, status) = delays[n.min(delays.len() - 1)];
+        Reply::status(status).after(delay)
+    })
 }
 
 // ---------------------------------------------------------------------------------
@@ -196,8 +94,8 @@ impl Drop for SlowServer {
 #[test]
 fn grouping_many_routed_checks_keeps_each_checks_route() {
     let hb = Hb::new();
-    let hook = HttpServer::start(Vec::new());
-    let other = HttpServer::start(Vec::new());
+    let hook = Server::scripted(Vec::new());
+    let other = Server::scripted(Vec::new());
     // 25 checks routed to `hook` alone, one to `other`, and no priority route at all.
     let mut config =
         webhook("hook", &hook.url("/hook"), "3s") + &webhook("other", &other.url("/other"), "3s");
@@ -238,10 +136,7 @@ fn grouping_many_routed_checks_keeps_each_checks_route() {
 fn a_cycle_under_a_wrong_future_clock_neither_gives_up_alerts_nor_stops_checks() {
     let hb = Hb::new();
     // Refuses the first two posts (the alert waits), then accepts.
-    let server = HttpServer::start(vec![
-        (500, Vec::new(), String::new()),
-        (500, Vec::new(), String::new()),
-    ]);
+    let server = Server::scripted(vec![Reply::status(500), Reply::status(500)]);
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -325,12 +220,12 @@ fn a_cycle_under_a_wrong_future_clock_neither_gives_up_alerts_nor_stops_checks()
 #[test]
 fn an_endless_smtp_greeting_cannot_hang_the_cycle() {
     let hb = Hb::new();
-    let server = SlowServer::start(vec![Slowness::TrickleGreeting]);
+    let server = trickling_greeting();
     hb.write(
         "heartbeat.toml",
         &format!(
             "{}\n[alerts.routes]\ncritical = [\"ops-email\"]\n",
-            email_channel(server.port).replace("timeout = \"5s\"", "timeout = \"1s\"")
+            email_channel(server.port()).replace("timeout = \"5s\"", "timeout = \"1s\"")
         ),
     );
     ok(
@@ -392,9 +287,9 @@ fn an_endless_smtp_greeting_cannot_hang_the_cycle() {
 fn an_abandoned_send_is_sent_again_never_lost() {
     let hb = Hb::new();
     // The first post is answered only after hb gave up on it; the second at once.
-    let server = SlowServer::start(vec![
-        Slowness::AnswerAfter(Duration::from_millis(2500), 200),
-        Slowness::AnswerAfter(Duration::ZERO, 204),
+    let server = answering_after(vec![
+        (Duration::from_millis(2500), 200),
+        (Duration::ZERO, 204),
     ]);
     hb.write(
         "heartbeat.toml",
@@ -436,7 +331,7 @@ fn an_abandoned_send_is_sent_again_never_lost() {
 #[test]
 fn the_delivery_budget_leaves_the_rest_for_the_next_run() {
     let hb = Hb::new();
-    let silent = SlowServer::start(vec![Slowness::AnswerAfter(Duration::from_secs(5), 204)]);
+    let silent = answering_after(vec![(Duration::from_secs(5), 204)]);
     let url = silent.url("/hook");
     hb.write(
         "heartbeat.toml",
@@ -524,8 +419,8 @@ fn send_critical(hb: &Hb, subject: &str) -> std::process::Output {
 #[test]
 fn one_refused_recipient_does_not_silence_email_for_the_others() {
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start_with(hb.dir.path(), port, &["--refuse-rcpt", "gone@example.com"]);
+    let sink = SmtpSink::start_with(hb.dir.path(), &["--refuse-rcpt", "gone@example.com"]);
+    let port = sink.port();
     hb.write("heartbeat.toml", &three_recipients(port));
 
     let out = send_critical(&hb, "API down");
@@ -619,8 +514,8 @@ fn one_refused_recipient_does_not_silence_email_for_the_others() {
 fn a_permanent_refusal_fails_the_message_and_a_temporary_one_is_retried() {
     // 554 at the end of DATA: the message itself is refused, retrying cannot help.
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start_with(hb.dir.path(), port, &["--refuse-data"]);
+    let sink = SmtpSink::start_with(hb.dir.path(), &["--refuse-data"]);
+    let port = sink.port();
     hb.write("heartbeat.toml", &three_recipients(port));
     let out = send_critical(&hb, "API down");
     assert!(
@@ -640,8 +535,8 @@ fn a_permanent_refusal_fails_the_message_and_a_temporary_one_is_retried() {
 
     // 450 to a recipient: temporary; nobody is sent anything, all is retried later.
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start_with(hb.dir.path(), port, &["--defer-rcpt", "gone@example.com"]);
+    let sink = SmtpSink::start_with(hb.dir.path(), &["--defer-rcpt", "gone@example.com"]);
+    let port = sink.port();
     hb.write("heartbeat.toml", &three_recipients(port));
     let out = send_critical(&hb, "API down");
     assert!(
@@ -667,12 +562,13 @@ fn a_permanent_refusal_fails_the_message_and_a_temporary_one_is_retried() {
 #[test]
 fn a_dead_channels_backlog_does_not_delay_a_critical_webhook() {
     let hb = Hb::new();
-    let hook = HttpServer::start(Vec::new());
+    let hook = Server::scripted(Vec::new());
+    let relay = ReservedPort::new();
     hb.write(
         "heartbeat.toml",
         &format!(
             "{}{}",
-            email_channel(free_port()).replace("timeout = \"5s\"", "timeout = \"1s\""),
+            email_channel(relay.port()).replace("timeout = \"5s\"", "timeout = \"1s\""),
             webhook("hook", &hook.url("/hook"), "3s")
         ),
     );
@@ -760,9 +656,8 @@ fn a_dead_channels_backlog_does_not_delay_a_critical_webhook() {
 #[test]
 fn new_alerts_keep_their_own_backoff_and_go_once_the_channel_is_back() {
     let hb = Hb::new();
-    let refuse = (500, Vec::new(), String::new());
     // Seven refusals, then the server is back.
-    let server = HttpServer::start(vec![refuse; 7]);
+    let server = Server::scripted(vec![Reply::status(500); 7]);
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -858,8 +753,8 @@ fn new_alerts_keep_their_own_backoff_and_go_once_the_channel_is_back() {
 #[test]
 fn an_smtp_server_quoting_the_auth_line_never_shows_the_credentials() {
     let hb = Hb::new();
-    let port = free_port();
-    let _sink = SmtpSink::start_with(hb.dir.path(), port, &["--auth-echo"]);
+    let sink = SmtpSink::start_with(hb.dir.path(), &["--auth-echo"]);
+    let port = sink.port();
     hb.write(
         "heartbeat.toml",
         &format!(
@@ -905,9 +800,9 @@ fn an_smtp_server_quoting_the_auth_line_never_shows_the_credentials() {
 #[test]
 fn check_alerts_name_their_check_in_the_webhook_payload_and_the_email() {
     let hb = Hb::new();
-    let port = free_port();
-    let sink = SmtpSink::start(hb.dir.path(), port);
-    let hook = HttpServer::start(Vec::new());
+    let sink = SmtpSink::start(hb.dir.path());
+    let port = sink.port();
+    let hook = Server::scripted(Vec::new());
     hb.write(
         "heartbeat.toml",
         &format!(

@@ -1,5 +1,7 @@
-//! Rendering: tables for people, JSON for scripts. Commands build a serializable
-//! output struct first; this module only prints it.
+//! Rendering: tables for people, JSON for scripts. Commands get a document from the
+//! read model (`src/view/`) or the domain and hand it here: `--json` prints the document
+//! itself, otherwise its [`Render`] impl (one file per question, as in `src/view/`) prints
+//! it for people.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +11,24 @@ use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::cli::ColorChoice;
+
+mod alerts;
+mod checks;
+mod contracts;
+mod cycle;
+mod demo;
+mod import;
+mod init;
+mod insights;
+mod logs;
+mod property;
+mod schedule;
+mod status;
+
+/// A document as people read it: what `hb` prints without `--json`.
+pub trait Render: Serialize {
+    fn render(&self, out: &Output) -> Result<()>;
+}
 
 /// How this invocation prints.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +44,17 @@ impl Output {
             json,
             color: use_color(choice),
             quiet,
+        }
+    }
+
+    /// The document: itself with `--json`, its rendering otherwise, nothing with `-q`.
+    pub fn show<T: Render>(&self, doc: &T) -> Result<()> {
+        if self.json {
+            print_json(doc)
+        } else if self.quiet {
+            Ok(())
+        } else {
+            doc.render(self)
         }
     }
 
@@ -161,13 +192,8 @@ pub fn ellipsize(text: &str, max: usize) -> String {
     cut
 }
 
-/// Times in JSON and tables: RFC 3339, or null.
-pub fn ts(ts: Option<i64>) -> Option<String> {
-    ts.map(crate::clock::format_ts)
-}
-
-/// Times in tables: `2026-11-25 08:00`, or `-`.
-pub fn ts_short(ts: Option<i64>) -> String {
+/// Times in tables: `2026-11-25 08:00`, or `-` (documents carry RFC 3339).
+pub fn short_time(ts: Option<i64>) -> String {
     ts.map(|t| {
         crate::clock::from_ts(t)
             .format("%Y-%m-%d %H:%M")

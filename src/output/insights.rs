@@ -1,0 +1,35 @@
+//! `hb insights` for people.
+
+use anyhow::Result;
+use comfy_table::Cell;
+
+use super::{print, short_time, Output, Render};
+use crate::view::insights::Insights;
+
+impl Render for Insights {
+    fn render(&self, out: &Output) -> Result<()> {
+        if self.total == 0 {
+            return print("nothing needs attention: no stale, blocked or overdue work");
+        }
+        let mut table = out.table(["Priority", "Kind", "Property", "Finding", "Since"]);
+        for f in &self.findings {
+            table.add_row(vec![
+                out.status_cell(f.finding.priority.as_str()),
+                Cell::new(f.finding.kind.as_str()),
+                Cell::new(f.finding.property_id),
+                Cell::new(&f.finding.subject),
+                Cell::new(short_time(f.finding.since)),
+            ]);
+        }
+        print(table)?;
+        let summary: Vec<String> = self
+            .by_kind
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(kind, n)| format!("{n} {}", kind.plural()))
+            .collect();
+        print(format!("{} findings: {}", self.total, summary.join(", ")))?;
+        out.note_truncated(self.findings.len(), self.total.max(0) as u64);
+        Ok(())
+    }
+}
