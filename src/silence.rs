@@ -137,6 +137,92 @@ impl Silence {
     }
 }
 
+/// How a silence made with `hb silence add` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// `--for 2h`: this long after it starts.
+    For(std::time::Duration),
+    /// `--until TIME`.
+    Until(i64),
+}
+
+/// A silence about to be added: checked, not yet stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSilence {
+    pub scope: Scope,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub reason: String,
+}
+
+/// The longest silence: a year (a maintenance window, not a way to turn a check off:
+/// `enabled = false` does that).
+const LONGEST: std::time::Duration = std::time::Duration::from_secs(366 * 86_400);
+
+/// Check a silence before it is added: a check it names exists (`checks`: the config's),
+/// it has a reason, and it ends in the future, after it starts, within a year of its start.
+pub fn plan(
+    scope: Scope,
+    from: Option<i64>,
+    end: End,
+    reason: &str,
+    checks: &[&str],
+    now: i64,
+) -> Result<NewSilence, String> {
+    if let Scope::Check(name) = &scope {
+        if !checks.contains(&name.as_str()) {
+            return Err(if checks.is_empty() {
+                format!("no check named `{name}`: the config declares no checks")
+            } else {
+                format!(
+                    "no check named `{name}` (the checks: {})",
+                    checks.join(", ")
+                )
+            });
+        }
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err("--reason must say why (it is shown wherever the silence is)".into());
+    }
+    let starts_at = from.unwrap_or(now);
+    let ends_at = match end {
+        End::For(length) if length < std::time::Duration::from_secs(60) || length > LONGEST => {
+            return Err(format!(
+                "--for {}: a silence lasts from 1m to 366d",
+                clock::format_duration(length)
+            ))
+        }
+        End::For(length) => starts_at.saturating_add(length.as_secs() as i64),
+        End::Until(until) => until,
+    };
+    if ends_at <= now {
+        return Err(format!(
+            "the silence would end at {}, which is not after now ({}): give a later --until or a --for",
+            clock::format_ts(ends_at),
+            clock::format_ts(now)
+        ));
+    }
+    if ends_at <= starts_at {
+        return Err(format!(
+            "the silence would end at {}, before it starts ({})",
+            clock::format_ts(ends_at),
+            clock::format_ts(starts_at)
+        ));
+    }
+    if ends_at - starts_at > LONGEST.as_secs() as i64 {
+        return Err(
+            "a silence lasts at most 366d; to stop running a check, set `enabled = false`".into(),
+        );
+    }
+    Ok(NewSilence {
+        scope,
+        starts_at,
+        ends_at,
+        reason: reason.to_string(),
+    })
+}
+
 /// When a recurring window opens: a weekday (or every day) at a time of day, UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recurring {
@@ -446,6 +532,68 @@ mod tests {
         assert_eq!(all.covering("api", Group::System, 500), None);
         assert!(all.ended_between("api", Group::System, 400, 600));
         assert!(!all.ended_between("depth", Group::Queue, 400, 600));
+    }
+
+    #[test]
+    fn a_new_silence_names_a_check_that_exists_has_a_reason_and_ends_later() {
+        let checks = ["payments", "api"];
+        let ok = plan(
+            Scope::Check("payments".into()),
+            None,
+            End::For(std::time::Duration::from_secs(7200)),
+            " gateway migration ",
+            &checks,
+            WED_NOON,
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.starts_at, ok.ends_at, ok.reason.as_str()),
+            (WED_NOON, WED_NOON + 7200, "gateway migration")
+        );
+        let err = |scope: Scope, from: Option<i64>, end: End, reason: &str| {
+            plan(scope, from, end, reason, &checks, WED_NOON).unwrap_err()
+        };
+        let hour = End::For(std::time::Duration::from_secs(3600));
+        assert_eq!(
+            err(Scope::Check("paymnts".into()), None, hour, "x"),
+            "no check named `paymnts` (the checks: payments, api)"
+        );
+        assert!(err(Scope::All, None, hour, "  ").contains("--reason"));
+        assert!(err(Scope::All, None, End::Until(WED_NOON), "x").contains("not after now"));
+        assert!(err(
+            Scope::All,
+            Some(WED_NOON + 600),
+            End::Until(WED_NOON + 60),
+            "x"
+        )
+        .contains("before it starts"));
+        assert!(err(
+            Scope::All,
+            None,
+            End::For(std::time::Duration::from_secs(30)),
+            "x"
+        )
+        .contains("1m to 366d"));
+        // A planned one starts later; one already under way may have started earlier.
+        let planned = plan(
+            Scope::All,
+            Some(WED_NOON + 3600),
+            hour,
+            "x",
+            &checks,
+            WED_NOON,
+        )
+        .unwrap();
+        assert_eq!(planned.ends_at, WED_NOON + 7200);
+        assert!(plan(
+            Scope::All,
+            Some(WED_NOON - 600),
+            hour,
+            "x",
+            &checks,
+            WED_NOON
+        )
+        .is_ok());
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod insights;
 mod logs;
 mod property;
 mod schedule;
+mod silence;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Logs(args) => logs::run(&mut ctx, args),
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
+        Command::Silence(args) => silence::run(&mut ctx, args),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }

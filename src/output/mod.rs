@@ -23,6 +23,7 @@ mod insights;
 mod logs;
 mod property;
 mod schedule;
+mod silences;
 mod status;
 
 /// A document as people read it: what `hb` prints without `--json`.

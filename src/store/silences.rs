@@ -5,7 +5,7 @@ use anyhow::Result;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, Tx};
-use crate::silence::{Scope, Silence};
+use crate::silence::{NewSilence, Scope, Silence};
 
 const SELECT_SILENCE: &str =
     "SELECT id, scope, target, starts_at, ends_at, reason, created_at, removed_at FROM silences";
@@ -47,25 +47,18 @@ impl Store {
             .optional()?)
     }
 
-    /// Record a silence; returns it with its id.
-    pub fn add_silence(
-        &mut self,
-        scope: &Scope,
-        starts_at: i64,
-        ends_at: i64,
-        reason: &str,
-        now: i64,
-    ) -> Result<Silence> {
+    /// Record a silence (`silence::plan` checked it); returns it with its id.
+    pub fn add_silence(&mut self, new: &NewSilence, now: i64) -> Result<Silence> {
         let id = self.transaction(|tx| {
             tx.conn().execute(
                 "INSERT INTO silences (scope, target, starts_at, ends_at, reason, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
-                    scope.kind(),
-                    scope.target(),
-                    starts_at,
-                    ends_at,
-                    reason,
+                    new.scope.kind(),
+                    new.scope.target(),
+                    new.starts_at,
+                    new.ends_at,
+                    new.reason,
                     now
                 ],
             )?;
@@ -147,11 +140,17 @@ mod tests {
     fn silences_are_added_listed_removed_and_pruned() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("hb.db")).unwrap();
+        let new = |scope, ends_at, reason: &str| NewSilence {
+            scope,
+            starts_at: 100,
+            ends_at,
+            reason: reason.into(),
+        };
         let one = store
-            .add_silence(&Scope::Check("payments".into()), 100, 200, "migration", 90)
+            .add_silence(&new(Scope::Check("payments".into()), 200, "migration"), 90)
             .unwrap();
         let two = store
-            .add_silence(&Scope::Group(Group::Queue), 100, 1000, "drain", 90)
+            .add_silence(&new(Scope::Group(Group::Queue), 1000, "drain"), 90)
             .unwrap();
         assert_eq!(
             (one.id, one.scope.clone(), one.reason.as_str()),

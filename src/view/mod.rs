@@ -15,6 +15,7 @@
 //! - [`alerts`]: notifications, the outbox, and what a delivery did.
 //! - [`contracts`]: a property's contracts.
 //! - [`schedule`]: the timer entries (`hb schedule`).
+//! - [`silences`]: the silences and the config's maintenance windows (`hb silence`).
 
 pub mod alerts;
 pub mod checks;
@@ -23,4 +24,5 @@ pub mod insights;
 pub mod logs;
 pub mod property;
 pub mod schedule;
+pub mod silences;
 pub mod status;
