@@ -424,7 +424,7 @@ pub fn resolve_windows(
 }
 
 /// The silence covering a check at a moment: which one, why, and until when.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cover {
     /// `silence #3`, `[[silence]] 1`.
     pub by: String,

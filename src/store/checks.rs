@@ -9,7 +9,7 @@ use super::runs::RunStatus;
 use super::{Store, Tx};
 use crate::checks::{
     decode_history, encode_history, CheckOutcome, CheckState, Group, Incident, RecordedResult,
-    Status,
+    Silenced, Status,
 };
 
 /// The `runs.trigger` of `hb checks run`.
@@ -46,6 +46,17 @@ pub struct CheckResultRow {
     pub value: Option<f64>,
     /// JSON written by the checks engine: the remediation commands and the re-check.
     pub remediation: Option<String>,
+    /// The silence the result fell in and what it held back.
+    pub silenced: Option<Silenced>,
+}
+
+/// A result recorded under a silence: which check, when, and what was held back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilencedResult {
+    pub check: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub silenced: Silenced,
 }
 
 /// One recorded result of one check, with the run that recorded it.
@@ -200,7 +211,8 @@ impl Store {
     /// The check results recorded under one run, in the order they were recorded.
     pub fn check_results(&self, run_id: i64) -> Result<Vec<CheckResultRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT check_name, check_group, status, latency_ms, message, value, remediation
+            "SELECT check_name, check_group, status, latency_ms, message, value, remediation,
+                    silenced
              FROM check_results WHERE run_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([run_id], |row| {
@@ -212,6 +224,30 @@ impl Store {
                 message: row.get(4)?,
                 value: row.get(5)?,
                 remediation: row.get(6)?,
+                silenced: silenced_column(row, 7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The results recorded under a silence since `since`, oldest first: what the
+    /// silences held back, for `hb status`.
+    pub fn silenced_results_since(&self, since: i64) -> Result<Vec<SilencedResult>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT check_name, status, started_at, silenced FROM check_results
+             WHERE started_at >= ?1 AND silenced IS NOT NULL ORDER BY started_at, id",
+        )?;
+        let rows = stmt.query_map([since], |row| {
+            Ok(SilencedResult {
+                check: row.get(0)?,
+                status: row.get(1)?,
+                started_at: row.get(2)?,
+                silenced: silenced_column(row, 3)?.unwrap_or_else(|| Silenced {
+                    by: String::new(),
+                    reason: String::new(),
+                    until: 0,
+                    held: Vec::new(),
+                }),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -334,6 +370,16 @@ const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_fai
     consecutive_successes, last_run_at, last_run_id, last_ok_at, last_failure_at,
     last_message, last_value, last_latency_ms, history, incident_since, incident_failures,
     incident_status, incident_message, flapping_since";
+
+/// `check_results.silenced`: JSON the cycle wrote (`Silenced`).
+fn silenced_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Silenced>> {
+    let Some(text) = row.get::<_, Option<String>>(index)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+    })
+}
 
 fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
     let history: String = row.get(13)?;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::clock::{self, format_ts};
 use crate::config::Config;
-use crate::silence::{Phase, Silence, Window};
+use crate::silence::{Cover, Phase, Silence, Window};
 use crate::store::Store;
 
 /// One silence made with `hb silence add`.
@@ -77,6 +77,35 @@ impl WindowView {
             starts_at: format_ts(start),
             ends_at: format_ts(end),
         }
+    }
+}
+
+/// The silence covering a check now, as the boards show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverView {
+    /// `silence #3`, `[[silence]] 1`.
+    pub by: String,
+    pub reason: String,
+    pub until: String,
+}
+
+impl From<Cover> for CoverView {
+    fn from(c: Cover) -> Self {
+        CoverView {
+            by: c.by,
+            reason: c.reason,
+            until: format_ts(c.until),
+        }
+    }
+}
+
+impl CoverView {
+    /// `silenced by silence #3 until 2026-11-25T14:00:00Z (db migration)`.
+    pub fn line(&self) -> String {
+        format!(
+            "silenced by {} until {} ({})",
+            self.by, self.until, self.reason
+        )
     }
 }
 
