@@ -19,6 +19,9 @@ _hb() {
             hb,alerts)
                 cmd="hb__subcmd__alerts"
                 ;;
+            hb,brief)
+                cmd="hb__subcmd__brief"
+                ;;
             hb,checks)
                 cmd="hb__subcmd__checks"
                 ;;
@@ -51,6 +54,9 @@ _hb() {
                 ;;
             hb,schedule)
                 cmd="hb__subcmd__schedule"
+                ;;
+            hb,silence)
+                cmd="hb__subcmd__silence"
                 ;;
             hb,status)
                 cmd="hb__subcmd__status"
@@ -178,6 +184,9 @@ _hb() {
             hb__subcmd__help,alerts)
                 cmd="hb__subcmd__help__subcmd__alerts"
                 ;;
+            hb__subcmd__help,brief)
+                cmd="hb__subcmd__help__subcmd__brief"
+                ;;
             hb__subcmd__help,checks)
                 cmd="hb__subcmd__help__subcmd__checks"
                 ;;
@@ -210,6 +219,9 @@ _hb() {
                 ;;
             hb__subcmd__help,schedule)
                 cmd="hb__subcmd__help__subcmd__schedule"
+                ;;
+            hb__subcmd__help,silence)
+                cmd="hb__subcmd__help__subcmd__silence"
                 ;;
             hb__subcmd__help,status)
                 cmd="hb__subcmd__help__subcmd__status"
@@ -271,6 +283,15 @@ _hb() {
             hb__subcmd__help__subcmd__property,set)
                 cmd="hb__subcmd__help__subcmd__property__subcmd__set"
                 ;;
+            hb__subcmd__help__subcmd__silence,add)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__add"
+                ;;
+            hb__subcmd__help__subcmd__silence,list)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__list"
+                ;;
+            hb__subcmd__help__subcmd__silence,remove)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__remove"
+                ;;
             hb__subcmd__property,help)
                 cmd="hb__subcmd__property__subcmd__help"
                 ;;
@@ -289,6 +310,30 @@ _hb() {
             hb__subcmd__property__subcmd__help,set)
                 cmd="hb__subcmd__property__subcmd__help__subcmd__set"
                 ;;
+            hb__subcmd__silence,add)
+                cmd="hb__subcmd__silence__subcmd__add"
+                ;;
+            hb__subcmd__silence,help)
+                cmd="hb__subcmd__silence__subcmd__help"
+                ;;
+            hb__subcmd__silence,list)
+                cmd="hb__subcmd__silence__subcmd__list"
+                ;;
+            hb__subcmd__silence,remove)
+                cmd="hb__subcmd__silence__subcmd__remove"
+                ;;
+            hb__subcmd__silence__subcmd__help,add)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__add"
+                ;;
+            hb__subcmd__silence__subcmd__help,help)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__help"
+                ;;
+            hb__subcmd__silence__subcmd__help,list)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__list"
+                ;;
+            hb__subcmd__silence__subcmd__help,remove)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__remove"
+                ;;
             *)
                 ;;
         esac
@@ -296,7 +341,7 @@ _hb() {
 
     case "${cmd}" in
         hb)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo schedule help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -672,6 +717,36 @@ _hb() {
         hb__subcmd__alerts__subcmd__test)
             opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__brief)
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1400,7 +1475,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help)
-            opts="property contract import insights cycle status logs checks alerts init demo schedule help"
+            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1500,6 +1575,20 @@ _hb() {
         hb__subcmd__help__subcmd__alerts__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__brief)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1836,6 +1925,62 @@ _hb() {
         hb__subcmd__help__subcmd__schedule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2190,6 +2335,216 @@ _hb() {
         hb__subcmd__schedule)
             opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version cron systemd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence)
+            opts="-q -v -h -V --all --config --db --json --color --quiet --verbose --now --help --version add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__add)
+            opts="-q -v -h -V --group --all --for --until --from --reason --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -W "system queue integrity security integration" -- "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help)
+            opts="add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__list)
+            opts="-q -v -h -V --all --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__remove)
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

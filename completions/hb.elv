@@ -42,6 +42,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+            cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+            cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -650,6 +652,107 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;silence'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Include silences that ended or were removed'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hb;silence;add'= {
+            cand --group 'Silence every check of this group'
+            cand --for 'How long, e.g. 2h'
+            cand --until 'Until this time (RFC 3339 or YYYY-MM-DD)'
+            cand --from 'From this time instead of now (a planned maintenance)'
+            cand --reason 'Why: shown wherever the silence is'
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Silence every check'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;list'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Include silences that ended or were removed'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;remove'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;help'= {
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hb;silence;help;add'= {
+        }
+        &'hb;silence;help;list'= {
+        }
+        &'hb;silence;help;remove'= {
+        }
+        &'hb;silence;help;help'= {
+        }
+        &'hb;brief'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;schedule'= {
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
@@ -677,6 +780,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+            cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+            cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -758,6 +863,19 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;init'= {
         }
         &'hb;help;demo'= {
+        }
+        &'hb;help;silence'= {
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+        }
+        &'hb;help;silence;add'= {
+        }
+        &'hb;help;silence;list'= {
+        }
+        &'hb;help;silence;remove'= {
+        }
+        &'hb;help;brief'= {
         }
         &'hb;help;schedule'= {
         }

@@ -137,6 +137,11 @@ pub enum Command {
     Demo(DemoArgs),
     /// Maintenance windows: checks that run and record but do not alert, escalate or remediate
     Silence(SilenceArgs),
+    /// The daily brief as it reads now: counts, top properties, failing checks, deadlines
+    ///
+    /// The cycle sends it once a day to `[brief] route`, at the first cycle at or after
+    /// `[brief] at` (UTC); this prints it on demand and sends nothing.
+    Brief,
     /// Print cron or systemd entries for the two cadences
     Schedule(ScheduleArgs),
     /// Write shell completions and man pages (maintainers: `cargo run -- generate-assets`)

@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
+use crate::brief::{BriefConfig, BriefSpec};
 use crate::checks::{ActionsConfig, Check, CheckSpec, RunContext, Written};
 use crate::duration::{de, Span};
 use crate::exit::HbError;
@@ -43,6 +44,12 @@ pub struct Config {
     /// Recurring maintenance windows (see `silence`), resolved when the config loads.
     #[serde(skip)]
     pub silences: Vec<Window>,
+    /// `[brief]` as written; `brief` holds it resolved.
+    #[serde(rename = "brief")]
+    brief_spec: BriefSpec,
+    /// The daily brief: when, and to which channels.
+    #[serde(skip)]
+    pub brief: BriefConfig,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -495,6 +502,11 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
         .collect();
     let windows = std::mem::take(&mut config.silence_specs);
     config.silences = crate::silence::resolve_windows(windows, &names).map_err(at)?;
+    let spec = std::mem::take(&mut config.brief_spec);
+    let alerts = &config.alerts;
+    config.brief =
+        crate::brief::resolve(spec, |name| alerts.check_channel_names(&[name.to_string()]))
+            .map_err(at)?;
     let (sources, values) = secrets_outside_channels(&config);
     config.alerts.note_secrets(sources, values);
     Ok(config)

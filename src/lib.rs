@@ -11,6 +11,7 @@ use clap::Parser;
 
 mod alert;
 mod assets;
+mod brief;
 pub mod cadence;
 mod checks;
 mod cli;

@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::store::Store;
 
 mod alerts;
+mod brief;
 mod checks;
 mod contract;
 mod cycle;
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
         Command::Silence(args) => silence::run(&mut ctx, args),
+        Command::Brief => brief::run(&mut ctx),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }

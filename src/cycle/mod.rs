@@ -15,6 +15,7 @@ use crate::store::{
 };
 
 pub mod alerting;
+pub mod brief;
 pub mod heartbeat;
 pub mod market;
 pub mod portfolio;
@@ -302,6 +303,8 @@ pub struct CycleReport {
     pub pruned_runs: usize,
     /// What the operator must know though the cycle ran: stored times after the clock.
     pub warnings: Vec<String>,
+    /// The daily brief this cycle queued, if it was due.
+    pub brief: Option<brief::BriefSent>,
     /// The summary line, as printed.
     pub line: String,
 }
@@ -376,6 +379,13 @@ impl CycleReport {
         }
         if n.resolved > 0 {
             tail.push_str(&format!(", {} resolved", n.resolved));
+        }
+        if let Some(brief) = &self.brief {
+            tail.push_str(&format!(
+                "; daily brief {} to {}",
+                brief.day,
+                brief.channels.join(", ")
+            ));
         }
         if self.alerts.failed > 0 || self.alerts.error.is_some() {
             tail.push_str(&format!(
@@ -606,6 +616,7 @@ pub fn run_cycle(
         aborted_runs,
         pruned_runs: 0,
         warnings,
+        brief: None,
         line: String::new(),
     };
     if let Some(run_id) = run_id {
@@ -644,6 +655,10 @@ pub fn run_cycle(
             let transitions = reconciler.apply()?;
             alerting::enqueue_escalations(tx, &config.alerts, &transitions.new, now)
         })?;
+        report.brief = store.transaction(|tx| brief::send_if_due(tx, config, now, run_id))?;
+        if let Some(sent) = &report.brief {
+            report.alerts.queued += sent.channels.len();
+        }
         // Delivery after the modules committed: a failure stays in the outbox for the
         // next cycle and never fails this one.
         match crate::alert::deliver_pending(store, &config.alerts, now) {
@@ -820,6 +835,7 @@ mod tests {
             aborted_runs: vec![],
             pruned_runs: 0,
             warnings: vec![],
+            brief: None,
             line: String::new(),
         };
         assert_eq!(

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::cli::ColorChoice;
 
 mod alerts;
+mod brief;
 mod checks;
 mod contracts;
 mod cycle;

@@ -160,6 +160,17 @@ fn render(status: &SystemStatus, o: &Output) -> Result<()> {
             open.join(", ")
         }
     ))?;
+    if let Some(brief) = &status.brief {
+        print(format!(
+            "daily brief at {} UTC to {}; last sent: {}",
+            brief.at,
+            brief.route.join(", "),
+            match (&brief.last_sent_at, &brief.last_subject) {
+                (Some(at), Some(subject)) => format!("{at} ({subject})"),
+                _ => "never".to_string(),
+            }
+        ))?;
+    }
     let w = &status.window;
     print(format!(
         "last {}: {} cycles, {} ok, {} failed, {} aborted{}",

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
+mod briefs;
 mod checks;
 mod column;
 mod contracts;
@@ -30,6 +31,7 @@ mod runs;
 mod schema;
 mod silences;
 
+pub use briefs::SentBrief;
 pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};

@@ -354,6 +354,52 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX silences_ends ON silences (ends_at);
     "#,
+    // 8: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
+    // (SQLite cannot change a CHECK: the outbox is rebuilt with the same columns, rows
+    // and indexes).
+    r#"
+    CREATE TABLE briefs (
+        day INTEGER PRIMARY KEY,
+        sent_at INTEGER NOT NULL,
+        run_id INTEGER,
+        channels TEXT NOT NULL,
+        subject TEXT NOT NULL
+    );
+
+    CREATE TABLE alert_outbox_rebuilt (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        priority TEXT NOT NULL CHECK (priority IN ('low','medium','high','critical')),
+        kind TEXT NOT NULL
+            CHECK (kind IN ('new','renotify','recovery','escalation','test','brief')),
+        subject TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        notification_id INTEGER REFERENCES notifications (id) ON DELETE SET NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
+        leased_until INTEGER
+    );
+    INSERT INTO alert_outbox_rebuilt (id, channel, priority, kind, subject, dedup_key,
+        notification_id, payload, created_at, attempts, last_attempt_at, last_error,
+        next_attempt_at, delivered_at, status, leased_until)
+    SELECT id, channel, priority, kind, subject, dedup_key, notification_id, payload,
+        created_at, attempts, last_attempt_at, last_error, next_attempt_at, delivered_at,
+        status, leased_until
+    FROM alert_outbox;
+    DROP TABLE alert_outbox;
+    ALTER TABLE alert_outbox_rebuilt RENAME TO alert_outbox;
+    CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+    CREATE INDEX alert_outbox_open ON alert_outbox (status, id) WHERE status != 'delivered';
+    CREATE INDEX alert_outbox_notification ON alert_outbox (notification_id);
+    CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
+        WHERE status = 'pending';
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -411,6 +457,7 @@ mod tests {
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
         "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
+        "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
     ];
 
     fn sha256(text: &str) -> String {
@@ -523,6 +570,43 @@ mod tests {
         for (name, sql) in indexes(&today) {
             assert_eq!(want.get(&name), Some(&sql), "{name}");
         }
+    }
+
+    /// Migration 8 rebuilds the outbox for its new kind: every row and index survives.
+    #[test]
+    fn the_outbox_rebuild_keeps_rows_and_indexes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &MIGRATIONS[..7] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 7).unwrap();
+        tx.commit().unwrap();
+        conn.execute_batch(
+            "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,
+                 created_at, attempts, next_attempt_at, status, leased_until)
+             VALUES ('ops', 'high', 'new', 's', 'k', '{}', 10, 3, 20, 'pending', 30)",
+        )
+        .unwrap();
+        let before = indexes(&conn);
+        migrate(&mut conn).unwrap();
+        let row: (i64, String, i64, i64) = conn
+            .query_row(
+                "SELECT id, channel, attempts, leased_until FROM alert_outbox",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (1, "ops".to_string(), 3, 30));
+        let after = indexes(&conn);
+        for (name, sql) in before.iter().filter(|(n, _)| n.starts_with("alert_outbox")) {
+            assert_eq!(after.get(name), Some(sql), "{name}");
+        }
+        conn.execute_batch(
+            "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,
+                 created_at, next_attempt_at) VALUES ('ops', 'low', 'brief', 's', 'brief:x', '{}', 1, 1)",
+        )
+        .unwrap();
     }
 
     #[test]

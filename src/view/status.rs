@@ -63,7 +63,18 @@ pub struct SystemStatus {
     /// Recipients a mail server refuses for good: they get no alerts until fixed.
     pub rejected_recipients: Vec<RejectedRecipient>,
     pub silences: SilencesStatus,
+    /// The daily brief: when and where it goes, and the last one sent (null: no route).
+    pub brief: Option<BriefStatus>,
     pub window: WindowStats,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BriefStatus {
+    /// `08:00` (UTC).
+    pub at: String,
+    pub route: Vec<String>,
+    pub last_sent_at: Option<String>,
+    pub last_subject: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -278,6 +289,7 @@ pub fn report(
             .collect(),
         rejected_recipients,
         silences: silences_status(store, config, now, window_start)?,
+        brief: brief_status(store, config)?,
         window: cycle_window(store, now, window)?,
     })))
 }
@@ -451,6 +463,20 @@ fn cycle_window(store: &Store, now: i64, window: Duration) -> Result<WindowStats
         completion_rate: (finished > 0)
             .then(|| (count(RunStatus::Ok) as f64 / finished as f64 * 1000.0).round() / 10.0),
     })
+}
+
+/// Where the daily brief goes and the last one sent; None when it goes nowhere.
+fn brief_status(store: &Store, config: &Config) -> Result<Option<BriefStatus>> {
+    if config.brief.route.is_empty() {
+        return Ok(None);
+    }
+    let last = store.last_brief()?;
+    Ok(Some(BriefStatus {
+        at: config.brief.at_text(),
+        route: config.brief.route.clone(),
+        last_sent_at: format_opt(last.as_ref().map(|b| b.sent_at)),
+        last_subject: last.map(|b| b.subject),
+    }))
 }
 
 /// The silences in effect or to come at `now`, the windows, and what silences held back
