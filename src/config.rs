@@ -193,13 +193,76 @@ impl Default for StaleDays {
     }
 }
 
+fn retired_deadline_within_days<'de, D: serde::Deserializer<'de>>(_: D) -> Result<(), D::Error> {
+    Err(serde::de::Error::custom(
+        "deadline_within_days became the deadline ladder: write deadline_ladder_days = [7, 3, 1] \
+         (days ahead at which each deadline is told once; the widest step is the old window)",
+    ))
+}
+
+/// The steps at which a contract deadline is announced, in days ahead, widest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineLadder(Vec<f64>);
+
+impl Default for DeadlineLadder {
+    fn default() -> Self {
+        DeadlineLadder(vec![7.0, 3.0, 1.0])
+    }
+}
+
+impl DeadlineLadder {
+    /// Days ahead of each step, widest first (never empty).
+    pub fn steps(&self) -> &[f64] {
+        &self.0
+    }
+
+    /// The widest step: a deadline this close is a finding.
+    pub fn widest(&self) -> f64 {
+        self.0.first().copied().unwrap_or(0.0)
+    }
+
+    /// The steps, from the written list: at least one, each a number of days above 0,
+    /// no two alike; kept widest first.
+    pub fn new(mut days: Vec<f64>) -> Result<DeadlineLadder, String> {
+        if days.is_empty() {
+            return Err(
+                "give at least one number of days ahead, e.g. [7, 3, 1] (the default)".into(),
+            );
+        }
+        for d in &days {
+            if *d <= 0.0 {
+                return Err(format!(
+                    "{d} days: each step is a number of days ahead of the deadline, above 0 \
+                     (the deadline itself is always announced when it passes)"
+                ));
+            }
+            de::days_in_range(*d)?;
+        }
+        days.sort_by(|a, b| b.total_cmp(a));
+        if days.windows(2).any(|w| w[0] == w[1]) {
+            return Err("each step is announced once: write each number of days once".into());
+        }
+        Ok(DeadlineLadder(days))
+    }
+}
+
+impl<'de> Deserialize<'de> for DeadlineLadder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        DeadlineLadder::new(Vec::<f64>::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// Thresholds of `hb insights` and of the cycle's portfolio module.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InsightsConfig {
-    /// An open contract whose deadline is within this many days is a finding.
-    #[serde(deserialize_with = "de::days")]
-    pub deadline_within_days: f64,
+    /// How many days ahead an open contract's deadline is announced, once at each step
+    /// (the last step at high priority); `[7, 3, 1]` by default.
+    pub deadline_ladder_days: DeadlineLadder,
+    /// Replaced by `deadline_ladder_days`: written, it is an error that says so.
+    #[serde(default, deserialize_with = "retired_deadline_within_days")]
+    deadline_within_days: (),
     /// A contract sent and still unsigned after this many days is a finding.
     #[serde(deserialize_with = "de::days")]
     pub unsigned_after_days: f64,
@@ -219,7 +282,8 @@ pub struct InsightsConfig {
 impl Default for InsightsConfig {
     fn default() -> Self {
         InsightsConfig {
-            deadline_within_days: 7.0,
+            deadline_ladder_days: DeadlineLadder::default(),
+            deadline_within_days: (),
             unsigned_after_days: 5.0,
             enrichment_after_days: 2.0,
             skip_trace_after_days: 3.0,
@@ -795,8 +859,8 @@ mod tests {
                 "property.stale_days.enriched",
             ),
             (
-                "[insights]\ndeadline_within_days = 1e300\n",
-                "insights.deadline_within_days",
+                "[insights]\ndeadline_ladder_days = [1e300]\n",
+                "insights.deadline_ladder_days",
             ),
             (
                 "[insights]\nhigh_score_idle_days = inf\n",
@@ -869,6 +933,34 @@ password_env = "HB_UNIT_REDACT_PASSWORD"
                 .redact("GET https://hc.example/ping/literal-uuid-5/fail"),
             "GET ***/fail"
         );
+    }
+
+    #[test]
+    fn the_deadline_ladder_is_days_ahead_widest_first() {
+        let config = parse("[insights]\ndeadline_ladder_days = [1, 14, 3]\n").unwrap();
+        assert_eq!(
+            config.insights.deadline_ladder_days.steps(),
+            [14.0, 3.0, 1.0]
+        );
+        assert_eq!(
+            parse("").unwrap().insights.deadline_ladder_days.steps(),
+            [7.0, 3.0, 1.0]
+        );
+        let err = parse("[insights]\ndeadline_within_days = 7\n").unwrap_err();
+        assert!(
+            err.message.contains("deadline_ladder_days = [7, 3, 1]"),
+            "{}",
+            err.message
+        );
+        for (bad, says) in [
+            ("[]", "at least one"),
+            ("[3, 0]", "above 0"),
+            ("[3, 3]", "once"),
+        ] {
+            let err = parse(&format!("[insights]\ndeadline_ladder_days = {bad}\n")).unwrap_err();
+            assert_eq!(err.key.as_deref(), Some("insights.deadline_ladder_days"));
+            assert!(err.message.contains(says), "{bad}: {}", err.message);
+        }
     }
 
     #[test]

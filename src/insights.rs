@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::alert::Priority;
 use crate::clock::{self, DAY_SECS};
-use crate::config::{InsightsConfig, StaleDays};
+use crate::config::{DeadlineLadder, InsightsConfig, StaleDays};
 use crate::pipeline::{self, Stage};
 use crate::store::{FindingQuery, FindingRow, Store};
 
@@ -39,15 +39,27 @@ impl FindingKind {
         }
     }
 
+    /// The kind's priority; a near deadline's rises to high at its last step
+    /// ([`deadline_step`]).
     pub fn priority(self) -> Priority {
         match self {
-            FindingKind::BlockedProperty | FindingKind::DeadlinePassed => Priority::High,
+            FindingKind::DeadlinePassed => Priority::Critical,
+            FindingKind::BlockedProperty => Priority::High,
             FindingKind::DeadlineNear
             | FindingKind::StaleProperty
             | FindingKind::ContractUnsigned
             | FindingKind::HighScoreIdle => Priority::Medium,
             FindingKind::MissingEnrichment | FindingKind::MissingSkipTrace => Priority::Low,
         }
+    }
+
+    /// Whether a persisting finding of this kind is told again after `renotify_after`.
+    /// The deadline ladder tells each step once, and a passed deadline once.
+    pub fn renotifies(self) -> bool {
+        !matches!(
+            self,
+            FindingKind::DeadlineNear | FindingKind::DeadlinePassed
+        )
     }
 
     /// Singular noun for summaries: "1 stale property".
@@ -111,11 +123,13 @@ pub fn queries(
             FindingQuery::Deadline { until: now + 1 },
         ),
     ];
-    // Near deadlines: strictly in the future and within the window.
+    // Near deadlines: strictly in the future and within the widest step (inclusive).
     queries.push((
         FindingKind::DeadlineNear,
         FindingQuery::Deadline {
-            until: now.saturating_add(days(cfg.deadline_within_days)),
+            until: now
+                .saturating_add(days(cfg.deadline_ladder_days.widest()))
+                .saturating_add(1),
         },
     ));
     for stage in [
@@ -162,6 +176,22 @@ pub fn queries(
     queries
 }
 
+/// The step of the deadline ladder a deadline `left` seconds ahead is at: the narrowest
+/// step that holds it (a deadline 2 days ahead is at the 3-day step of 7, 3, 1), with
+/// its days and priority (high at the last step, medium before). None beyond the widest.
+pub fn deadline_step(ladder: &DeadlineLadder, left: i64) -> Option<(f64, Priority)> {
+    let steps = ladder.steps();
+    let index = steps
+        .iter()
+        .rposition(|days| left <= pipeline::days_to_secs(*days))?;
+    let priority = if index + 1 == steps.len() {
+        Priority::High
+    } else {
+        Priority::Medium
+    };
+    Some((steps[index], priority))
+}
+
 /// What a row of a query means, at `now`.
 pub fn finding(
     kind: FindingKind,
@@ -181,6 +211,7 @@ pub fn finding(
             row.contract_name.as_deref().unwrap_or("")
         )
     };
+    let mut priority = kind.priority();
     let (subject, since, key) = match kind {
         FindingKind::BlockedProperty => (
             format!(
@@ -199,19 +230,26 @@ pub fn finding(
             Some(row.at),
             format!("deadline_passed:{}", row.contract_id.unwrap_or_default()),
         ),
-        FindingKind::DeadlineNear => (
-            format!(
-                "Property #{id}: {} is due {} (in {:.1} days)",
-                contract(),
-                date(row.at),
-                (row.at - now) as f64 / DAY_SECS as f64
-            ),
-            Some(
-                row.at
-                    .saturating_sub(pipeline::days_to_secs(cfg.deadline_within_days)),
-            ),
-            format!("deadline_near:{}", row.contract_id.unwrap_or_default()),
-        ),
+        FindingKind::DeadlineNear => {
+            let (step, step_priority) = deadline_step(&cfg.deadline_ladder_days, row.at - now)
+                .unwrap_or((cfg.deadline_ladder_days.widest(), kind.priority()));
+            priority = step_priority;
+            (
+                format!(
+                    "Property #{id}: {} is due {} (in {:.1} days)",
+                    contract(),
+                    date(row.at),
+                    (row.at - now) as f64 / DAY_SECS as f64
+                ),
+                // When this step of the ladder began.
+                Some(row.at.saturating_sub(pipeline::days_to_secs(step))),
+                format!(
+                    "deadline_near:{}:{}d",
+                    row.contract_id.unwrap_or_default(),
+                    pipeline::format_days(step)
+                ),
+            )
+        }
         FindingKind::StaleProperty => {
             let limit = stage.stale_after_days(stale).unwrap_or_default();
             (
@@ -274,7 +312,7 @@ pub fn finding(
     };
     Finding {
         kind,
-        priority: kind.priority(),
+        priority,
         property_id: id,
         contract_id: row.contract_id,
         address: row.address,
@@ -377,16 +415,68 @@ mod tests {
             &StaleDays::default(),
             NOW,
         );
-        assert_eq!(passed.priority, Priority::High);
+        assert_eq!(passed.priority, Priority::Critical);
         assert_eq!(passed.dedup_key, "deadline_passed:9");
-        let near = finding(
-            FindingKind::DeadlineNear,
-            row(NOW + 2 * DAY_SECS),
-            &cfg,
-            &StaleDays::default(),
-            NOW,
+        let near = |ahead: i64| {
+            finding(
+                FindingKind::DeadlineNear,
+                row(NOW + ahead),
+                &cfg,
+                &StaleDays::default(),
+                NOW,
+            )
+        };
+        let two_days = near(2 * DAY_SECS);
+        assert!(
+            two_days.subject.contains("in 2.0 days"),
+            "{}",
+            two_days.subject
         );
-        assert!(near.subject.contains("in 2.0 days"), "{}", near.subject);
+        // Each step of the ladder has its own key, so each is told once.
+        let steps: Vec<(String, Priority, Option<i64>)> = [
+            7 * DAY_SECS,
+            5 * DAY_SECS,
+            3 * DAY_SECS,
+            2 * DAY_SECS,
+            DAY_SECS,
+            60,
+        ]
+        .into_iter()
+        .map(|ahead| {
+            let f = near(ahead);
+            (f.dedup_key, f.priority, f.since.map(|s| s - NOW))
+        })
+        .collect();
+        assert_eq!(
+            steps,
+            [
+                ("deadline_near:9:7d".into(), Priority::Medium, Some(0)),
+                (
+                    "deadline_near:9:7d".into(),
+                    Priority::Medium,
+                    Some(-2 * DAY_SECS)
+                ),
+                ("deadline_near:9:3d".into(), Priority::Medium, Some(0)),
+                (
+                    "deadline_near:9:3d".into(),
+                    Priority::Medium,
+                    Some(-DAY_SECS)
+                ),
+                ("deadline_near:9:1d".into(), Priority::High, Some(0)),
+                (
+                    "deadline_near:9:1d".into(),
+                    Priority::High,
+                    Some(60 - DAY_SECS)
+                ),
+            ]
+        );
+        assert_eq!(
+            deadline_step(&cfg.deadline_ladder_days, 7 * DAY_SECS + 1),
+            None
+        );
+        assert!(!FindingKind::DeadlineNear.renotifies());
+        assert!(!FindingKind::DeadlinePassed.renotifies());
+        assert!(FindingKind::StaleProperty.renotifies());
         assert!(FindingKind::MissingEnrichment.priority() < FindingKind::StaleProperty.priority());
     }
 

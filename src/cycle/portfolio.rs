@@ -36,14 +36,21 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             if entry.2.len() < super::KEPT && !entry.2.contains(&finding.property_id) {
                 entry.2.push(finding.property_id);
             }
-            reconciler.add(&NotificationDraft {
+            let once = !finding.kind.renotifies();
+            let draft = NotificationDraft {
                 message: format!("{} ({})", finding.subject, finding.address),
                 dedup_key: finding.dedup_key,
                 kind: finding.kind.into(),
                 priority: finding.priority,
                 subject: finding.subject,
                 property_id: Some(finding.property_id),
-            })
+            };
+            // The deadline ladder tells each step once: never again on a timer.
+            if once {
+                reconciler.add_once(&draft)
+            } else {
+                reconciler.add(&draft)
+            }
         },
     )?;
     let transitions = reconciler.apply()?;

@@ -202,6 +202,12 @@ impl Reconciler<'_> {
         self.add_with(draft, self.renotify_after)
     }
 
+    /// Add a finding that is told once: never re-notified on the timer (only when it gets
+    /// worse).
+    pub fn add_once(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, i64::MAX / 4)
+    }
+
     /// Add a finding that is due to be told again now if its notice is open: what a
     /// silence held back goes out as soon as it ends.
     pub fn add_due(&mut self, draft: &NotificationDraft) -> Result<()> {

@@ -301,7 +301,8 @@ fn insights_highest_priority_first() {
         .map(|f| f["dedup_key"].as_str().unwrap())
         .collect();
     assert!(keys.contains(&"stale:7:researched"), "{keys:?}");
-    assert!(keys.contains(&"deadline_near:1"), "{keys:?}");
+    // Keyed by the step of the deadline ladder it is at (3 days ahead, of 7, 3, 1).
+    assert!(keys.contains(&"deadline_near:1:3d"), "{keys:?}");
     let total = v["total"].as_i64().unwrap();
     assert_eq!(total as usize, findings.len());
 
