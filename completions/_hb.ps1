@@ -67,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -83,8 +84,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -111,9 +112,29 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hb;property;snooze' {
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'The resume date (RFC 3339 or YYYY-MM-DD)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why it waits, e.g. "waiting on probate"')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'End the hold now')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hb;property;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -121,6 +142,9 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             break
         }
         'hb;property;help;set' {
+            break
+        }
+        'hb;property;help;snooze' {
             break
         }
         'hb;property;help;help' {
@@ -861,12 +885,16 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
         'hb;help;property' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             break
         }
         'hb;help;property;list' {
             break
         }
         'hb;help;property;set' {
+            break
+        }
+        'hb;help;property;snooze' {
             break
         }
         'hb;help;contract' {

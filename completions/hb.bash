@@ -283,6 +283,9 @@ _hb() {
             hb__subcmd__help__subcmd__property,set)
                 cmd="hb__subcmd__help__subcmd__property__subcmd__set"
                 ;;
+            hb__subcmd__help__subcmd__property,snooze)
+                cmd="hb__subcmd__help__subcmd__property__subcmd__snooze"
+                ;;
             hb__subcmd__help__subcmd__silence,add)
                 cmd="hb__subcmd__help__subcmd__silence__subcmd__add"
                 ;;
@@ -301,6 +304,9 @@ _hb() {
             hb__subcmd__property,set)
                 cmd="hb__subcmd__property__subcmd__set"
                 ;;
+            hb__subcmd__property,snooze)
+                cmd="hb__subcmd__property__subcmd__snooze"
+                ;;
             hb__subcmd__property__subcmd__help,help)
                 cmd="hb__subcmd__property__subcmd__help__subcmd__help"
                 ;;
@@ -309,6 +315,9 @@ _hb() {
                 ;;
             hb__subcmd__property__subcmd__help,set)
                 cmd="hb__subcmd__property__subcmd__help__subcmd__set"
+                ;;
+            hb__subcmd__property__subcmd__help,snooze)
+                cmd="hb__subcmd__property__subcmd__help__subcmd__snooze"
                 ;;
             hb__subcmd__silence,add)
                 cmd="hb__subcmd__silence__subcmd__add"
@@ -1881,7 +1890,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help__subcmd__property)
-            opts="list set"
+            opts="list set snooze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1909,6 +1918,20 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help__subcmd__property__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__property__subcmd__snooze)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2155,7 +2178,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__property)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version list set help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version list set snooze help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2185,7 +2208,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__property__subcmd__help)
-            opts="list set help"
+            opts="list set snooze help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2240,6 +2263,20 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__property__subcmd__help__subcmd__snooze)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__property__subcmd__list)
             opts="-q -v -h -V --health --stage --limit --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2248,7 +2285,7 @@ _hb() {
             fi
             case "${prev}" in
                 --health)
-                    COMPREPLY=($(compgen -W "healthy stale blocked" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "healthy stale snoozed blocked" -- "${cur}"))
                     return 0
                     ;;
                 --stage)
@@ -2306,6 +2343,44 @@ _hb() {
                     return 0
                     ;;
                 --acted)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__property__subcmd__snooze)
+            opts="-q -v -h -V --until --reason --clear --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --version 'Print version'
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;property;list'= {
@@ -78,8 +79,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --quiet 'Print nothing but errors'
             cand -v 'Say more (repeat for more detail)'
             cand --verbose 'Say more (repeat for more detail)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -104,14 +105,35 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;property;snooze'= {
+            cand --until 'The resume date (RFC 3339 or YYYY-MM-DD)'
+            cand --reason 'Why it waits, e.g. "waiting on probate"'
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --clear 'End the hold now'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;property;help'= {
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;property;help;list'= {
         }
         &'hb;property;help;set'= {
+        }
+        &'hb;property;help;snooze'= {
         }
         &'hb;property;help;help'= {
         }
@@ -788,10 +810,13 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;property'= {
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
         }
         &'hb;help;property;list'= {
         }
         &'hb;help;property;set'= {
+        }
+        &'hb;help;property;snooze'= {
         }
         &'hb;help;contract'= {
             cand attach 'Attach a new contract to a property'

@@ -50,22 +50,24 @@ complete -c hb -n "__fish_hb_needs_command" -f -a "silence" -d 'Maintenance wind
 complete -c hb -n "__fish_hb_needs_command" -f -a "brief" -d 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
 complete -c hb -n "__fish_hb_needs_command" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences'
 complete -c hb -n "__fish_hb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l json -d 'Print one JSON document instead of a table'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s q -l quiet -d 'Print nothing but errors'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s h -l help -d 'Print help'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s V -l version -d 'Print version'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "list" -d 'Properties with their health, most overdue first'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "set" -d 'Record facts about one property by hand'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "list" -d 'Properties with their health, most overdue first'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l health -d 'Only properties with this health' -r -f -a "healthy\t''
 stale\t''
+snoozed\t'On hold until a resume date (`hb property snooze`): neither healthy nor stale'
 blocked\t''"
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l stage -d 'Only properties in this stage' -r -f -a "new\t''
 enriched\t''
@@ -82,7 +84,7 @@ complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -l enriched -d 'Zillow enrichment done, at TIME (default: now)' -r
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -l skip-traced -d 'Skip trace done, at TIME (default: now)' -r
@@ -101,8 +103,23 @@ complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l until -d 'The resume date (RFC 3339 or YYYY-MM-DD)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l reason -d 'Why it waits, e.g. "waiting on probate"' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l clear -d 'End the hold now'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "list" -d 'Properties with their health, most overdue first'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand contract; and not __fish_seen_subcommand_from attach sent signed completed cancelled deadline list help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand contract; and not __fish_seen_subcommand_from attach sent signed completed cancelled deadline list help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
@@ -637,6 +654,7 @@ complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "list" -d 'Properties with their health, most overdue first'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "attach" -d 'Attach a new contract to a property'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "sent" -d 'The contract was sent for signature'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "signed" -d 'The contract was signed'

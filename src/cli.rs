@@ -166,6 +166,27 @@ pub enum PropertyCommand {
     List(PropertyListArgs),
     /// Record facts about one property by hand
     Set(PropertySetArgs),
+    /// Put a property on hold until a resume date: it is `snoozed`, not nagged as stale
+    ///
+    /// On the resume date its clock starts again and it is judged as usual. `--clear`
+    /// ends the hold now (its clock starts again now).
+    Snooze(PropertySnoozeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("hold").required(true)))]
+pub struct PropertySnoozeArgs {
+    /// Property id
+    pub id: i64,
+    /// The resume date (RFC 3339 or YYYY-MM-DD)
+    #[arg(long, group = "hold", value_parser = parse_time_arg, value_name = "TIME", requires = "reason")]
+    pub until: Option<DateTime<Utc>>,
+    /// Why it waits, e.g. "waiting on probate"
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
+    /// End the hold now
+    #[arg(long, group = "hold", conflicts_with = "reason")]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]

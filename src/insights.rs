@@ -212,6 +212,8 @@ pub fn finding(
         )
     };
     let mut priority = kind.priority();
+    // A property's clock starts again on its resume date (`pipeline::clock_start`).
+    let clock = |at: i64| pipeline::clock_start(at, row.snoozed_until);
     let (subject, since, key) = match kind {
         FindingKind::BlockedProperty => (
             format!(
@@ -252,11 +254,16 @@ pub fn finding(
         }
         FindingKind::StaleProperty => {
             let limit = stage.stale_after_days(stale).unwrap_or_default();
+            // `at` is its clock's start: the resume date when a snooze ended in the stage.
+            let counted = if row.snoozed_until == Some(row.at) {
+                format!("days in {} since its snooze ended", stage.label())
+            } else {
+                format!("days in {}", stage.label())
+            };
             (
                 format!(
-                    "Property #{id} is stale: {:.1} days in {} (limit {})",
+                    "Property #{id} is stale: {:.1} {counted} (limit {})",
                     days_since(row.at),
-                    stage.label(),
                     pipeline::format_days(limit)
                 ),
                 Some(row.at.saturating_add(pipeline::days_to_secs(limit))),
@@ -269,10 +276,7 @@ pub fn finding(
                 contract(),
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days))),
             format!("unsigned:{}", row.contract_id.unwrap_or_default()),
         ),
         FindingKind::HighScoreIdle => (
@@ -281,10 +285,7 @@ pub fn finding(
                 row.score.unwrap_or_default(),
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days))),
             format!("high_score_idle:{id}"),
         ),
         FindingKind::MissingEnrichment => (
@@ -292,10 +293,7 @@ pub fn finding(
                 "Property #{id} has no Zillow enrichment {:.1} days after it was added",
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days))),
             format!("missing_enrichment:{id}"),
         ),
         FindingKind::MissingSkipTrace => (
@@ -303,10 +301,7 @@ pub fn finding(
                 "Property #{id} has no skip trace {:.1} days after enrichment",
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days))),
             format!("missing_skip_trace:{id}"),
         ),
     };
@@ -384,6 +379,7 @@ mod tests {
             contract_name: Some("Purchase".into()),
             blocked_reason: None,
             score: Some(91.0),
+            snoozed_until: None,
         }
     }
 

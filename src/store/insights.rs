@@ -7,7 +7,7 @@ use anyhow::Result;
 use rusqlite::Row;
 
 use super::column::{literal, OPEN_CONTRACT_STATUSES};
-use super::properties::{stale_sql, BLOCKED_SQL};
+use super::properties::{resumed_before_sql, stale_sql, BLOCKED_SQL};
 use super::Store;
 use crate::pipeline::{ContractStatus, Stage};
 
@@ -44,6 +44,8 @@ pub struct FindingRow {
     pub contract_name: Option<String>,
     pub blocked_reason: Option<String>,
     pub score: Option<f64>,
+    /// The property's latest resume date: `at` of a stale property counts from it.
+    pub snoozed_until: Option<i64>,
 }
 
 struct Plan {
@@ -53,12 +55,13 @@ struct Plan {
     count_from: &'static str,
     filter: String,
     order: &'static str,
-    /// Columns: property id, address, stage, at, contract id, contract name, blocker, score.
+    /// Columns: property id, address, stage, at, contract id, contract name, blocker,
+    /// score, resume date.
     columns: &'static str,
 }
 
-const PROPERTY_COLUMNS_AT_STAGE: &str =
-    "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL, p.blocked_reason, p.score";
+const PROPERTY_COLUMNS_AT_STAGE: &str = "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL,
+     p.blocked_reason, p.score, p.snoozed_until";
 
 fn plan(query: &FindingQuery) -> Plan {
     let blocked = &*BLOCKED_SQL;
@@ -71,7 +74,10 @@ fn plan(query: &FindingQuery) -> Plan {
             count_from: property,
             filter: format!("p.stage = :stage AND {} AND NOT {blocked}", stale_sql(":a")),
             order: "p.stage_entered_at, p.id",
-            columns: PROPERTY_COLUMNS_AT_STAGE,
+            // Its clock: from its resume date when a snooze ended since it entered the stage.
+            columns: "p.id, p.address, p.stage,
+                      max(p.stage_entered_at, coalesce(p.snoozed_until, p.stage_entered_at)),
+                      NULL, NULL, p.blocked_reason, p.score, p.snoozed_until",
         },
         FindingQuery::Blocked => Plan {
             from: property,
@@ -88,56 +94,63 @@ fn plan(query: &FindingQuery) -> Plan {
                 *OPEN_CONTRACT_STATUSES
             ),
             order: "c.deadline_at, c.id",
-            columns:
-                "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::Unsigned { .. } => Plan {
             from: contract,
-            count_from: contract_only,
+            // The property's snooze counts too: the join is needed.
+            count_from: contract,
             filter: format!(
-                "c.status = {} AND c.sent_at < :a",
-                literal(ContractStatus::Sent.as_str())
+                "c.status = {} AND c.sent_at < :a AND {}",
+                literal(ContractStatus::Sent.as_str()),
+                resumed_before_sql(":a")
             ),
             order: "c.sent_at, c.id",
-            columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::MissingEnrichment { .. } => Plan {
             from: property,
             count_from: property,
             filter: format!(
-                "p.enriched_at IS NULL AND p.created_at < :a AND NOT (p.stage = {} AND {})",
+                "p.enriched_at IS NULL AND p.created_at < :a AND {}
+                 AND NOT (p.stage = {} AND {})",
+                resumed_before_sql(":a"),
                 literal(Stage::New.as_str()),
                 stale_sql(":b")
             ),
             order: "p.created_at, p.id",
-            columns:
-                "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::MissingSkipTrace { .. } => Plan {
             from: property,
             count_from: property,
             filter: format!(
                 "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
-                 AND NOT (p.stage = {} AND {})",
+                 AND {} AND NOT (p.stage = {} AND {})",
+                resumed_before_sql(":a"),
                 literal(Stage::Enriched.as_str()),
                 stale_sql(":b")
             ),
             order: "p.enriched_at, p.id",
-            columns:
-                "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::HighScoreIdle { .. } => Plan {
             from: property,
             count_from: property,
             filter: format!(
                 "p.score IS NOT NULL AND p.score >= :score AND p.stage <> {}
-                 AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a",
-                literal(Stage::Complete.as_str())
+                 AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a AND {}",
+                literal(Stage::Complete.as_str()),
+                resumed_before_sql(":a")
             ),
             order: "p.score DESC, p.id",
             columns:
                 "p.id, p.address, p.stage, max(coalesce(p.last_action_at, 0), p.stage_entered_at),
-                      NULL, NULL, p.blocked_reason, p.score",
+                      NULL, NULL, p.blocked_reason, p.score, p.snoozed_until",
         },
     }
 }
@@ -228,5 +241,6 @@ fn finding_row(row: &Row<'_>) -> rusqlite::Result<FindingRow> {
         contract_name: row.get(5)?,
         blocked_reason: row.get(6)?,
         score: row.get(7)?,
+        snoozed_until: row.get(8)?,
     })
 }

@@ -400,6 +400,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
         WHERE status = 'pending';
     "#,
+    // 9: property snoozes: a hold with a resume date (`hb property snooze`). A property is
+    // snoozed while snoozed_until is ahead; after it, its stale clock runs from then.
+    r#"
+    ALTER TABLE properties ADD COLUMN snoozed_until INTEGER;
+    ALTER TABLE properties ADD COLUMN snooze_reason TEXT;
+    CREATE INDEX properties_snoozed ON properties (snoozed_until) WHERE snoozed_until IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -458,6 +465,7 @@ mod tests {
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
         "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
         "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
+        "16ac23c19d809e5ad252cd309da8863101ba8120ea53853d376b9e42dfffc95a",
     ];
 
     fn sha256(text: &str) -> String {

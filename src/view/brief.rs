@@ -84,7 +84,7 @@ pub fn brief(store: &Store, config: &Config, now: i64) -> Result<Brief> {
                 count: *count,
             })
             .collect(),
-        snoozed: 0,
+        snoozed: insights.snoozed.total as i64,
         properties,
         failing_checks,
         deadlines,

@@ -248,7 +248,7 @@ fn filters_are_validated_and_case_insensitive() {
         ),
         (
             &["property", "list", "--health", "sick"],
-            "healthy, stale, blocked",
+            "healthy, stale, snoozed, blocked",
         ),
     ] {
         let (code, stdout, stderr) = run(&hb, args);
