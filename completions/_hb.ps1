@@ -47,7 +47,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Maintenance windows: checks that run and record but do not alert, escalate or remediate')
             [CompletionResult]::new('brief', 'brief', [CompletionResultType]::ParameterValue, 'The daily brief as it reads now: counts, top properties, failing checks, deadlines')
-            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences (and the hb serve unit)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the health endpoints over HTTP: read-only, loopback by default')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -864,6 +865,24 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hb;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on [default: [serve] listen, then 127.0.0.1:9810]')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the bearer token, then required on every path but /livez (needed for any non-loopback address) [default: [serve] token_env]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hb;help' {
             [CompletionResult]::new('property', 'property', [CompletionResultType]::ParameterValue, 'One property''s pipeline heartbeat; `list` and `set` manage the portfolio')
             [CompletionResult]::new('contract', 'contract', [CompletionResultType]::ParameterValue, 'Record contract facts: attach, sent, signed, completed, cancelled, deadline')
@@ -878,7 +897,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Maintenance windows: checks that run and record but do not alert, escalate or remediate')
             [CompletionResult]::new('brief', 'brief', [CompletionResultType]::ParameterValue, 'The daily brief as it reads now: counts, top properties, failing checks, deadlines')
-            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences (and the hb serve unit)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the health endpoints over HTTP: read-only, loopback by default')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -1014,6 +1034,9 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             break
         }
         'hb;help;schedule' {
+            break
+        }
+        'hb;help;serve' {
             break
         }
         'hb;help;help' {

@@ -55,6 +55,9 @@ _hb() {
             hb,schedule)
                 cmd="hb__subcmd__schedule"
                 ;;
+            hb,serve)
+                cmd="hb__subcmd__serve"
+                ;;
             hb,silence)
                 cmd="hb__subcmd__silence"
                 ;;
@@ -220,6 +223,9 @@ _hb() {
             hb__subcmd__help,schedule)
                 cmd="hb__subcmd__help__subcmd__schedule"
                 ;;
+            hb__subcmd__help,serve)
+                cmd="hb__subcmd__help__subcmd__serve"
+                ;;
             hb__subcmd__help,silence)
                 cmd="hb__subcmd__help__subcmd__silence"
                 ;;
@@ -350,7 +356,7 @@ _hb() {
 
     case "${cmd}" in
         hb)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1484,7 +1490,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help)
-            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule help"
+            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1959,6 +1965,20 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__help__subcmd__silence)
             opts="add list remove"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2414,6 +2434,44 @@ _hb() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__serve)
+            opts="-q -v -h -V --listen --token-env --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

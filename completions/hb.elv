@@ -44,7 +44,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
             cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
-            cand schedule 'Print cron or systemd entries for the two cadences'
+            cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;property'= {
@@ -790,6 +791,23 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;serve'= {
+            cand --listen 'Address and port to listen on [default: [serve] listen, then 127.0.0.1:9810]'
+            cand --token-env 'Environment variable holding the bearer token, then required on every path but /livez (needed for any non-loopback address) [default: [serve] token_env]'
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;help'= {
             cand property 'One property''s pipeline heartbeat; `list` and `set` manage the portfolio'
             cand contract 'Record contract facts: attach, sent, signed, completed, cancelled, deadline'
@@ -804,7 +822,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
             cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
             cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
-            cand schedule 'Print cron or systemd entries for the two cadences'
+            cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;help;property'= {
@@ -903,6 +922,8 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;brief'= {
         }
         &'hb;help;schedule'= {
+        }
+        &'hb;help;serve'= {
         }
         &'hb;help;help'= {
         }

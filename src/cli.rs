@@ -142,8 +142,18 @@ pub enum Command {
     /// The cycle sends it once a day to `[brief] route`, at the first cycle at or after
     /// `[brief] at` (UTC); this prints it on demand and sends nothing.
     Brief,
-    /// Print cron or systemd entries for the two cadences
+    /// Print cron or systemd entries for the two cadences (and the hb serve unit)
     Schedule(ScheduleArgs),
+    /// Serve the health endpoints over HTTP: read-only, loopback by default
+    ///
+    /// GET /health (IETF health+json: 200 pass/warn, 503 fail, from the verdict of `hb
+    /// status`), /livez, /readyz, /health/heartbeat, /health/checks[/NAME][?window=24h],
+    /// /health/properties/ID, /health/insights[?limit=N] and /metrics (Prometheus). Each
+    /// body is the `--json` document of the same question, read from the store at the
+    /// request. Any address other than loopback needs a bearer token (--token-env); one
+    /// line per request on stderr (-q: none). SIGTERM finishes the requests in flight and
+    /// exits 0.
+    Serve(ServeArgs),
     /// Write shell completions and man pages (maintainers: `cargo run -- generate-assets`)
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -559,6 +569,17 @@ pub struct ScheduleArgs {
     /// cron: crontab lines; systemd: a service and a timer unit per cadence
     #[arg(value_enum)]
     pub kind: ScheduleKind,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: [serve] listen, then 127.0.0.1:9810]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Environment variable holding the bearer token, then required on every path but
+    /// /livez (needed for any non-loopback address) [default: [serve] token_env]
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

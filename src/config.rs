@@ -50,6 +50,18 @@ pub struct Config {
     /// The daily brief: when, and to which channels.
     #[serde(skip)]
     pub brief: BriefConfig,
+    /// `[serve]`: the health endpoints (`hb serve`).
+    pub serve: ServeConfig,
+}
+
+/// `[serve]`: where `hb serve` listens, and the variable holding its bearer token.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServeConfig {
+    /// An IP address and port, e.g. `127.0.0.1:9810` (the default).
+    pub listen: Option<std::net::SocketAddr>,
+    /// The environment variable that holds the token; required for a non-loopback bind.
+    pub token_env: Option<String>,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.

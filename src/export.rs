@@ -1,9 +1,10 @@
-//! Prometheus textfile export: after each cycle, metrics for node_exporter's textfile
-//! collector (`[export] prometheus_textfile`).
+//! Prometheus metrics: the textfile for node_exporter's textfile collector, written after
+//! each cycle (`[export] prometheus_textfile`), and `GET /metrics` of `hb serve`: the same
+//! series from the same [`snapshot`] and [`render`].
 //!
-//! [`render`] is pure; [`write_textfile`] gathers the counts and replaces the file
-//! atomically (a temp file in the same directory, then a rename), so the collector never
-//! reads half a file. A failed export is the caller's warning, never the cycle's failure.
+//! [`render`] is pure; [`write_textfile`] replaces the file atomically (a temp file in the
+//! same directory, then a rename), so the collector never reads half a file. A failed
+//! export is the caller's warning, never the cycle's failure.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -12,7 +13,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::alert::Priority;
-use crate::config::Loaded;
+use crate::config::{Config, Loaded};
 use crate::cycle::CycleReport;
 use crate::pipeline::{Health, Stage};
 use crate::store::{RunStatus, Store};
@@ -28,13 +29,20 @@ pub struct CheckMetric {
     pub latency_ms: Option<f64>,
 }
 
-/// Everything one textfile says.
+/// The cycle the metrics describe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CycleFacts {
+    /// Unix seconds at which the cycle started (hb's clock).
+    pub started_at: i64,
+    pub duration_ms: i64,
+    pub ok: bool,
+}
+
+/// Everything one exposition says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
-    /// Unix seconds at which the cycle started (hb's clock).
-    pub cycle_started_at: i64,
-    pub cycle_duration_ms: i64,
-    pub cycle_ok: bool,
+    /// None when no cycle has finished yet: the cycle's series are left out.
+    pub cycle: Option<CycleFacts>,
     /// Open notifications per priority; missing priorities are written as 0.
     pub open_notifications: Vec<(Priority, i64)>,
     pub properties: Vec<(Stage, Health, i64)>,
@@ -60,20 +68,23 @@ pub fn render(s: &Snapshot) -> String {
             );
         }
     };
+    let cycle = |value: fn(&CycleFacts) -> f64| -> Vec<(Vec<(&str, &str)>, f64)> {
+        s.cycle.iter().map(|c| (vec![], value(c))).collect()
+    };
     family(
         "hb_last_cycle_timestamp_seconds",
         "Unix time at which the last completed hb cycle started.",
-        &[(vec![], s.cycle_started_at as f64)],
+        &cycle(|c| c.started_at as f64),
     );
     family(
         "hb_cycle_duration_seconds",
         "How long the last hb cycle took.",
-        &[(vec![], s.cycle_duration_ms as f64 / 1000.0)],
+        &cycle(|c| c.duration_ms as f64 / 1000.0),
     );
     family(
         "hb_cycle_success",
         "1 if every module of the last hb cycle succeeded, else 0.",
-        &[(vec![], if s.cycle_ok { 1.0 } else { 0.0 })],
+        &cycle(|c| if c.ok { 1.0 } else { 0.0 }),
     );
     let notifications: Vec<(Vec<(&str, &str)>, f64)> = Priority::ALL
         .iter()
@@ -178,21 +189,16 @@ fn format_value(v: f64) -> String {
     }
 }
 
-/// Gather the snapshot of a completed cycle and write it to `[export] prometheus_textfile`,
-/// if set.
-pub fn write_textfile(
-    loaded: &Loaded,
+/// What the store says at `now`, about `cycle`.
+pub fn snapshot(
+    config: &Config,
     store: &Store,
-    report: &CycleReport,
+    cycle: Option<CycleFacts>,
     now: i64,
-) -> Result<()> {
-    let Some(path) = &loaded.config.export.prometheus_textfile else {
-        return Ok(());
-    };
+) -> Result<Snapshot> {
     // Every configured check's last known state, not only those that ran this cycle.
     let states = store.check_states()?;
-    let checks = loaded
-        .config
+    let checks = config
         .check
         .iter()
         .filter_map(|check| {
@@ -204,15 +210,45 @@ pub fn write_textfile(
             })
         })
         .collect();
-    let path = loaded.resolve(path);
-    let snapshot = Snapshot {
-        cycle_started_at: now,
-        cycle_duration_ms: report.duration_ms,
-        cycle_ok: report.status == RunStatus::Ok,
+    Ok(Snapshot {
+        cycle,
         open_notifications: store.open_notification_counts()?,
-        properties: store.count_by_stage_health(&loaded.config.property.stale_days, now)?,
+        properties: store.count_by_stage_health(&config.property.stale_days, now)?,
         checks,
+    })
+}
+
+/// `GET /metrics`: the exposition at `now`, about the latest cycle that finished.
+pub fn exposition(config: &Config, store: &Store, now: i64) -> Result<String> {
+    let cycle = store.last_finished_run()?.map(|run| CycleFacts {
+        started_at: run.started_at,
+        duration_ms: run.duration_ms.unwrap_or(0),
+        ok: run.status == RunStatus::Ok,
+    });
+    Ok(render(&snapshot(config, store, cycle, now)?))
+}
+
+/// The media type of the text exposition format.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Gather the snapshot of a completed cycle and write it to `[export] prometheus_textfile`,
+/// if set.
+pub fn write_textfile(
+    loaded: &Loaded,
+    store: &Store,
+    report: &CycleReport,
+    now: i64,
+) -> Result<()> {
+    let Some(path) = &loaded.config.export.prometheus_textfile else {
+        return Ok(());
     };
+    let cycle = CycleFacts {
+        started_at: now,
+        duration_ms: report.duration_ms,
+        ok: report.status == RunStatus::Ok,
+    };
+    let snapshot = snapshot(&loaded.config, store, Some(cycle), now)?;
+    let path = loaded.resolve(path);
     write_atomic(&path, render(&snapshot).as_bytes())
         .with_context(|| format!("could not write the Prometheus textfile {}", path.display()))
 }
@@ -251,9 +287,11 @@ mod tests {
 
     fn snapshot() -> Snapshot {
         Snapshot {
-            cycle_started_at: 1_795_000_000,
-            cycle_duration_ms: 212,
-            cycle_ok: true,
+            cycle: Some(CycleFacts {
+                started_at: 1_795_000_000,
+                duration_ms: 212,
+                ok: true,
+            }),
             open_notifications: vec![(Priority::High, 2), (Priority::Medium, 5)],
             properties: vec![
                 (Stage::New, Health::Stale, 3),
@@ -293,7 +331,9 @@ hb_properties{stage=\"waiting_for_contracts\",health=\"blocked\"} 1
     #[test]
     fn checks_escape_labels_and_drop_duplicate_series() {
         let mut s = snapshot();
-        s.cycle_ok = false;
+        if let Some(cycle) = &mut s.cycle {
+            cycle.ok = false;
+        }
         s.checks = vec![
             CheckMetric {
                 name: "api \"v2\"\\health\nz".into(),
@@ -332,6 +372,16 @@ hb_properties{stage=\"waiting_for_contracts\",health=\"blocked\"} 1
             !text.contains("hb_check_latency_seconds{check=\"queue\""),
             "{text}"
         );
+    }
+
+    #[test]
+    fn without_a_finished_cycle_its_series_are_left_out() {
+        let mut s = snapshot();
+        s.cycle = None;
+        let text = render(&s);
+        assert!(!text.contains("hb_cycle"), "{text}");
+        assert!(!text.contains("hb_last_cycle"), "{text}");
+        assert!(text.starts_with("# HELP hb_open_notifications "), "{text}");
     }
 
     #[test]

@@ -31,6 +31,8 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+#[cfg(unix)]
+mod serve;
 mod setup;
 mod silence;
 mod store;

@@ -23,6 +23,9 @@ pub struct Plan {
     pub config: Option<PathBuf>,
     /// The store, passed as `--db` when there is no config or it was given explicitly.
     pub db: Option<PathBuf>,
+    /// The store in use, absolute: `hb serve`'s unit may write beside it (SQLite's
+    /// `-wal` and `-shm` files) and nowhere else.
+    pub store: PathBuf,
     pub system: Duration,
     pub protocol: Duration,
 }
@@ -193,7 +196,73 @@ impl Cadence {
     }
 }
 
-/// A service and a timer unit per job.
+/// `hb serve`'s long-running service: restarted when it fails, sandboxed to read the
+/// system and write only beside the store.
+pub fn render_serve_unit(plan: &Plan) -> UnitFile {
+    let exec: Vec<String> = plan
+        .command(&["serve"])
+        .iter()
+        .map(|w| systemd_quote(w))
+        .collect();
+    let store_dir = plan
+        .store
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("/"));
+    UnitFile {
+        path: format!("{UNIT_DIR}/hb-serve.service"),
+        content: format!(
+            "[Unit]\n\
+             Description=hb health endpoints: read-only HTTP (hb serve)\n\
+             Documentation=man:hb-serve(1)\n\
+             After=network.target\n\
+             \n\
+             [Service]\n\
+             Type=simple\n\
+             ExecStart={exec}\n\
+             Restart=on-failure\n\
+             RestartSec=5s\n\
+             # Listening beyond loopback ([serve] listen) needs the token in the variable that\n\
+             # [serve] token_env names, e.g. from a file only you can read:\n\
+             # EnvironmentFile=%h/.config/hb/env\n\
+             # Sandboxing: it only reads, but SQLite keeps the store's -wal and -shm files next\n\
+             # to it, so the store's directory stays writable.\n\
+             NoNewPrivileges=yes\n\
+             ProtectSystem=strict\n\
+             ProtectHome=read-only\n\
+             ReadWritePaths=-{store_dir}\n\
+             PrivateTmp=yes\n\
+             PrivateDevices=yes\n\
+             ProtectKernelTunables=yes\n\
+             ProtectKernelModules=yes\n\
+             ProtectControlGroups=yes\n\
+             RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX\n\
+             RestrictNamespaces=yes\n\
+             RestrictRealtime=yes\n\
+             LockPersonality=yes\n\
+             MemoryDenyWriteExecute=yes\n\
+             SystemCallArchitectures=native\n\
+             \n\
+             [Install]\n\
+             WantedBy=default.target\n",
+            exec = exec.join(" "),
+            store_dir = systemd_path(store_dir),
+        ),
+    }
+}
+
+/// A path in a space-separated list of paths (`ReadWritePaths=`): `%` specifiers escaped,
+/// quoted when it holds a space.
+fn systemd_path(path: &Path) -> String {
+    let text = path.display().to_string().replace('%', "%%");
+    if text.contains(char::is_whitespace) {
+        format!("\"{}\"", text.replace('\\', r"\\").replace('"', "\\\""))
+    } else {
+        text
+    }
+}
+
+/// A service and a timer unit per job, then `hb serve`'s service.
 pub fn render_systemd(plan: &Plan) -> Result<Vec<UnitFile>> {
     // Spread many hosts' timers a little, never as far as the protocol's offset.
     let delay = Duration::from_secs((plan.system.as_secs() / 10).clamp(1, 300));
@@ -240,6 +309,7 @@ pub fn render_systemd(plan: &Plan) -> Result<Vec<UnitFile>> {
             ),
         });
     }
+    files.push(render_serve_unit(plan));
     Ok(files)
 }
 
@@ -251,10 +321,11 @@ pub fn render_systemd_text(plan: &Plan, files: &[UnitFile]) -> String {
         .filter(|name| name.ends_with(".timer"))
         .collect();
     let mut out = format!(
-        "# hb timers for systemd: a service and a timer for each cadence.\n\
+        "# hb timers for systemd: a service and a timer for each cadence, and hb serve.\n\
          # Save each block below to the path on its `# file:` line, then:\n\
          #   systemctl --user daemon-reload\n\
          #   systemctl --user enable --now {timers}\n\
+         #   systemctl --user enable --now hb-serve.service   # the health endpoints, if wanted\n\
          #   loginctl enable-linger \"$USER\"   # keep them running while you are logged out\n\
          # System-wide instead: put the files in /etc/systemd/system, add User= under\n\
          # [Service], and drop --user.\n\
@@ -309,6 +380,7 @@ mod tests {
             exe: "/usr/local/bin/hb".into(),
             config: Some("/etc/hb/heartbeat.toml".into()),
             db: None,
+            store: "/var/lib/hb/heartbeat.db".into(),
             system: Duration::from_secs(300),
             protocol: Duration::from_secs(4 * 3600),
         }
@@ -326,7 +398,18 @@ mod tests {
             ]
         );
         let units = render_systemd(&plan()).unwrap();
-        assert_eq!(units.len(), 4);
+        assert_eq!(units.len(), 5);
+        let serve = &units[4];
+        assert_eq!(serve.path, "~/.config/systemd/user/hb-serve.service");
+        assert!(serve
+            .content
+            .contains("ExecStart=/usr/local/bin/hb --config /etc/hb/heartbeat.toml serve\n"));
+        assert!(serve.content.contains("Restart=on-failure\n"));
+        assert!(serve.content.contains("ReadWritePaths=-/var/lib/hb\n"));
+        assert_eq!(
+            systemd_path(Path::new("/srv/my hb/50%")),
+            "\"/srv/my hb/50%%\""
+        );
         assert!(units[1].content.contains("OnCalendar=*:00/5\n"));
         assert!(units[3].content.contains("OnCalendar=00/4:02\n"));
         assert!(units[1].content.contains("RandomizedDelaySec=30s\n"));

@@ -24,6 +24,7 @@ mod insights;
 mod logs;
 mod property;
 mod schedule;
+mod serve;
 mod silence;
 mod status;
 
@@ -108,6 +109,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Silence(args) => silence::run(&mut ctx, args),
         Command::Brief => brief::run(&mut ctx),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::Serve(args) => serve::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }
 }

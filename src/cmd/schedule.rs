@@ -23,6 +23,7 @@ pub fn run(ctx: &mut Ctx, args: ScheduleArgs) -> Result<u8> {
         exe: timers::absolute(&exe),
         config: loaded.path.as_deref().map(timers::absolute),
         db,
+        store: timers::absolute(&ctx.store_path()?),
         system: loaded.config.schedule.system.0,
         protocol: loaded.config.schedule.protocol.0,
     };

@@ -188,6 +188,11 @@ impl Store {
         &self.path
     }
 
+    /// The store's schema version, and the one this hb expects.
+    pub fn schema_version(&self) -> Result<(i64, i64)> {
+        Ok((schema::version(&self.conn)?, schema::CURRENT))
+    }
+
     /// Run `f` in one write transaction: everything it writes commits together or not
     /// at all (an error rolls back).
     pub fn transaction<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {

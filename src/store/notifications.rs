@@ -380,8 +380,9 @@ impl Store {
 
     /// Open (unresolved, unacknowledged) notifications per priority.
     pub fn open_notification_counts(&self) -> Result<Vec<(Priority, i64)>> {
+        // Kept by triggers (migration 7): four rows, whatever the number of notifications.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT priority, count(*) FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority",
+            "SELECT priority, open FROM open_notification_counts WHERE open > 0 ORDER BY priority",
         )?;
         let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -212,6 +212,17 @@ impl Store {
             .optional()?)
     }
 
+    /// The latest cycle that finished (ok, failed or aborted): what the metrics report.
+    pub fn last_finished_run(&self) -> Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "{SELECT_RUN} WHERE trigger <> ?1 AND status <> ?2 ORDER BY id DESC LIMIT 1"
+            ))?
+            .query_row(params![CHECKS_TRIGGER, RunStatus::Running], run_row)
+            .optional()?)
+    }
+
     pub fn run(&self, id: i64) -> Result<Option<RunRow>> {
         Ok(self
             .conn

@@ -315,7 +315,41 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX IF NOT EXISTS contracts_open_property ON contracts (property_id, deadline_at)
         WHERE status IN ('attached','sent','signed');
     "#,
-    // 7: alerting rules (checks::state): each check's recent statuses, the incident it is
+    // 7: open notifications counted per priority, kept by triggers on every write path, so
+    // the verdict (`hb status`, `GET /health`) and the metrics read four rows instead of
+    // counting hundreds of thousands of open notifications on each request.
+    r#"
+    CREATE TABLE open_notification_counts (
+        priority TEXT PRIMARY KEY,
+        open INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO open_notification_counts (priority, open)
+        SELECT priority, count(*) FROM notifications
+        WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority;
+    CREATE TRIGGER notifications_open_inserted AFTER INSERT ON notifications
+        WHEN NEW.resolved_at IS NULL AND NEW.acked_at IS NULL
+    BEGIN
+        INSERT INTO open_notification_counts (priority, open) VALUES (NEW.priority, 1)
+            ON CONFLICT (priority) DO UPDATE SET open = open + 1;
+    END;
+    CREATE TRIGGER notifications_open_deleted AFTER DELETE ON notifications
+        WHEN OLD.resolved_at IS NULL AND OLD.acked_at IS NULL
+    BEGIN
+        UPDATE open_notification_counts SET open = open - 1 WHERE priority = OLD.priority;
+    END;
+    CREATE TRIGGER notifications_open_updated AFTER UPDATE OF priority, resolved_at, acked_at
+        ON notifications
+        WHEN (OLD.resolved_at IS NULL AND OLD.acked_at IS NULL)
+            OR (NEW.resolved_at IS NULL AND NEW.acked_at IS NULL)
+    BEGIN
+        UPDATE open_notification_counts SET open = open - 1
+            WHERE priority = OLD.priority AND OLD.resolved_at IS NULL AND OLD.acked_at IS NULL;
+        INSERT INTO open_notification_counts (priority, open)
+            SELECT NEW.priority, 1 WHERE NEW.resolved_at IS NULL AND NEW.acked_at IS NULL
+            ON CONFLICT (priority) DO UPDATE SET open = open + 1;
+    END;
+    "#,
+    // 8: alerting rules (checks::state): each check's recent statuses, the incident it is
     // alerting on (from the run its rule fired until it recovers) and since when it flaps;
     // silences, and what a silence held back in each run.
     r#"
@@ -354,7 +388,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX silences_ends ON silences (ends_at);
     "#,
-    // 8: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
+    // 9: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
     // (SQLite cannot change a CHECK: the outbox is rebuilt with the same columns, rows
     // and indexes).
     r#"
@@ -400,7 +434,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
         WHERE status = 'pending';
     "#,
-    // 9: property snoozes: a hold with a resume date (`hb property snooze`). A property is
+    // 10: property snoozes: a hold with a resume date (`hb property snooze`). A property is
     // snoozed while snoozed_until is ahead; after it, its stale clock runs from then.
     r#"
     ALTER TABLE properties ADD COLUMN snoozed_until INTEGER;
@@ -463,6 +497,7 @@ mod tests {
         "35f7f358f669add5b2f0411fbffb788cbf671303cb861ed2cb604b72bdf8422c",
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
+        "52577c0afdd237083b41b73ae9c8580ab32b19e09e3170bf82b3e2f26d0cbe8e",
         "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
         "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
         "16ac23c19d809e5ad252cd309da8863101ba8120ea53853d376b9e42dfffc95a",
@@ -580,15 +615,15 @@ mod tests {
         }
     }
 
-    /// Migration 8 rebuilds the outbox for its new kind: every row and index survives.
+    /// Migration 9 rebuilds the outbox for its new kind: every row and index survives.
     #[test]
     fn the_outbox_rebuild_keeps_rows_and_indexes() {
         let mut conn = Connection::open_in_memory().unwrap();
         let tx = conn.transaction().unwrap();
-        for sql in &MIGRATIONS[..7] {
+        for sql in &MIGRATIONS[..8] {
             tx.execute_batch(sql).unwrap();
         }
-        tx.pragma_update(None, "user_version", 7).unwrap();
+        tx.pragma_update(None, "user_version", 8).unwrap();
         tx.commit().unwrap();
         conn.execute_batch(
             "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,
@@ -626,6 +661,69 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, CURRENT);
+    }
+
+    /// Migration 7's counts agree with a count of the rows, whatever the writes do, and
+    /// start from the notifications already there.
+    #[test]
+    fn open_notification_counts_follow_every_write() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let insert = |conn: &Connection, id: i64, priority: &str, acked: &str, resolved: &str| {
+            conn.execute_batch(&format!(
+                "INSERT INTO notifications (id, source, dedup_key, kind, priority, subject, \
+                 message, created_at, notified_at, last_seen_at, acked_at, resolved_at) \
+                 VALUES ({id}, 's', 'k{id}', 'reminder', '{priority}', 's', 'm', 1, 1, 1, \
+                 {acked}, {resolved})"
+            ))
+            .unwrap();
+        };
+        let counted = |conn: &Connection| -> Vec<(String, i64)> {
+            let mut stmt = conn
+                .prepare("SELECT priority, open FROM open_notification_counts WHERE open > 0 ORDER BY priority")
+                .unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let truth = |conn: &Connection| -> Vec<(String, i64)> {
+            let mut stmt = conn
+                .prepare("SELECT priority, count(*) FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL GROUP BY priority ORDER BY priority")
+                .unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        // Up to migration 6, with notifications in every state; then 7 counts them.
+        let tx = conn.transaction().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 6).unwrap();
+        tx.commit().unwrap();
+        insert(&conn, 1, "high", "NULL", "NULL");
+        insert(&conn, 2, "high", "5", "NULL");
+        insert(&conn, 3, "low", "NULL", "7");
+        insert(&conn, 4, "critical", "NULL", "NULL");
+        migrate(&mut conn).unwrap();
+        assert_eq!(counted(&conn), [("critical".into(), 1), ("high".into(), 1)]);
+
+        insert(&conn, 5, "medium", "NULL", "NULL");
+        insert(&conn, 6, "medium", "NULL", "NULL");
+        insert(&conn, 7, "low", "2", "NULL");
+        assert_eq!(counted(&conn), truth(&conn));
+        for sql in [
+            "UPDATE notifications SET acked_at = 9 WHERE id = 5",
+            "UPDATE notifications SET resolved_at = 9 WHERE id = 4",
+            "UPDATE notifications SET priority = 'critical' WHERE id = 1",
+            "UPDATE notifications SET priority = 'high' WHERE id = 2",
+            "UPDATE notifications SET acked_at = NULL WHERE id = 2",
+            "UPDATE notifications SET resolved_at = NULL, acked_at = NULL WHERE id = 3",
+            "UPDATE notifications SET message = 'x', last_seen_at = 10",
+            "DELETE FROM notifications WHERE id IN (6, 7)",
+            "UPDATE notifications SET resolved_at = 11 WHERE resolved_at IS NULL AND id > 2",
+        ] {
+            conn.execute_batch(sql).unwrap();
+            assert_eq!(counted(&conn), truth(&conn), "after {sql}");
+        }
+        assert_eq!(counted(&conn), [("critical".into(), 1), ("high".into(), 1)]);
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - [`property`]: one property's heartbeat (`hb property ID`) and the portfolio list.
 //! - [`insights`]: what needs attention now.
 //! - [`status`]: is the heartbeat alive, with the Nagios verdict and its reasons.
+//! - [`health`]: that verdict in the IETF health-check format (`GET /health`), readiness
+//!   and liveness.
 //! - [`logs`]: the run log, and one run in detail.
 //! - [`checks`]: the check board, one check over a window, and a manual run's results.
 //! - [`alerts`]: notifications, the outbox, and what a delivery did.
@@ -22,6 +24,7 @@ pub mod alerts;
 pub mod brief;
 pub mod checks;
 pub mod contracts;
+pub mod health;
 pub mod insights;
 pub mod logs;
 pub mod property;

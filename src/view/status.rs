@@ -95,6 +95,11 @@ pub struct CheckBoardRow {
     pub counted_since: Option<String>,
     #[serde(skip)]
     pub counted_message: Option<String>,
+    /// When the counted result was recorded, and its latency (`GET /health`).
+    #[serde(skip)]
+    pub counted_at: Option<String>,
+    #[serde(skip)]
+    pub counted_latency_ms: Option<u64>,
     /// After a status that did not count: " (manual, not counted)".
     #[serde(skip)]
     pub mark: &'static str,
@@ -214,38 +219,44 @@ pub struct WindowStats {
     pub completion_rate: Option<f64>,
 }
 
-/// The status at `now` of the store at `store_path` (`store`: None when there is none),
-/// with uptime and latency figures over `window`.
-pub fn report(
+/// The verdict and what it reads: the first part of `hb status`, and all of `GET /health`.
+#[derive(Debug)]
+pub struct Assessment {
+    /// ok, warning, critical or unknown: also `hb status`'s exit code.
+    pub status: Status,
+    /// Why, worst first.
+    pub reasons: Vec<String>,
+    pub last_cycle: Option<LastCycle>,
+    pub open_notifications: BTreeMap<String, i64>,
+    /// The check board (the window's figures only when asked for).
+    pub checks: Vec<CheckBoardRow>,
+    pub rejected_recipients: Vec<RejectedRecipient>,
+}
+
+/// The verdict at `now` of the store at `store_path` (`store`: None when there is none),
+/// with the board's uptime and latency figures since `window_start` (None: no figures, the
+/// board's window left empty).
+pub fn assess(
     store: Option<&Store>,
     store_path: &Path,
     config: &Config,
     now: i64,
-    window: Duration,
-) -> Result<StatusReport> {
+    window_start: Option<i64>,
+) -> Result<Assessment> {
     let Some(store) = store else {
-        return Ok(StatusReport::NoStore(NoStore {
+        return Ok(Assessment {
+            status: Status::Unknown,
             reasons: vec![format!(
                 "no store at {}: no cycle has ever run",
                 store_path.display()
             )],
-            status: Status::Unknown,
-        }));
+            last_cycle: None,
+            open_notifications: BTreeMap::new(),
+            checks: Vec::new(),
+            rejected_recipients: Vec::new(),
+        });
     };
-    let cadence = config.schedule.system.as_secs();
-    let window_start = now.saturating_sub(window.as_secs() as i64);
-
-    let last_cycle = store.last_run()?.map(|run| {
-        let age = now.saturating_sub(run.started_at);
-        LastCycle {
-            run_id: run.id,
-            started_at: clock::format_ts(run.started_at),
-            status: run.status,
-            duration_ms: run.duration_ms,
-            age_seconds: age,
-            overdue: is_overdue(age, cadence),
-        }
-    });
+    let last_cycle = last_cycle(store, config, now)?;
     // Keyed by the priority's text, in that order: the document scripts have read.
     let open: BTreeMap<String, i64> = store
         .open_notification_counts()?
@@ -263,19 +274,46 @@ pub fn report(
     let (status, reasons) = verdict(
         last_cycle.as_ref(),
         &open,
-        cadence,
+        config.schedule.system.as_secs(),
         &board,
         &rejected_recipients,
     );
-    Ok(StatusReport::Full(Box::new(SystemStatus {
+    Ok(Assessment {
         status,
         reasons,
         last_cycle,
-        modules: modules(store, config, now)?,
         open_notifications: open,
+        checks: board,
+        rejected_recipients,
+    })
+}
+
+/// The status at `now` of the store at `store_path` (`store`: None when there is none),
+/// with uptime and latency figures over `window`.
+pub fn report(
+    store: Option<&Store>,
+    store_path: &Path,
+    config: &Config,
+    now: i64,
+    window: Duration,
+) -> Result<StatusReport> {
+    let window_start = now.saturating_sub(window.as_secs() as i64);
+    let assessment = assess(store, store_path, config, now, Some(window_start))?;
+    let Some(store) = store else {
+        return Ok(StatusReport::NoStore(NoStore {
+            reasons: assessment.reasons,
+            status: assessment.status,
+        }));
+    };
+    Ok(StatusReport::Full(Box::new(SystemStatus {
+        status: assessment.status,
+        reasons: assessment.reasons,
+        last_cycle: assessment.last_cycle,
+        modules: modules(store, config, now)?,
+        open_notifications: assessment.open_notifications,
         top_actions: top_actions(store)?,
         remediation: checks::RemediationStatus::of(&config.actions),
-        checks: board,
+        checks: assessment.checks,
         metrics: store
             .latest_metrics(window_start)?
             .into_iter()
@@ -287,11 +325,28 @@ pub fn report(
                 at: clock::format_ts(m.at),
             })
             .collect(),
-        rejected_recipients,
+        rejected_recipients: assessment.rejected_recipients,
         silences: silences_status(store, config, now, window_start)?,
         brief: brief_status(store, config)?,
         window: cycle_window(store, now, window)?,
     })))
+}
+
+/// The latest cycle (not a manual run of the checks) at `now`: its age, and whether it is
+/// overdue by the system cadence.
+pub fn last_cycle(store: &Store, config: &Config, now: i64) -> Result<Option<LastCycle>> {
+    let cadence = config.schedule.system.as_secs();
+    Ok(store.last_run()?.map(|run| {
+        let age = now.saturating_sub(run.started_at);
+        LastCycle {
+            run_id: run.id,
+            started_at: clock::format_ts(run.started_at),
+            status: run.status,
+            duration_ms: run.duration_ms,
+            age_seconds: age,
+            overdue: is_overdue(age, cadence),
+        }
+    }))
 }
 
 /// A last cycle older than twice the system cadence: is the timer running?
@@ -400,7 +455,7 @@ fn plural(n: i64) -> &'static str {
     }
 }
 
-fn format_secs(secs: i64) -> String {
+pub(crate) fn format_secs(secs: i64) -> String {
     clock::format_duration(Duration::from_secs(secs.max(0) as u64))
 }
 
@@ -527,17 +582,20 @@ fn silences_status(
 }
 
 /// Each configured check: what the board shows, its counted state, and its figures since
-/// `window_start`.
+/// `window_start` (None: none), and the silence covering each at `now`.
 fn board(
     store: &Store,
     config: &Config,
-    window_start: i64,
+    window_start: Option<i64>,
     now: i64,
 ) -> Result<Vec<CheckBoardRow>> {
     let silences = super::checks::silences_at(Some(store), config, now)?;
     let states = store.check_states()?;
     let latest = store.latest_results(config.check.iter().map(|c| c.common.name.as_str()))?;
-    let results = store.check_results_since(window_start)?;
+    let results = match window_start {
+        Some(start) => store.check_results_since(start)?,
+        None => Vec::new(),
+    };
     Ok(config
         .check
         .iter()
@@ -564,6 +622,8 @@ fn board(
                 counted_status: state.map(|s| s.status),
                 counted_since: state.map(|s| clock::format_ts(s.since)),
                 counted_message: state.map(|s| s.last_message.clone()),
+                counted_at: state.map(|s| clock::format_ts(s.last_run_at)),
+                counted_latency_ms: state.and_then(|s| s.last_latency_ms),
                 mark: shown.as_ref().map_or("", |s| s.mark()),
                 alerting: state.is_some_and(CheckState::is_alerting),
                 flapping: state.is_some_and(CheckState::is_flapping),
@@ -604,6 +664,8 @@ mod tests {
             counted_status: counted,
             counted_since: Some("2026-11-25T11:00:00Z".into()),
             counted_message: Some("down".into()),
+            counted_at: Some("2026-11-25T11:55:00Z".into()),
+            counted_latency_ms: Some(12),
             mark: "",
             alerting: false,
             flapping: false,

@@ -149,13 +149,31 @@ fn schedule_systemd_prints_valid_units() {
             "~/.config/systemd/user/hb-cycle.timer",
             "~/.config/systemd/user/hb-protocol.service",
             "~/.config/systemd/user/hb-protocol.timer",
+            "~/.config/systemd/user/hb-serve.service",
         ]
     );
     let binary = hb_binary();
     for (path, content) in &files {
         let unit = parse_unit(path, content);
         assert!(key(&unit, "Unit", "Description").is_some(), "{path}");
-        if path.ends_with(".service") {
+        if path.ends_with("hb-serve.service") {
+            // Long-running, restarted on failure, sandboxed but able to read the store.
+            assert_eq!(key(&unit, "Service", "Type"), Some("simple"), "{content}");
+            assert_eq!(key(&unit, "Service", "Restart"), Some("on-failure"));
+            let exec = key(&unit, "Service", "ExecStart").expect("ExecStart");
+            let words: Vec<&str> = exec.split_whitespace().collect();
+            assert_eq!(Path::new(words[0]), binary, "{exec}");
+            assert_eq!(words[1..], ["--config", config.to_str().unwrap(), "serve"]);
+            assert_eq!(key(&unit, "Service", "ProtectSystem"), Some("strict"));
+            assert_eq!(key(&unit, "Service", "NoNewPrivileges"), Some("yes"));
+            let store_dir = std::fs::canonicalize(hb.dir.path()).unwrap();
+            assert_eq!(
+                key(&unit, "Service", "ReadWritePaths"),
+                Some(format!("-{}", store_dir.display()).as_str()),
+                "the store's directory stays writable (SQLite's -wal and -shm)"
+            );
+            assert_eq!(key(&unit, "Install", "WantedBy"), Some("default.target"));
+        } else if path.ends_with(".service") {
             assert_eq!(key(&unit, "Service", "Type"), Some("oneshot"), "{path}");
             let exec = key(&unit, "Service", "ExecStart").expect("ExecStart");
             let words: Vec<&str> = exec.split_whitespace().collect();
