@@ -10,6 +10,7 @@ mod import;
 mod messages;
 mod output;
 mod property;
+mod rules;
 mod serve;
 mod store;
 mod support;
