@@ -230,7 +230,7 @@ pub fn deliver_pending(
             continue;
         }
         // The daily brief is a digest itself: it goes as its own message, after the rest.
-        let mut messages: Vec<(Vec<(Option<i64>, Alert)>, Vec<OutboxRow>)> = Vec::new();
+        let mut messages: Vec<(Vec<Item>, Vec<OutboxRow>)> = Vec::new();
         let (mut rest, mut rest_rows) = (Vec::new(), Vec::new());
         for (item, row) in items.into_iter().zip(readable) {
             if item.1.kind == AlertKind::Brief {
@@ -258,6 +258,9 @@ pub fn deliver_pending(
     }
     Ok(report)
 }
+
+/// An alert to send, with its outbox row's id.
+type Item = (Option<i64>, Alert);
 
 /// Send one message of `items` (the rows `readable`) to `channel`, and record the outcome:
 /// delivered, refused for good, or kept for a retry with backoff.

@@ -407,12 +407,9 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<Sy
     transitions.extend(flaps.apply()?);
     let escalated = escalations.apply()?;
 
-    match env.run_id {
-        Some(run_id) => {
-            tx.record_check_results(run_id, &outcomes, Counting::Counts(&next_states))?;
-        }
-        // A dry run moves the state on in memory only.
-        None => {}
+    // A dry run moves the state on in memory only.
+    if let Some(run_id) = env.run_id {
+        tx.record_check_results(run_id, &outcomes, Counting::Counts(&next_states))?;
     }
 
     // Escalations that clear say nothing themselves: the check's recovery message does.

@@ -2,6 +2,7 @@
 //! One test binary, a module per subcommand.
 
 mod alerts;
+mod brief;
 mod checks;
 mod cycle;
 mod demo;
@@ -12,6 +13,7 @@ mod output;
 mod property;
 mod rules;
 mod serve;
+mod silence;
 mod store;
 mod support;
 mod validate;
