@@ -50,6 +50,8 @@ pub struct Config {
     /// The daily brief: when, and to which channels.
     #[serde(skip)]
     pub brief: BriefConfig,
+    /// `[runlog]`: each cycle's `agent_runs` row in the application's database.
+    pub runlog: Option<crate::runlog::RunlogConfig>,
     /// `[serve]`: the health endpoints (`hb serve`).
     pub serve: ServeConfig,
 }
@@ -448,6 +450,7 @@ impl Loaded {
             passed: Default::default(),
             redactor: self.config.alerts.redactor(),
             silenced: Default::default(),
+            postgres: Default::default(),
         }
     }
 }
@@ -619,7 +622,8 @@ fn check_tables(text: &str) -> Vec<Written> {
 }
 
 /// The secrets the config names outside `[[alerts.channel]]`: each `${VAR}` of the
-/// checks' URLs and headers, and the dead-man URL (written, or from `url_env`).
+/// checks' URLs, headers and PostgreSQL conninfos, their `password_env`s (and the
+/// runlog's), and the dead-man URL (written, or from `url_env`).
 fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>) {
     let mut sources: Vec<SecretSource> = config
         .check
@@ -629,6 +633,9 @@ fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>)
         .collect();
     if let Some(var) = &config.deadman.url_env {
         sources.push(SecretSource::Env(var.clone()));
+    }
+    if let Some(runlog) = &config.runlog {
+        sources.extend(runlog.secret_vars().into_iter().map(SecretSource::Env));
     }
     let values = config.deadman.url.iter().map(Secret::new).collect();
     (sources, values)
@@ -944,6 +951,43 @@ password_env = "HB_UNIT_REDACT_PASSWORD"
                 .redactor()
                 .redact("GET https://hc.example/ping/literal-uuid-5/fail"),
             "GET ***/fail"
+        );
+    }
+
+    /// PostgreSQL passwords (checks' and the runlog's `password_env`) and a connection
+    /// string from the environment are secrets like any other.
+    #[test]
+    fn the_redactor_knows_postgres_passwords() {
+        std::env::set_var("HB_UNIT_PG_CHECK_PASSWORD", "pg-check-secret-6");
+        std::env::set_var("HB_UNIT_PG_RUNLOG_PASSWORD", "pg-runlog-secret-7");
+        std::env::set_var("HB_UNIT_PG_URL", "postgres://app:pg-url-secret-8@db/app");
+        let config = parse(
+            r#"
+[runlog]
+database = "postgres://hb_writer@127.0.0.1/app"
+password_env = "HB_UNIT_PG_RUNLOG_PASSWORD"
+
+[[check]]
+name = "q"
+group = "queue"
+type = "sql"
+database = "postgres://hb_reader@127.0.0.1/app"
+password_env = "HB_UNIT_PG_CHECK_PASSWORD"
+query = "SELECT 1"
+
+[[check]]
+name = "rls"
+group = "security"
+type = "rls"
+database = "${HB_UNIT_PG_URL}"
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.alerts.redactor().redact(
+                "pg-check-secret-6 pg-runlog-secret-7 postgres://app:pg-url-secret-8@db/app"
+            ),
+            "*** *** ***"
         );
     }
 

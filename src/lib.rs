@@ -31,6 +31,7 @@ mod notification;
 mod output;
 pub mod pipeline;
 pub mod recurrence;
+mod runlog;
 #[cfg(unix)]
 mod serve;
 mod setup;

@@ -106,7 +106,11 @@ mod tests {
             d.relationships.cooling_drop_percent
         );
         // The example protocol is there; no alert is sent until the operator routes one.
-        assert_eq!(shipped.check.len(), 25);
+        assert_eq!(shipped.check.len(), 28);
+        assert!(
+            shipped.runlog.is_none(),
+            "the runlog is the operator's choice"
+        );
         assert!(shipped.alerts.channels().is_empty());
     }
 }

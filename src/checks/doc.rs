@@ -5,7 +5,9 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use super::model::{display_argv, Check, CheckCommon, CheckKind, Group, TlsSource, Value};
+use super::model::{
+    display_argv, Check, CheckCommon, CheckKind, Group, TlsCheck, TlsSource, Value,
+};
 use super::runner::ActionsConfig;
 use crate::clock;
 use crate::duration::Span;
@@ -160,15 +162,23 @@ pub fn markdown(checks: &[Check], system: Span, protocol: Span, actions: &Action
     out.push_str("| Check | Value | Series |\n|---|---|---|\n");
     for check in checks {
         let value = match &check.kind {
-            CheckKind::Http(http) => match &http.json {
-                Some(json) => format!("JSON `{}`", code(&json.path)),
-                None => check.tag().value_meaning().unwrap_or("-").to_string(),
+            _ if check.targets.is_some() => "failing targets".to_string(),
+            CheckKind::Http(http) => match (&http.json, &http.json_path) {
+                (Some(json), _) => format!("JSON `{}`", code(&json.path)),
+                (None, Some(selection)) => {
+                    format!(
+                        "values of JSON `{}` meeting the condition",
+                        code(&selection.path)
+                    )
+                }
+                (None, None) => "-".to_string(),
             },
             CheckKind::Sql(sql) if sql.metrics => "sum of the series".to_string(),
             CheckKind::Sql(_) => "query result".to_string(),
             kind => kind.tag().value_meaning().unwrap_or("-").to_string(),
         };
         let series = match &check.kind {
+            _ if check.targets.is_some() => "one per target",
             CheckKind::Sql(sql) if sql.metrics => "one per label the query returns",
             CheckKind::Command(_) => "the plugin's perfdata",
             _ => "-",
@@ -273,8 +283,48 @@ fn path_text(path: &Path) -> String {
 }
 
 fn condition(check: &Check, system_secs: i64) -> String {
+    let Some(fan_out) = &check.targets else {
+        return kind_condition(check, &check.kind, system_secs);
+    };
+    // The condition once, with "each target" where the first target's URL, address or
+    // database would be; then every target by name and where it is.
+    let first = target_text(&fan_out.targets[0].kind);
+    let condition = kind_condition(check, &check.kind, system_secs).replacen(
+        &format!("`{first}`"),
+        "each target",
+        1,
+    );
+    let names: Vec<String> = fan_out
+        .targets
+        .iter()
+        .map(|t| format!("`{}` (`{}`)", code(&t.name), target_text(&t.kind)))
+        .collect();
+    format!(
+        "{condition}, one alert naming the failing ones; {} {}: {}",
+        fan_out.targets.len(),
+        fan_out.noun,
+        names.join(", ")
+    )
+}
+
+/// A target's one key, as the condition shows it.
+fn target_text(kind: &CheckKind) -> String {
+    match kind {
+        CheckKind::Http(http) => code(&http.url),
+        CheckKind::Tcp(tcp) => code(&tcp.address),
+        CheckKind::Tls(TlsCheck {
+            source: TlsSource::Server { address, .. },
+            ..
+        }) => code(address),
+        CheckKind::Sql(sql) => code(&sql.database.describe()),
+        CheckKind::Rls(rls) => code(&rls.database.conninfo),
+        _ => String::new(),
+    }
+}
+
+fn kind_condition(check: &Check, kind: &CheckKind, system_secs: i64) -> String {
     let timeout = check.common.timeout;
-    match &check.kind {
+    match kind {
         CheckKind::Http(http) => {
             let status = http
                 .expect_status
@@ -298,6 +348,22 @@ fn condition(check: &Check, system_secs: i64) -> String {
                     value_condition(&json.value)
                 );
             }
+            if let Some(selection) = &http.json_path {
+                let mut held = Vec::new();
+                if let Some(condition) = &selection.condition {
+                    held.push(format!("`{}`", code(&condition.to_string())));
+                }
+                let limits = value_condition(&selection.value);
+                if !limits.is_empty() {
+                    held.push(format!("each value: {limits}"));
+                }
+                let _ = write!(
+                    text,
+                    ", the values of JSON `{}`: {}",
+                    code(&selection.path),
+                    held.join("; ")
+                );
+            }
             if !http.headers.is_empty() {
                 let names: Vec<&str> = http.headers.keys().map(String::as_str).collect();
                 let _ = write!(text, " (headers: {}; secrets from the environment)", names.join(", "));
@@ -309,7 +375,7 @@ fn condition(check: &Check, system_secs: i64) -> String {
             code(&tcp.address)
         ),
         CheckKind::Sql(sql) => {
-            let database = path_text(&sql.database);
+            let database = code(&sql.database.describe());
             let cond = value_condition(&sql.value);
             let query = code(&sql.query);
             match (sql.metrics, cond.is_empty()) {
@@ -356,6 +422,22 @@ fn condition(check: &Check, system_secs: i64) -> String {
                 TlsSource::File(path) => format!("the certificate in `{}`", path_text(path)),
             };
             format!("{source} expires: {}", value_condition(&tls.value))
+        }
+        CheckKind::Rls(rls) => {
+            let mut text = format!(
+                "every table of schema{} {} in `{}` has row-level security enabled and forced, \
+                 with at least one policy; no role bypasses it (BYPASSRLS or superuser)",
+                if rls.schemas.len() == 1 { "" } else { "s" },
+                rls.schemas.join(", "),
+                code(&rls.database.conninfo)
+            );
+            if !rls.allow_bypass.is_empty() {
+                let _ = write!(text, " but {}", rls.allow_bypass.join(", "));
+            }
+            if !rls.exclude.is_empty() {
+                let _ = write!(text, "; shared, not checked: {}", rls.exclude.join(", "));
+            }
+            text
         }
         CheckKind::Cycle(cycle) => format!(
             "no gap between cycles longer than {} (twice the system cadence) in the last {}",

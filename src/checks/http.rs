@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::time::Instant;
 
-use super::judge::{Observation, Reading};
+use super::judge::Observation;
 use super::model::HttpCheck;
 use super::runner::{Observe, RunContext};
 use crate::duration::Span;
@@ -177,24 +177,32 @@ fn judge_response(
         }
     }
     let mut obs = Observation::ok(format!("HTTP {status} in {ms} ms")).with_latency(latency);
+    if check.json.is_none() && check.json_path.is_none() {
+        return obs;
+    }
+    let json: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(json) => json,
+        Err(err) => {
+            return Observation::failed(format!(
+                "HTTP {status} in {ms} ms, but the body is not JSON ({err})"
+            ))
+            .with_latency(latency)
+        }
+    };
+    if let Some(selection) = &check.json_path {
+        let mut judged = super::json::judge_selection(&json, selection).with_latency(latency);
+        judged.message = format!("HTTP {status} in {ms} ms: {}", judged.message);
+        return judged;
+    }
     if let Some(wanted) = &check.json {
         let field = &wanted.path;
-        let json: serde_json::Value = match serde_json::from_str(&text) {
-            Ok(json) => json,
-            Err(err) => {
-                return Observation::failed(format!(
-                    "HTTP {status} in {ms} ms, but the body is not JSON ({err})"
-                ))
-                .with_latency(latency)
-            }
-        };
         match json_field(&json, field) {
             Some(value) => {
                 obs.message = format!(
                     "HTTP {status} in {ms} ms: {field} = {}",
-                    reading(value).with_unit(wanted.value.unit())
+                    super::json::reading(value).with_unit(wanted.value.unit())
                 );
-                obs.reading = Some(reading(value));
+                obs.reading = Some(super::json::reading(value));
             }
             None => {
                 return Observation::failed(format!(
@@ -260,16 +268,6 @@ pub fn json_field<'a>(json: &'a serde_json::Value, path: &str) -> Option<&'a ser
             }
             _ => None,
         })
-}
-
-fn reading(value: &serde_json::Value) -> Reading {
-    match value {
-        serde_json::Value::Null => Reading::Null,
-        serde_json::Value::Bool(b) => Reading::Bool(*b),
-        serde_json::Value::Number(n) => n.as_f64().map(Reading::Number).unwrap_or(Reading::Null),
-        serde_json::Value::String(s) => Reading::Text(s.clone()),
-        other => Reading::Text(other.to_string()),
-    }
 }
 
 /// The names of the `${VAR}`s in a template.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::model::{Check, CheckKind, CommandLine, TlsSource};
+use super::model::{Check, CheckKind, CommandLine, Database, RlsCheck, SqlCheck, TlsSource};
 use super::sql;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,14 +49,49 @@ pub fn lint(checks: &[Check], base_dir: &Path) -> Vec<Problem> {
             })
         };
         match &check.kind {
-            CheckKind::Sql(sql) => {
-                let full = base_dir.join(&sql.database);
+            CheckKind::Sql(SqlCheck {
+                database: Database::Sqlite(database),
+                query,
+                ..
+            }) => {
+                let full = base_dir.join(database);
                 if !full.is_file() {
-                    report(true, "database", missing_database(&sql.database));
-                } else if let Some(problem) = prepare_problem(&full, &sql.query, common.timeout.0) {
+                    report(true, "database", missing_database(database));
+                } else if let Some(problem) = prepare_problem(&full, query, common.timeout.0) {
                     report(true, "query", problem);
                 }
             }
+            // A check skipped here reads no secrets here either.
+            CheckKind::Sql(SqlCheck {
+                database: Database::Postgres(pg),
+                ..
+            })
+            | CheckKind::Rls(RlsCheck { database: pg, .. })
+                if active =>
+            {
+                for var in pg.secret_vars() {
+                    if std::env::var_os(&var).is_none_or(|v| v.is_empty()) {
+                        let key = if pg.password_env.as_deref() == Some(var.as_str()) {
+                            "password_env"
+                        } else {
+                            "database"
+                        };
+                        report(
+                            false,
+                            key,
+                            format!("${var} is not set here: the check will be unknown"),
+                        );
+                    }
+                }
+                if let Some(ca_file) = pg.ca_file.as_ref().filter(|f| !base_dir.join(f).exists()) {
+                    report(
+                        true,
+                        "ca_file",
+                        format!("{} does not exist", ca_file.display()),
+                    );
+                }
+            }
+            CheckKind::Sql(_) | CheckKind::Rls(_) => {}
             CheckKind::SqliteIntegrity(integrity) => {
                 if !base_dir.join(&integrity.database).is_file() {
                     report(true, "database", missing_database(&integrity.database));

@@ -5,6 +5,8 @@
 //! - `judge`: the pure judgement of an observation (conditions, severity, messages);
 //! - `runner`: which checks are due, the thread pool, the watchdog and remediation;
 //! - one file per check type, each implementing `runner::Observe` for its struct;
+//!   `postgres` connects to PostgreSQL (sql, rls, the runlog), `json` holds JSON
+//!   conditions over many values;
 //! - `lint` (`hb checks validate`), `doc` (`hb checks doc`), `state` (streaks);
 //! - `manual`: a run by hand (`hb checks run`), recorded but not counted.
 
@@ -15,10 +17,13 @@ pub mod doc;
 mod file_age;
 mod http;
 mod integrity;
+mod json;
 mod judge;
 pub mod lint;
 pub mod manual;
 pub mod model;
+pub mod postgres;
+mod rls;
 mod runner;
 mod spec;
 mod sql;

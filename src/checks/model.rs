@@ -70,6 +70,7 @@ pub enum Kind {
     Disk,
     Tls,
     Cycle,
+    Rls,
 }
 
 impl Kind {
@@ -84,13 +85,17 @@ impl Kind {
             Kind::Disk => "disk",
             Kind::Tls => "tls",
             Kind::Cycle => "cycle",
+            Kind::Rls => "rls",
         }
     }
 
     /// What the recorded `value` of this type means (for docs and `hb status`).
     pub fn value_meaning(self) -> Option<&'static str> {
         match self {
-            Kind::Http => Some("the JSON field's value, when `json_field` is set"),
+            Kind::Http => Some(
+                "the JSON field's value (`json_field`), or how many selected values meet the \
+                 condition (`json_path`)",
+            ),
             Kind::Tcp => None,
             Kind::Sql => Some("the query's first column (with `metrics`, the sum of the series)"),
             Kind::SqliteIntegrity => Some("problems found"),
@@ -99,6 +104,7 @@ impl Kind {
             Kind::Disk => Some("free space in %"),
             Kind::Tls => Some("days until the certificate expires"),
             Kind::Cycle => Some("longest gap between cycles, in seconds"),
+            Kind::Rls => Some("tables without row-level security, and roles that bypass it"),
         }
     }
 }
@@ -345,6 +351,25 @@ impl Written {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub common: CheckCommon,
+    /// The type; with `targets`, the first target's.
+    pub kind: CheckKind,
+    /// `targets = [...]`: the same check on each target, reported as one.
+    pub targets: Option<FanOut>,
+}
+
+/// A check fanned out over `targets`: each target's own resolved kind, and how the
+/// message names them ("2 of 9 orchestrators unreachable: orch-3, orch-7").
+#[derive(Debug, Clone, PartialEq)]
+pub struct FanOut {
+    /// What the targets are, plural: `label`, else the name with `-`/`_` as spaces.
+    pub noun: String,
+    pub targets: Vec<Target>,
+}
+
+/// One of a check's `targets`: its name in messages and its type's keys for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub name: String,
     pub kind: CheckKind,
 }
 
@@ -401,6 +426,7 @@ pub enum CheckKind {
     Disk(DiskCheck),
     Tls(TlsCheck),
     Cycle(CycleCheck),
+    Rls(RlsCheck),
 }
 
 impl CheckKind {
@@ -416,13 +442,18 @@ impl CheckKind {
             CheckKind::Disk(_) => Kind::Disk,
             CheckKind::Tls(_) => Kind::Tls,
             CheckKind::Cycle(_) => Kind::Cycle,
+            CheckKind::Rls(_) => Kind::Rls,
         }
     }
 
     /// The value `expect`/thresholds judge, for the types that judge one.
     pub fn value(&self) -> Option<&Value> {
         match self {
-            CheckKind::Http(http) => http.json.as_ref().map(|json| &json.value),
+            CheckKind::Http(http) => match (&http.json, &http.json_path) {
+                (Some(json), _) => Some(&json.value),
+                (None, Some(selection)) => Some(&selection.value),
+                (None, None) => None,
+            },
             CheckKind::Sql(sql) => Some(&sql.value),
             CheckKind::Command(command) => Some(&command.value),
             CheckKind::Disk(disk) => Some(&disk.value),
@@ -430,7 +461,8 @@ impl CheckKind {
             CheckKind::Tcp(_)
             | CheckKind::SqliteIntegrity(_)
             | CheckKind::FileAge(_)
-            | CheckKind::Cycle(_) => None,
+            | CheckKind::Cycle(_)
+            | CheckKind::Rls(_) => None,
         }
     }
 }
@@ -450,6 +482,8 @@ pub struct HttpCheck {
     pub max_latency_ms: Option<u64>,
     pub body_contains: Option<String>,
     pub json: Option<JsonField>,
+    /// `json_path`: a JSONPath selecting many values, and what they are held to.
+    pub json_path: Option<Box<JsonSelection>>,
     /// Follow 3xx redirects (never to another origin when `headers` are set); without
     /// it a 3xx is judged by `expect_status` like any status.
     pub follow_redirects: bool,
@@ -463,17 +497,107 @@ pub struct JsonField {
     pub value: Value,
 }
 
+/// `json_path` (RFC 9535, `$.breakers[*].state`) and `json_condition` over the values
+/// it selects; thresholds, if any, hold each selected value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonSelection {
+    pub path: String,
+    pub condition: Option<JsonCondition>,
+    pub value: Value,
+}
+
+/// `json_condition`: `all == "closed"`, `any == "open"`, `none == "open"`, `count > 0`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonCondition {
+    pub quantifier: Quantifier,
+    pub op: CompareOp,
+    /// A JSON literal: a string, number, boolean or null.
+    pub operand: serde_json::Value,
+}
+
+/// Which of the selected values must meet the comparison (`count`: how many are selected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    All,
+    Any,
+    None,
+    Count,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
 /// `tcp`: `host:port` accepts a connection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpCheck {
     pub address: String,
 }
 
+/// An application database: a SQLite file or a PostgreSQL server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Database {
+    /// As written: relative to the config file's directory.
+    Sqlite(PathBuf),
+    Postgres(Postgres),
+}
+
+impl Database {
+    /// The database as the config names it: a path, or the conninfo (never a password).
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(path) => path.display().to_string(),
+            Database::Postgres(pg) => pg.conninfo.clone(),
+        }
+    }
+}
+
+/// A PostgreSQL database: where it is, and how hb logs in and protects the connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Postgres {
+    /// A `postgres://` URL or a `key=value` conninfo, as written (no password in it);
+    /// `${VAR}` parts come from the environment.
+    pub conninfo: String,
+    /// The environment variable holding the password (never the file).
+    pub password_env: Option<String>,
+    /// None: `disable` when every host is on loopback (or a socket), else `verify-full`.
+    pub sslmode: Option<SslMode>,
+    /// The CA certificate(s) that `verify-full` trusts, relative to the config file.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// TLS to PostgreSQL, as libpq names the modes hb supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// Encrypted, the server's certificate not verified.
+    Require,
+    /// Encrypted, the certificate verified against `ca_file` and the host name.
+    VerifyFull,
+}
+
+impl SslMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Require => "require",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
 /// `sql`: a query on an application database, opened read-only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlCheck {
-    /// As written: relative to the config file's directory.
-    pub database: PathBuf,
+    pub database: Database,
     pub query: String,
     /// The query returns `(label, value)` rows, recorded as metric series.
     pub metrics: bool,
@@ -527,11 +651,54 @@ pub enum TlsSource {
     File(PathBuf),
 }
 
+/// `rls`: every table of `schemas` has row-level security enabled and forced and at
+/// least one policy, and no role bypasses it but those allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RlsCheck {
+    pub database: Postgres,
+    pub schemas: Vec<String>,
+    /// Tables meant to be shared: `name` (in any of the schemas) or `schema.name`.
+    pub exclude: Vec<String>,
+    /// Roles that may bypass row-level security (BYPASSRLS or superuser).
+    pub allow_bypass: Vec<String>,
+}
+
 /// `cycle` (built in): no gap in the run log longer than twice `[schedule] system`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CycleCheck {
     /// How far back it looks: `window`, else the check's `every`.
     pub window: Span,
+}
+
+impl CheckKind {
+    /// The environment variables whose values this type sends: `${VAR}` in an http URL
+    /// and header values, a PostgreSQL conninfo, and `password_env`.
+    fn secret_vars(&self) -> Vec<String> {
+        match self {
+            CheckKind::Http(http) => {
+                let mut vars = super::http::template_vars(&http.url);
+                for value in http.headers.values() {
+                    vars.extend(super::http::template_vars(value));
+                }
+                vars
+            }
+            CheckKind::Sql(SqlCheck {
+                database: Database::Postgres(pg),
+                ..
+            })
+            | CheckKind::Rls(RlsCheck { database: pg, .. }) => pg.secret_vars(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Postgres {
+    /// `${VAR}`s of the conninfo (it may hold a password) and the password variable.
+    pub fn secret_vars(&self) -> Vec<String> {
+        let mut vars = super::http::template_vars(&self.conninfo);
+        vars.extend(self.password_env.iter().cloned());
+        vars
+    }
 }
 
 impl Check {
@@ -543,13 +710,15 @@ impl Check {
     /// The environment variables whose values the check sends (`${VAR}` in the URL
     /// and header values): secrets, redacted wherever they would appear.
     pub fn secret_vars(&self) -> Vec<String> {
-        let CheckKind::Http(http) = &self.kind else {
-            return Vec::new();
+        let mut vars = Vec::new();
+        let kinds = match &self.targets {
+            Some(fan_out) => fan_out.targets.iter().map(|t| &t.kind).collect(),
+            None => vec![&self.kind],
         };
-        let mut vars = super::http::template_vars(&http.url);
-        for value in http.headers.values() {
-            vars.extend(super::http::template_vars(value));
+        for kind in kinds {
+            vars.extend(kind.secret_vars());
         }
+        vars.dedup();
         vars
     }
 

@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::judge::{evaluate, Evaluated, Observation};
-use super::model::{ActionResult, Check, CheckKind, CheckOutcome, Remediation, Silenced, Status};
+use super::model::{
+    ActionResult, Check, CheckKind, CheckOutcome, FanOut, Kind, Metric, Remediation, Silenced,
+    Status,
+};
 use super::{command, CheckState};
 use crate::alert::secret::Redactor;
 use crate::duration::Span;
@@ -156,6 +159,8 @@ pub struct RunContext {
     pub redactor: Arc<Redactor>,
     /// The checks a silence covers now, with the silence: they run, and remediate nothing.
     pub silenced: Arc<HashMap<String, Cover>>,
+    /// The run's PostgreSQL connections: one per database, shared by its checks.
+    pub postgres: Arc<super::postgres::Connections>,
 }
 
 impl RunContext {
@@ -355,23 +360,47 @@ fn outcome_of(
     }
 }
 
-/// Execute the check's type under a watchdog: the type runs on its own thread, and if it
-/// overruns its timeout (plus a grace) the run moves on and reports the timeout. The
-/// abandoned thread ends with the process.
+/// Execute the check's type under a watchdog: the type runs on its own thread (each
+/// target on its own, side by side), and if it overruns its timeout (plus a grace) the
+/// run moves on and reports the timeout. An abandoned thread ends with the process.
 fn execute(check: &Check, ctx: &RunContext) -> Evaluated {
-    let (tx, rx) = mpsc::channel();
-    let owned = Arc::new(check.clone());
-    let ctx_owned = ctx.clone();
     let timeout = check.common.timeout;
-    let spawned = std::thread::Builder::new()
-        .name(format!("check {}", check.common.name))
-        .spawn(move || {
-            let obs = observe(&owned.kind, timeout, &ctx_owned);
-            let _ = tx.send(obs);
-        });
-    let obs = match spawned {
-        Err(err) => Observation::unknown(format!("could not start a thread: {err}")),
-        Ok(_) => match rx.recv_timeout(timeout.0.saturating_add(WATCHDOG_GRACE)) {
+    let deadline = crate::clock::deadline(timeout.0.saturating_add(WATCHDOG_GRACE));
+    let Some(fan_out) = &check.targets else {
+        let waiting = watched(&check.kind, &check.common.name, timeout, ctx);
+        return evaluate(check, waiting.wait(deadline, timeout));
+    };
+    let waiting: Vec<(&str, Watched)> = fan_out
+        .targets
+        .iter()
+        .map(|target| {
+            let thread = format!("check {} {}", check.common.name, target.name);
+            (
+                target.name.as_str(),
+                watched(&target.kind, &thread, timeout, ctx),
+            )
+        })
+        .collect();
+    let results = waiting
+        .into_iter()
+        .map(|(name, watched)| (name, evaluate(check, watched.wait(deadline, timeout))))
+        .collect::<Vec<_>>();
+    combine_targets(check.tag(), fan_out, &results)
+}
+
+/// A type observing on its own thread, or why it could not start.
+enum Watched {
+    Running(mpsc::Receiver<Observation>),
+    NotStarted(Observation),
+}
+
+impl Watched {
+    fn wait(self, deadline: Instant, timeout: Span) -> Observation {
+        let rx = match self {
+            Watched::Running(rx) => rx,
+            Watched::NotStarted(obs) => return obs,
+        };
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(obs) => obs,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 Observation::failed(format!("timed out after {timeout}"))
@@ -379,9 +408,83 @@ fn execute(check: &Check, ctx: &RunContext) -> Evaluated {
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 Observation::unknown("the check crashed".to_string())
             }
-        },
+        }
+    }
+}
+
+fn watched(kind: &CheckKind, thread: &str, timeout: Span, ctx: &RunContext) -> Watched {
+    let (tx, rx) = mpsc::channel();
+    let owned = kind.clone();
+    let ctx_owned = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name(thread.to_string())
+        .spawn(move || {
+            let obs = observe(&owned, timeout, &ctx_owned);
+            let _ = tx.send(obs);
+        });
+    match spawned {
+        Ok(_) => Watched::Running(rx),
+        Err(err) => Watched::NotStarted(Observation::unknown(format!(
+            "could not start a thread: {err}"
+        ))),
+    }
+}
+
+/// A fanned-out check as one result: the worst status of its targets, a message that
+/// names the failing ones ("2 of 9 orchestrators unreachable: orch-3, orch-7 (orch-3:
+/// ...)"), each target's value (else its latency) as a series, and the number of
+/// failing targets as the value.
+pub fn combine_targets(kind: Kind, fan_out: &FanOut, results: &[(&str, Evaluated)]) -> Evaluated {
+    let (good, bad) = match kind {
+        Kind::Tcp => ("reachable", "unreachable"),
+        _ => ("ok", "failing"),
     };
-    evaluate(check, obs)
+    let status = results
+        .iter()
+        .fold(Status::Ok, |worst, (_, e)| worst.worse(e.status));
+    let failing: Vec<&(&str, Evaluated)> = results
+        .iter()
+        .filter(|(_, e)| e.status.is_failure())
+        .collect();
+    let total = results.len();
+    let noun = &fan_out.noun;
+    let message = if failing.is_empty() {
+        format!("all {total} {noun} {good}")
+    } else {
+        let names: Vec<&str> = failing.iter().map(|(name, _)| *name).collect();
+        let details: Vec<String> = failing
+            .iter()
+            .map(|(name, e)| format!("{name}: {}", e.message))
+            .collect();
+        format!(
+            "{} of {total} {noun} {bad}: {} ({})",
+            failing.len(),
+            names.join(", "),
+            details.join("; ")
+        )
+    };
+    let metrics = results
+        .iter()
+        .filter_map(|(name, e)| {
+            let (value, unit) = match (e.value, e.latency_ms) {
+                (Some(value), _) => (value, None),
+                (None, Some(ms)) => (ms as f64, Some("ms".to_string())),
+                (None, None) => return None,
+            };
+            Some(Metric {
+                label: name.to_string(),
+                value,
+                unit,
+            })
+        })
+        .collect();
+    Evaluated {
+        status,
+        message,
+        value: Some(failing.len() as f64),
+        latency_ms: results.iter().filter_map(|(_, e)| e.latency_ms).max(),
+        metrics,
+    }
 }
 
 /// Dispatch to the check's type.
@@ -396,6 +499,7 @@ fn observe(kind: &CheckKind, timeout: Span, ctx: &RunContext) -> Observation {
         CheckKind::Disk(check) => check.observe(timeout, ctx),
         CheckKind::Tls(check) => check.observe(timeout, ctx),
         CheckKind::Cycle(check) => check.observe(timeout, ctx),
+        CheckKind::Rls(check) => check.observe(timeout, ctx),
     }
 }
 
@@ -462,6 +566,7 @@ mod tests {
             passed: Arc::default(),
             redactor: Arc::default(),
             silenced: Arc::default(),
+            postgres: Arc::default(),
         };
         let started = Instant::now();
         let outcomes = run_checks(&checks, &ctx, Actions::Off("test"));

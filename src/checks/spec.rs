@@ -11,13 +11,14 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::http;
 use super::model::{
-    Check, CheckCommon, CheckKind, CommandCheck, CommandLine, Condition, CycleCheck, DiskCheck,
-    Expected, FileAgeCheck, Group, HttpCheck, IntegrityCheck, JsonField, Kind, Recheck, Severity,
-    SqlCheck, TcpCheck, Thresholds, TlsCheck, TlsSource, Value, Written,
+    Check, CheckCommon, CheckKind, CommandCheck, CommandLine, Condition, CycleCheck, Database,
+    DiskCheck, Expected, FanOut, FileAgeCheck, Group, HttpCheck, IntegrityCheck, JsonField,
+    JsonSelection, Kind, Recheck, RlsCheck, Severity, SqlCheck, SslMode, Target, TcpCheck,
+    Thresholds, TlsCheck, TlsSource, Value, Written,
 };
 use super::state::{Flap, Within, MAX_WINDOW};
+use super::{http, json, postgres};
 use crate::duration::{de, Span};
 use crate::issue::{ConfigIssue, Position};
 
@@ -75,16 +76,29 @@ pub struct CheckSpec {
     max_latency_ms: Option<u64>,
     body_contains: Option<String>,
     json_field: Option<String>,
+    json_path: Option<String>,
+    json_condition: Option<String>,
     follow_redirects: Option<bool>,
 
     // tcp, tls
     address: Option<String>,
     server_name: Option<String>,
 
-    // sql, sqlite_integrity
-    database: Option<PathBuf>,
+    // sql, sqlite_integrity, rls
+    database: Option<String>,
     query: Option<String>,
     metrics: Option<bool>,
+    password_env: Option<String>,
+    sslmode: Option<SslMode>,
+    ca_file: Option<PathBuf>,
+
+    // rls
+    schemas: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    allow_bypass: Option<Vec<String>>,
+
+    // http, tcp, tls, sql, rls: the same check on each of several targets
+    targets: Option<Vec<TargetSpec>>,
 
     // command
     command: Option<CommandLine>,
@@ -98,6 +112,27 @@ pub struct CheckSpec {
     // cycle
     #[serde(default, deserialize_with = "de::opt_period")]
     window: Option<Span>,
+}
+
+/// One of `targets`: the URL, address or database itself (also its name in messages),
+/// or a table that names it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a string (a URL, host:port or database), or a table with `name` and one of `url`, `address`, `database`"
+)]
+enum TargetSpec {
+    Plain(String),
+    Named(NamedTarget),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedTarget {
+    name: String,
+    url: Option<String>,
+    address: Option<String>,
+    database: Option<String>,
 }
 
 /// Resolve every `[[check]]` table, each with where it was written, in config order.
@@ -129,6 +164,7 @@ pub fn resolve(
 
 /// Reading a check's keys: which keys its resolution used, so that any other key
 /// written in the table is reported as not applying to its type.
+#[derive(Clone)]
 struct Reader {
     index: usize,
     kind: Kind,
@@ -280,16 +316,12 @@ impl CheckSpec {
             return Err(r.issue("skip_unless_env", "name an environment variable"));
         }
 
-        let kind = match s.kind {
-            Kind::Http => CheckKind::Http(s.http(&mut r, &name)?),
-            Kind::Tcp => CheckKind::Tcp(s.tcp(&mut r)?),
-            Kind::Sql => CheckKind::Sql(s.sql(&mut r, &name)?),
-            Kind::SqliteIntegrity => CheckKind::SqliteIntegrity(s.integrity(&mut r)?),
-            Kind::Command => CheckKind::Command(s.command(&mut r, &name)?),
-            Kind::FileAge => CheckKind::FileAge(s.file_age(&mut r)?),
-            Kind::Disk => CheckKind::Disk(s.disk(&mut r, &name)?),
-            Kind::Tls => CheckKind::Tls(s.tls(&mut r, &name)?),
-            Kind::Cycle => CheckKind::Cycle(s.cycle(&mut r, every)?),
+        let (kind, targets) = match read!(r, s.targets) {
+            None => (s.resolve_kind(&mut r, &name, every)?, None),
+            Some(targets) => {
+                let fan_out = s.fan_out(&mut r, &name, every, targets)?;
+                (fan_out.targets[0].kind.clone(), Some(fan_out))
+            }
         };
         Ok(Check {
             common: CheckCommon {
@@ -315,6 +347,132 @@ impl CheckSpec {
                 written: r.written,
             },
             kind,
+            targets,
+        })
+    }
+
+    /// The type's own keys, resolved.
+    fn resolve_kind(
+        &mut self,
+        r: &mut Reader,
+        name: &str,
+        every: Span,
+    ) -> Result<CheckKind, ConfigIssue> {
+        let s = self;
+        Ok(match s.kind {
+            Kind::Http => CheckKind::Http(s.http(r, name)?),
+            Kind::Tcp => CheckKind::Tcp(s.tcp(r)?),
+            Kind::Sql => CheckKind::Sql(s.sql(r, name)?),
+            Kind::SqliteIntegrity => CheckKind::SqliteIntegrity(s.integrity(r)?),
+            Kind::Command => CheckKind::Command(s.command(r, name)?),
+            Kind::FileAge => CheckKind::FileAge(s.file_age(r)?),
+            Kind::Disk => CheckKind::Disk(s.disk(r, name)?),
+            Kind::Tls => CheckKind::Tls(s.tls(r, name)?),
+            Kind::Cycle => CheckKind::Cycle(s.cycle(r, every)?),
+            Kind::Rls => CheckKind::Rls(s.rls(r)?),
+        })
+    }
+
+    /// `targets = [...]`: the type resolved once per target, with the target in place
+    /// of its one key (`url`, `address` or `database`), which is then not written.
+    fn fan_out(
+        &mut self,
+        r: &mut Reader,
+        name: &str,
+        every: Span,
+        targets: Vec<TargetSpec>,
+    ) -> Result<FanOut, ConfigIssue> {
+        let key = match self.kind {
+            Kind::Http => "url",
+            Kind::Tcp | Kind::Tls => "address",
+            Kind::Sql | Kind::Rls => "database",
+            other => {
+                return Err(r.issue(
+                    "targets",
+                    format!(
+                        "`targets` does not apply to a {} check (http, tcp, tls, sql and rls checks take them)",
+                        other.as_str()
+                    ),
+                ))
+            }
+        };
+        if r.written.keys.iter().any(|(k, _)| k == key) {
+            return Err(r.issue(key, format!("use either `{key}` or `targets`, not both")));
+        }
+        if targets.is_empty() {
+            return Err(r.issue("targets", "`targets` is empty: list at least one"));
+        }
+        // With targets, `label` names them: "2 of 9 orchestrators unreachable".
+        r.used.push("label");
+        let noun = self
+            .label
+            .clone()
+            .unwrap_or_else(|| name.replace(['-', '_'], " "));
+        let mut resolved: Vec<Target> = Vec::with_capacity(targets.len());
+        let mut last = r.clone();
+        for target in targets {
+            let (target_name, value) = match target {
+                TargetSpec::Plain(value) => (shown_target(&value), value),
+                TargetSpec::Named(named) => {
+                    let given = [
+                        ("url", named.url),
+                        ("address", named.address),
+                        ("database", named.database),
+                    ];
+                    let mut value = None;
+                    for (k, v) in given {
+                        match v {
+                            Some(v) if k == key => value = Some(v),
+                            Some(_) => {
+                                return Err(r.issue(
+                                    "targets",
+                                    format!(
+                                        "target {:?}: a {} check's targets name their `{key}`, not `{k}`",
+                                        named.name,
+                                        self.kind.as_str()
+                                    ),
+                                ))
+                            }
+                            None => {}
+                        }
+                    }
+                    let value = value.ok_or_else(|| {
+                        r.issue("targets", format!("target {:?} needs `{key}`", named.name))
+                    })?;
+                    (named.name, value)
+                }
+            };
+            if resolved.iter().any(|t| t.name == target_name) {
+                return Err(r.issue(
+                    "targets",
+                    format!("two targets are named {target_name:?}: give each its own name"),
+                ));
+            }
+            let mut spec = self.clone();
+            match key {
+                "url" => spec.url = Some(value),
+                "address" => spec.address = Some(value),
+                _ => spec.database = Some(value),
+            }
+            let mut reader = r.clone();
+            let kind = spec
+                .resolve_kind(&mut reader, name, every)
+                .map_err(|issue| {
+                    r.issue(
+                        "targets",
+                        format!("target {target_name:?}: {}", issue.message),
+                    )
+                })?;
+            last = reader;
+            resolved.push(Target {
+                name: target_name,
+                kind,
+            });
+        }
+        *r = last;
+        Ok(FanOut {
+            noun,
+            targets: resolved,
         })
     }
 
@@ -349,35 +507,63 @@ impl CheckSpec {
         let max_latency_ms = read!(r, s.max_latency_ms);
         let body_contains = read!(r, s.body_contains);
         let json_field = read!(r, s.json_field);
+        let json_path = read!(r, s.json_path);
+        let json_condition = read!(r, s.json_condition);
         let follow_redirects = read!(r, s.follow_redirects).unwrap_or(false);
         let value = s.value_keys(r, true);
         r.refuse_others()?;
         let url = r.required("url", url)?;
+        if let Some(path) = json_path {
+            if json_field.is_some() {
+                return Err(r.issue(
+                    "json_path",
+                    "use either `json_field` (one value) or `json_path` (many), not both",
+                ));
+            }
+            if value.expect.is_some() {
+                return Err(r.issue(
+                    "expect",
+                    "with json_path, write the condition as json_condition (e.g. 'all == \"closed\"')",
+                ));
+            }
+            json::parse_path(&path).map_err(|e| r.issue("json_path", e))?;
+            let condition = json_condition
+                .map(|text| json::parse_condition(&text))
+                .transpose()
+                .map_err(|e| r.issue("json_condition", e))?;
+            if condition.is_none() && !value.has_condition() {
+                return Err(r.issue(
+                    "json_path",
+                    "json_path needs a condition: json_condition (all/any/none/count, e.g. \
+                     'all == \"closed\"') or thresholds on each value",
+                ));
+            }
+            let value = value.resolve(r, name, Defaults::NONE)?;
+            let mut check = s.http_request(r, url, method, headers, body, expect_status)?;
+            check.max_latency_ms = max_latency_ms;
+            check.body_contains = body_contains;
+            check.follow_redirects = follow_redirects;
+            check.json_path = Some(Box::new(JsonSelection {
+                path,
+                condition,
+                value,
+            }));
+            return Ok(check);
+        }
+        if json_condition.is_some() {
+            return Err(r.issue(
+                "json_condition",
+                "json_condition holds the values `json_path` selects: set json_path",
+            ));
+        }
         let judged = value.has_condition();
         let described = [
             ("label", value.label.is_some()),
             ("unit", value.unit.is_some()),
         ];
         let value = value.resolve(r, name, Defaults::NONE)?;
-
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("${")) {
-            return Err(r.issue("url", format!("{url:?} is not an http:// or https:// URL")));
-        }
-        http::check_template(&url).map_err(|e| r.issue("url", e))?;
-        let method = method.unwrap_or_else(|| "GET".into()).to_ascii_uppercase();
-        if !METHODS.contains(&method.as_str()) {
-            return Err(r.issue(
-                "method",
-                format!("unknown method {method:?}: one of {}", METHODS.join(", ")),
-            ));
-        }
-        if let Some(status) = expect_status.filter(|s| !(100..=599).contains(s)) {
-            return Err(r.issue("expect_status", format!("{status} is not an HTTP status")));
-        }
-        for value in headers.values() {
-            http::check_template(value).map_err(|e| r.issue("headers", e))?;
-        }
-        let json = match json_field {
+        let mut check = s.http_request(r, url, method, headers, body, expect_status)?;
+        check.json = match json_field {
             Some(path) if judged => Some(JsonField { path, value }),
             Some(_) => {
                 return Err(r.issue(
@@ -399,16 +585,50 @@ impl CheckSpec {
                 None
             }
         };
+        check.max_latency_ms = max_latency_ms;
+        check.body_contains = body_contains;
+        check.follow_redirects = follow_redirects;
+        Ok(check)
+    }
+
+    /// The request of an http check, its parts checked.
+    fn http_request(
+        &self,
+        r: &Reader,
+        url: String,
+        method: Option<String>,
+        headers: BTreeMap<String, String>,
+        body: Option<String>,
+        expect_status: Option<u16>,
+    ) -> Result<HttpCheck, ConfigIssue> {
+        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("${")) {
+            return Err(r.issue("url", format!("{url:?} is not an http:// or https:// URL")));
+        }
+        http::check_template(&url).map_err(|e| r.issue("url", e))?;
+        let method = method.unwrap_or_else(|| "GET".into()).to_ascii_uppercase();
+        if !METHODS.contains(&method.as_str()) {
+            return Err(r.issue(
+                "method",
+                format!("unknown method {method:?}: one of {}", METHODS.join(", ")),
+            ));
+        }
+        if let Some(status) = expect_status.filter(|s| !(100..=599).contains(s)) {
+            return Err(r.issue("expect_status", format!("{status} is not an HTTP status")));
+        }
+        for value in headers.values() {
+            http::check_template(value).map_err(|e| r.issue("headers", e))?;
+        }
         Ok(HttpCheck {
             url,
             method,
             headers,
             body,
             expect_status,
-            max_latency_ms,
-            body_contains,
-            json,
-            follow_redirects,
+            max_latency_ms: None,
+            body_contains: None,
+            json: None,
+            json_path: None,
+            follow_redirects: false,
         })
     }
 
@@ -423,7 +643,7 @@ impl CheckSpec {
 
     fn sql(&mut self, r: &mut Reader, name: &str) -> Result<SqlCheck, ConfigIssue> {
         let s = self;
-        let database = read!(r, s.database);
+        let database = s.database_keys(r)?;
         let query = read!(r, s.query);
         let metrics = read!(r, s.metrics).unwrap_or(false);
         let value = s.value_keys(r, true);
@@ -442,12 +662,42 @@ impl CheckSpec {
         })
     }
 
+    /// `database` and, for PostgreSQL, `password_env`, `sslmode` and `ca_file`.
+    fn database_keys(&mut self, r: &mut Reader) -> Result<Option<Database>, ConfigIssue> {
+        let s = self;
+        let database = read!(r, s.database);
+        let password_env = read!(r, s.password_env);
+        let sslmode = read!(r, s.sslmode);
+        let ca_file = read!(r, s.ca_file);
+        let Some(text) = database else {
+            return Ok(None);
+        };
+        if text.trim().is_empty() {
+            return Err(r.issue(
+                "database",
+                "the database is empty: a file or a postgres:// URL",
+            ));
+        }
+        postgres::database(&text, password_env, sslmode, ca_file)
+            .map(Some)
+            .map_err(|(key, message)| r.issue(key, message))
+    }
+
     fn integrity(&mut self, r: &mut Reader) -> Result<IntegrityCheck, ConfigIssue> {
         let s = self;
         let database = read!(r, s.database);
         r.refuse_others()?;
         let database = r.required("database", database)?;
-        Ok(IntegrityCheck { database })
+        if postgres::is_postgres(&database) {
+            return Err(r.issue(
+                "database",
+                "sqlite_integrity checks a SQLite file; on PostgreSQL write a sql check \
+                 (amcheck's bt_index_check, or a query for orphaned rows)",
+            ));
+        }
+        Ok(IntegrityCheck {
+            database: PathBuf::from(database),
+        })
     }
 
     fn command(&mut self, r: &mut Reader, name: &str) -> Result<CommandCheck, ConfigIssue> {
@@ -530,6 +780,40 @@ impl CheckSpec {
             }
         };
         Ok(TlsCheck { source, value })
+    }
+
+    fn rls(&mut self, r: &mut Reader) -> Result<RlsCheck, ConfigIssue> {
+        let s = self;
+        let database = s.database_keys(r)?;
+        let schemas = read!(r, s.schemas).unwrap_or_else(|| vec!["public".into()]);
+        let exclude = read!(r, s.exclude).unwrap_or_default();
+        let allow_bypass = read!(r, s.allow_bypass).unwrap_or_default();
+        r.refuse_others()?;
+        let database = match r.required("database", database)? {
+            Database::Postgres(pg) => pg,
+            Database::Sqlite(path) => {
+                return Err(r.issue(
+                    "database",
+                    format!(
+                        "an rls check reads PostgreSQL's catalogs: {} is a SQLite file (give a \
+                         postgres:// URL or host=... dbname=...)",
+                        path.display()
+                    ),
+                ))
+            }
+        };
+        if schemas.is_empty() || schemas.iter().any(|s| s.trim().is_empty()) {
+            return Err(r.issue(
+                "schemas",
+                "name at least one schema (default: [\"public\"])",
+            ));
+        }
+        Ok(RlsCheck {
+            database,
+            schemas,
+            exclude,
+            allow_bypass,
+        })
     }
 
     fn cycle(&mut self, r: &mut Reader, every: Span) -> Result<CycleCheck, ConfigIssue> {
@@ -660,6 +944,17 @@ fn flap_rule(
         ));
     }
     Ok(Some(Flap { changes, window }))
+}
+
+/// How a target written as a plain string is named in messages: a URL or address as
+/// it is, a PostgreSQL database as `user@host:port/db` (never a password).
+fn shown_target(value: &str) -> String {
+    if postgres::is_postgres(value) && http::template_vars(value).is_empty() {
+        if let Ok(config) = value.parse::<::postgres::Config>() {
+            return postgres::display(&config);
+        }
+    }
+    value.to_string()
 }
 
 fn check_address(address: &str) -> Result<(), String> {

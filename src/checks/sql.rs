@@ -1,5 +1,6 @@
-//! `sql`: a query against a SQLite database opened read-only, judged by `expect` or
-//! thresholds; with `metrics = true` its `(label, value)` rows become metric series.
+//! `sql`: a query against a SQLite database opened read-only, or a PostgreSQL database
+//! in a read-only transaction (`postgres`), judged by `expect` or thresholds; with
+//! `metrics = true` its `(label, value)` rows become metric series.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -11,7 +12,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::judge::{format_value, judge, Observation, Reading};
-use super::model::{Metric, SqlCheck, Status};
+use super::model::{Database, Metric, Postgres, SqlCheck, Status};
+use super::postgres;
 use super::runner::{Observe, RunContext};
 use crate::duration::Span;
 
@@ -248,11 +250,11 @@ pub(super) fn classify(err: &rusqlite::Error, timeout: impl std::fmt::Display) -
 impl Observe for SqlCheck {
     fn observe(&self, timeout: Span, ctx: &RunContext) -> Observation {
         let started = Instant::now();
-        let conn = match open_read_only(&ctx.resolve(&self.database), timeout.0) {
-            Ok(conn) => conn,
-            Err(not_evaluated) => return not_evaluated,
+        let rows = match &self.database {
+            Database::Sqlite(path) => sqlite_rows(self, &ctx.resolve(path), timeout, ctx.now),
+            Database::Postgres(pg) => postgres_rows(self, pg, timeout, ctx),
         };
-        match run_query(&conn, &self.query, ctx.now, self.metrics) {
+        match rows {
             Ok(rows) if self.metrics => judge_series(self, rows),
             Ok(rows) => {
                 let reading = rows
@@ -269,15 +271,48 @@ impl Observe for SqlCheck {
                 ))
                 .with_reading(reading)
             }
-            Err(err) => match conn.refusal(&err) {
-                Some(reason) => Observation::unknown(format!(
-                    "query refused: {reason}; sql checks only read (the database is opened read-only)"
-                )),
-                None => classify(&err, timeout),
-            },
+            Err(not_judged) => not_judged,
         }
         .with_latency(started.elapsed())
     }
+}
+
+/// The query's rows from a SQLite file, or why there are none.
+fn sqlite_rows(
+    check: &SqlCheck,
+    path: &Path,
+    timeout: Span,
+    now: i64,
+) -> Result<Vec<(Reading, Reading)>, Observation> {
+    let conn = open_read_only(path, timeout.0)?;
+    run_query(&conn, &check.query, now, check.metrics).map_err(|err| match conn.refusal(&err) {
+        Some(reason) => Observation::unknown(format!(
+            "query refused: {reason}; sql checks only read (the database is opened read-only)"
+        )),
+        None => classify(&err, timeout),
+    })
+}
+
+/// The query's rows from PostgreSQL, on the run's connection to the database, in a
+/// read-only transaction with the check's timeout as `statement_timeout`.
+fn postgres_rows(
+    check: &SqlCheck,
+    pg: &Postgres,
+    timeout: Span,
+    ctx: &RunContext,
+) -> Result<Vec<(Reading, Reading)>, Observation> {
+    let connector =
+        postgres::Connector::new(pg, &ctx.base_dir, timeout).map_err(Observation::unknown)?;
+    ctx.postgres.with_client(&connector, timeout, |client| {
+        let rows = postgres::read_only(client, timeout, |tx| {
+            postgres::query_rows(tx, &check.query, ctx.now, check.metrics)
+        });
+        match rows {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(not_evaluated)) => Err(Observation::unknown(not_evaluated)),
+            Err(err) => Err(postgres::classify(&err, timeout)),
+        }
+    })
 }
 
 /// The rows' first two columns; `:now` is bound to hb's clock (unix seconds) when used.

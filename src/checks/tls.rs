@@ -181,7 +181,7 @@ fn fetch(
         .unwrap_or_default())
 }
 
-fn read_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+pub(super) fn read_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     if !path.exists() {
         return Err("does not exist".into());
     }
@@ -192,7 +192,7 @@ fn read_pem(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
 
 /// Accepts every certificate; signatures are still verified so the handshake completes.
 #[derive(Debug)]
-struct AnyCertificate(Arc<CryptoProvider>);
+pub(super) struct AnyCertificate(pub(super) Arc<CryptoProvider>);
 
 impl ServerCertVerifier for AnyCertificate {
     fn verify_server_cert(

@@ -1,6 +1,7 @@
 //! One system-heartbeat cycle: take the lock, run the modules that are due (each in its
 //! own transaction), log the run, prune the log, release the lock.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -305,6 +306,9 @@ pub struct CycleReport {
     pub warnings: Vec<String>,
     /// The daily brief this cycle queued, if it was due.
     pub brief: Option<brief::BriefSent>,
+    /// The `agent_runs` rows written for this cycle and earlier ones (`[runlog]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runlog: Option<crate::runlog::RunlogReport>,
     /// The summary line, as printed.
     pub line: String,
 }
@@ -392,6 +396,11 @@ impl CycleReport {
                 "; alert delivery failed for {} channel{} (kept in the outbox: `hb alerts outbox`)",
                 self.alerts.failed.max(1),
                 if self.alerts.failed > 1 { "s" } else { "" }
+            ));
+        }
+        if let Some(error) = self.runlog.as_ref().and_then(|r| r.error.as_ref()) {
+            tail.push_str(&format!(
+                "; agent_runs not written (retried next cycle): {error}"
             ));
         }
         if self.alerts.deferred > 0 {
@@ -617,6 +626,7 @@ pub fn run_cycle(
         pruned_runs: 0,
         warnings,
         brief: None,
+        runlog: None,
         line: String::new(),
     };
     if let Some(run_id) = run_id {
@@ -653,11 +663,45 @@ pub fn run_cycle(
                 })?;
             }
             let transitions = reconciler.apply()?;
-            alerting::enqueue_escalations(tx, &config.alerts, &transitions.new, now)
+            let queued = alerting::enqueue_escalations(tx, &config.alerts, &transitions.new, now)?;
+            // The agent_runs row is queued with the cycle's writes; killed cycles found
+            // at the start get theirs (failed) too.
+            if config.runlog.is_some() {
+                let finished = now + elapsed_ms(started) / 1000;
+                let failed = status == RunStatus::Failed;
+                tx.queue_runlog(&crate::runlog::entry(run_id, failed, now, finished))?;
+                for aborted in &report.aborted_runs {
+                    if let Some(run) = tx.run(*aborted)? {
+                        let ended = run.finished_at.unwrap_or(now);
+                        let entry = crate::runlog::entry(run.id, true, run.started_at, ended);
+                        tx.queue_runlog_aborted(&entry)?;
+                    }
+                }
+            }
+            Ok(queued)
         })?;
         report.brief = store.transaction(|tx| brief::send_if_due(tx, config, now, run_id))?;
         if let Some(sent) = &report.brief {
             report.alerts.queued += sent.channels.len();
+        }
+        // After hb's commit: the application gets its rows; a failure is alerted like a
+        // failing check and retried next cycle, and never fails this one.
+        if let Some(runlog) = &config.runlog {
+            let written = crate::runlog::write_pending(store, runlog, loaded.base_dir(), now)?;
+            report.alerts.queued += store.transaction(|tx| {
+                let renotify = renotify_after_secs(config);
+                let transitions = runlog_finding(tx, runlog, &written, now, renotify, run_id)?;
+                let recovery = runlog_recovery(runlog, &written);
+                alerting::enqueue_transitions(
+                    tx,
+                    &config.alerts,
+                    &transitions,
+                    Some(&recovery),
+                    &HashMap::new(),
+                    now,
+                )
+            })?;
+            report.runlog = Some(written);
         }
         // Delivery after the modules committed: a failure stays in the outbox for the
         // next cycle and never fails this one.
@@ -683,6 +727,77 @@ pub fn run_cycle(
         report.line = report.summary_line();
     }
     Ok(report)
+}
+
+/// The notification of `agent_runs` rows that could not be written: one open finding
+/// (`runlog`) while entries wait, re-notified like a failing check, resolved once they
+/// are written.
+fn runlog_finding(
+    tx: &Tx<'_>,
+    config: &crate::runlog::RunlogConfig,
+    report: &crate::runlog::RunlogReport,
+    now: i64,
+    renotify_after: i64,
+    run_id: i64,
+) -> Result<Transitions> {
+    let mut findings = tx.reconciler("runlog", now, renotify_after, Some(run_id));
+    if let Some(error) = &report.error {
+        let rows = if report.pending == 1 { "row" } else { "rows" };
+        findings.add(&NotificationDraft {
+            dedup_key: RUNLOG_KEY.into(),
+            kind: NotificationKind::CheckFailed,
+            priority: Priority::High,
+            subject: format!(
+                "Runlog: {} {rows} not written to {}: {error}",
+                report.pending, config.table
+            ),
+            message: format!(
+                "hb could not write {} {rows} of the heartbeat log to {} in {}: {error}. \
+                 hb's own runs are recorded; the rows are retried on every cycle, each \
+                 written once ({} failed attempts of the oldest so far).",
+                report.pending,
+                config.table,
+                config.database.describe(),
+                report.attempts
+            ),
+            property_id: None,
+        })?;
+    }
+    findings.apply()
+}
+
+/// The notification key of the runlog's failure.
+const RUNLOG_KEY: &str = "runlog:agent_runs";
+
+fn runlog_recovery(
+    config: &crate::runlog::RunlogConfig,
+    report: &crate::runlog::RunlogReport,
+) -> HashMap<String, alerting::Resolution> {
+    let text = format!(
+        "the heartbeat log is written to {} again ({} {} caught up)",
+        config.table,
+        report.written.len(),
+        if report.written.len() == 1 {
+            "row"
+        } else {
+            "rows"
+        }
+    );
+    HashMap::from([(
+        RUNLOG_KEY.to_string(),
+        alerting::Resolution::Say(alerting::Recovery {
+            subject: format!("Recovered: Runlog: {text}"),
+            message: format!("{}.", capitalize_first(&text)),
+        }),
+    )])
+}
+
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The warning for stored times after `now` (a clock that went back, or an earlier run
@@ -836,6 +951,7 @@ mod tests {
             pruned_runs: 0,
             warnings: vec![],
             brief: None,
+            runlog: None,
             line: String::new(),
         };
         assert_eq!(

@@ -119,6 +119,16 @@ CREATE TABLE auth_events (
     outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'denied')),
     reason TEXT
 );
+-- The heartbeat log: one row per hb cycle, written by hb's [runlog].
+CREATE TABLE agent_runs (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+);
 CREATE TABLE accounting_syncs (
     id INTEGER PRIMARY KEY,
     provider TEXT NOT NULL,
@@ -169,6 +179,43 @@ pub fn create(path: &Path, now: i64) -> Result<()> {
     accounting_syncs(&tx, &mut rng, now)?;
     tx.commit()
         .with_context(|| format!("could not write demo app database {}", path.display()))
+}
+
+/// The app's status documents, next to the database, for an HTTP server to serve (the
+/// demo's breakers, rate limiters and orchestrators checks read them from
+/// `$APP_STATUS_URL`): `status.json`, and `orchestrators/orch-N.json` for the nine.
+pub const STATUS_FILE: &str = "status.json";
+pub const ORCHESTRATORS_DIR: &str = "orchestrators";
+
+pub fn write_status(dir: &Path) -> Result<()> {
+    let status = serde_json::json!({
+        "breakers": [
+            {"name": "stripe", "state": "closed", "failures": 0},
+            {"name": "bank-data", "state": "closed", "failures": 1},
+            {"name": "quickbooks", "state": "closed", "failures": 0},
+            {"name": "zillow", "state": "closed", "failures": 2},
+        ],
+        "rate_limiters": [
+            {"name": "public-api", "enabled": true, "remaining": 840},
+            {"name": "skip-trace", "enabled": true, "remaining": 95},
+            {"name": "llm", "enabled": true, "remaining": 31},
+        ],
+    });
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, text).with_context(|| format!("could not write {}", path.display()))
+    };
+    write(&dir.join(STATUS_FILE), format!("{status:#}\n"))?;
+    let orchestrators = dir.join(ORCHESTRATORS_DIR);
+    std::fs::create_dir_all(&orchestrators)
+        .with_context(|| format!("could not create {}", orchestrators.display()))?;
+    for i in 1..=9 {
+        let health = serde_json::json!({"name": format!("orch-{i}"), "status": "ok"});
+        write(
+            &orchestrators.join(format!("orch-{i}.json")),
+            format!("{health}\n"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Write the worker's heartbeat file as if the worker touched it 20 seconds before

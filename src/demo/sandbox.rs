@@ -93,6 +93,7 @@ pub fn build(
     remove_db(&app_db)?;
     app::create(&app_db, now)?;
     app::touch_heartbeat(&dir.join(app::HEARTBEAT_FILE), now)?;
+    app::write_status(&dir)?;
 
     let stale = loaded.config.property.stale_days;
     let mut store = Store::open(&db_path)?;
@@ -146,10 +147,13 @@ fn demo_config(config_path: &Path) -> String {
         &format!("path = \"{DB_FILE}\""),
         1,
     );
-    let protocol = PROTOCOL.replace(
-        "THIS_FILE",
-        &shell_quote(&config_path.display().to_string()),
-    );
+    let dir = config_path.parent().unwrap_or(Path::new("."));
+    let protocol = PROTOCOL
+        .replace(
+            "THIS_FILE",
+            &shell_quote(&config_path.display().to_string()),
+        )
+        .replace("THIS_DIR", &shell_quote(&dir.display().to_string()));
     format!(
         "{MARKER} written by `hb demo`, rewritten on every run.\n#\n{}\n\n{protocol}",
         settings.trim_end()
@@ -316,9 +320,13 @@ mod tests {
             );
         }
         for check in &demo.check {
+            use crate::checks::model::{CheckKind, Database};
             let database = match &check.kind {
-                crate::checks::model::CheckKind::Sql(sql) => &sql.database,
-                crate::checks::model::CheckKind::SqliteIntegrity(integrity) => &integrity.database,
+                CheckKind::Sql(sql) => match &sql.database {
+                    Database::Sqlite(path) => path,
+                    Database::Postgres(_) => continue,
+                },
+                CheckKind::SqliteIntegrity(integrity) => &integrity.database,
                 _ => continue,
             };
             assert!(

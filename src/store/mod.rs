@@ -27,6 +27,7 @@ pub mod modules;
 mod notifications;
 pub mod outbox;
 mod properties;
+mod runlog;
 mod runs;
 mod schema;
 mod silences;
@@ -42,6 +43,7 @@ pub use notifications::{
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
+pub use runlog::RunlogEntry;
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
 pub use silences::Removal;
 

@@ -349,7 +349,27 @@ const MIGRATIONS: &[&str] = &[
             ON CONFLICT (priority) DO UPDATE SET open = open + 1;
     END;
     "#,
-    // 8: alerting rules (checks::state): each check's recent statuses, the incident it is
+    // 8: the runlog: the agent_runs row of each cycle, for the application's database
+    r#"
+    -- Queued with the cycle's own writes (its id, a UUID, is fixed then), written to the
+    -- application after hb's commit, marked written once the application committed it.
+    -- A row pending after a failed or killed write is retried by the next cycle with the
+    -- same id, which the application's table has at most once.
+    CREATE TABLE runlog_entries (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        entry_id TEXT NOT NULL UNIQUE,
+        task_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('completed','failed')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        written_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX runlog_entries_pending ON runlog_entries (run_id) WHERE written_at IS NULL;
+    "#,
+    // 9: alerting rules (checks::state): each check's recent statuses, the incident it is
     // alerting on (from the run its rule fired until it recovers) and since when it flaps;
     // silences, and what a silence held back in each run.
     r#"
@@ -388,7 +408,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX silences_ends ON silences (ends_at);
     "#,
-    // 9: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
+    // 10: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
     // (SQLite cannot change a CHECK: the outbox is rebuilt with the same columns, rows
     // and indexes).
     r#"
@@ -434,7 +454,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
         WHERE status = 'pending';
     "#,
-    // 10: property snoozes: a hold with a resume date (`hb property snooze`). A property is
+    // 11: property snoozes: a hold with a resume date (`hb property snooze`). A property is
     // snoozed while snoozed_until is ahead; after it, its stale clock runs from then.
     r#"
     ALTER TABLE properties ADD COLUMN snoozed_until INTEGER;
@@ -498,6 +518,7 @@ mod tests {
         "c07290dd5813da6d91e9b7b90abd24f5528d0370de7b9c6990752d94f27772b8",
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
         "52577c0afdd237083b41b73ae9c8580ab32b19e09e3170bf82b3e2f26d0cbe8e",
+        "a90938e89c54e83287c3897053d8e4d45ada24caf217b1742dbc02b9666891e7",
         "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
         "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
         "16ac23c19d809e5ad252cd309da8863101ba8120ea53853d376b9e42dfffc95a",
@@ -615,15 +636,15 @@ mod tests {
         }
     }
 
-    /// Migration 9 rebuilds the outbox for its new kind: every row and index survives.
+    /// Migration 10 rebuilds the outbox for its new kind: every row and index survives.
     #[test]
     fn the_outbox_rebuild_keeps_rows_and_indexes() {
         let mut conn = Connection::open_in_memory().unwrap();
         let tx = conn.transaction().unwrap();
-        for sql in &MIGRATIONS[..8] {
+        for sql in &MIGRATIONS[..9] {
             tx.execute_batch(sql).unwrap();
         }
-        tx.pragma_update(None, "user_version", 8).unwrap();
+        tx.pragma_update(None, "user_version", 9).unwrap();
         tx.commit().unwrap();
         conn.execute_batch(
             "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,

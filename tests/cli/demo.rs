@@ -27,7 +27,10 @@ fn demo(hb: &Hb, dir: &str, properties: u32) -> Value {
 /// variables that turn on the demo's optional checks.
 fn demo_cmd(hb: &Hb) -> assert_cmd::Command {
     let mut cmd = hb.cmd();
-    cmd.env_remove("HB_DB").env_remove("QUICKBOOKS_REALM_ID");
+    cmd.env_remove("HB_DB")
+        .env_remove("QUICKBOOKS_REALM_ID")
+        .env_remove("APP_STATUS_URL")
+        .env_remove("APP_DATABASE_URL");
     cmd
 }
 
@@ -35,7 +38,12 @@ fn demo_cmd(hb: &Hb) -> assert_cmd::Command {
 /// 3 days (a warning-severity check), and nothing listens where `payments` connects
 /// (critical). QuickBooks is skipped without $QUICKBOOKS_REALM_ID. `disk` assumes the
 /// machine has 5 % free, and `payments` that nothing listens on 127.0.0.1:12111.
-const DEMO_STATUSES: [(&str, &str, &str); 20] = [
+/// The orchestrators, breakers and limiters wait for $APP_STATUS_URL, rls and tenant
+/// isolation on PostgreSQL for $APP_DATABASE_URL: skipped.
+const DEMO_STATUSES: [(&str, &str, &str); 25] = [
+    ("orchestrators", "system", "skipped"),
+    ("circuit-breakers", "system", "skipped"),
+    ("rate-limiters", "system", "skipped"),
     ("database", "system", "ok"),
     ("worker-heartbeat", "system", "ok"),
     ("worker-pool", "system", "ok"),
@@ -51,6 +59,8 @@ const DEMO_STATUSES: [(&str, &str, &str); 20] = [
     ("ledger-balanced", "integrity", "ok"),
     ("no-orphans", "integrity", "ok"),
     ("tenant-isolation", "security", "ok"),
+    ("rls", "security", "skipped"),
+    ("tenant-isolation-postgres", "security", "skipped"),
     ("unauthorized-access", "security", "ok"),
     ("api-keys-expiring", "security", "warning"),
     ("payments", "integration", "critical"),
@@ -328,7 +338,7 @@ fn demo_prints_the_store_and_how_to_use_it() {
     // The check board, why the failing checks fail, and where to go next.
     let config = dir.join("heartbeat.toml");
     assert!(
-        stdout.contains("20 checks: 17 ok, 1 warning, 1 critical, 1 skipped"),
+        stdout.contains("25 checks: 17 ok, 1 warning, 1 critical, 6 skipped"),
         "{stdout}"
     );
     assert!(stdout.contains("| ledger-balanced "), "{stdout}");
@@ -357,7 +367,7 @@ fn demo_config_validates() {
         .expect("run hb");
     let report: Value = serde_json::from_slice(&out.stdout).expect("validate --json");
     assert_eq!(out.status.code(), Some(0), "{report:#}");
-    assert_eq!(report["checks"], 20);
+    assert_eq!(report["checks"], 25);
     assert_eq!(report["errors"], 0, "{report:#}");
     assert_eq!(report["warnings"], 0, "{report:#}");
 }
@@ -700,4 +710,84 @@ fn dump_table(conn: &rusqlite::Connection, table: &str, order: &str) -> Vec<Stri
         })
         .expect("query");
     rows.map(|r| r.expect("row")).collect()
+}
+
+/// Served (as the protocol's comment says), the demo's status documents pass the nine
+/// orchestrators, the breakers and the limiters; every cycle writes its agent_runs row.
+#[test]
+fn the_demo_status_checks_pass_when_served_and_cycles_log_to_agent_runs() {
+    use super::support::http::{Reply, Server};
+    let hb = Hb::new();
+    let doc = demo(&hb, "d", 20);
+    let config = doc["config"].as_str().expect("config").to_string();
+    let dir = Path::new(&config).parent().unwrap().to_path_buf();
+    let root = dir.clone();
+    let server = Server::start(move |_, request| {
+        match std::fs::read_to_string(root.join(request.path.trim_start_matches('/'))) {
+            Ok(body) => Reply::json(200, body),
+            Err(_) => Reply::status(404),
+        }
+    });
+    let base = server.url("");
+    let base = base.trim_end_matches('/');
+    let out = demo_cmd(&hb)
+        .env("APP_STATUS_URL", base)
+        .args([
+            "--config",
+            &config,
+            "checks",
+            "run",
+            "orchestrators",
+            "circuit-breakers",
+            "rate-limiters",
+            "--json",
+        ])
+        .output()
+        .expect("run hb");
+    let run: Value = serde_json::from_slice(&out.stdout).expect("checks run --json");
+    let results = run["results"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("orchestrators", "ok"),
+            ("circuit-breakers", "ok"),
+            ("rate-limiters", "ok")
+        ],
+        "{run:#}"
+    );
+    assert_eq!(results[0]["message"], "all 9 orchestrators ok");
+    // orch-3 goes away: one check, one message naming it.
+    std::fs::remove_file(dir.join("orchestrators/orch-3.json")).unwrap();
+    let out = demo_cmd(&hb)
+        .env("APP_STATUS_URL", base)
+        .args([
+            "--config",
+            &config,
+            "checks",
+            "run",
+            "orchestrators",
+            "--json",
+        ])
+        .output()
+        .expect("run hb");
+    let run: Value = serde_json::from_slice(&out.stdout).expect("checks run --json");
+    let message = run["results"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("1 of 9 orchestrators failing: orch-3 (orch-3: HTTP 404"),
+        "{message}"
+    );
+
+    demo_cmd(&hb)
+        .args(["--config", &config, "cycle"])
+        .assert()
+        .success();
+    let app = Connection::open(dir.join("app.db")).unwrap();
+    let rows: i64 = app
+        .query_row("SELECT count(*) FROM agent_runs WHERE agent_id = 'clawkeeper' AND status = 'completed'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
 }
