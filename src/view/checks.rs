@@ -466,6 +466,7 @@ pub fn doc(config: &Config) -> ProtocolDoc {
     ProtocolDoc {
         markdown: checks::doc::markdown(
             &config.check,
+            &config.silences,
             config.schedule.system,
             config.schedule.protocol,
             &config.actions,
