@@ -718,6 +718,26 @@ mod tests {
     }
 
     #[test]
+    fn a_silenced_failure_is_said_but_leaves_the_verdict() {
+        let mut silenced = check("payments", Some(Status::Critical));
+        silenced.silenced = Some(CoverView {
+            by: "silence #3".into(),
+            reason: "gateway migration".into(),
+            until: "2026-11-25T14:00:00Z".into(),
+        });
+        let last = last(RunStatus::Ok, 60);
+        let (status, reasons) = verdict(Some(&last), &open(&[]), 300, &[silenced], &[]);
+        assert_eq!(status, Status::Ok);
+        assert_eq!(
+            reasons,
+            [
+                "check payments is critical since 2026-11-25T11:00:00Z: down (silenced by silence \
+              #3 until 2026-11-25T14:00:00Z (gateway migration); not counted)"
+            ]
+        );
+    }
+
+    #[test]
     fn checks_count_by_their_counted_state_and_unknown_reads_as_warning() {
         let board = [
             check("db", Some(Status::Unknown)),
