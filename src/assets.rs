@@ -69,7 +69,8 @@ fn collect_pages(cmd: &Command, root: bool, extra: &str, pages: &mut Vec<Asset>)
     // The root's after_long_help is the text EXIT_CODES_HELP: clap_mangen would print it
     // raw as "EXTRA"; the structured sections below replace it.
     let page_cmd = cmd.clone().after_long_help(None::<&'static str>);
-    let man = clap_mangen::Man::new(page_cmd);
+    // The footer names the program, not the subcommand ("hb 0.1.0", not "ack 0.1.0").
+    let man = clap_mangen::Man::new(page_cmd).source(format!("hb {}", env!("CARGO_PKG_VERSION")));
     let name = man.get_filename();
     let mut buf = Vec::new();
     man.render(&mut buf)

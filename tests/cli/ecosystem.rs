@@ -57,6 +57,38 @@ fn completions_and_man_pages_match_the_cli() {
     );
 }
 
+/// The man pages are valid roff as mandoc reads them: no error or unsupported request.
+#[test]
+fn man_pages_pass_mandoc_lint() {
+    if !crate::support::require_tool("mandoc", "mandoc", "to lint the man pages") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pages: Vec<PathBuf> = files_under(root)
+        .into_keys()
+        .filter(|path| path.starts_with("man"))
+        .map(|path| root.join(path))
+        .collect();
+    assert!(pages.len() > 10, "{pages:?}");
+    let out = std::process::Command::new("mandoc")
+        .args(["-Tlint", "-W", "error"])
+        .args(&pages)
+        .output()
+        .expect("run mandoc");
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "mandoc -Tlint found errors:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(root.join("man/hb-alerts-ack.1")).unwrap();
+    assert!(
+        page.contains(&format!("\"hb {}\"", env!("CARGO_PKG_VERSION"))),
+        "the footer names hb: {}",
+        page.lines().nth(2).unwrap_or_default()
+    );
+}
+
 #[test]
 fn generate_assets_is_hidden() {
     let hb = Hb::new();
