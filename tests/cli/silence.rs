@@ -125,6 +125,26 @@ fn a_silence_over_a_failing_check_sends_nothing_then_alerts_at_its_end() {
         "{table}"
     );
 
+    // Asked by hand to remediate, under the silence: it still does not.
+    let out = hb
+        .cmd()
+        .args([
+            "checks",
+            "run",
+            "payments",
+            "--remediate",
+            "--now",
+            &at(26 * MINUTE),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("remediation not run: silenced by silence #1 until"),
+        "{stdout}"
+    );
+    assert_eq!(remediations(&hb), 1);
+
     // 12:30: the silence is over and the check still fails: told at once.
     cycle_at(&hb, 30 * MINUTE);
     let got = received(&server);
