@@ -49,6 +49,9 @@ _hb() {
             hb,logs)
                 cmd="hb__subcmd__logs"
                 ;;
+            hb,mcp)
+                cmd="hb__subcmd__mcp"
+                ;;
             hb,property)
                 cmd="hb__subcmd__property"
                 ;;
@@ -217,6 +220,9 @@ _hb() {
             hb__subcmd__help,logs)
                 cmd="hb__subcmd__help__subcmd__logs"
                 ;;
+            hb__subcmd__help,mcp)
+                cmd="hb__subcmd__help__subcmd__mcp"
+                ;;
             hb__subcmd__help,property)
                 cmd="hb__subcmd__help__subcmd__property"
                 ;;
@@ -356,7 +362,7 @@ _hb() {
 
     case "${cmd}" in
         hb)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule serve help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1418,7 +1424,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__cycle)
-            opts="-q -v -h -V --all --only --dry-run --no-remediate --config --db --json --color --quiet --verbose --now --help --version"
+            opts="-q -v -h -V --all --only --dry-run --no-remediate --full --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1490,7 +1496,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help)
-            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule serve help"
+            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1895,6 +1901,20 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__help__subcmd__property)
             opts="list set snooze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2114,7 +2134,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__insights)
-            opts="-q -v -h -V --limit --config --db --json --color --quiet --verbose --now --help --version"
+            opts="-q -v -h -V --limit --print-sql --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2174,6 +2194,36 @@ _hb() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__mcp)
+            opts="-q -v -h -V --allow-writes --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

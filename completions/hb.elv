@@ -45,6 +45,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
             cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -322,6 +323,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
             cand --color 'When to use colour'
             cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --print-sql 'Print the finding queries a full reconcile runs, values inlined, for `sqlite3` (the benchmark''s floor), and nothing else'
             cand --json 'Print one JSON document instead of a table'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -341,6 +343,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --all 'Run every module, due or not'
             cand --dry-run 'Compute and print, write nothing'
             cand --no-remediate 'Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all'
+            cand --full 'Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)'
             cand --json 'Print one JSON document instead of a table'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
@@ -791,6 +794,22 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;mcp'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --allow-writes 'Also offer the write tools: trigger_system_heartbeat_cycle, run_health_checks, acknowledge_alert'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;serve'= {
             cand --listen 'Address and port to listen on [default: [serve] listen, then 127.0.0.1:9810]'
             cand --token-env 'Environment variable holding the bearer token, then required on every path but /livez (needed for any non-loopback address) [default: [serve] token_env]'
@@ -823,6 +842,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
             cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+            cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -922,6 +942,8 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;brief'= {
         }
         &'hb;help;schedule'= {
+        }
+        &'hb;help;mcp'= {
         }
         &'hb;help;serve'= {
         }

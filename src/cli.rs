@@ -84,6 +84,13 @@ fn parse_time_arg(s: &str) -> Result<DateTime<Utc>, String> {
     clock::parse_time(s).map_err(|e| e.to_string())
 }
 
+/// `--limit` of the lists (property list, insights, alerts), when not given.
+pub const DEFAULT_LIMIT: usize = 50;
+/// `hb logs --limit`, when not given.
+pub const LOGS_DEFAULT_LIMIT: usize = 20;
+/// `hb status --window`, when not given.
+pub const DEFAULT_WINDOW: &str = "24h";
+
 /// `--limit N` of every list: `0` means no limit.
 pub fn row_limit(n: usize) -> Option<usize> {
     (n > 0).then_some(n)
@@ -144,6 +151,16 @@ pub enum Command {
     Brief,
     /// Print cron or systemd entries for the two cadences (and the hb serve unit)
     Schedule(ScheduleArgs),
+    /// Serve voice assistants: a Model Context Protocol server on stdin/stdout
+    ///
+    /// An assistant (an MCP client) starts `hb mcp` and asks its tools what `hb property`,
+    /// `hb property list`, `hb insights`, `hb status`, `hb logs`, `hb checks` and `hb
+    /// alerts` answer; each result is the command's `--json` document and a sentence to
+    /// say aloud. Read-only unless --allow-writes (or `[mcp] allow_writes = true`) adds
+    /// the tools that trigger a cycle, run the checks and acknowledge notifications.
+    /// stdout carries only the protocol; diagnostics go to stderr. It ends when stdin
+    /// closes (exit 0).
+    Mcp(McpArgs),
     /// Serve the health endpoints over HTTP: read-only, loopback by default
     ///
     /// GET /health (IETF health+json: 200 pass/warn, 503 fail, from the verdict of `hb
@@ -208,7 +225,7 @@ pub struct PropertyListArgs {
     #[arg(long, value_enum, ignore_case = true)]
     pub stage: Option<Stage>,
     /// At most this many rows (0: all)
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_LIMIT, value_name = "N")]
     pub limit: usize,
 }
 
@@ -309,8 +326,12 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct InsightsArgs {
     /// At most this many findings (0: all; the JSON document always counts them all)
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_LIMIT, value_name = "N")]
     pub limit: usize,
+    /// Print the finding queries a full reconcile runs, values inlined, for `sqlite3`
+    /// (the benchmark's floor), and nothing else
+    #[arg(long, hide = true)]
+    pub print_sql: bool,
 }
 
 #[derive(Debug, Args)]
@@ -327,12 +348,15 @@ pub struct CycleArgs {
     /// Run no remediation (`on_failure`) command in this cycle; `[actions] enabled = false` does it for all
     #[arg(long)]
     pub no_remediate: bool,
+    /// Reconcile in full instead of reading only what changed (`[modules.portfolio] full_every` does it daily)
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Window for uptime and latency figures
-    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    #[arg(long, default_value = DEFAULT_WINDOW, value_name = "DURATION")]
     pub window: String,
 }
 
@@ -353,7 +377,7 @@ pub struct LogsArgs {
     #[arg(long, value_name = "NAME")]
     pub check: Option<String>,
     /// At most this many runs (0: all)
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    #[arg(long, default_value_t = LOGS_DEFAULT_LIMIT, value_name = "N")]
     pub limit: usize,
     /// One JSON object per line
     #[arg(long, conflicts_with = "json")]
@@ -416,7 +440,7 @@ pub struct AlertsListArgs {
     #[arg(long)]
     pub all: bool,
     /// At most this many rows (0: all)
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_LIMIT, value_name = "N")]
     pub limit: usize,
 }
 
@@ -562,6 +586,13 @@ pub struct DemoArgs {
     /// Directory for the demo store, config and sample app [default: $XDG_DATA_HOME/hb/demo]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Also offer the write tools: trigger_system_heartbeat_cycle, run_health_checks, acknowledge_alert
+    #[arg(long)]
+    pub allow_writes: bool,
 }
 
 #[derive(Debug, Args)]

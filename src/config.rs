@@ -54,6 +54,8 @@ pub struct Config {
     pub runlog: Option<crate::runlog::RunlogConfig>,
     /// `[serve]`: the health endpoints (`hb serve`).
     pub serve: ServeConfig,
+    /// `[mcp]`: what `hb mcp` offers assistants.
+    pub mcp: McpConfig,
 }
 
 /// `[serve]`: where `hb serve` listens, and the variable holding its bearer token.
@@ -64,6 +66,15 @@ pub struct ServeConfig {
     pub listen: Option<std::net::SocketAddr>,
     /// The environment variable that holds the token; required for a non-loopback bind.
     pub token_env: Option<String>,
+}
+
+/// `[mcp]`: `hb mcp`, the assistants' door. Read-only unless writes are allowed here or
+/// with `hb mcp --allow-writes`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct McpConfig {
+    /// Offer the write tools: trigger a cycle, run the checks, acknowledge notifications.
+    pub allow_writes: bool,
 }
 
 /// `[deadman]`: a Healthchecks.io-style URL pinged at the start and end of every cycle.
@@ -310,7 +321,7 @@ impl Default for InsightsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ModulesConfig {
-    pub portfolio: ModuleConfig,
+    pub portfolio: PortfolioConfig,
     pub market: MarketConfig,
     pub relationships: RelationshipsConfig,
     pub system: ModuleConfig,
@@ -321,7 +332,7 @@ pub struct ModulesConfig {
 impl Default for ModulesConfig {
     fn default() -> Self {
         ModulesConfig {
-            portfolio: ModuleConfig::every_secs(300),
+            portfolio: PortfolioConfig::default(),
             market: MarketConfig::default(),
             relationships: RelationshipsConfig::default(),
             system: ModuleConfig::every_secs(300),
@@ -351,6 +362,28 @@ impl ModuleConfig {
 
 fn yes() -> bool {
     true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortfolioConfig {
+    #[serde(deserialize_with = "de::cadence")]
+    pub every: Span,
+    pub enabled: bool,
+    /// Cycles in between look only at what changed and what came due; this often the
+    /// portfolio (and market, relationships, predictive) reconcile everything in full.
+    #[serde(deserialize_with = "de::period")]
+    pub full_every: Span,
+}
+
+impl Default for PortfolioConfig {
+    fn default() -> Self {
+        PortfolioConfig {
+            every: Span::secs(300),
+            enabled: true,
+            full_every: Span::secs(86_400),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -742,6 +775,9 @@ mod tests {
             }),
             ("[modules.portfolio]\n".into(), "every", CADENCE, |c| {
                 c.modules.portfolio.every
+            }),
+            ("[modules.portfolio]\n".into(), "full_every", PERIOD, |c| {
+                c.modules.portfolio.full_every
             }),
             ("[modules.market]\n".into(), "every", CADENCE, |c| {
                 c.modules.market.every

@@ -10,9 +10,11 @@ use crate::alert::Priority;
 use crate::clock::{self, DAY_SECS};
 use crate::config::{DeadlineLadder, InsightsConfig, StaleDays};
 use crate::pipeline::{self, Stage};
-use crate::store::{FindingQuery, FindingRow, Store};
+use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+use crate::store::{FindingQuery, FindingRow, Moment, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     BlockedProperty,
@@ -26,6 +28,18 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Every kind, in the order of [`queries`] (priority order).
+    pub const ALL: [FindingKind; 8] = [
+        FindingKind::BlockedProperty,
+        FindingKind::DeadlinePassed,
+        FindingKind::DeadlineNear,
+        FindingKind::StaleProperty,
+        FindingKind::ContractUnsigned,
+        FindingKind::HighScoreIdle,
+        FindingKind::MissingEnrichment,
+        FindingKind::MissingSkipTrace,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::BlockedProperty => "blocked_property",
@@ -92,7 +106,7 @@ impl FindingKind {
 }
 
 /// One thing that needs attention.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub kind: FindingKind,
     pub priority: Priority,
@@ -190,6 +204,129 @@ pub fn deadline_step(ladder: &DeadlineLadder, left: i64) -> Option<(f64, Priorit
         Priority::Medium
     };
     Some((steps[index], priority))
+}
+
+/// The moments in the window `(last, now]` at which findings of `kind` may begin or end
+/// without any fact changing: each kind's "moment it becomes true" (the time it is
+/// measured from plus its threshold), and the moments that end it (a property stale as
+/// new no longer misses its enrichment; a passed deadline blocks, so the property is no
+/// longer stale). The incremental cycle re-checks the properties of these rows, and of
+/// the rows that changed; every other property's findings are the same as at `last`.
+/// The ranges are a second wider on each side: re-checking one more property is free,
+/// missing one is not. A new kind adds its arm here and its query in [`queries`].
+pub fn moments(
+    kind: FindingKind,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    last: i64,
+    now: i64,
+) -> Vec<Moment> {
+    let days = |d: f64| pipeline::days_to_secs(d);
+    // Measured from t, true once t + threshold < now: t in [last - threshold, now - threshold).
+    let after = |threshold: i64| {
+        (
+            last.saturating_sub(threshold).saturating_sub(1),
+            now.saturating_sub(threshold).saturating_add(1),
+        )
+    };
+    let entered = |stage: Stage| {
+        stage.stale_after_days(stale).map(|limit| {
+            let (from, to) = after(days(limit));
+            Moment::StageEntered { stage, from, to }
+        })
+    };
+    // A snooze restarts the clock of every "nothing happened" finding on its resume
+    // date: measured from it, true once it is `threshold` behind now.
+    let resumed = |threshold: i64| {
+        let (from, to) = after(threshold);
+        Moment::Resumed { from, to }
+    };
+    let stale_after = |stage: Stage| {
+        stage
+            .stale_after_days(stale)
+            .map(|limit| resumed(days(limit)))
+    };
+    let passing = Moment::Deadline {
+        from: last.saturating_sub(1),
+        to: now.saturating_add(1),
+    };
+    let stale_stages = [
+        Stage::New,
+        Stage::Enriched,
+        Stage::Researched,
+        Stage::WaitingForContracts,
+    ];
+    match kind {
+        FindingKind::BlockedProperty => Vec::new(),
+        FindingKind::DeadlinePassed => vec![passing],
+        // A deadline comes within each step of the ladder at its own moment (its key
+        // names the step), and leaves the last when it passes.
+        FindingKind::DeadlineNear => cfg
+            .deadline_ladder_days
+            .steps()
+            .iter()
+            .map(|step| {
+                let within = days(*step);
+                Moment::Deadline {
+                    from: last.saturating_add(within).saturating_sub(1),
+                    to: now.saturating_add(within).saturating_add(1),
+                }
+            })
+            .chain([passing])
+            .collect(),
+        FindingKind::StaleProperty => stale_stages
+            .into_iter()
+            .filter_map(entered)
+            .chain(stale_stages.into_iter().filter_map(stale_after))
+            .chain([passing])
+            .collect(),
+        FindingKind::ContractUnsigned => {
+            let threshold = days(cfg.unsigned_after_days);
+            let (from, to) = after(threshold);
+            vec![Moment::Sent { from, to }, resumed(threshold)]
+        }
+        FindingKind::HighScoreIdle => {
+            let threshold = days(cfg.high_score_idle_days);
+            let (from, to) = after(threshold);
+            vec![
+                Moment::Idle {
+                    min_score: cfg.high_score,
+                    from,
+                    to,
+                },
+                resumed(threshold),
+            ]
+        }
+        FindingKind::MissingEnrichment => {
+            let threshold = days(cfg.enrichment_after_days);
+            let (from, to) = after(threshold);
+            let mut moments = vec![Moment::Created { from, to }, resumed(threshold)];
+            moments.extend(entered(Stage::New));
+            moments.extend(stale_after(Stage::New));
+            moments
+        }
+        FindingKind::MissingSkipTrace => {
+            let threshold = days(cfg.skip_trace_after_days);
+            let (from, to) = after(threshold);
+            let mut moments = vec![Moment::Enriched { from, to }, resumed(threshold)];
+            moments.extend(entered(Stage::Enriched));
+            moments.extend(stale_after(Stage::Enriched));
+            moments
+        }
+    }
+}
+
+/// Every moment of every kind in `(last, now]`, without repeats.
+pub fn all_moments(cfg: &InsightsConfig, stale: &StaleDays, last: i64, now: i64) -> Vec<Moment> {
+    let mut all: Vec<Moment> = Vec::new();
+    for kind in FindingKind::ALL {
+        for moment in moments(kind, cfg, stale, last, now) {
+            if !all.contains(&moment) {
+                all.push(moment);
+            }
+        }
+    }
+    all
 }
 
 /// What a row of a query means, at `now`.
@@ -338,8 +475,118 @@ pub fn scan(
     Ok(())
 }
 
-/// How many findings of each kind there are at `now`.
+/// Stream the findings at `now` of the properties `ids` (every kind, as [`scan`] finds
+/// them, restricted to those properties).
+pub fn scan_properties(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+    ids: &BTreeSet<i64>,
+    mut each: impl FnMut(Finding) -> Result<()>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    for (kind, query) in queries(cfg, stale, now) {
+        store.scan_findings_of(&query, now, ids, |row| {
+            if kind == FindingKind::DeadlineNear && row.at <= now {
+                return Ok(());
+            }
+            each(finding(kind, row, cfg, stale, now))
+        })?;
+    }
+    Ok(())
+}
+
+/// What findings depend on besides the facts: the thresholds, as the portfolio module
+/// records them with its incremental state.
+pub fn fingerprint(cfg: &InsightsConfig, stale: &StaleDays) -> String {
+    format!("{cfg:?} {stale:?}")
+}
+
+/// Add the properties whose findings may differ between `since` and `now` to `into`:
+/// those changed after `seen_seq` and those with a moment in `(since, now]`. Returns
+/// how many rows each held (changed, by time).
+pub fn touched_since(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    since: i64,
+    seen_seq: i64,
+    now: i64,
+    into: &mut BTreeSet<i64>,
+) -> Result<(usize, usize)> {
+    let changed = store.properties_changed_since(seen_seq, into)?;
+    let mut timed = 0;
+    for moment in all_moments(cfg, stale, since, now) {
+        timed += store.properties_at(&moment, into)?;
+    }
+    Ok((changed, timed))
+}
+
+/// How many findings of each kind there are at `now`. When the portfolio module's last
+/// run used these thresholds and ran at or before `now`, from its open notices (kept
+/// counts) corrected by the properties whose findings may have changed since; else
+/// counted by the finding queries.
 pub fn counts(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Result<Vec<(FindingKind, i64)>> {
+    let mark = store.watermark(crate::cycle::Module::Portfolio)?;
+    let current = mark.fingerprint.as_deref().is_some_and(|f| {
+        f.strip_prefix(fingerprint(cfg, stale).as_str())
+            .is_some_and(|rest| rest.starts_with(' '))
+    });
+    match (mark.seen_at, mark.seen_seq) {
+        (Some(since), Some(seen_seq)) if current && since <= now => {
+            let mut touched = BTreeSet::new();
+            touched_since(store, cfg, stale, since, seen_seq, now, &mut touched)?;
+            let mut counts: Vec<(FindingKind, i64)> =
+                FindingKind::ALL.iter().map(|k| (*k, 0)).collect();
+            let mut add = |kind: FindingKind, n: i64| {
+                if let Some((_, total)) = counts.iter_mut().find(|(k, _)| *k == kind) {
+                    *total += n;
+                }
+            };
+            for (kind, n) in store.open_counts_by_kind(crate::cycle::portfolio::SOURCE)? {
+                if let crate::notification::NotificationKind::Finding(kind) = kind {
+                    add(kind, n);
+                }
+            }
+            for kind in store.open_kinds_of_properties(crate::cycle::portfolio::SOURCE, &touched)? {
+                if let crate::notification::NotificationKind::Finding(kind) = kind {
+                    add(kind, -1);
+                }
+            }
+            scan_properties(store, cfg, stale, now, &touched, |finding| {
+                add(finding.kind, 1);
+                Ok(())
+            })?;
+            Ok(counts)
+        }
+        _ => exact_counts(store, cfg, stale, now),
+    }
+}
+
+/// The statements a full reconcile runs at `now`, values inlined, one per line: what
+/// `sqlite3` runs as the floor of the benchmark (`hb insights --print-sql`).
+pub fn scan_sql(
+    store: &Store,
+    cfg: &InsightsConfig,
+    stale: &StaleDays,
+    now: i64,
+) -> Result<Vec<String>> {
+    queries(cfg, stale, now)
+        .iter()
+        .map(|(_, query)| store.finding_scan_sql(query, now))
+        .collect()
+}
+
+/// How many findings of each kind there are at `now`, counted by the finding queries.
+pub fn exact_counts(
     store: &Store,
     cfg: &InsightsConfig,
     stale: &StaleDays,

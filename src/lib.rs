@@ -27,6 +27,7 @@ mod export;
 mod import;
 mod insights;
 mod issue;
+mod mcp;
 mod notification;
 mod output;
 pub mod pipeline;
@@ -39,6 +40,7 @@ mod silence;
 mod store;
 mod timers;
 pub mod view;
+mod voice;
 
 /// Days in a stage after which a property is stale: part of [`pipeline`]'s interface.
 pub use config::StaleDays;

@@ -136,7 +136,7 @@ pub fn entry(run_id: i64, failed: bool, started_at: i64, finished_at: i64) -> Ru
 }
 
 /// What a cycle's runlog write did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct RunlogReport {
     /// Runs whose rows the application has now (including rows written before a kill).
     pub written: Vec<i64>,

@@ -32,6 +32,7 @@ pub use outbox::{deliver_pending, enqueue, enqueue_to, DeliveryReport};
     Serialize,
     Deserialize,
     clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {

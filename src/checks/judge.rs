@@ -341,7 +341,7 @@ pub fn summary(outcomes: &[CheckOutcome]) -> String {
 }
 
 /// A check over a window: how often it was up, how fast it answered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WindowStats {
     /// Results that counted (skipped ones do not).
     pub runs: usize,

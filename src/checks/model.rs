@@ -27,6 +27,7 @@ use super::state::{Flap, Within};
     Serialize,
     Deserialize,
     clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
@@ -58,7 +59,7 @@ impl Group {
 }
 
 /// A check's `type`, as written and recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Http,
@@ -110,7 +111,9 @@ impl Kind {
 }
 
 /// What a failure of the check counts as: the worst status it can report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Warning,
@@ -128,7 +131,7 @@ impl Severity {
 }
 
 /// The result of one run of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -732,7 +735,7 @@ impl Check {
 }
 
 /// A labelled value a check recorded (perfdata, `metrics = true` rows).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Metric {
     pub label: String,
     pub value: f64,
@@ -741,7 +744,7 @@ pub struct Metric {
 }
 
 /// One remediation command's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActionResult {
     pub command: Vec<String>,
     /// None when it was killed or could not start.
@@ -754,7 +757,7 @@ pub struct ActionResult {
 
 /// What happened after a failure: the first result, the actions, and whether a re-check
 /// ran; or, when the check has `on_failure` commands that did not run, why (`held`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Remediation {
     pub initial_status: Status,
     pub initial_message: String,

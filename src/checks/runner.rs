@@ -60,7 +60,7 @@ impl Actions {
 const ACTIONS_DISABLED: &str = "remediation is off ([actions] enabled = false)";
 
 /// Whether remediation runs at all, as the boards (`hb checks`, `hb status`) show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RemediationStatus {
     pub enabled: bool,
     /// Why not, when it is off.

@@ -32,6 +32,7 @@ pub fn run(ctx: &mut Ctx, args: CycleArgs) -> Result<u8> {
         selection,
         dry_run: args.dry_run,
         no_remediate: args.no_remediate,
+        full: args.full,
         pid: i64::from(std::process::id()),
     };
     let report = cycle::heartbeat::run(&loaded, &path, now, &options)?;

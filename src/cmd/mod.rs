@@ -22,6 +22,7 @@ mod import;
 mod init;
 mod insights;
 mod logs;
+mod mcp;
 mod property;
 mod schedule;
 mod serve;
@@ -109,6 +110,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Silence(args) => silence::run(&mut ctx, args),
         Command::Brief => brief::run(&mut ctx),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::Mcp(args) => mcp::run(&mut ctx, args),
         Command::Serve(args) => serve::run(&mut ctx, args),
         Command::GenerateAssets(args) => generate_assets::run(&mut ctx, args),
     }

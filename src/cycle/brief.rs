@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::store::{SentBrief, Tx};
 
 /// What the cycle did about the brief.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BriefSent {
     /// The day it covers, `2026-11-25`.
     pub day: String,

@@ -1,13 +1,17 @@
 //! Market: new properties matching saved watchlists, and list-price shifts per area.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 
+use super::scan::{self, Scan};
 use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::alert::Priority;
+use crate::config::Config;
 use crate::notification::NotificationKind;
+#[cfg(test)]
 use crate::store::modules::PricePoint;
+use crate::store::{Area, WindowMedian};
 use crate::store::{NotificationDraft, Transitions, Tx, WATCHLIST_SOURCE};
 
 /// On its very first run the market module looks back this far for "new" properties.
@@ -15,6 +19,8 @@ pub const FIRST_RUN_LOOKBACK_SECS: i64 = 7 * 86_400;
 /// An area needs this many price points in each window before its median means anything.
 pub const MIN_SAMPLES: usize = 3;
 
+/// The median the kept windows give, over a list (the reference of the tests).
+#[cfg(test)]
 pub fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -29,6 +35,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// The prices of one area in the window before and the last window.
+#[cfg(test)]
 #[derive(Default)]
 struct Windows {
     before: Vec<f64>,
@@ -46,6 +53,7 @@ pub struct PriceShift {
 
 /// Median list price in [mid, to) vs [from, mid) per area; a change beyond `threshold`
 /// percent either way is a shift.
+#[cfg(test)]
 pub fn price_shifts(points: &[PricePoint], mid: i64, threshold: f64) -> Vec<PriceShift> {
     let mut areas: BTreeMap<(&str, &str), Windows> = BTreeMap::new();
     for point in points {
@@ -73,33 +81,253 @@ pub fn price_shifts(points: &[PricePoint], mid: i64, threshold: f64) -> Vec<Pric
         let (Some(previous), Some(current)) = (median(&mut before), median(&mut after)) else {
             continue;
         };
-        if previous <= 0.0 {
-            continue;
-        }
-        let percent = (current - previous) / previous * 100.0;
-        if percent.abs() >= threshold {
-            shifts.push(PriceShift {
-                state: state.to_string(),
-                city: city.to_string(),
-                previous_median: previous,
-                current_median: current,
-                percent: (percent * 10.0).round() / 10.0,
-            });
+        if let Some(shift) = shift(
+            state.to_string(),
+            city.to_string(),
+            previous,
+            current,
+            threshold,
+        ) {
+            shifts.push(shift);
         }
     }
     shifts
 }
 
-pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let cfg = &env.config.modules.market;
-    // New since the last market run: above the last property id seen; on the first run,
-    // what was added in the last week (not the whole portfolio at once).
-    let cursor = tx.module_cursor(Module::Market)?;
-    let (after_id, created_since) = match cursor {
-        Some(id) => (id, i64::MIN),
-        None => (0, env.now - FIRST_RUN_LOOKBACK_SECS),
+/// A shift of an area's median from `previous` to `current` beyond `threshold` percent.
+fn shift(
+    state: String,
+    city: String,
+    previous: f64,
+    current: f64,
+    threshold: f64,
+) -> Option<PriceShift> {
+    if previous <= 0.0 {
+        return None;
+    }
+    let percent = (current - previous) / previous * 100.0;
+    (percent.abs() >= threshold).then(|| PriceShift {
+        state,
+        city,
+        previous_median: previous,
+        current_median: current,
+        percent: (percent * 10.0).round() / 10.0,
+    })
+}
+
+/// What the market's kept windows depend on: a change calls for a full recount.
+pub fn fingerprint(config: &Config) -> String {
+    let m = &config.modules.market;
+    format!(
+        "price_window={} price_shift_percent={}",
+        m.price_window.as_secs(),
+        m.price_shift_percent
+    )
+}
+
+/// Which window of `now` a point at `at` is in: 0 the one before, 1 the last, or none.
+fn window_of(at: i64, now: i64, window: i64) -> Option<i64> {
+    if at >= now || at < now.saturating_sub(window.saturating_mul(2)) {
+        None
+    } else if at < now.saturating_sub(window) {
+        Some(0)
+    } else {
+        Some(1)
+    }
+}
+
+fn out_of_step() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the market's kept price windows are out of step with the price history: \
+         `hb cycle --full` counts them again"
+    )
+}
+
+/// Move a window's pivot back to its lower median after `moves` (price, +n or -n)
+/// changed its counts: a step to the next price per point that crossed it.
+fn settle(tx: &Tx<'_>, area: &Area, m: &mut WindowMedian, moves: &[(f64, i64)]) -> Result<()> {
+    for (price, n) in moves {
+        m.total += n;
+        if m.pivot.is_some_and(|v| *price < v) {
+            m.below += n;
+        }
+    }
+    if m.total <= 0 {
+        m.total = 0;
+        m.pivot = None;
+        m.below = 0;
+        return tx.set_window_median(m);
+    }
+    let mut v = match m.pivot {
+        Some(v) => v,
+        None => {
+            m.below = 0;
+            tx.window_price_next(area, m.window, f64::MIN, true)?
+                .ok_or_else(out_of_step)?
+                .0
+        }
     };
-    let matches = tx.new_watchlist_matches(after_id, created_since)?;
+    let lo = (m.total - 1) / 2;
+    loop {
+        let count = tx.window_price_count(area, m.window, v)?;
+        if lo < m.below {
+            let (price, n) = tx
+                .window_price_next(area, m.window, v, false)?
+                .ok_or_else(out_of_step)?;
+            v = price;
+            m.below -= n;
+        } else if lo >= m.below + count {
+            m.below += count;
+            v = tx
+                .window_price_next(area, m.window, v, true)?
+                .ok_or_else(out_of_step)?
+                .0;
+        } else {
+            break;
+        }
+    }
+    m.pivot = Some(v);
+    tx.set_window_median(m)
+}
+
+/// The median of a kept window: its pivot, or the mean of the pivot and the next price
+/// when the count is even and the pivot's points end at the lower middle.
+fn window_median(tx: &Tx<'_>, m: &WindowMedian) -> Result<Option<f64>> {
+    let Some(v) = m.pivot.filter(|_| m.total > 0) else {
+        return Ok(None);
+    };
+    if m.total % 2 == 1 {
+        return Ok(Some(v));
+    }
+    let count = tx.window_price_count(&(m.state.clone(), m.city.clone()), m.window, v)?;
+    let hi = m.total / 2;
+    let upper = if hi < m.below + count {
+        v
+    } else {
+        tx.window_price_next(&(m.state.clone(), m.city.clone()), m.window, v, true)?
+            .ok_or_else(out_of_step)?
+            .0
+    };
+    Ok(Some((v + upper) / 2.0))
+}
+
+/// Bring the kept windows from `since` to `now`: the points that crossed an edge move,
+/// the areas in `recount` are counted again. Returns the rows it read.
+fn step_windows(
+    tx: &Tx<'_>,
+    since: i64,
+    now: i64,
+    window: i64,
+    recount: &BTreeSet<Area>,
+) -> Result<usize> {
+    let mut moves: BTreeMap<(Area, i64), Vec<(f64, i64)>> = BTreeMap::new();
+    let mut read = 0;
+    // Disjoint while the step is shorter than a window (else the caller recounts all).
+    for (from, to) in [
+        (since - 2 * window, now - 2 * window),
+        (since - window, now - window),
+        (since, now),
+    ] {
+        for point in tx.price_points(from, to)? {
+            read += 1;
+            let area = (point.state, point.city);
+            if recount.contains(&area) {
+                continue;
+            }
+            let (before, after) = (
+                window_of(point.at, since, window),
+                window_of(point.at, now, window),
+            );
+            if before == after {
+                continue;
+            }
+            if let Some(w) = before {
+                moves
+                    .entry((area.clone(), w))
+                    .or_default()
+                    .push((point.price, -1));
+            }
+            if let Some(w) = after {
+                moves.entry((area, w)).or_default().push((point.price, 1));
+            }
+        }
+    }
+    let mut medians: BTreeMap<(Area, i64), WindowMedian> = tx
+        .window_medians()?
+        .into_iter()
+        .map(|m| (((m.state.clone(), m.city.clone()), m.window), m))
+        .collect();
+    for ((area, w), list) in &moves {
+        for (price, n) in list {
+            tx.add_window_price(area, *w, *price, *n)?;
+        }
+        let median = medians
+            .entry((area.clone(), *w))
+            .or_insert_with(|| WindowMedian {
+                state: area.0.clone(),
+                city: area.1.clone(),
+                window: *w,
+                total: 0,
+                pivot: None,
+                below: 0,
+            });
+        settle(tx, area, median, list)?;
+    }
+    for area in recount {
+        read += tx.recount_price_windows(Some(area), now, window)?;
+    }
+    Ok(read)
+}
+
+/// The shifts of the kept windows: an area's median over the last window against the
+/// one before, as `price_shifts` finds them over the points.
+fn kept_shifts(tx: &Tx<'_>, threshold: f64) -> Result<Vec<PriceShift>> {
+    let mut by_area: BTreeMap<Area, [Option<WindowMedian>; 2]> = BTreeMap::new();
+    for m in tx.window_medians()? {
+        let slot = usize::from(m.window == 1);
+        let area = (m.state.clone(), m.city.clone());
+        by_area.entry(area).or_default()[slot] = Some(m);
+    }
+    let mut shifts = Vec::new();
+    for ((state, city), [before, after]) in by_area {
+        let (Some(before), Some(after)) = (before, after) else {
+            continue;
+        };
+        if before.total < MIN_SAMPLES as i64 || after.total < MIN_SAMPLES as i64 {
+            continue;
+        }
+        let (Some(previous), Some(current)) =
+            (window_median(tx, &before)?, window_median(tx, &after)?)
+        else {
+            continue;
+        };
+        if let Some(shift) = shift(state, city, previous, current, threshold) {
+            shifts.push(shift);
+        }
+    }
+    Ok(shifts)
+}
+
+pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
+    let config = env.config;
+    let cfg = &config.modules.market;
+    let fingerprint = fingerprint(config);
+    let mark = tx.watermark(Module::Market)?;
+    let seq = tx.change_seq()?;
+    let scan = scan::decide(
+        &mark,
+        &fingerprint,
+        env.now,
+        config.modules.portfolio.full_every.as_secs(),
+        env.full,
+    );
+    // Matches are events: each (watchlist, property) once, from the properties that
+    // changed since the last run; on the very first run, those added in the last week.
+    let matches = match mark.seen_seq {
+        Some(seen) => tx.watchlist_matches_since(seen)?,
+        None => tx.watchlist_matches_created(env.now - FIRST_RUN_LOOKBACK_SECS)?,
+    };
+    let mut rows = matches.len();
     let mut transitions = Transitions::default();
     let mut matched_properties = Vec::new();
     for m in &matches {
@@ -117,7 +345,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 m.watchlist_name, m.property_id, m.address
             ),
             message: format!(
-                "New property #{} at {}{} matches the saved watchlist \"{}\".",
+                "Property #{} at {}{} matches the saved watchlist \"{}\".",
                 m.property_id,
                 m.address,
                 m.city
@@ -135,15 +363,18 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             matched_properties.push(m.property_id);
         }
     }
-    tx.set_module_cursor(Module::Market, tx.max_property_id()?)?;
 
     let window = cfg.price_window.as_secs();
-    let points = tx.price_points(env.now.saturating_sub(window.saturating_mul(2)), env.now)?;
-    let shifts = price_shifts(
-        &points,
-        env.now.saturating_sub(window),
-        cfg.price_shift_percent,
-    );
+    rows += match scan {
+        Scan::Incremental { since, seen_seq } if env.now - since < window => {
+            let recount = tx.price_areas_to_recount(seen_seq)?;
+            step_windows(tx, since, env.now, window, &recount)?
+        }
+        // A step longer than a window moves every point: count them all.
+        _ => tx.recount_price_windows(None, env.now, window)?,
+    };
+    tx.clear_dirty_price_areas()?;
+    let shifts = kept_shifts(tx, cfg.price_shift_percent)?;
     let mut reconciler = tx.reconciler("market.price", env.now, env.renotify_after, env.run_id);
     for shift in &shifts {
         let area = if shift.state.is_empty() {
@@ -165,11 +396,16 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     }
     let price_transitions = reconciler.apply()?;
     transitions.extend(price_transitions);
+    tx.set_watermark(
+        Module::Market,
+        &scan.next_mark(&mark, &fingerprint, seq, env.now),
+    )?;
 
     Ok(ModuleOutcome {
         findings: (matches.len() + shifts.len()) as i64,
         message: format!(
-            "{} watchlist matches, {} price shifts",
+            "{}: {} watchlist matches, {} price shifts",
+            scan.describe(),
             matches.len(),
             shifts.len()
         ),
@@ -183,6 +419,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             SummaryItem::new(shifts.len() as i64, "price shift", "price shifts", vec![]),
         ],
         transitions,
+        scan: Some((scan.kind(), rows as i64)),
     })
 }
 

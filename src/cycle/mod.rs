@@ -14,19 +14,34 @@ use crate::notification::NotificationKind;
 use crate::store::{
     End, LockOutcome, ModuleResultRow, NotificationDraft, RunStatus, Store, Transitions, Tx,
 };
+use scan::ScanKind;
 
 pub mod alerting;
 pub mod brief;
+#[cfg(test)]
+mod equivalence;
 pub mod heartbeat;
 pub mod market;
 pub mod portfolio;
 pub mod predictive;
 pub mod relationships;
 pub mod reminders;
+pub mod scan;
 pub mod system;
 
 /// The modules of a cycle, ordered as a cycle runs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
     Portfolio,
@@ -78,7 +93,7 @@ impl Module {
 }
 
 /// What became of a module in one cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ModuleStatus {
     Ok,
@@ -119,6 +134,8 @@ pub struct ModuleEnv<'a> {
     /// `None` in a dry run.
     pub run_id: Option<i64>,
     pub renotify_after: i64,
+    /// `hb cycle --full`: the modules that keep incremental state reconcile in full.
+    pub full: bool,
 }
 
 /// Ids or names an item keeps: `--json` and `-v` list them all, the summary line a few.
@@ -130,7 +147,7 @@ const SHOWN: usize = 3;
 pub const TERMINAL_WIDTH: usize = 100;
 
 /// A count for the summary line: "3 stale properties (5, 12, 27)".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SummaryItem {
     pub count: i64,
     #[serde(skip)]
@@ -252,9 +269,11 @@ pub struct ModuleOutcome {
     pub message: String,
     pub items: Vec<SummaryItem>,
     pub transitions: Transitions,
+    /// For a module with incremental state: which kind of run, and how many rows it read.
+    pub scan: Option<(ScanKind, i64)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModuleReport {
     pub module: Module,
     pub status: ModuleStatus,
@@ -262,9 +281,15 @@ pub struct ModuleReport {
     pub duration_ms: i64,
     pub message: String,
     pub items: Vec<SummaryItem>,
+    /// Full or incremental, for a module that keeps incremental state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanKind>,
+    /// How many rows it read, for the same modules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct NotificationCounts {
     pub new: usize,
     pub renotified: usize,
@@ -274,7 +299,7 @@ pub struct NotificationCounts {
     pub settled_events: usize,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct AlertCounts {
     /// Outbox rows this cycle queued (one per alert and channel).
     pub queued: usize,
@@ -288,7 +313,7 @@ pub struct AlertCounts {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CycleReport {
     pub run_id: Option<i64>,
     /// ok, or failed when a module failed (the cycle itself still completed).
@@ -311,6 +336,8 @@ pub struct CycleReport {
     pub runlog: Option<crate::runlog::RunlogReport>,
     /// The summary line, as printed.
     pub line: String,
+    /// The run in one spoken sentence (`hb mcp` says it).
+    pub voice_summary: String,
 }
 
 impl CycleReport {
@@ -343,7 +370,32 @@ impl CycleReport {
             (Some(id), false) => format!("cycle {id}"),
             (None, false) => "cycle".to_string(),
         };
-        format!("{name} {} in {} ms", self.status, self.duration_ms)
+        format!(
+            "{name} {} in {} ms{}",
+            self.status,
+            self.duration_ms,
+            self.scan_note()
+        )
+    }
+
+    /// " (incremental, 812 rows read)": how the modules that keep incremental state went
+    /// about it (full when any of them reconciled in full), for the run log's list.
+    fn scan_note(&self) -> String {
+        let scanned: Vec<(ScanKind, i64)> = self
+            .modules
+            .iter()
+            .filter_map(|m| m.scan.zip(m.rows))
+            .collect();
+        if scanned.is_empty() {
+            return String::new();
+        }
+        let kind = if scanned.iter().any(|(k, _)| *k == ScanKind::Full) {
+            ScanKind::Full
+        } else {
+            ScanKind::Incremental
+        };
+        let rows: i64 = scanned.iter().map(|(_, r)| r).sum();
+        format!(" ({}, {rows} rows read)", kind.as_str())
     }
 
     /// On a terminal: the headline, then one line per module that found something (or
@@ -430,6 +482,8 @@ pub struct CycleOptions {
     pub dry_run: bool,
     /// `--no-remediate`: no `on_failure` command runs in this cycle.
     pub no_remediate: bool,
+    /// `--full`: reconcile in full instead of looking at what changed.
+    pub full: bool,
     pub pid: i64,
 }
 
@@ -476,6 +530,7 @@ pub fn run_cycle(
         now,
         run_id,
         renotify_after: renotify_after_secs(config),
+        full: options.full,
     };
     let last_runs = store.module_last_runs()?;
     let checks_after: Vec<(String, i64)> = store
@@ -560,6 +615,7 @@ pub fn run_cycle(
                             findings: outcome.findings,
                             duration_ms: elapsed_ms(module_started),
                             message: Some(outcome.message.clone()),
+                            scan: outcome.scan,
                         },
                         now,
                     )?;
@@ -581,6 +637,8 @@ pub fn run_cycle(
                     duration_ms,
                     message: outcome.message,
                     items: outcome.items,
+                    scan: outcome.scan.map(|(kind, _)| kind),
+                    rows: outcome.scan.map(|(_, rows)| rows),
                 });
             }
             Err(err) => {
@@ -593,6 +651,7 @@ pub fn run_cycle(
                         findings: 0,
                         duration_ms,
                         message: Some(message.clone()),
+                        scan: None,
                     };
                     store.transaction(|tx| tx.record_module_result(&row, now))?;
                 }
@@ -603,6 +662,8 @@ pub fn run_cycle(
                     duration_ms,
                     message,
                     items: Vec::new(),
+                    scan: None,
+                    rows: None,
                 });
             }
         }
@@ -628,6 +689,7 @@ pub fn run_cycle(
         brief: None,
         runlog: None,
         line: String::new(),
+        voice_summary: String::new(),
     };
     if let Some(run_id) = run_id {
         // The heartbeat itself failing cycle after cycle escalates once; it re-arms when a
@@ -720,11 +782,13 @@ pub fn run_cycle(
         report.pruned_runs = store.prune_runs(now - retention)?;
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
         let summary = serde_json::to_string(&report)?;
         store.finish_run(run_id, status, now, report.duration_ms, &summary)?;
     } else {
         report.duration_ms = elapsed_ms(started);
         report.line = report.summary_line();
+        report.voice_summary = crate::voice::cycle(&report);
     }
     Ok(report)
 }
@@ -863,6 +927,8 @@ fn skipped(module: Module, why: &str) -> ModuleReport {
         duration_ms: 0,
         message: why.into(),
         items: Vec::new(),
+        scan: None,
+        rows: None,
     }
 }
 
@@ -934,6 +1000,8 @@ mod tests {
                 findings: 3,
                 duration_ms: 1,
                 message: String::new(),
+                scan: None,
+                rows: None,
                 items: vec![
                     SummaryItem::new(3, "stale property", "stale properties", vec![5, 12, 27]),
                     SummaryItem::new(1, "reminder due", "reminders due", vec![4]),
@@ -953,6 +1021,7 @@ mod tests {
             brief: None,
             runlog: None,
             line: String::new(),
+            voice_summary: String::new(),
         };
         assert_eq!(
             report.summary_line(),

@@ -3,9 +3,14 @@
 //! [`close_probability`] is the rule; the store runs it as SQL over every property at
 //! once, built from the constants here (a test compares the two on a generated store).
 
+use std::collections::BTreeSet;
+
 use anyhow::Result;
 
-use super::{ModuleEnv, ModuleOutcome, SummaryItem};
+use super::scan::{self, Scan};
+use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::config::Config;
+use crate::insights::{self, FindingKind};
 use crate::pipeline::{Health, Stage};
 use crate::store::{Transitions, Tx};
 
@@ -71,11 +76,63 @@ pub fn close_probability(stage: Stage, health: Health, score: Option<f64>) -> f6
     round_to_cents(p.min(1.0))
 }
 
+/// What close probabilities depend on besides the facts: the stale thresholds.
+pub fn fingerprint(config: &Config) -> String {
+    format!("{:?}", config.property.stale_days)
+}
+
+/// The rule of an incremental run: a property's probability moves only when its stage,
+/// score or health does. Stage and score are facts (the change watermark); health moves
+/// with time only when the property becomes stale (it entered its stage a stale
+/// threshold ago) or blocked (an open contract's deadline passes), the moments of the
+/// stale finding. Those properties are re-scored, and a new value is written only where
+/// it differs from the stored one in its cents; every other property's stored
+/// probability is what a full re-score would give.
 pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
-    let changed = tx.update_close_probabilities(&env.config.property.stale_days, env.now)? as i64;
+    let config = env.config;
+    let stale = &config.property.stale_days;
+    let fingerprint = fingerprint(config);
+    let mark = tx.watermark(Module::Predictive)?;
+    let seq = tx.change_seq()?;
+    let scan = scan::decide(
+        &mark,
+        &fingerprint,
+        env.now,
+        config.modules.portfolio.full_every.as_secs(),
+        env.full,
+    );
+    let (changed, rows) = match scan {
+        Scan::Full(_) => {
+            let changed = tx.update_close_probabilities(stale, env.now)?;
+            let rows = tx.count_by_stage()?.iter().map(|(_, n)| n).sum();
+            (changed, rows)
+        }
+        Scan::Incremental { since, seen_seq } => {
+            let mut ids = BTreeSet::new();
+            let mut rows = tx.properties_changed_since(seen_seq, &mut ids)?;
+            for moment in insights::moments(
+                FindingKind::StaleProperty,
+                &config.insights,
+                stale,
+                since,
+                env.now,
+            ) {
+                rows += tx.properties_at(&moment, &mut ids)?;
+            }
+            (
+                tx.update_close_probabilities_of(stale, env.now, &ids)?,
+                rows as i64,
+            )
+        }
+    };
+    tx.set_watermark(
+        Module::Predictive,
+        &scan.next_mark(&mark, &fingerprint, seq, env.now),
+    )?;
+    let changed = changed as i64;
     Ok(ModuleOutcome {
         findings: 0,
-        message: format!("{changed} close probabilities changed"),
+        message: format!("{}: {changed} close probabilities changed", scan.describe()),
         items: vec![SummaryItem::new(
             changed,
             "close probability changed",
@@ -83,6 +140,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             vec![],
         )],
         transitions: Transitions::default(),
+        scan: Some((scan.kind(), rows)),
     })
 }
 

@@ -55,5 +55,6 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ids,
         )],
         transitions,
+        scan: None,
     })
 }

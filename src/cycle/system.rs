@@ -462,6 +462,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv, outcomes: &[CheckOutcome]) -> Result<Sy
             },
             items,
             transitions,
+            scan: None,
         },
         escalations: escalated.new,
         recoveries,

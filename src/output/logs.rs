@@ -55,7 +55,9 @@ impl Render for RunDetail {
         }
         // Messages too long for a cell, in full under the tables.
         let mut long = Vec::new();
-        let mut table = out.table(["Module", "Status", "Findings", "ms", "Message"]);
+        let mut table = out.table([
+            "Module", "Status", "Findings", "ms", "Scan", "Rows", "Message",
+        ]);
         for m in &self.modules {
             let message = m.message.as_deref().unwrap_or("");
             if message.chars().count() > CELL_MAX {
@@ -66,6 +68,8 @@ impl Render for RunDetail {
                 out.status_cell(m.status.as_str()),
                 Cell::new(m.findings),
                 Cell::new(m.duration_ms),
+                Cell::new(m.scan.map_or("-", |kind| kind.as_str())),
+                Cell::new(m.rows.map_or("-".to_string(), |rows| rows.to_string())),
                 Cell::new(ellipsize(message, CELL_MAX)),
             ]);
         }

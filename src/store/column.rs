@@ -9,6 +9,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use crate::alert::{AlertKind, Priority};
 use crate::checks::{Group, Status};
+use crate::cycle::scan::ScanKind;
 use crate::cycle::{Module, ModuleStatus};
 use crate::notification::NotificationKind;
 use crate::pipeline::{ContractStatus, Stage};
@@ -82,6 +83,7 @@ stored_as_text!(OutboxStatus, "alert_outbox.status");
 stored_as_text!(RunStatus, "runs.status");
 stored_as_text!(Module, "module_results.module or module_state.module");
 stored_as_text!(ModuleStatus, "module_results.status");
+stored_as_text!(ScanKind, "module_results.scan");
 stored_as_text!(
     Status,
     "check_results.status or check_state.status",

@@ -4,6 +4,8 @@
 //! to count and to stream rows, so a million-property store is never loaded into memory.
 
 use anyhow::Result;
+use std::sync::LazyLock;
+
 use rusqlite::Row;
 
 use super::column::{literal, OPEN_CONTRACT_STATUSES};
@@ -60,6 +62,27 @@ struct Plan {
     columns: &'static str,
 }
 
+/// The properties the missing-enrichment finding can hold at `:b` (the new stage's stale
+/// cutoff), as `properties p`: those past the new stage, and the new ones not stale
+/// (`stage_entered_at >= :b`, or a snooze that ended at or after `:b`: the negation of
+/// `stale_sql`); the first two branches read an index in creation order, the third the
+/// few snoozed ones. A new property entered its stage when it was created
+/// (`pipeline::derive`), so `created_at >= :b` only restates the second branch's
+/// condition as a range of the creation index (the `+`s keep the planner off the stage
+/// index, whose order would need sorting every new property).
+static UNENRICHED: LazyLock<String> = LazyLock::new(|| {
+    let new = literal(Stage::New.as_str());
+    format!(
+        "(SELECT * FROM properties WHERE enriched_at IS NULL AND stage <> {new}
+          UNION ALL
+          SELECT * FROM properties WHERE +stage = {new} AND +stage_entered_at >= :b
+            AND enriched_at IS NULL AND created_at >= :b
+          UNION ALL
+          SELECT * FROM properties WHERE +stage = {new} AND +stage_entered_at < :b
+            AND snoozed_until >= :b AND enriched_at IS NULL) p"
+    )
+});
+
 const PROPERTY_COLUMNS_AT_STAGE: &str = "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL,
      p.blocked_reason, p.score, p.snoozed_until";
 
@@ -110,16 +133,12 @@ fn plan(query: &FindingQuery) -> Plan {
             columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason,
                       p.score, p.snoozed_until",
         },
+        // Not enriched, and not stale as new: past the new stage (a small partial
+        // index), or new and not yet stale (a range of the stage index).
         FindingQuery::MissingEnrichment { .. } => Plan {
-            from: property,
-            count_from: property,
-            filter: format!(
-                "p.enriched_at IS NULL AND p.created_at < :a AND {}
-                 AND NOT (p.stage = {} AND {})",
-                resumed_before_sql(":a"),
-                literal(Stage::New.as_str()),
-                stale_sql(":b")
-            ),
+            from: UNENRICHED.as_str(),
+            count_from: UNENRICHED.as_str(),
+            filter: format!("p.created_at < :a AND {}", resumed_before_sql(":a")),
             order: "p.created_at, p.id",
             columns: "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason,
                       p.score, p.snoozed_until",
@@ -228,6 +247,58 @@ impl Store {
             each(finding_row(row)?)?;
         }
         Ok(())
+    }
+
+    /// The rows of one finding query for the properties `ids`: the incremental cycle's
+    /// re-check of the properties that changed or whose moment came (the full scan's
+    /// filter, and a lookup by property id; one statement for them all).
+    pub fn scan_findings_of(
+        &self,
+        query: &FindingQuery,
+        now: i64,
+        ids: &std::collections::BTreeSet<i64>,
+        mut each: impl FnMut(FindingRow) -> Result<()>,
+    ) -> Result<()> {
+        let plan = plan(query);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE p.id = :property AND {} ORDER BY {}",
+            plan.columns, plan.from, plan.filter, plan.order,
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        for id in ids {
+            let mut params = bind(query, &now, &sql);
+            params.push((":property", id));
+            let mut rows = stmt.query(params.as_slice())?;
+            while let Some(row) = rows.next()? {
+                each(finding_row(row)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The statements of the full scan with their values inlined, as `sqlite3` can run
+    /// them: the floor the benchmark compares the full reconcile with.
+    pub fn finding_scan_sql(&self, query: &FindingQuery, now: i64) -> Result<String> {
+        let plan = plan(query);
+        // The statement `scan_findings` runs without a limit, as text.
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT -1",
+            plan.columns, plan.from, plan.filter, plan.order
+        );
+        let mut text = sql.clone();
+        // Longest names first: `:a` must not eat the start of another name.
+        let mut params = bind(query, &now, &sql);
+        params.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+        for (name, value) in params {
+            let literal: String = self
+                .conn
+                .query_row("SELECT quote(?1)", [value], |r| r.get(0))?;
+            text = text.replace(name, &literal);
+        }
+        Ok(format!(
+            "{};",
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        ))
     }
 }
 

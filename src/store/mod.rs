@@ -14,12 +14,14 @@ use rusqlite::{Connection, OpenFlags};
 use crate::exit::HbError;
 
 mod briefs;
+mod changes;
 mod checks;
 mod column;
 mod contracts;
 mod demo;
 mod import;
 mod insights;
+mod market;
 mod metrics;
 #[cfg(test)]
 mod mirrors;
@@ -33,13 +35,15 @@ mod schema;
 mod silences;
 
 pub use briefs::SentBrief;
+pub use changes::{Moment, Watermark};
 pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use insights::{FindingQuery, FindingRow};
+pub use market::{Area, WindowMedian};
 pub use notifications::{
-    NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
-    WATCHLIST_SOURCE,
+    NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+    REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};

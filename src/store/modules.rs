@@ -1,14 +1,15 @@
 //! SQL of the cycle's market, relationships, predictive and scheduled modules: reads on
 //! the store, writes on the module's transaction.
 
+use std::collections::BTreeSet;
+
 use anyhow::Result;
-use rusqlite::{named_params, params, OptionalExtension};
+use rusqlite::{named_params, params};
 
 use super::properties::{stale_sql, BLOCKED_SQL};
 use super::{Store, Tx};
 use crate::config::StaleDays;
 use crate::cycle::predictive;
-use crate::cycle::Module;
 use crate::pipeline::{self, Health, Stage};
 
 /// A (watchlist, property) pair not notified before.
@@ -54,59 +55,6 @@ pub struct DueReminder {
 }
 
 impl Store {
-    /// New properties (id above `after_id`, created at or after `created_since`) matching a
-    /// watchlist, minus pairs already matched.
-    pub fn new_watchlist_matches(
-        &self,
-        after_id: i64,
-        created_since: i64,
-    ) -> Result<Vec<WatchlistMatch>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT w.id, w.name, p.id, p.address, p.city, p.list_price
-             FROM properties p JOIN watchlists w
-               ON (w.city IS NULL OR p.city = w.city COLLATE NOCASE)
-              AND (w.state IS NULL OR p.state = w.state COLLATE NOCASE)
-              AND (w.zip IS NULL OR p.zip = w.zip)
-              AND (w.kind IS NULL OR p.kind = w.kind COLLATE NOCASE)
-              AND (w.max_price IS NULL OR p.list_price <= w.max_price)
-              AND (w.min_beds IS NULL OR p.beds >= w.min_beds)
-              AND (w.min_score IS NULL OR p.score >= w.min_score)
-             WHERE p.id > ?1 AND p.created_at >= ?2
-               AND NOT EXISTS (SELECT 1 FROM watchlist_matches m
-                               WHERE m.watchlist_id = w.id AND m.property_id = p.id)
-             ORDER BY p.id, w.id",
-        )?;
-        let rows = stmt.query_map(params![after_id, created_since], |row| {
-            Ok(WatchlistMatch {
-                watchlist_id: row.get(0)?,
-                watchlist_name: row.get(1)?,
-                property_id: row.get(2)?,
-                address: row.get(3)?,
-                city: row.get(4)?,
-                list_price: row.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub fn max_property_id(&self) -> Result<i64> {
-        Ok(self
-            .conn()
-            .query_row("SELECT coalesce(max(id), 0) FROM properties", [], |row| {
-                row.get(0)
-            })?)
-    }
-
-    /// A module's saved position (market: the last property id it has seen).
-    pub fn module_cursor(&self, module: Module) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT cursor FROM module_state WHERE module = ?1")?
-            .query_row([module], |row| row.get(0))
-            .optional()?
-            .flatten())
-    }
-
     /// List prices recorded in [from, to), with the area of their property.
     pub fn price_points(&self, from: i64, to: i64) -> Result<Vec<PricePoint>> {
         let mut stmt = self.conn().prepare_cached(
@@ -126,36 +74,124 @@ impl Store {
     }
 
     /// Every contact with its last interaction and its count over the frequency window, as of
-    /// `now` and as of `then`, in one pass over the interactions.
-    pub fn contact_activity(
+    /// `now` and as of `then`, in one pass over the interactions, contact by contact in id
+    /// order (streamed: a portfolio's contacts never all come into memory).
+    pub fn each_contact_activity(
         &self,
         now: i64,
         then: i64,
         frequency_window: i64,
-    ) -> Result<Vec<ContactActivity>> {
-        let mut stmt = self.conn().prepare_cached(
+        each: impl FnMut(ContactActivity) -> Result<()>,
+    ) -> Result<()> {
+        self.activity("", None, now, then, frequency_window, each)
+    }
+
+    /// The same for one contact.
+    pub fn contact_activity_of(
+        &self,
+        id: i64,
+        now: i64,
+        then: i64,
+        frequency_window: i64,
+    ) -> Result<Option<ContactActivity>> {
+        let mut found = None;
+        self.activity(
+            "WHERE c.id = :id",
+            Some(id),
+            now,
+            then,
+            frequency_window,
+            |contact| {
+                found = Some(contact);
+                Ok(())
+            },
+        )?;
+        Ok(found)
+    }
+
+    fn activity(
+        &self,
+        filter: &str,
+        id: Option<i64>,
+        now: i64,
+        then: i64,
+        frequency_window: i64,
+        mut each: impl FnMut(ContactActivity) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT c.id, c.name,
                     max(i.at), coalesce(sum(i.at >= :now - :window), 0),
                     max(CASE WHEN i.at <= :then THEN i.at END),
                     coalesce(sum(i.at <= :then AND i.at >= :then - :window), 0)
              FROM contacts c
              LEFT JOIN interactions i ON i.contact_id = c.id AND i.at <= :now
-             GROUP BY c.id ORDER BY c.id",
-        )?;
-        let rows = stmt.query_map(
-            named_params! { ":now": now, ":then": then, ":window": frequency_window },
-            |row| {
-                Ok(ContactActivity {
-                    contact_id: row.get(0)?,
-                    name: row.get(1)?,
-                    last_at: row.get(2)?,
-                    recent_count: row.get(3)?,
-                    last_at_then: row.get(4)?,
-                    recent_count_then: row.get(5)?,
-                })
-            },
-        )?;
+             {filter}
+             GROUP BY c.id ORDER BY c.id"
+        ))?;
+        let mut params =
+            named_params! { ":now": now, ":then": then, ":window": frequency_window }.to_vec();
+        if let Some(id) = &id {
+            params.push((":id", id));
+        }
+        let mut rows = stmt.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            each(ContactActivity {
+                contact_id: row.get(0)?,
+                name: row.get(1)?,
+                last_at: row.get(2)?,
+                recent_count: row.get(3)?,
+                last_at_then: row.get(4)?,
+                recent_count_then: row.get(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// When one contact's interactions happened, in order.
+    pub fn interaction_times(&self, contact_id: i64) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT at FROM interactions WHERE contact_id = ?1 ORDER BY at")?;
+        let rows = stmt.query_map([contact_id], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Add the contacts changed after `seq` (they or their interactions) to `into`.
+    pub fn contacts_changed_since(&self, seq: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        self.ids_into("SELECT id FROM contacts WHERE change_seq > ?1", seq, into)
+    }
+
+    /// Add the contacts whose reported score or cooling moves by itself at or before
+    /// `now` to `into`.
+    pub fn contacts_due(&self, now: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        self.ids_into(
+            "SELECT contact_id FROM contact_scores WHERE next_at <= ?1",
+            now,
+            into,
+        )
+    }
+
+    /// The keys of `source`'s open, unacknowledged notices last told at or before
+    /// `cutoff`: due to be told again.
+    pub fn keys_to_renotify(&self, source: &str, cutoff: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT dedup_key FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL
+               AND {} AND notified_at <= ?2 AND +source = ?1",
+            super::notifications::RETOLD_SQL
+        ))?;
+        let rows = stmt.query_map(params![source, cutoff], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn ids_into(&self, sql: &str, value: i64, into: &mut BTreeSet<i64>) -> Result<usize> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt.query_map([value], |row| row.get(0))?;
+        let mut read = 0;
+        for row in rows {
+            into.insert(row?);
+            read += 1;
+        }
+        Ok(read)
     }
 
     pub fn due_reminders(&self, now: i64) -> Result<Vec<DueReminder>> {
@@ -190,26 +226,24 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn set_module_cursor(&self, module: Module, cursor: i64) -> Result<()> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO module_state (module, cursor) VALUES (?1, ?2)
-                 ON CONFLICT (module) DO UPDATE SET cursor = excluded.cursor",
-            )?
-            .execute(params![module, cursor])?;
-        Ok(())
-    }
-
     /// Save a contact's new score, keeping the one it replaces.
-    pub fn save_contact_score(&self, contact_id: i64, score: f64, now: i64) -> Result<()> {
+    /// `next_at`: when its reported score or cooling next moves by itself.
+    pub fn save_contact_score(
+        &self,
+        contact_id: i64,
+        score: f64,
+        now: i64,
+        next_at: Option<i64>,
+    ) -> Result<()> {
         self.conn()
             .prepare_cached(
-                "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at)
-                 VALUES (?1, ?2, NULL, ?3)
+                "INSERT INTO contact_scores (contact_id, score, previous_score, scored_at, next_at)
+                 VALUES (?1, ?2, NULL, ?3, ?4)
                  ON CONFLICT (contact_id) DO UPDATE SET previous_score = score,
-                    score = excluded.score, scored_at = excluded.scored_at",
+                    score = excluded.score, scored_at = excluded.scored_at,
+                    next_at = excluded.next_at",
             )?
-            .execute(params![contact_id, score, now])?;
+            .execute(params![contact_id, score, now, next_at])?;
         Ok(())
     }
 
@@ -217,7 +251,31 @@ impl Tx<'_> {
     /// changed. `predictive::close_probability` in SQL, from the same constants (bound as
     /// parameters) and the store's health fragments; a test compares the two.
     pub fn update_close_probabilities(&self, stale: &StaleDays, now: i64) -> Result<usize> {
-        let sql = close_probability_sql();
+        self.close_probabilities_where(stale, now, None)
+    }
+
+    /// The same for the properties `ids` only (the incremental predictive run); returns
+    /// how many changed.
+    pub fn update_close_probabilities_of(
+        &self,
+        stale: &StaleDays,
+        now: i64,
+        ids: &std::collections::BTreeSet<i64>,
+    ) -> Result<usize> {
+        let mut changed = 0;
+        for id in ids {
+            changed += self.close_probabilities_where(stale, now, Some(*id))?;
+        }
+        Ok(changed)
+    }
+
+    fn close_probabilities_where(
+        &self,
+        stale: &StaleDays,
+        now: i64,
+        id: Option<i64>,
+    ) -> Result<usize> {
+        let sql = close_probability_sql(id.is_some());
         let mut params: Vec<(String, Box<dyn rusqlite::ToSql>)> = vec![
             (":now".into(), Box::new(now)),
             (
@@ -248,11 +306,17 @@ impl Tx<'_> {
             let cutoff = pipeline::stale_cutoff(stage, stale, now).unwrap_or(i64::MIN);
             params.push((format!(":cutoff_{}", stage.as_str()), Box::new(cutoff)));
         }
+        if let Some(id) = id {
+            params.push((":id".into(), Box::new(id)));
+        }
         let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_ref()))
             .collect();
-        Ok(self.conn().execute(&sql, named.as_slice())?)
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .execute(named.as_slice())?)
     }
 
     /// A notified reminder: a recurring one moves to its next occurrence, a one-off is done.
@@ -274,7 +338,8 @@ impl Tx<'_> {
 
 /// The statement of [`Tx::update_close_probabilities`]: `CASE`s over every stage, and the
 /// rounding to cents as `predictive::round_to_cents` does it (the same float operations).
-fn close_probability_sql() -> String {
+/// `one`: for the property `:id` only.
+fn close_probability_sql(one: bool) -> String {
     let by_stage = |prefix: &str| -> String {
         let arms: Vec<String> = Stage::ALL
             .iter()
@@ -292,10 +357,11 @@ fn close_probability_sql() -> String {
                   * (:score_base + coalesce(min(max(p.score, :score_min), :score_max), :unscored)
                                    / :score_span)
                 END) * 100.0 + :half_up AS INTEGER) / 100.0 AS p
-               FROM properties p) AS new
+               FROM properties p {only}) AS new
          WHERE properties.id = new.id AND properties.close_probability IS NOT new.p",
         base = by_stage("base"),
         blocked = *BLOCKED_SQL,
         stale = stale_sql(&by_stage("cutoff")),
+        only = if one { "WHERE p.id = :id" } else { "" },
     )
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::checks::CHECKS_TRIGGER;
 use super::column::literal;
 use super::{Store, Tx};
+use crate::cycle::scan::ScanKind;
 use crate::cycle::{Module, ModuleStatus};
 
 /// Who holds the cycle lock.
@@ -47,10 +48,12 @@ pub struct ModuleResultRow {
     pub findings: i64,
     pub duration_ms: i64,
     pub message: Option<String>,
+    /// Full or incremental, and how many rows it read (modules with incremental state).
+    pub scan: Option<(ScanKind, i64)>,
 }
 
 /// A run's status as the `runs` table records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     // What each means is README's "Exit codes" and `hb logs --help`.
@@ -259,8 +262,8 @@ impl Store {
 
     pub fn module_results(&self, run_id: i64) -> Result<Vec<ModuleResultRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT run_id, module, status, findings, duration_ms, message FROM module_results
-             WHERE run_id = ?1",
+            "SELECT run_id, module, status, findings, duration_ms, message, scan, rows_read
+             FROM module_results WHERE run_id = ?1",
         )?;
         let rows = stmt.query_map([run_id], module_result_row)?;
         let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -272,14 +275,15 @@ impl Store {
     /// Each module's most recent result that actually ran (not skipped).
     pub fn last_module_results(&self) -> Result<Vec<(ModuleResultRow, i64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.run_id, m.module, m.status, m.findings, m.duration_ms, m.message, r.started_at
+            "SELECT m.run_id, m.module, m.status, m.findings, m.duration_ms, m.message, m.scan,
+                    m.rows_read, r.started_at
              FROM module_results m JOIN runs r ON r.id = m.run_id
              WHERE m.run_id = (SELECT max(m2.run_id) FROM module_results m2
                                WHERE m2.module = m.module AND m2.status <> ?1)
              ORDER BY m.module",
         )?;
         let rows = stmt.query_map([ModuleStatus::Skipped], |row| {
-            Ok((module_result_row(row)?, row.get(6)?))
+            Ok((module_result_row(row)?, row.get(8)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -372,8 +376,9 @@ impl Tx<'_> {
     pub fn record_module_result(&self, result: &ModuleResultRow, ran_at: i64) -> Result<()> {
         let conn = self.conn();
         conn.prepare_cached(
-            "INSERT OR REPLACE INTO module_results (run_id, module, status, findings, duration_ms, message)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR REPLACE INTO module_results (run_id, module, status, findings, duration_ms,
+                message, scan, rows_read)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             result.run_id,
@@ -381,7 +386,9 @@ impl Tx<'_> {
             result.status,
             result.findings,
             result.duration_ms,
-            result.message
+            result.message,
+            result.scan.map(|(kind, _)| kind),
+            result.scan.map(|(_, rows)| rows),
         ])?;
         if result.status == ModuleStatus::Ok {
             conn.prepare_cached(
@@ -415,6 +422,13 @@ fn module_result_row(row: &Row<'_>) -> rusqlite::Result<ModuleResultRow> {
         findings: row.get(3)?,
         duration_ms: row.get(4)?,
         message: row.get(5)?,
+        scan: match (
+            row.get::<_, Option<ScanKind>>(6)?,
+            row.get::<_, Option<i64>>(7)?,
+        ) {
+            (Some(kind), rows) => Some((kind, rows.unwrap_or_default())),
+            (None, _) => None,
+        },
     })
 }
 

@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: the portfolio (foundation).
     r#"
     CREATE TABLE properties (
@@ -369,7 +369,217 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX runlog_entries_pending ON runlog_entries (run_id) WHERE written_at IS NULL;
     "#,
-    // 9: alerting rules (checks::state): each check's recent statuses, the incident it is
+    // 9: the incremental cycle. A change watermark kept by triggers, so every write path
+    // (import, `hb property set`, `hb contract`, the demo loader, the modules) keeps it
+    // without knowing: one sequence, bumped per changed row, stamped on the property (its
+    // facts or any of its contracts changed), the contact (it or its interactions) and
+    // the price point. Close probabilities and other derived outputs are left out of the
+    // column lists: no finding reads them, and re-scoring must not look like a change.
+    r#"
+    CREATE TABLE change_clock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+    );
+    INSERT INTO change_clock (id, seq) VALUES (1, 0);
+
+    ALTER TABLE properties ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX properties_changed ON properties (change_seq);
+    CREATE TRIGGER properties_inserted AFTER INSERT ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER properties_updated AFTER UPDATE OF external_ref, address, city, state, zip,
+        kind, list_price, beds, baths, sqft, score, created_at, enriched_at, skip_traced_at,
+        blocked_reason, last_action_at, contracts_attached_at, contracts_completed_at, stage,
+        stage_entered_at ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER contracts_inserted AFTER INSERT ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.property_id;
+    END;
+    CREATE TRIGGER contracts_updated AFTER UPDATE ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock)
+            WHERE id IN (OLD.property_id, NEW.property_id);
+    END;
+    CREATE TRIGGER contracts_deleted AFTER DELETE ON contracts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = OLD.property_id;
+    END;
+
+    ALTER TABLE contacts ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX contacts_changed ON contacts (change_seq);
+    CREATE TRIGGER contacts_inserted AFTER INSERT ON contacts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER contacts_updated AFTER UPDATE OF name, email, phone, property_id ON contacts BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER interactions_inserted AFTER INSERT ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.contact_id;
+    END;
+    CREATE TRIGGER interactions_updated AFTER UPDATE ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock)
+            WHERE id IN (OLD.contact_id, NEW.contact_id);
+    END;
+    CREATE TRIGGER interactions_deleted AFTER DELETE ON interactions BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE contacts SET change_seq = (SELECT seq FROM change_clock) WHERE id = OLD.contact_id;
+    END;
+
+    ALTER TABLE price_history ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX price_history_changed ON price_history (change_seq);
+    CREATE TRIGGER prices_inserted AFTER INSERT ON price_history BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE price_history SET change_seq = (SELECT seq FROM change_clock)
+            WHERE property_id = NEW.property_id AND at = NEW.at;
+    END;
+    CREATE TRIGGER prices_updated AFTER UPDATE OF price, at, property_id ON price_history BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE price_history SET change_seq = (SELECT seq FROM change_clock)
+            WHERE property_id = NEW.property_id AND at = NEW.at;
+    END;
+
+    -- The market's price windows, kept between runs: per area (state, or '' for none,
+    -- and city) and window (0: the one before, 1: the last), how many points have each
+    -- price, and a pivot at the lower median (its price and how many points are below
+    -- it). A run moves the points that crossed a window's edge since the last one and
+    -- re-counts only the areas whose points changed (price_history.change_seq) or whose
+    -- properties moved to another area (recorded here by the trigger below).
+    CREATE TABLE price_window_counts (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        window INTEGER NOT NULL,
+        price REAL NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (state, city, window, price)
+    ) WITHOUT ROWID;
+    CREATE TABLE price_window_medians (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        window INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        pivot REAL,
+        below INTEGER NOT NULL,
+        PRIMARY KEY (state, city, window)
+    ) WITHOUT ROWID;
+    CREATE TABLE price_areas_dirty (
+        state TEXT NOT NULL,
+        city TEXT NOT NULL,
+        PRIMARY KEY (state, city)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER properties_area_moved AFTER UPDATE OF city, state ON properties
+        WHEN (OLD.city IS NOT NEW.city OR OLD.state IS NOT NEW.state)
+         AND EXISTS (SELECT 1 FROM price_history WHERE property_id = NEW.id) BEGIN
+        INSERT OR IGNORE INTO price_areas_dirty (state, city)
+            SELECT coalesce(OLD.state, ''), OLD.city WHERE OLD.city IS NOT NULL;
+        INSERT OR IGNORE INTO price_areas_dirty (state, city)
+            SELECT coalesce(NEW.state, ''), NEW.city WHERE NEW.city IS NOT NULL;
+    END;
+
+    -- The few unenriched properties past the new stage: with the new ones not yet stale
+    -- (a range of the stage index), the missing-enrichment finding without walking the
+    -- many that are stale as new.
+    CREATE INDEX properties_unenriched_later ON properties (created_at)
+        WHERE enriched_at IS NULL AND stage <> 'new';
+
+    -- The moments findings become true, as index ranges: high score idle since
+    -- max(last action, stage entered).
+    CREATE INDEX properties_idle ON properties (max(coalesce(last_action_at, 0), stage_entered_at))
+        WHERE score IS NOT NULL;
+
+    -- A property's open notices (incremental resolution), a source's open notices by
+    -- kind (the first ids of each kind), the ones due to be told again, and the alert
+    -- list's order, each stopping at what it needs.
+    DROP INDEX notifications_open_source;
+    -- Pruning reads the resolved ones by age, settling the open events by age or by
+    -- acknowledgement: each from its own small index, never the whole table per cycle.
+    DROP INDEX notifications_created;
+    CREATE INDEX notifications_resolved ON notifications (resolved_at) WHERE resolved_at IS NOT NULL;
+    CREATE INDEX notifications_open_created ON notifications (source, resolved_at, created_at)
+        WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_open_acked ON notifications (source, acked_at)
+        WHERE resolved_at IS NULL AND acked_at IS NOT NULL;
+    CREATE INDEX notifications_open_kind ON notifications (source, kind, property_id)
+        WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_open_property ON notifications (property_id) WHERE resolved_at IS NULL;
+    CREATE INDEX notifications_renotify ON notifications (notified_at)
+        WHERE resolved_at IS NULL AND acked_at IS NULL;
+    CREATE INDEX notifications_unacked_order ON notifications (
+        CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 END,
+        created_at, id) WHERE resolved_at IS NULL AND acked_at IS NULL;
+
+    -- Open notifications counted per source, kind, priority and acknowledgement, kept by
+    -- triggers on every write path like migration 7's counts per priority, which become
+    -- a view of these (one count, kept one way): the cycle's summary, `hb alerts` and
+    -- `hb insights` read a few rows instead of counting hundreds of thousands.
+    DROP TRIGGER notifications_open_inserted;
+    DROP TRIGGER notifications_open_deleted;
+    DROP TRIGGER notifications_open_updated;
+    DROP TABLE open_notification_counts;
+    CREATE TABLE notification_counts (
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        acked INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (source, kind, priority, acked)
+    ) WITHOUT ROWID;
+    INSERT INTO notification_counts (source, kind, priority, acked, n)
+        SELECT source, kind, priority, acked_at IS NOT NULL, count(*) FROM notifications
+        WHERE resolved_at IS NULL GROUP BY 1, 2, 3, 4;
+    CREATE TRIGGER notifications_counted_inserted AFTER INSERT ON notifications
+        WHEN NEW.resolved_at IS NULL
+    BEGIN
+        INSERT INTO notification_counts (source, kind, priority, acked, n)
+            VALUES (NEW.source, NEW.kind, NEW.priority, NEW.acked_at IS NOT NULL, 1)
+            ON CONFLICT (source, kind, priority, acked) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER notifications_counted_deleted AFTER DELETE ON notifications
+        WHEN OLD.resolved_at IS NULL
+    BEGIN
+        UPDATE notification_counts SET n = n - 1
+            WHERE source = OLD.source AND kind = OLD.kind AND priority = OLD.priority
+              AND acked = (OLD.acked_at IS NOT NULL);
+    END;
+    CREATE TRIGGER notifications_counted_updated
+        AFTER UPDATE OF source, kind, priority, resolved_at, acked_at ON notifications
+        WHEN OLD.resolved_at IS NULL OR NEW.resolved_at IS NULL
+    BEGIN
+        UPDATE notification_counts SET n = n - 1
+            WHERE OLD.resolved_at IS NULL AND source = OLD.source AND kind = OLD.kind
+              AND priority = OLD.priority AND acked = (OLD.acked_at IS NOT NULL);
+        INSERT INTO notification_counts (source, kind, priority, acked, n)
+            SELECT NEW.source, NEW.kind, NEW.priority, NEW.acked_at IS NOT NULL, 1
+            WHERE NEW.resolved_at IS NULL
+            ON CONFLICT (source, kind, priority, acked) DO UPDATE SET n = n + 1;
+    END;
+    CREATE VIEW open_notification_counts (priority, open) AS
+        SELECT priority, sum(n) FROM notification_counts WHERE acked = 0 GROUP BY priority;
+
+    -- Where each module's incremental state stands: the change sequence it has seen,
+    -- the clock it last evaluated at, the fingerprint of the settings its findings
+    -- depend on (a change forces a full reconcile), and when it last reconciled in full.
+    ALTER TABLE module_state ADD COLUMN seen_seq INTEGER;
+    ALTER TABLE module_state ADD COLUMN seen_at INTEGER;
+    ALTER TABLE module_state ADD COLUMN fingerprint TEXT;
+    ALTER TABLE module_state ADD COLUMN full_at INTEGER;
+    -- How a module run went about it: full or incremental, and how many rows it read.
+    ALTER TABLE module_results ADD COLUMN scan TEXT;
+    ALTER TABLE module_results ADD COLUMN rows_read INTEGER;
+
+    -- When a contact's reported score or cooling next moves by itself (decay, an
+    -- interaction leaving a window): the relationships module re-scores it then.
+    ALTER TABLE contact_scores ADD COLUMN next_at INTEGER;
+    CREATE INDEX contact_scores_next ON contact_scores (next_at);
+    "#,
+    // 10: alerting rules (checks::state): each check's recent statuses, the incident it is
     // alerting on (from the run its rule fired until it recovers) and since when it flaps;
     // silences, and what a silence held back in each run.
     r#"
@@ -408,7 +618,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX silences_ends ON silences (ends_at);
     "#,
-    // 10: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
+    // 11: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
     // (SQLite cannot change a CHECK: the outbox is rebuilt with the same columns, rows
     // and indexes).
     r#"
@@ -454,12 +664,32 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
         WHERE status = 'pending';
     "#,
-    // 11: property snoozes: a hold with a resume date (`hb property snooze`). A property is
+    // 12: property snoozes: a hold with a resume date (`hb property snooze`). A property is
     // snoozed while snoozed_until is ahead; after it, its stale clock runs from then.
     r#"
     ALTER TABLE properties ADD COLUMN snoozed_until INTEGER;
     ALTER TABLE properties ADD COLUMN snooze_reason TEXT;
     CREATE INDEX properties_snoozed ON properties (snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+    -- The deadline ladder's notices are told once (never again on a timer): the index of
+    -- the notices due to be told again leaves them out, so the incremental cycle does not
+    -- re-check every property with an old deadline notice on every run
+    -- (`notifications::RETOLD_SQL` is this condition).
+    DROP INDEX notifications_renotify;
+    CREATE INDEX notifications_renotify ON notifications (notified_at)
+        WHERE resolved_at IS NULL AND acked_at IS NULL
+          AND kind NOT IN ('deadline_passed', 'deadline_near');
+
+    -- A snooze set, moved or cleared changes the property's findings: it bumps the change
+    -- watermark as the facts of migration 9 do (the trigger is recreated with the columns).
+    DROP TRIGGER properties_updated;
+    CREATE TRIGGER properties_updated AFTER UPDATE OF external_ref, address, city, state, zip,
+        kind, list_price, beds, baths, sqft, score, created_at, enriched_at, skip_traced_at,
+        blocked_reason, last_action_at, contracts_attached_at, contracts_completed_at, stage,
+        stage_entered_at, snoozed_until, snooze_reason ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
     "#,
 ];
 
@@ -519,9 +749,10 @@ mod tests {
         "71a4c9ef2e7da754bf57d3c3796ed6c492d3155dec19fb9b87da133b61338e94",
         "52577c0afdd237083b41b73ae9c8580ab32b19e09e3170bf82b3e2f26d0cbe8e",
         "a90938e89c54e83287c3897053d8e4d45ada24caf217b1742dbc02b9666891e7",
+        "cda9bab5043e903e1d7358c0a403083141f3fdcccd17b1b2b4cded62666ab078",
         "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
         "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
-        "16ac23c19d809e5ad252cd309da8863101ba8120ea53853d376b9e42dfffc95a",
+        "dac9b0600ddd36288a4e47585f5ae8de05de67c760003c8d165da8af0d0893ec",
     ];
 
     fn sha256(text: &str) -> String {

@@ -13,7 +13,7 @@ use crate::store::outbox::RejectionRow;
 use crate::store::{NotificationFilter, NotificationRow, OutboxRow, OutboxStatus, Store};
 
 /// `hb alerts --json`: the notifications listed, and how many match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct NotificationList {
     /// Notifications the filter matches, whatever the limit.
     pub total: u64,
@@ -25,7 +25,7 @@ pub struct NotificationList {
     pub asked_filtered: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: i64,
     pub priority: Priority,
@@ -92,7 +92,7 @@ pub fn notifications(store: &Store, filter: &NotificationFilter) -> Result<Notif
 }
 
 /// `hb alerts ack --json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Acknowledged {
     pub acknowledged: Vec<i64>,
 }
@@ -169,7 +169,7 @@ pub fn outbox(store: &Store, all: bool, limit: Option<usize>) -> Result<Outbox> 
 }
 
 /// A recipient a mail server refused for good, once per (channel, address).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RejectedRecipient {
     pub channel: String,
     pub recipient: String,

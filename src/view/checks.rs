@@ -17,14 +17,14 @@ use crate::store::{trigger_counts, CheckHistoryRow, Store};
 use crate::view::silences::CoverView;
 
 /// `hb checks --json`: every configured check, in config order.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Board {
     /// Whether `on_failure` commands run at all (`[actions] enabled`).
     pub remediation: checks::RemediationStatus,
     pub checks: Vec<BoardCheck>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BoardCheck {
     pub name: String,
     pub group: checks::Group,
@@ -138,7 +138,7 @@ impl BoardCheck {
 }
 
 /// Failed runs among the last ones (`fail_within`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Recent {
     pub failed: u32,
     pub runs: u32,
@@ -343,7 +343,7 @@ pub fn detail(
 }
 
 /// `hb checks run --json`: what a run of checks found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunReport {
     /// The `runs` row the results were recorded under (null with --no-record).
     pub run_id: Option<i64>,
@@ -353,7 +353,7 @@ pub struct RunReport {
     pub results: Vec<RunResult>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunResult {
     pub name: String,
     pub group: checks::Group,

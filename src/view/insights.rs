@@ -11,12 +11,14 @@ use crate::insights::{self, Finding, FindingKind};
 use crate::store::Store;
 
 /// `hb insights --json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Insights {
     pub generated_at: String,
     /// Every finding, whatever the limit.
     pub total: i64,
     pub counts: BTreeMap<&'static str, i64>,
+    /// The answer in one spoken sentence: how many things, of which kinds (`hb mcp` says it).
+    pub voice_summary: String,
     /// The most urgent findings, at most the limit.
     pub findings: Vec<InsightFinding>,
     /// Findings per kind, in priority order (the table's summary line).
@@ -27,14 +29,14 @@ pub struct Insights {
 }
 
 /// The properties snoozed now, soonest resume first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Snoozed {
     pub total: u64,
     /// At most [`SNOOZED_LISTED`].
     pub properties: Vec<SnoozedEntry>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SnoozedEntry {
     pub property_id: i64,
     pub address: String,
@@ -45,7 +47,7 @@ pub struct SnoozedEntry {
 /// How many snoozed properties the insights list.
 pub const SNOOZED_LISTED: usize = 20;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct InsightFinding {
     #[serde(flatten)]
     pub finding: Finding,
@@ -72,10 +74,12 @@ pub fn insights(
         findings.truncate(limit);
     }
     let (snoozed_total, snoozed) = store.snoozed_properties(now, Some(SNOOZED_LISTED))?;
+    let total = by_kind.iter().map(|(_, n)| n).sum();
     Ok(Insights {
         generated_at: crate::clock::format_ts(now),
-        total: by_kind.iter().map(|(_, n)| n).sum(),
+        total,
         counts: by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
+        voice_summary: crate::voice::insights(total, &by_kind, snoozed_total),
         findings: findings
             .into_iter()
             .map(|finding| InsightFinding {

@@ -7,12 +7,13 @@ use crate::checks::{Group, Silenced, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::Config;
+use crate::cycle::scan::ScanKind;
 use crate::cycle::{Module, ModuleStatus};
 use crate::exit::HbError;
 use crate::store::{RunFilter, RunRow, RunStatus, Store};
 
 /// One run as the log lists it (one NDJSON line of `hb logs --ndjson`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Run {
     pub id: i64,
     pub trigger: String,
@@ -61,7 +62,7 @@ impl From<RunRow> for Run {
 }
 
 /// `hb logs --json`: the runs listed, and how many match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunList {
     /// Runs the filters match, whatever the limit.
     pub total: u64,
@@ -69,7 +70,7 @@ pub struct RunList {
 }
 
 /// `hb logs RUN_ID --json`: the run, its modules' results and its checks' results.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
@@ -77,7 +78,7 @@ pub struct RunDetail {
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     pub name: String,
     pub group: Group,
@@ -92,7 +93,7 @@ pub struct CheckResult {
 }
 
 /// What a silence held back in one run of a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SilencedView {
     /// `silence #3`, `[[silence]] 1`.
     pub by: String,
@@ -138,13 +139,19 @@ impl CheckResult {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleResult {
     pub module: Module,
     pub status: ModuleStatus,
     pub findings: i64,
     pub duration_ms: i64,
     pub message: Option<String>,
+    /// full or incremental, for a module that keeps incremental state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanKind>,
+    /// How many rows that module read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
 }
 
 /// The runs `filter` matches, newest first. A `check` filter must name a check of the
@@ -175,6 +182,8 @@ pub fn run(store: &Store, id: i64) -> Result<RunDetail> {
             findings: m.findings,
             duration_ms: m.duration_ms,
             message: m.message,
+            scan: m.scan.map(|(kind, _)| kind),
+            rows: m.scan.map(|(_, rows)| rows),
         })
         .collect();
     let checks = store

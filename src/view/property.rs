@@ -11,7 +11,7 @@ use crate::pipeline::{self, Health, Stage};
 use crate::store::{HealthFilter, PropertyListRow, Store};
 
 /// The property heartbeat (`hb property ID --json`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PropertyHeartbeat {
     pub property_id: i64,
     pub address: String,
@@ -34,7 +34,7 @@ pub struct PropertyHeartbeat {
     pub contracts: Vec<ContractEntry>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ChecklistEntry {
     pub key: &'static str,
     pub label: &'static str,
@@ -42,7 +42,7 @@ pub struct ChecklistEntry {
     pub done_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ContractEntry {
     pub id: i64,
     pub name: String,
@@ -104,14 +104,14 @@ pub struct ListFilter {
 }
 
 /// `hb property list --json`: the rows shown, and how many match.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PropertyList {
     /// Properties the filters match, whatever the limit.
     pub total: u64,
     pub properties: Vec<ListedProperty>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ListedProperty {
     pub property_id: i64,
     pub address: String,

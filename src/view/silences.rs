@@ -11,7 +11,7 @@ use crate::silence::{Cover, Phase, Silence, Window};
 use crate::store::Store;
 
 /// One silence made with `hb silence add`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SilenceView {
     pub id: i64,
     /// `check`, `group` or `all`.
@@ -48,7 +48,7 @@ impl SilenceView {
 }
 
 /// One `[[silence]]` window of the config.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WindowView {
     /// `[[silence]] 1`.
     pub window: String,
@@ -81,7 +81,7 @@ impl WindowView {
 }
 
 /// The silence covering a check now, as the boards show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CoverView {
     /// `silence #3`, `[[silence]] 1`.
     pub by: String,

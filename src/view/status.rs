@@ -20,7 +20,7 @@ use crate::cycle::Module;
 use crate::store::{NotificationFilter, RunStatus, Store};
 
 /// `hb status --json`: the full report, or the short one when there is no store yet.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum StatusReport {
     Full(Box<SystemStatus>),
@@ -38,18 +38,23 @@ impl StatusReport {
 }
 
 /// No store: nothing ever ran here. Nagios reads that as unknown, not as an error.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct NoStore {
     // In this order: the document scripts have always read.
     pub reasons: Vec<String>,
     pub status: Status,
+    /// The spoken sentence (`hb mcp` says it): nothing has run yet.
+    pub voice_summary: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemStatus {
     /// ok, warning, critical or unknown: also the exit code (0, 1, 2, 3).
     pub status: Status,
     pub reasons: Vec<String>,
+    /// The answer in one spoken sentence: running or overdue, the last cycle's age, the
+    /// checks failing (`hb mcp` says it).
+    pub voice_summary: String,
     pub last_cycle: Option<LastCycle>,
     pub modules: Vec<ModuleStatus>,
     pub open_notifications: BTreeMap<String, i64>,
@@ -68,7 +73,7 @@ pub struct SystemStatus {
     pub window: WindowStats,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BriefStatus {
     /// `08:00` (UTC).
     pub at: String,
@@ -77,7 +82,7 @@ pub struct BriefStatus {
     pub last_subject: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckBoardRow {
     pub name: String,
     pub group: &'static str,
@@ -116,7 +121,7 @@ pub struct CheckBoardRow {
 
 /// Silences in effect or to come, the config's windows, and what silences held back in
 /// the window.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SilencesStatus {
     pub silences: Vec<SilenceView>,
     pub windows: Vec<WindowView>,
@@ -125,7 +130,7 @@ pub struct SilencesStatus {
 }
 
 /// What one silence held back of one check in the window.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Held {
     pub check: String,
     /// `silence #3`, `[[silence]] 1`.
@@ -168,7 +173,7 @@ impl Held {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MetricValue {
     pub check: String,
     pub label: String,
@@ -177,7 +182,7 @@ pub struct MetricValue {
     pub at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LastCycle {
     pub run_id: i64,
     pub started_at: String,
@@ -187,7 +192,7 @@ pub struct LastCycle {
     pub overdue: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleStatus {
     pub module: &'static str,
     pub enabled: bool,
@@ -199,7 +204,7 @@ pub struct ModuleStatus {
     pub next_due_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ActionItem {
     pub id: i64,
     pub priority: Priority,
@@ -208,7 +213,7 @@ pub struct ActionItem {
     pub since: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WindowStats {
     pub window: String,
     pub cycles: usize,
@@ -303,11 +308,13 @@ pub fn report(
         return Ok(StatusReport::NoStore(NoStore {
             reasons: assessment.reasons,
             status: assessment.status,
+            voice_summary: crate::voice::no_store(),
         }));
     };
-    Ok(StatusReport::Full(Box::new(SystemStatus {
+    let mut full = SystemStatus {
         status: assessment.status,
         reasons: assessment.reasons,
+        voice_summary: String::new(),
         last_cycle: assessment.last_cycle,
         modules: modules(store, config, now)?,
         open_notifications: assessment.open_notifications,
@@ -329,7 +336,9 @@ pub fn report(
         silences: silences_status(store, config, now, window_start)?,
         brief: brief_status(store, config)?,
         window: cycle_window(store, now, window)?,
-    })))
+    };
+    full.voice_summary = crate::voice::status(&full, config.schedule.system.as_secs());
+    Ok(StatusReport::Full(Box::new(full)))
 }
 
 /// The latest cycle (not a manual run of the checks) at `now`: its age, and whether it is
@@ -794,7 +803,7 @@ mod tests {
         assert_eq!(report.status(), Status::Unknown);
         assert_eq!(
             serde_json::to_string(&report).expect("serializes"),
-            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown"}"#
+            r#"{"reasons":["no store at /srv/hb/none.db: no cycle has ever run"],"status":"unknown","voice_summary":"The system heartbeat has not run yet: there is no store, so no cycle has run."}"#
         );
     }
 }

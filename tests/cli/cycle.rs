@@ -1243,3 +1243,116 @@ fn event_notifications_settle_when_acknowledged_and_delivered_or_after_event_ttl
         "an old event no longer sits in hb alerts: {listed}"
     );
 }
+
+#[test]
+fn a_cycle_reads_what_changed_and_reconciles_in_full_when_asked_or_the_thresholds_change() {
+    let hb = Hb::new();
+    hb.import(
+        "properties",
+        "id,address,created_at\n1,1 Main St,2026-11-22T12:05:00Z\n",
+    );
+    let start = at("2026-11-25T12:00:00Z");
+    let message = |report: &serde_json::Value| {
+        module(report, "portfolio")["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = hb.cycle_at(start);
+    assert!(
+        message(&first).starts_with("full reconcile (first run)"),
+        "{first}"
+    );
+    assert_eq!(module(&first, "portfolio")["scan"], "full");
+
+    // Stale from 12:05 on: the moment falls in the window, nothing else is read.
+    let second = hb.cycle_at(start + Duration::minutes(10));
+    assert!(
+        message(&second).starts_with(
+            "incremental since 2026-11-25T12:00:00Z: 1 properties re-checked (0 changed, 1 by time, 0 due again)"
+        ),
+        "{second}"
+    );
+    assert_eq!(module(&second, "portfolio")["scan"], "incremental");
+    let line = second["line"].as_str().unwrap();
+    assert!(line.contains(" (incremental, "), "{line}");
+    assert!(line.contains("1 stale property (1)"), "{line}");
+
+    // --full, and the run log says which kind it was and what it read.
+    let out = hb
+        .cmd()
+        .env("HB_NOW", ts(start + Duration::minutes(15)))
+        .args(["cycle", "--full", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let full: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        message(&full).starts_with("full reconcile (asked for (--full)): 1 findings"),
+        "{full}"
+    );
+    let run = full["run_id"].to_string();
+    let detail = hb.json(&["logs", &run]);
+    let portfolio = detail["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["module"] == "portfolio")
+        .unwrap();
+    assert_eq!(portfolio["scan"], "full", "{detail}");
+    assert_eq!(portfolio["rows"], 1, "{detail}");
+    let table = hb.ok(&["logs", &run]);
+    assert!(table.contains("Scan") && table.contains("full"), "{table}");
+    // Nothing changed since: the notice stays as it was.
+    assert_eq!(
+        hb.count("SELECT count(*) FROM notifications WHERE resolved_at IS NULL"),
+        1
+    );
+
+    // New thresholds: the next cycle reconciles in full and says why. No longer stale
+    // as new, the property now misses its enrichment.
+    hb.write("heartbeat.toml", "[property.stale_days]\nnew = 10\n");
+    let changed = hb.cycle_at(start + Duration::minutes(20));
+    assert!(
+        message(&changed)
+            .starts_with("full reconcile (the thresholds changed since the last run): 1 findings"),
+        "{changed}"
+    );
+    assert_eq!(changed["notifications"]["resolved"], 1, "{changed}");
+    assert_eq!(
+        hb.count(
+            "SELECT count(*) FROM notifications WHERE resolved_at IS NULL AND kind = 'missing_enrichment'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn market_matches_a_property_imported_later_with_a_lower_id() {
+    let hb = Hb::new();
+    hb.import("watchlists", "id,name,city\n1,Austin,Austin\n");
+    hb.import(
+        "properties",
+        "id,address,city,created_at\n50,50 Elm St,Dallas,2026-11-25T11:00:00Z\n",
+    );
+    let start = at("2026-11-25T12:00:00Z");
+    hb.cycle_at(start);
+    // An id below every id the market has seen: still new to it.
+    hb.import(
+        "properties",
+        "id,address,city,created_at\n5,5 Elm St,Austin,2026-11-25T12:30:00Z\n",
+    );
+    let report = hb.cycle_at(start + Duration::hours(1));
+    let market = module(&report, "market");
+    assert!(
+        market["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("incremental: 1 watchlist matches"),
+        "{market}"
+    );
+    assert_eq!(
+        hb.count("SELECT property_id FROM notifications WHERE kind = 'watchlist_match'"),
+        5
+    );
+}

@@ -9,6 +9,7 @@ mod demo;
 mod ecosystem;
 mod fan_out;
 mod import;
+mod mcp;
 mod messages;
 mod output;
 mod pg;

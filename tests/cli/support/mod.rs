@@ -6,6 +6,7 @@
 //! port is ever picked, released and bound again, so parallel tests never race for one.
 
 pub mod http;
+pub mod mcp;
 pub mod smtp;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -68,14 +69,17 @@ fn in_ci() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
 }
 
-/// Whether `tool --version` runs here.
+/// Whether an executable `tool` is on `PATH`. Not `tool --version`: mandoc has no such
+/// option and exits 5, which made CI report an installed mandoc as missing.
 pub fn has_tool(tool: &str) -> bool {
-    std::process::Command::new(tool)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    use std::os::unix::fs::PermissionsExt;
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        std::fs::metadata(dir.join(tool))
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    })
 }
 
 /// A tool the test needs is not here (`what` names it and its package, `why` says what
