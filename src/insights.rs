@@ -616,6 +616,51 @@ mod tests {
 
     const NOW: i64 = 1_800_000_000;
 
+    fn covers(moments: &[Moment], at: i64, deadline: bool) -> bool {
+        moments.iter().any(|m| match *m {
+            Moment::Deadline { from, to } => deadline && (from..=to).contains(&at),
+            Moment::Resumed { from, to } => !deadline && (from..=to).contains(&at),
+            _ => false,
+        })
+    }
+
+    /// The incremental cycle re-checks a deadline as it enters each step of the ladder
+    /// (its key names the step), and a snoozed property when each clock that restarted
+    /// on its resume date reaches its threshold.
+    #[test]
+    fn moments_cover_each_ladder_step_and_each_clock_a_snooze_restarts() {
+        let cfg = InsightsConfig::default();
+        let stale = StaleDays::default();
+        let (last, now) = (NOW - 300, NOW);
+        let near = moments(FindingKind::DeadlineNear, &cfg, &stale, last, now);
+        for step in cfg.deadline_ladder_days.steps() {
+            let enters = NOW - 100 + pipeline::days_to_secs(*step);
+            assert!(covers(&near, enters, true), "the {step}-day step: {near:?}");
+        }
+        assert!(
+            !covers(&near, NOW + pipeline::days_to_secs(5.0), true),
+            "between steps nothing changes: {near:?}"
+        );
+        let day = pipeline::days_to_secs;
+        for (kind, threshold) in [
+            (FindingKind::StaleProperty, day(stale.researched)),
+            (FindingKind::ContractUnsigned, day(cfg.unsigned_after_days)),
+            (FindingKind::HighScoreIdle, day(cfg.high_score_idle_days)),
+            (
+                FindingKind::MissingEnrichment,
+                day(cfg.enrichment_after_days),
+            ),
+            (
+                FindingKind::MissingSkipTrace,
+                day(cfg.skip_trace_after_days),
+            ),
+        ] {
+            let resumed = NOW - 100 - threshold;
+            let at = moments(kind, &cfg, &stale, last, now);
+            assert!(covers(&at, resumed, false), "{kind:?}: {at:?}");
+        }
+    }
+
     fn row(at: i64) -> FindingRow {
         FindingRow {
             property_id: 5,
