@@ -45,6 +45,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Notifications and alert delivery: list, ack, test, outbox')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config and create the store')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Maintenance windows: checks that run and record but do not alert, escalate or remediate')
+            [CompletionResult]::new('brief', 'brief', [CompletionResultType]::ParameterValue, 'The daily brief as it reads now: counts, top properties, failing checks, deadlines')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences (and the hb serve unit)')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve voice assistants: a Model Context Protocol server on stdin/stdout')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the health endpoints over HTTP: read-only, loopback by default')
@@ -67,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -83,8 +86,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -111,9 +114,29 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hb;property;snooze' {
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'The resume date (RFC 3339 or YYYY-MM-DD)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why it waits, e.g. "waiting on probate"')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'End the hold now')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hb;property;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -121,6 +144,9 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             break
         }
         'hb;property;help;set' {
+            break
+        }
+        'hb;property;help;snooze' {
             break
         }
         'hb;property;help;help' {
@@ -715,6 +741,117 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hb;silence' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include silences that ended or were removed')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence one check, a group or every check, for a while or until a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Silences in effect or to come, and the config''s recurring windows')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'End a silence now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hb;silence;add' {
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Silence every check of this group')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long, e.g. 2h')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until this time (RFC 3339 or YYYY-MM-DD)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'From this time instead of now (a planned maintenance)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why: shown wherever the silence is')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Silence every check')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hb;silence;list' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include silences that ended or were removed')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hb;silence;remove' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hb;silence;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence one check, a group or every check, for a while or until a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Silences in effect or to come, and the config''s recurring windows')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'End a silence now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hb;silence;help;add' {
+            break
+        }
+        'hb;silence;help;list' {
+            break
+        }
+        'hb;silence;help;remove' {
+            break
+        }
+        'hb;silence;help;help' {
+            break
+        }
+        'hb;brief' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for every time-based decision, RFC 3339 (for tests and replays)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more (repeat for more detail)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hb;schedule' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]')
@@ -778,6 +915,8 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'Notifications and alert delivery: list, ack, test, outbox')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented config and create the store')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Create a deterministic sample portfolio and app with a health protocol, and show them')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Maintenance windows: checks that run and record but do not alert, escalate or remediate')
+            [CompletionResult]::new('brief', 'brief', [CompletionResultType]::ParameterValue, 'The daily brief as it reads now: counts, top properties, failing checks, deadlines')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Print cron or systemd entries for the two cadences (and the hb serve unit)')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve voice assistants: a Model Context Protocol server on stdin/stdout')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the health endpoints over HTTP: read-only, loopback by default')
@@ -787,12 +926,16 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
         'hb;help;property' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Properties with their health, most overdue first')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Record facts about one property by hand')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale')
             break
         }
         'hb;help;property;list' {
             break
         }
         'hb;help;property;set' {
+            break
+        }
+        'hb;help;property;snooze' {
             break
         }
         'hb;help;contract' {
@@ -891,6 +1034,24 @@ Register-ArgumentCompleter -Native -CommandName 'hb' -ScriptBlock {
             break
         }
         'hb;help;demo' {
+            break
+        }
+        'hb;help;silence' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence one check, a group or every check, for a while or until a time')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Silences in effect or to come, and the config''s recurring windows')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'End a silence now')
+            break
+        }
+        'hb;help;silence;add' {
+            break
+        }
+        'hb;help;silence;list' {
+            break
+        }
+        'hb;help;silence;remove' {
+            break
+        }
+        'hb;help;brief' {
             break
         }
         'hb;help;schedule' {

@@ -19,6 +19,9 @@ _hb() {
             hb,alerts)
                 cmd="hb__subcmd__alerts"
                 ;;
+            hb,brief)
+                cmd="hb__subcmd__brief"
+                ;;
             hb,checks)
                 cmd="hb__subcmd__checks"
                 ;;
@@ -57,6 +60,9 @@ _hb() {
                 ;;
             hb,serve)
                 cmd="hb__subcmd__serve"
+                ;;
+            hb,silence)
+                cmd="hb__subcmd__silence"
                 ;;
             hb,status)
                 cmd="hb__subcmd__status"
@@ -184,6 +190,9 @@ _hb() {
             hb__subcmd__help,alerts)
                 cmd="hb__subcmd__help__subcmd__alerts"
                 ;;
+            hb__subcmd__help,brief)
+                cmd="hb__subcmd__help__subcmd__brief"
+                ;;
             hb__subcmd__help,checks)
                 cmd="hb__subcmd__help__subcmd__checks"
                 ;;
@@ -222,6 +231,9 @@ _hb() {
                 ;;
             hb__subcmd__help,serve)
                 cmd="hb__subcmd__help__subcmd__serve"
+                ;;
+            hb__subcmd__help,silence)
+                cmd="hb__subcmd__help__subcmd__silence"
                 ;;
             hb__subcmd__help,status)
                 cmd="hb__subcmd__help__subcmd__status"
@@ -283,6 +295,18 @@ _hb() {
             hb__subcmd__help__subcmd__property,set)
                 cmd="hb__subcmd__help__subcmd__property__subcmd__set"
                 ;;
+            hb__subcmd__help__subcmd__property,snooze)
+                cmd="hb__subcmd__help__subcmd__property__subcmd__snooze"
+                ;;
+            hb__subcmd__help__subcmd__silence,add)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__add"
+                ;;
+            hb__subcmd__help__subcmd__silence,list)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__list"
+                ;;
+            hb__subcmd__help__subcmd__silence,remove)
+                cmd="hb__subcmd__help__subcmd__silence__subcmd__remove"
+                ;;
             hb__subcmd__property,help)
                 cmd="hb__subcmd__property__subcmd__help"
                 ;;
@@ -291,6 +315,9 @@ _hb() {
                 ;;
             hb__subcmd__property,set)
                 cmd="hb__subcmd__property__subcmd__set"
+                ;;
+            hb__subcmd__property,snooze)
+                cmd="hb__subcmd__property__subcmd__snooze"
                 ;;
             hb__subcmd__property__subcmd__help,help)
                 cmd="hb__subcmd__property__subcmd__help__subcmd__help"
@@ -301,6 +328,33 @@ _hb() {
             hb__subcmd__property__subcmd__help,set)
                 cmd="hb__subcmd__property__subcmd__help__subcmd__set"
                 ;;
+            hb__subcmd__property__subcmd__help,snooze)
+                cmd="hb__subcmd__property__subcmd__help__subcmd__snooze"
+                ;;
+            hb__subcmd__silence,add)
+                cmd="hb__subcmd__silence__subcmd__add"
+                ;;
+            hb__subcmd__silence,help)
+                cmd="hb__subcmd__silence__subcmd__help"
+                ;;
+            hb__subcmd__silence,list)
+                cmd="hb__subcmd__silence__subcmd__list"
+                ;;
+            hb__subcmd__silence,remove)
+                cmd="hb__subcmd__silence__subcmd__remove"
+                ;;
+            hb__subcmd__silence__subcmd__help,add)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__add"
+                ;;
+            hb__subcmd__silence__subcmd__help,help)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__help"
+                ;;
+            hb__subcmd__silence__subcmd__help,list)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__list"
+                ;;
+            hb__subcmd__silence__subcmd__help,remove)
+                cmd="hb__subcmd__silence__subcmd__help__subcmd__remove"
+                ;;
             *)
                 ;;
         esac
@@ -308,7 +362,7 @@ _hb() {
 
     case "${cmd}" in
         hb)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo schedule mcp serve help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,7 +403,7 @@ _hb() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed check_flapping escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -563,7 +617,7 @@ _hb() {
                     return 0
                     ;;
                 --kind)
-                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed escalation" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "blocked_property deadline_passed deadline_near stale_property contract_unsigned high_score_idle missing_enrichment missing_skip_trace watchlist_match price_shift cooling_relationship reminder check_failed check_flapping escalation" -- "${cur}"))
                     return 0
                     ;;
                 --limit)
@@ -684,6 +738,36 @@ _hb() {
         hb__subcmd__alerts__subcmd__test)
             opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__brief)
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1412,7 +1496,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help)
-            opts="property contract import insights cycle status logs checks alerts init demo schedule mcp serve help"
+            opts="property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1512,6 +1596,20 @@ _hb() {
         hb__subcmd__help__subcmd__alerts__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__brief)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1818,7 +1916,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__help__subcmd__property)
-            opts="list set"
+            opts="list set snooze"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1859,6 +1957,20 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__help__subcmd__property__subcmd__snooze)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__help__subcmd__schedule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1876,6 +1988,62 @@ _hb() {
         hb__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__help__subcmd__silence__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2080,7 +2248,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__property)
-            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version list set help"
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version list set snooze help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2110,7 +2278,7 @@ _hb() {
             return 0
             ;;
         hb__subcmd__property__subcmd__help)
-            opts="list set help"
+            opts="list set snooze help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2165,6 +2333,20 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__property__subcmd__help__subcmd__snooze)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__property__subcmd__list)
             opts="-q -v -h -V --health --stage --limit --config --db --json --color --quiet --verbose --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2173,7 +2355,7 @@ _hb() {
             fi
             case "${prev}" in
                 --health)
-                    COMPREPLY=($(compgen -W "healthy stale blocked" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "healthy stale snoozed blocked" -- "${cur}"))
                     return 0
                     ;;
                 --stage)
@@ -2257,6 +2439,44 @@ _hb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hb__subcmd__property__subcmd__snooze)
+            opts="-q -v -h -V --until --reason --clear --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hb__subcmd__schedule)
             opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version cron systemd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2302,6 +2522,216 @@ _hb() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence)
+            opts="-q -v -h -V --all --config --db --json --color --quiet --verbose --now --help --version add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__add)
+            opts="-q -v -h -V --group --all --for --until --from --reason --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -W "system queue integrity security integration" -- "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help)
+            opts="add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__list)
+            opts="-q -v -h -V --all --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hb__subcmd__silence__subcmd__remove)
+            opts="-q -v -h -V --config --db --json --color --quiet --verbose --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

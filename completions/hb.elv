@@ -42,6 +42,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+            cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+            cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
             cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
@@ -63,6 +65,7 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --version 'Print version'
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;property;list'= {
@@ -78,8 +81,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand --quiet 'Print nothing but errors'
             cand -v 'Say more (repeat for more detail)'
             cand --verbose 'Say more (repeat for more detail)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -104,14 +107,35 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;property;snooze'= {
+            cand --until 'The resume date (RFC 3339 or YYYY-MM-DD)'
+            cand --reason 'Why it waits, e.g. "waiting on probate"'
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --clear 'End the hold now'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;property;help'= {
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hb;property;help;list'= {
         }
         &'hb;property;help;set'= {
+        }
+        &'hb;property;help;snooze'= {
         }
         &'hb;property;help;help'= {
         }
@@ -654,6 +678,107 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hb;silence'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Include silences that ended or were removed'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hb;silence;add'= {
+            cand --group 'Silence every check of this group'
+            cand --for 'How long, e.g. 2h'
+            cand --until 'Until this time (RFC 3339 or YYYY-MM-DD)'
+            cand --from 'From this time instead of now (a planned maintenance)'
+            cand --reason 'Why: shown wherever the silence is'
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Silence every check'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;list'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --all 'Include silences that ended or were removed'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;remove'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hb;silence;help'= {
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hb;silence;help;add'= {
+        }
+        &'hb;silence;help;list'= {
+        }
+        &'hb;silence;help;remove'= {
+        }
+        &'hb;silence;help;help'= {
+        }
+        &'hb;brief'= {
+            cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
+            cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
+            cand --color 'When to use colour'
+            cand --now 'The clock for every time-based decision, RFC 3339 (for tests and replays)'
+            cand --json 'Print one JSON document instead of a table'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -v 'Say more (repeat for more detail)'
+            cand --verbose 'Say more (repeat for more detail)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hb;schedule'= {
             cand --config 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]'
             cand --db 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]'
@@ -714,6 +839,8 @@ set edit:completion:arg-completer[hb] = {|@words|
             cand alerts 'Notifications and alert delivery: list, ack, test, outbox'
             cand init 'Write a commented config and create the store'
             cand demo 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+            cand silence 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+            cand brief 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
             cand schedule 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
             cand mcp 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
             cand serve 'Serve the health endpoints over HTTP: read-only, loopback by default'
@@ -722,10 +849,13 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;property'= {
             cand list 'Properties with their health, most overdue first'
             cand set 'Record facts about one property by hand'
+            cand snooze 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
         }
         &'hb;help;property;list'= {
         }
         &'hb;help;property;set'= {
+        }
+        &'hb;help;property;snooze'= {
         }
         &'hb;help;contract'= {
             cand attach 'Attach a new contract to a property'
@@ -797,6 +927,19 @@ set edit:completion:arg-completer[hb] = {|@words|
         &'hb;help;init'= {
         }
         &'hb;help;demo'= {
+        }
+        &'hb;help;silence'= {
+            cand add 'Silence one check, a group or every check, for a while or until a time'
+            cand list 'Silences in effect or to come, and the config''s recurring windows'
+            cand remove 'End a silence now'
+        }
+        &'hb;help;silence;add'= {
+        }
+        &'hb;help;silence;list'= {
+        }
+        &'hb;help;silence;remove'= {
+        }
+        &'hb;help;brief'= {
         }
         &'hb;help;schedule'= {
         }

@@ -46,26 +46,30 @@ complete -c hb -n "__fish_hb_needs_command" -f -a "checks" -d 'The health checks
 complete -c hb -n "__fish_hb_needs_command" -f -a "alerts" -d 'Notifications and alert delivery: list, ack, test, outbox'
 complete -c hb -n "__fish_hb_needs_command" -f -a "init" -d 'Write a commented config and create the store'
 complete -c hb -n "__fish_hb_needs_command" -f -a "demo" -d 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+complete -c hb -n "__fish_hb_needs_command" -f -a "silence" -d 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+complete -c hb -n "__fish_hb_needs_command" -f -a "brief" -d 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
 complete -c hb -n "__fish_hb_needs_command" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
 complete -c hb -n "__fish_hb_needs_command" -f -a "mcp" -d 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
 complete -c hb -n "__fish_hb_needs_command" -f -a "serve" -d 'Serve the health endpoints over HTTP: read-only, loopback by default'
 complete -c hb -n "__fish_hb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -l json -d 'Print one JSON document instead of a table'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s q -l quiet -d 'Print nothing but errors'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s h -l help -d 'Print help'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -s V -l version -d 'Print version'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "list" -d 'Properties with their health, most overdue first'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "set" -d 'Record facts about one property by hand'
-complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "list" -d 'Properties with their health, most overdue first'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
+complete -c hb -n "__fish_hb_using_subcommand property; and not __fish_seen_subcommand_from list set snooze help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l health -d 'Only properties with this health' -r -f -a "healthy\t''
 stale\t''
+snoozed\t'On hold until a resume date (`hb property snooze`): neither healthy nor stale'
 blocked\t''"
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l stage -d 'Only properties in this stage' -r -f -a "new\t''
 enriched\t''
@@ -82,7 +86,7 @@ complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document instead of a table'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more (repeat for more detail)'
-complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -l enriched -d 'Zillow enrichment done, at TIME (default: now)' -r
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -l skip-traced -d 'Skip trace done, at TIME (default: now)' -r
@@ -101,8 +105,23 @@ complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcomma
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l until -d 'The resume date (RFC 3339 or YYYY-MM-DD)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l reason -d 'Why it waits, e.g. "waiting on probate"' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l clear -d 'End the hold now'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from snooze" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "list" -d 'Properties with their health, most overdue first'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
 complete -c hb -n "__fish_hb_using_subcommand property; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand contract; and not __fish_seen_subcommand_from attach sent signed completed cancelled deadline list help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand contract; and not __fish_seen_subcommand_from attach sent signed completed cancelled deadline list help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
@@ -382,6 +401,7 @@ price_shift\t''
 cooling_relationship\t''
 reminder\t''
 check_failed\t''
+check_flapping\t''
 escalation\t''"
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and not __fish_seen_subcommand_from list ack test outbox send deliver help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
@@ -420,6 +440,7 @@ price_shift\t''
 cooling_relationship\t''
 reminder\t''
 check_failed\t''
+check_flapping\t''
 escalation\t''"
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l limit -d 'At most this many rows (0: all)' -r
 complete -c hb -n "__fish_hb_using_subcommand alerts; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
@@ -534,6 +555,81 @@ complete -c hb -n "__fish_hb_using_subcommand demo" -s q -l quiet -d 'Print noth
 complete -c hb -n "__fish_hb_using_subcommand demo" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c hb -n "__fish_hb_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l all -d 'Include silences that ended or were removed'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Silence one check, a group or every check, for a while or until a time'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'Silences in effect or to come, and the config\'s recurring windows'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'End a silence now'
+complete -c hb -n "__fish_hb_using_subcommand silence; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l group -d 'Silence every check of this group' -r -f -a "system\t''
+queue\t''
+integrity\t''
+security\t''
+integration\t''"
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l for -d 'How long, e.g. 2h' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l until -d 'Until this time (RFC 3339 or YYYY-MM-DD)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l from -d 'From this time instead of now (a planned maintenance)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l reason -d 'Why: shown wherever the silence is' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l all -d 'Silence every check'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l all -d 'Include silences that ended or were removed'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from help" -f -a "add" -d 'Silence one check, a group or every check, for a while or until a time'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from help" -f -a "list" -d 'Silences in effect or to come, and the config\'s recurring windows'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from help" -f -a "remove" -d 'End a silence now'
+complete -c hb -n "__fish_hb_using_subcommand silence; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hb -n "__fish_hb_using_subcommand brief" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand brief" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
+complete -c hb -n "__fish_hb_using_subcommand brief" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hb -n "__fish_hb_using_subcommand brief" -l now -d 'The clock for every time-based decision, RFC 3339 (for tests and replays)' -r
+complete -c hb -n "__fish_hb_using_subcommand brief" -l json -d 'Print one JSON document instead of a table'
+complete -c hb -n "__fish_hb_using_subcommand brief" -s q -l quiet -d 'Print nothing but errors'
+complete -c hb -n "__fish_hb_using_subcommand brief" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c hb -n "__fish_hb_using_subcommand brief" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hb -n "__fish_hb_using_subcommand brief" -s V -l version -d 'Print version'
 complete -c hb -n "__fish_hb_using_subcommand schedule" -l config -d 'Configuration file [default: ./heartbeat.toml, then $XDG_CONFIG_HOME/hb/heartbeat.toml]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand schedule" -l db -d 'SQLite store [default: config [store] path, then $XDG_DATA_HOME/hb/heartbeat.db]' -r -F
 complete -c hb -n "__fish_hb_using_subcommand schedule" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -570,23 +666,26 @@ complete -c hb -n "__fish_hb_using_subcommand serve" -s q -l quiet -d 'Print not
 complete -c hb -n "__fish_hb_using_subcommand serve" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c hb -n "__fish_hb_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hb -n "__fish_hb_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "property" -d 'One property\'s pipeline heartbeat; `list` and `set` manage the portfolio'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "contract" -d 'Record contract facts: attach, sent, signed, completed, cancelled, deadline'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "import" -d 'Import properties, contracts, contacts, interactions, watchlists, reminders or prices'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "insights" -d 'What needs attention now, highest priority first (reads only)'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "cycle" -d 'Run one system-heartbeat cycle (what cron or a timer calls every 5 minutes)'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "status" -d 'Last cycle, modules, the check board, open notifications; exits Nagios-style'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "logs" -d 'Recent runs, or one run in detail'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "checks" -d 'The health checks of the protocol: list, run, validate, doc'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "alerts" -d 'Notifications and alert delivery: list, ack, test, outbox'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "init" -d 'Write a commented config and create the store'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "demo" -d 'Create a deterministic sample portfolio and app with a health protocol, and show them'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "mcp" -d 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "serve" -d 'Serve the health endpoints over HTTP: read-only, loopback by default'
-complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo schedule mcp serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "property" -d 'One property\'s pipeline heartbeat; `list` and `set` manage the portfolio'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "contract" -d 'Record contract facts: attach, sent, signed, completed, cancelled, deadline'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "import" -d 'Import properties, contracts, contacts, interactions, watchlists, reminders or prices'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "insights" -d 'What needs attention now, highest priority first (reads only)'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "cycle" -d 'Run one system-heartbeat cycle (what cron or a timer calls every 5 minutes)'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "status" -d 'Last cycle, modules, the check board, open notifications; exits Nagios-style'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "logs" -d 'Recent runs, or one run in detail'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "checks" -d 'The health checks of the protocol: list, run, validate, doc'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "alerts" -d 'Notifications and alert delivery: list, ack, test, outbox'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "init" -d 'Write a commented config and create the store'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "demo" -d 'Create a deterministic sample portfolio and app with a health protocol, and show them'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "silence" -d 'Maintenance windows: checks that run and record but do not alert, escalate or remediate'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "brief" -d 'The daily brief as it reads now: counts, top properties, failing checks, deadlines'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "schedule" -d 'Print cron or systemd entries for the two cadences (and the hb serve unit)'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "mcp" -d 'Serve voice assistants: a Model Context Protocol server on stdin/stdout'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "serve" -d 'Serve the health endpoints over HTTP: read-only, loopback by default'
+complete -c hb -n "__fish_hb_using_subcommand help; and not __fish_seen_subcommand_from property contract import insights cycle status logs checks alerts init demo silence brief schedule mcp serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "list" -d 'Properties with their health, most overdue first'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "set" -d 'Record facts about one property by hand'
+complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from property" -f -a "snooze" -d 'Put a property on hold until a resume date: it is `snoozed`, not nagged as stale'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "attach" -d 'Attach a new contract to a property'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "sent" -d 'The contract was sent for signature'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from contract" -f -a "signed" -d 'The contract was signed'
@@ -604,3 +703,6 @@ complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_f
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "outbox" -d 'Pending and failed deliveries'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "send" -d 'Send an ad-hoc alert through the routes (queued in the outbox, then delivered)'
 complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from alerts" -f -a "deliver" -d 'Deliver what is due in the outbox now (`hb cycle` does this itself)'
+complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from silence" -f -a "add" -d 'Silence one check, a group or every check, for a while or until a time'
+complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from silence" -f -a "list" -d 'Silences in effect or to come, and the config\'s recurring windows'
+complete -c hb -n "__fish_hb_using_subcommand help; and __fish_seen_subcommand_from silence" -f -a "remove" -d 'End a silence now'

@@ -142,6 +142,13 @@ pub enum Command {
     Init(InitArgs),
     /// Create a deterministic sample portfolio and app with a health protocol, and show them
     Demo(DemoArgs),
+    /// Maintenance windows: checks that run and record but do not alert, escalate or remediate
+    Silence(SilenceArgs),
+    /// The daily brief as it reads now: counts, top properties, failing checks, deadlines
+    ///
+    /// The cycle sends it once a day to `[brief] route`, at the first cycle at or after
+    /// `[brief] at` (UTC); this prints it on demand and sends nothing.
+    Brief,
     /// Print cron or systemd entries for the two cadences (and the hb serve unit)
     Schedule(ScheduleArgs),
     /// Serve voice assistants: a Model Context Protocol server on stdin/stdout
@@ -186,6 +193,27 @@ pub enum PropertyCommand {
     List(PropertyListArgs),
     /// Record facts about one property by hand
     Set(PropertySetArgs),
+    /// Put a property on hold until a resume date: it is `snoozed`, not nagged as stale
+    ///
+    /// On the resume date its clock starts again and it is judged as usual. `--clear`
+    /// ends the hold now (its clock starts again now).
+    Snooze(PropertySnoozeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("hold").required(true)))]
+pub struct PropertySnoozeArgs {
+    /// Property id
+    pub id: i64,
+    /// The resume date (RFC 3339 or YYYY-MM-DD)
+    #[arg(long, group = "hold", value_parser = parse_time_arg, value_name = "TIME", requires = "reason")]
+    pub until: Option<DateTime<Utc>>,
+    /// Why it waits, e.g. "waiting on probate"
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
+    /// End the hold now
+    #[arg(long, group = "hold", conflicts_with = "reason")]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]
@@ -475,6 +503,72 @@ pub struct AlertsSendArgs {
     /// Only queue it; the next `hb cycle` or `hb alerts deliver` sends it
     #[arg(long)]
     pub queue_only: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SilenceArgs {
+    #[command(subcommand)]
+    pub command: Option<SilenceCommand>,
+    #[command(flatten)]
+    pub list: SilenceListArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SilenceCommand {
+    /// Silence one check, a group or every check, for a while or until a time
+    ///
+    /// A silenced check still runs and records its results; it sends no alert, escalates
+    /// nothing and runs no remediation. When the silence ends, a check still alerting is
+    /// told at once.
+    #[command(group(clap::ArgGroup::new("what").required(true)))]
+    #[command(group(clap::ArgGroup::new("end").required(true)))]
+    Add(SilenceAddArgs),
+    /// Silences in effect or to come, and the config's recurring windows
+    List(SilenceListArgs),
+    /// End a silence now
+    Remove {
+        /// Silence id (`hb silence list`)
+        id: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceAddArgs {
+    /// The check to silence
+    #[arg(group = "what", value_name = "CHECK")]
+    pub check: Option<String>,
+    /// Silence every check of this group
+    #[arg(
+        long,
+        group = "what",
+        value_enum,
+        ignore_case = true,
+        value_name = "GROUP"
+    )]
+    pub group: Option<crate::checks::Group>,
+    /// Silence every check
+    #[arg(long, group = "what")]
+    pub all: bool,
+    /// How long, e.g. 2h
+    #[arg(long = "for", group = "end", value_name = "DURATION")]
+    pub length: Option<String>,
+    /// Until this time (RFC 3339 or YYYY-MM-DD)
+    #[arg(long, group = "end", value_parser = parse_time_arg, value_name = "TIME")]
+    pub until: Option<DateTime<Utc>>,
+    /// From this time instead of now (a planned maintenance)
+    #[arg(long, value_parser = parse_time_arg, value_name = "TIME")]
+    pub from: Option<DateTime<Utc>>,
+    /// Why: shown wherever the silence is
+    #[arg(long, required = true)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceListArgs {
+    /// Include silences that ended or were removed
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

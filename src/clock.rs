@@ -35,6 +35,19 @@ impl Clock {
     }
 }
 
+/// A weekday as hb writes it: `sunday`.
+pub fn weekday_name(day: chrono::Weekday) -> &'static str {
+    match day {
+        chrono::Weekday::Mon => "monday",
+        chrono::Weekday::Tue => "tuesday",
+        chrono::Weekday::Wed => "wednesday",
+        chrono::Weekday::Thu => "thursday",
+        chrono::Weekday::Fri => "friday",
+        chrono::Weekday::Sat => "saturday",
+        chrono::Weekday::Sun => "sunday",
+    }
+}
+
 /// RFC 3339 (`2026-11-25T08:00:00Z`) or a date (`2026-11-25`, UTC midnight); `now` is not
 /// accepted here (callers that allow it resolve it first).
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>> {

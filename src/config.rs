@@ -9,10 +9,12 @@ use toml::Spanned;
 
 use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
+use crate::brief::{BriefConfig, BriefSpec};
 use crate::checks::{ActionsConfig, Check, CheckSpec, RunContext, Written};
 use crate::duration::{de, Span};
 use crate::exit::HbError;
 use crate::issue::{line_of, ConfigIssue, Lines, Position};
+use crate::silence::{Window, WindowSpec};
 
 pub const FILE_NAME: &str = "heartbeat.toml";
 
@@ -36,6 +38,18 @@ pub struct Config {
     pub export: ExportConfig,
     /// `[actions]`: the global brake on remediation commands.
     pub actions: ActionsConfig,
+    /// `[[silence]]` tables as written; `silences` holds them resolved.
+    #[serde(rename = "silence")]
+    silence_specs: Vec<WindowSpec>,
+    /// Recurring maintenance windows (see `silence`), resolved when the config loads.
+    #[serde(skip)]
+    pub silences: Vec<Window>,
+    /// `[brief]` as written; `brief` holds it resolved.
+    #[serde(rename = "brief")]
+    brief_spec: BriefSpec,
+    /// The daily brief: when, and to which channels.
+    #[serde(skip)]
+    pub brief: BriefConfig,
     /// `[runlog]`: each cycle's `agent_runs` row in the application's database.
     pub runlog: Option<crate::runlog::RunlogConfig>,
     /// `[serve]`: the health endpoints (`hb serve`).
@@ -204,13 +218,76 @@ impl Default for StaleDays {
     }
 }
 
+fn retired_deadline_within_days<'de, D: serde::Deserializer<'de>>(_: D) -> Result<(), D::Error> {
+    Err(serde::de::Error::custom(
+        "deadline_within_days became the deadline ladder: write deadline_ladder_days = [7, 3, 1] \
+         (days ahead at which each deadline is told once; the widest step is the old window)",
+    ))
+}
+
+/// The steps at which a contract deadline is announced, in days ahead, widest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineLadder(Vec<f64>);
+
+impl Default for DeadlineLadder {
+    fn default() -> Self {
+        DeadlineLadder(vec![7.0, 3.0, 1.0])
+    }
+}
+
+impl DeadlineLadder {
+    /// Days ahead of each step, widest first (never empty).
+    pub fn steps(&self) -> &[f64] {
+        &self.0
+    }
+
+    /// The widest step: a deadline this close is a finding.
+    pub fn widest(&self) -> f64 {
+        self.0.first().copied().unwrap_or(0.0)
+    }
+
+    /// The steps, from the written list: at least one, each a number of days above 0,
+    /// no two alike; kept widest first.
+    pub fn new(mut days: Vec<f64>) -> Result<DeadlineLadder, String> {
+        if days.is_empty() {
+            return Err(
+                "give at least one number of days ahead, e.g. [7, 3, 1] (the default)".into(),
+            );
+        }
+        for d in &days {
+            if *d <= 0.0 {
+                return Err(format!(
+                    "{d} days: each step is a number of days ahead of the deadline, above 0 \
+                     (the deadline itself is always announced when it passes)"
+                ));
+            }
+            de::days_in_range(*d)?;
+        }
+        days.sort_by(|a, b| b.total_cmp(a));
+        if days.windows(2).any(|w| w[0] == w[1]) {
+            return Err("each step is announced once: write each number of days once".into());
+        }
+        Ok(DeadlineLadder(days))
+    }
+}
+
+impl<'de> Deserialize<'de> for DeadlineLadder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        DeadlineLadder::new(Vec::<f64>::deserialize(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// Thresholds of `hb insights` and of the cycle's portfolio module.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InsightsConfig {
-    /// An open contract whose deadline is within this many days is a finding.
-    #[serde(deserialize_with = "de::days")]
-    pub deadline_within_days: f64,
+    /// How many days ahead an open contract's deadline is announced, once at each step
+    /// (the last step at high priority); `[7, 3, 1]` by default.
+    pub deadline_ladder_days: DeadlineLadder,
+    /// Replaced by `deadline_ladder_days`: written, it is an error that says so.
+    #[serde(default, deserialize_with = "retired_deadline_within_days")]
+    deadline_within_days: (),
     /// A contract sent and still unsigned after this many days is a finding.
     #[serde(deserialize_with = "de::days")]
     pub unsigned_after_days: f64,
@@ -230,7 +307,8 @@ pub struct InsightsConfig {
 impl Default for InsightsConfig {
     fn default() -> Self {
         InsightsConfig {
-            deadline_within_days: 7.0,
+            deadline_ladder_days: DeadlineLadder::default(),
+            deadline_within_days: (),
             unsigned_after_days: 5.0,
             enrichment_after_days: 2.0,
             skip_trace_after_days: 3.0,
@@ -404,6 +482,7 @@ impl Loaded {
             cycle_cadence: self.config.schedule.system,
             passed: Default::default(),
             redactor: self.config.alerts.redactor(),
+            silenced: Default::default(),
             postgres: Default::default(),
         }
     }
@@ -528,6 +607,18 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
                 })?;
         }
     }
+    let names: Vec<&str> = config
+        .check
+        .iter()
+        .map(|c| c.common.name.as_str())
+        .collect();
+    let windows = std::mem::take(&mut config.silence_specs);
+    config.silences = crate::silence::resolve_windows(windows, &names).map_err(at)?;
+    let spec = std::mem::take(&mut config.brief_spec);
+    let alerts = &config.alerts;
+    config.brief =
+        crate::brief::resolve(spec, |name| alerts.check_channel_names(&[name.to_string()]))
+            .map_err(at)?;
     let (sources, values) = secrets_outside_channels(&config);
     config.alerts.note_secrets(sources, values);
     Ok(config)
@@ -824,8 +915,8 @@ mod tests {
                 "property.stale_days.enriched",
             ),
             (
-                "[insights]\ndeadline_within_days = 1e300\n",
-                "insights.deadline_within_days",
+                "[insights]\ndeadline_ladder_days = [1e300]\n",
+                "insights.deadline_ladder_days",
             ),
             (
                 "[insights]\nhigh_score_idle_days = inf\n",
@@ -935,6 +1026,34 @@ database = "${HB_UNIT_PG_URL}"
             ),
             "*** *** ***"
         );
+    }
+
+    #[test]
+    fn the_deadline_ladder_is_days_ahead_widest_first() {
+        let config = parse("[insights]\ndeadline_ladder_days = [1, 14, 3]\n").unwrap();
+        assert_eq!(
+            config.insights.deadline_ladder_days.steps(),
+            [14.0, 3.0, 1.0]
+        );
+        assert_eq!(
+            parse("").unwrap().insights.deadline_ladder_days.steps(),
+            [7.0, 3.0, 1.0]
+        );
+        let err = parse("[insights]\ndeadline_within_days = 7\n").unwrap_err();
+        assert!(
+            err.message.contains("deadline_ladder_days = [7, 3, 1]"),
+            "{}",
+            err.message
+        );
+        for (bad, says) in [
+            ("[]", "at least one"),
+            ("[3, 0]", "above 0"),
+            ("[3, 3]", "once"),
+        ] {
+            let err = parse(&format!("[insights]\ndeadline_ladder_days = {bad}\n")).unwrap_err();
+            assert_eq!(err.key.as_deref(), Some("insights.deadline_ladder_days"));
+            assert!(err.message.contains(says), "{bad}: {}", err.message);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::alert::Priority;
 use crate::clock::{self, DAY_SECS};
-use crate::config::{InsightsConfig, StaleDays};
+use crate::config::{DeadlineLadder, InsightsConfig, StaleDays};
 use crate::pipeline::{self, Stage};
 use std::collections::BTreeSet;
 
@@ -53,15 +53,27 @@ impl FindingKind {
         }
     }
 
+    /// The kind's priority; a near deadline's rises to high at its last step
+    /// ([`deadline_step`]).
     pub fn priority(self) -> Priority {
         match self {
-            FindingKind::BlockedProperty | FindingKind::DeadlinePassed => Priority::High,
+            FindingKind::DeadlinePassed => Priority::Critical,
+            FindingKind::BlockedProperty => Priority::High,
             FindingKind::DeadlineNear
             | FindingKind::StaleProperty
             | FindingKind::ContractUnsigned
             | FindingKind::HighScoreIdle => Priority::Medium,
             FindingKind::MissingEnrichment | FindingKind::MissingSkipTrace => Priority::Low,
         }
+    }
+
+    /// Whether a persisting finding of this kind is told again after `renotify_after`.
+    /// The deadline ladder tells each step once, and a passed deadline once.
+    pub fn renotifies(self) -> bool {
+        !matches!(
+            self,
+            FindingKind::DeadlineNear | FindingKind::DeadlinePassed
+        )
     }
 
     /// Singular noun for summaries: "1 stale property".
@@ -125,11 +137,13 @@ pub fn queries(
             FindingQuery::Deadline { until: now + 1 },
         ),
     ];
-    // Near deadlines: strictly in the future and within the window.
+    // Near deadlines: strictly in the future and within the widest step (inclusive).
     queries.push((
         FindingKind::DeadlineNear,
         FindingQuery::Deadline {
-            until: now.saturating_add(days(cfg.deadline_within_days)),
+            until: now
+                .saturating_add(days(cfg.deadline_ladder_days.widest()))
+                .saturating_add(1),
         },
     ));
     for stage in [
@@ -176,6 +190,22 @@ pub fn queries(
     queries
 }
 
+/// The step of the deadline ladder a deadline `left` seconds ahead is at: the narrowest
+/// step that holds it (a deadline 2 days ahead is at the 3-day step of 7, 3, 1), with
+/// its days and priority (high at the last step, medium before). None beyond the widest.
+pub fn deadline_step(ladder: &DeadlineLadder, left: i64) -> Option<(f64, Priority)> {
+    let steps = ladder.steps();
+    let index = steps
+        .iter()
+        .rposition(|days| left <= pipeline::days_to_secs(*days))?;
+    let priority = if index + 1 == steps.len() {
+        Priority::High
+    } else {
+        Priority::Medium
+    };
+    Some((steps[index], priority))
+}
+
 /// The moments in the window `(last, now]` at which findings of `kind` may begin or end
 /// without any fact changing: each kind's "moment it becomes true" (the time it is
 /// measured from plus its threshold), and the moments that end it (a property stale as
@@ -205,55 +235,82 @@ pub fn moments(
             Moment::StageEntered { stage, from, to }
         })
     };
+    // A snooze restarts the clock of every "nothing happened" finding on its resume
+    // date: measured from it, true once it is `threshold` behind now.
+    let resumed = |threshold: i64| {
+        let (from, to) = after(threshold);
+        Moment::Resumed { from, to }
+    };
+    let stale_after = |stage: Stage| {
+        stage
+            .stale_after_days(stale)
+            .map(|limit| resumed(days(limit)))
+    };
     let passing = Moment::Deadline {
         from: last.saturating_sub(1),
         to: now.saturating_add(1),
     };
+    let stale_stages = [
+        Stage::New,
+        Stage::Enriched,
+        Stage::Researched,
+        Stage::WaitingForContracts,
+    ];
     match kind {
         FindingKind::BlockedProperty => Vec::new(),
         FindingKind::DeadlinePassed => vec![passing],
-        FindingKind::DeadlineNear => {
-            let within = days(cfg.deadline_within_days);
-            vec![
+        // A deadline comes within each step of the ladder at its own moment (its key
+        // names the step), and leaves the last when it passes.
+        FindingKind::DeadlineNear => cfg
+            .deadline_ladder_days
+            .steps()
+            .iter()
+            .map(|step| {
+                let within = days(*step);
                 Moment::Deadline {
                     from: last.saturating_add(within).saturating_sub(1),
                     to: now.saturating_add(within).saturating_add(1),
-                },
-                passing,
-            ]
-        }
-        FindingKind::StaleProperty => [
-            Stage::New,
-            Stage::Enriched,
-            Stage::Researched,
-            Stage::WaitingForContracts,
-        ]
-        .into_iter()
-        .filter_map(entered)
-        .chain([passing])
-        .collect(),
+                }
+            })
+            .chain([passing])
+            .collect(),
+        FindingKind::StaleProperty => stale_stages
+            .into_iter()
+            .filter_map(entered)
+            .chain(stale_stages.into_iter().filter_map(stale_after))
+            .chain([passing])
+            .collect(),
         FindingKind::ContractUnsigned => {
-            let (from, to) = after(days(cfg.unsigned_after_days));
-            vec![Moment::Sent { from, to }]
+            let threshold = days(cfg.unsigned_after_days);
+            let (from, to) = after(threshold);
+            vec![Moment::Sent { from, to }, resumed(threshold)]
         }
         FindingKind::HighScoreIdle => {
-            let (from, to) = after(days(cfg.high_score_idle_days));
-            vec![Moment::Idle {
-                min_score: cfg.high_score,
-                from,
-                to,
-            }]
+            let threshold = days(cfg.high_score_idle_days);
+            let (from, to) = after(threshold);
+            vec![
+                Moment::Idle {
+                    min_score: cfg.high_score,
+                    from,
+                    to,
+                },
+                resumed(threshold),
+            ]
         }
         FindingKind::MissingEnrichment => {
-            let (from, to) = after(days(cfg.enrichment_after_days));
-            let mut moments = vec![Moment::Created { from, to }];
+            let threshold = days(cfg.enrichment_after_days);
+            let (from, to) = after(threshold);
+            let mut moments = vec![Moment::Created { from, to }, resumed(threshold)];
             moments.extend(entered(Stage::New));
+            moments.extend(stale_after(Stage::New));
             moments
         }
         FindingKind::MissingSkipTrace => {
-            let (from, to) = after(days(cfg.skip_trace_after_days));
-            let mut moments = vec![Moment::Enriched { from, to }];
+            let threshold = days(cfg.skip_trace_after_days);
+            let (from, to) = after(threshold);
+            let mut moments = vec![Moment::Enriched { from, to }, resumed(threshold)];
             moments.extend(entered(Stage::Enriched));
+            moments.extend(stale_after(Stage::Enriched));
             moments
         }
     }
@@ -291,6 +348,9 @@ pub fn finding(
             row.contract_name.as_deref().unwrap_or("")
         )
     };
+    let mut priority = kind.priority();
+    // A property's clock starts again on its resume date (`pipeline::clock_start`).
+    let clock = |at: i64| pipeline::clock_start(at, row.snoozed_until);
     let (subject, since, key) = match kind {
         FindingKind::BlockedProperty => (
             format!(
@@ -309,26 +369,38 @@ pub fn finding(
             Some(row.at),
             format!("deadline_passed:{}", row.contract_id.unwrap_or_default()),
         ),
-        FindingKind::DeadlineNear => (
-            format!(
-                "Property #{id}: {} is due {} (in {:.1} days)",
-                contract(),
-                date(row.at),
-                (row.at - now) as f64 / DAY_SECS as f64
-            ),
-            Some(
-                row.at
-                    .saturating_sub(pipeline::days_to_secs(cfg.deadline_within_days)),
-            ),
-            format!("deadline_near:{}", row.contract_id.unwrap_or_default()),
-        ),
-        FindingKind::StaleProperty => {
-            let limit = stage.stale_after_days(stale).unwrap_or_default();
+        FindingKind::DeadlineNear => {
+            let (step, step_priority) = deadline_step(&cfg.deadline_ladder_days, row.at - now)
+                .unwrap_or((cfg.deadline_ladder_days.widest(), kind.priority()));
+            priority = step_priority;
             (
                 format!(
-                    "Property #{id} is stale: {:.1} days in {} (limit {})",
+                    "Property #{id}: {} is due {} (in {:.1} days)",
+                    contract(),
+                    date(row.at),
+                    (row.at - now) as f64 / DAY_SECS as f64
+                ),
+                // When this step of the ladder began.
+                Some(row.at.saturating_sub(pipeline::days_to_secs(step))),
+                format!(
+                    "deadline_near:{}:{}d",
+                    row.contract_id.unwrap_or_default(),
+                    pipeline::format_days(step)
+                ),
+            )
+        }
+        FindingKind::StaleProperty => {
+            let limit = stage.stale_after_days(stale).unwrap_or_default();
+            // `at` is its clock's start: the resume date when a snooze ended in the stage.
+            let counted = if row.snoozed_until == Some(row.at) {
+                format!("days in {} since its snooze ended", stage.label())
+            } else {
+                format!("days in {}", stage.label())
+            };
+            (
+                format!(
+                    "Property #{id} is stale: {:.1} {counted} (limit {})",
                     days_since(row.at),
-                    stage.label(),
                     pipeline::format_days(limit)
                 ),
                 Some(row.at.saturating_add(pipeline::days_to_secs(limit))),
@@ -341,10 +413,7 @@ pub fn finding(
                 contract(),
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days))),
             format!("unsigned:{}", row.contract_id.unwrap_or_default()),
         ),
         FindingKind::HighScoreIdle => (
@@ -353,10 +422,7 @@ pub fn finding(
                 row.score.unwrap_or_default(),
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days))),
             format!("high_score_idle:{id}"),
         ),
         FindingKind::MissingEnrichment => (
@@ -364,10 +430,7 @@ pub fn finding(
                 "Property #{id} has no Zillow enrichment {:.1} days after it was added",
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days))),
             format!("missing_enrichment:{id}"),
         ),
         FindingKind::MissingSkipTrace => (
@@ -375,16 +438,13 @@ pub fn finding(
                 "Property #{id} has no skip trace {:.1} days after enrichment",
                 days_since(row.at)
             ),
-            Some(
-                row.at
-                    .saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days)),
-            ),
+            Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days))),
             format!("missing_skip_trace:{id}"),
         ),
     };
     Finding {
         kind,
-        priority: kind.priority(),
+        priority,
         property_id: id,
         contract_id: row.contract_id,
         address: row.address,
@@ -556,6 +616,51 @@ mod tests {
 
     const NOW: i64 = 1_800_000_000;
 
+    fn covers(moments: &[Moment], at: i64, deadline: bool) -> bool {
+        moments.iter().any(|m| match *m {
+            Moment::Deadline { from, to } => deadline && (from..=to).contains(&at),
+            Moment::Resumed { from, to } => !deadline && (from..=to).contains(&at),
+            _ => false,
+        })
+    }
+
+    /// The incremental cycle re-checks a deadline as it enters each step of the ladder
+    /// (its key names the step), and a snoozed property when each clock that restarted
+    /// on its resume date reaches its threshold.
+    #[test]
+    fn moments_cover_each_ladder_step_and_each_clock_a_snooze_restarts() {
+        let cfg = InsightsConfig::default();
+        let stale = StaleDays::default();
+        let (last, now) = (NOW - 300, NOW);
+        let near = moments(FindingKind::DeadlineNear, &cfg, &stale, last, now);
+        for step in cfg.deadline_ladder_days.steps() {
+            let enters = NOW - 100 + pipeline::days_to_secs(*step);
+            assert!(covers(&near, enters, true), "the {step}-day step: {near:?}");
+        }
+        assert!(
+            !covers(&near, NOW + pipeline::days_to_secs(5.0), true),
+            "between steps nothing changes: {near:?}"
+        );
+        let day = pipeline::days_to_secs;
+        for (kind, threshold) in [
+            (FindingKind::StaleProperty, day(stale.researched)),
+            (FindingKind::ContractUnsigned, day(cfg.unsigned_after_days)),
+            (FindingKind::HighScoreIdle, day(cfg.high_score_idle_days)),
+            (
+                FindingKind::MissingEnrichment,
+                day(cfg.enrichment_after_days),
+            ),
+            (
+                FindingKind::MissingSkipTrace,
+                day(cfg.skip_trace_after_days),
+            ),
+        ] {
+            let resumed = NOW - 100 - threshold;
+            let at = moments(kind, &cfg, &stale, last, now);
+            assert!(covers(&at, resumed, false), "{kind:?}: {at:?}");
+        }
+    }
+
     fn row(at: i64) -> FindingRow {
         FindingRow {
             property_id: 5,
@@ -566,6 +671,7 @@ mod tests {
             contract_name: Some("Purchase".into()),
             blocked_reason: None,
             score: Some(91.0),
+            snoozed_until: None,
         }
     }
 
@@ -597,16 +703,68 @@ mod tests {
             &StaleDays::default(),
             NOW,
         );
-        assert_eq!(passed.priority, Priority::High);
+        assert_eq!(passed.priority, Priority::Critical);
         assert_eq!(passed.dedup_key, "deadline_passed:9");
-        let near = finding(
-            FindingKind::DeadlineNear,
-            row(NOW + 2 * DAY_SECS),
-            &cfg,
-            &StaleDays::default(),
-            NOW,
+        let near = |ahead: i64| {
+            finding(
+                FindingKind::DeadlineNear,
+                row(NOW + ahead),
+                &cfg,
+                &StaleDays::default(),
+                NOW,
+            )
+        };
+        let two_days = near(2 * DAY_SECS);
+        assert!(
+            two_days.subject.contains("in 2.0 days"),
+            "{}",
+            two_days.subject
         );
-        assert!(near.subject.contains("in 2.0 days"), "{}", near.subject);
+        // Each step of the ladder has its own key, so each is told once.
+        let steps: Vec<(String, Priority, Option<i64>)> = [
+            7 * DAY_SECS,
+            5 * DAY_SECS,
+            3 * DAY_SECS,
+            2 * DAY_SECS,
+            DAY_SECS,
+            60,
+        ]
+        .into_iter()
+        .map(|ahead| {
+            let f = near(ahead);
+            (f.dedup_key, f.priority, f.since.map(|s| s - NOW))
+        })
+        .collect();
+        assert_eq!(
+            steps,
+            [
+                ("deadline_near:9:7d".into(), Priority::Medium, Some(0)),
+                (
+                    "deadline_near:9:7d".into(),
+                    Priority::Medium,
+                    Some(-2 * DAY_SECS)
+                ),
+                ("deadline_near:9:3d".into(), Priority::Medium, Some(0)),
+                (
+                    "deadline_near:9:3d".into(),
+                    Priority::Medium,
+                    Some(-DAY_SECS)
+                ),
+                ("deadline_near:9:1d".into(), Priority::High, Some(0)),
+                (
+                    "deadline_near:9:1d".into(),
+                    Priority::High,
+                    Some(60 - DAY_SECS)
+                ),
+            ]
+        );
+        assert_eq!(
+            deadline_step(&cfg.deadline_ladder_days, 7 * DAY_SECS + 1),
+            None
+        );
+        assert!(!FindingKind::DeadlineNear.renotifies());
+        assert!(!FindingKind::DeadlinePassed.renotifies());
+        assert!(FindingKind::StaleProperty.renotifies());
         assert!(FindingKind::MissingEnrichment.priority() < FindingKind::StaleProperty.priority());
     }
 

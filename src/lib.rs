@@ -11,6 +11,7 @@ use clap::Parser;
 
 mod alert;
 mod assets;
+mod brief;
 pub mod cadence;
 mod checks;
 mod cli;
@@ -35,6 +36,7 @@ mod runlog;
 #[cfg(unix)]
 mod serve;
 mod setup;
+mod silence;
 mod store;
 mod timers;
 pub mod view;

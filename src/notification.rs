@@ -22,12 +22,14 @@ pub enum NotificationKind {
     Reminder,
     /// system: a health check failed.
     CheckFailed,
+    /// system: a health check changes status too often to alert on each change.
+    CheckFlapping,
     /// A check or the cycle itself kept failing: the escalation route was told.
     Escalation,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 14] = [
+    pub const ALL: [NotificationKind; 15] = [
         NotificationKind::Finding(FindingKind::BlockedProperty),
         NotificationKind::Finding(FindingKind::DeadlinePassed),
         NotificationKind::Finding(FindingKind::DeadlineNear),
@@ -41,6 +43,7 @@ impl NotificationKind {
         NotificationKind::CoolingRelationship,
         NotificationKind::Reminder,
         NotificationKind::CheckFailed,
+        NotificationKind::CheckFlapping,
         NotificationKind::Escalation,
     ];
 
@@ -53,6 +56,7 @@ impl NotificationKind {
             NotificationKind::CoolingRelationship => "cooling_relationship",
             NotificationKind::Reminder => "reminder",
             NotificationKind::CheckFailed => "check_failed",
+            NotificationKind::CheckFlapping => "check_flapping",
             NotificationKind::Escalation => "escalation",
         }
     }

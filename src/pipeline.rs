@@ -97,14 +97,24 @@ impl Stage {
 pub enum Health {
     Healthy,
     Stale,
+    /// On hold until a resume date (`hb property snooze`): neither healthy nor stale.
+    Snoozed,
     Blocked,
 }
 
 impl Health {
+    pub const ALL: [Health; 4] = [
+        Health::Healthy,
+        Health::Stale,
+        Health::Snoozed,
+        Health::Blocked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Health::Healthy => "healthy",
             Health::Stale => "stale",
+            Health::Snoozed => "snoozed",
             Health::Blocked => "blocked",
         }
     }
@@ -298,7 +308,39 @@ pub struct PropertyFacts {
     pub enriched_at: Option<i64>,
     pub skip_traced_at: Option<i64>,
     pub blocked_reason: Option<String>,
+    /// The resume date of its latest snooze (ahead: snoozed; past: its clock ran from it).
+    pub snoozed_until: Option<i64>,
+    pub snooze_reason: Option<String>,
     pub contracts: Vec<ContractFacts>,
+}
+
+/// Is a property snoozed at `now`: its resume date is still ahead.
+pub fn is_snoozed(snoozed_until: Option<i64>, now: i64) -> bool {
+    snoozed_until.is_some_and(|until| until > now)
+}
+
+/// A hold about to be recorded (`hb property snooze`): its resume date is ahead of `now`
+/// and it says why. Returns the resume date and the reason, trimmed.
+pub fn snooze(until: i64, reason: &str, now: i64) -> Result<(i64, String), String> {
+    if until <= now {
+        return Err(format!(
+            "--until {} is not after now ({}): a snooze holds a property until a date ahead",
+            clock::format_ts(until),
+            clock::format_ts(now)
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err("--reason must say what the property waits for".into());
+    }
+    Ok((until, reason.to_string()))
+}
+
+/// When a property's clock starts: when it entered its stage, or its resume date if it
+/// was snoozed since (on the resume date its clock starts again). Staleness and the
+/// other "nothing happened" findings count from here.
+pub fn clock_start(stage_entered_at: i64, snoozed_until: Option<i64>) -> i64 {
+    snoozed_until.map_or(stage_entered_at, |until| until.max(stage_entered_at))
 }
 
 /// What the facts imply, independent of the clock: stored with the property.
@@ -376,6 +418,12 @@ pub struct Heartbeat {
     pub stale_after_days: Option<f64>,
     pub health: Health,
     pub blocked_reason: Option<String>,
+    /// While snoozed: until when, and why.
+    pub snoozed_until: Option<i64>,
+    pub snooze_reason: Option<String>,
+    /// When its stale clock started, when that is not when it entered its stage (a
+    /// snooze ended since).
+    pub clock_from: Option<i64>,
     pub next_action: String,
     pub voice_summary: String,
 }
@@ -395,18 +443,27 @@ pub fn is_stale(stage: Stage, stage_entered_at: i64, stale: &StaleDays, now: i64
 }
 
 /// A property's health: blocked (a recorded blocker or a missed deadline: `blocked`)
-/// wins over stale, and a property that is neither is healthy. The one definition every
-/// view uses; the store's SQL mirrors it (a test compares the two).
+/// wins over snoozed (its resume date is ahead), which wins over stale (counted from its
+/// clock's start, `clock_start`), and a property that is none of them is healthy. The one
+/// definition every view uses; the store's SQL mirrors it (a test compares the two).
 pub fn health(
     blocked: bool,
     stage: Stage,
     stage_entered_at: i64,
+    snoozed_until: Option<i64>,
     stale: &StaleDays,
     now: i64,
 ) -> Health {
     if blocked {
         Health::Blocked
-    } else if is_stale(stage, stage_entered_at, stale, now) {
+    } else if is_snoozed(snoozed_until, now) {
+        Health::Snoozed
+    } else if is_stale(
+        stage,
+        clock_start(stage_entered_at, snoozed_until),
+        stale,
+        now,
+    ) {
         Health::Stale
     } else {
         Health::Healthy
@@ -495,9 +552,12 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
         blocked_reason.is_some(),
         derived.stage,
         derived.stage_entered_at,
+        facts.snoozed_until,
         stale,
         now,
     );
+    let snoozed = is_snoozed(facts.snoozed_until, now);
+    let clock = clock_start(derived.stage_entered_at, facts.snoozed_until);
 
     let next_action = match (&facts.blocked_reason, &missed) {
         (Some(reason), _) => format!("Resolve the blocker: {reason}"),
@@ -517,12 +577,16 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
         }
     };
 
+    let limit = stale_after_days.map(format_days).unwrap_or_default();
     let health_phrase = match health {
         Health::Healthy => "healthy".to_string(),
-        Health::Stale => format!(
-            "stale after {days_in_stage:.1} days in stage (limit {})",
-            stale_after_days.map(format_days).unwrap_or_default()
+        Health::Stale if clock > derived.stage_entered_at => format!(
+            "stale after {:.1} days since its snooze ended (limit {limit})",
+            clock::days_between(clock, now)
         ),
+        Health::Stale => format!("stale after {days_in_stage:.1} days in stage (limit {limit})"),
+        Health::Snoozed => snooze_phrase(facts),
+        Health::Blocked if snoozed => format!("blocked (and {})", snooze_phrase(facts)),
         Health::Blocked => "blocked".to_string(),
     };
     let voice_summary = format!(
@@ -542,8 +606,23 @@ pub fn heartbeat(facts: &PropertyFacts, stale: &StaleDays, now: i64) -> Heartbea
         stale_after_days,
         health,
         blocked_reason,
+        snoozed_until: facts.snoozed_until.filter(|_| snoozed),
+        snooze_reason: facts.snooze_reason.clone().filter(|_| snoozed),
+        clock_from: (!snoozed && clock > derived.stage_entered_at).then_some(clock),
         next_action,
         voice_summary,
+    }
+}
+
+/// `snoozed until 2026-12-20 (waiting on probate)`.
+fn snooze_phrase(facts: &PropertyFacts) -> String {
+    let until = facts
+        .snoozed_until
+        .map(|u| clock::from_ts(u).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    match facts.snooze_reason.as_deref() {
+        Some(reason) => format!("snoozed until {until} ({reason})"),
+        None => format!("snoozed until {until}"),
     }
 }
 
@@ -578,6 +657,8 @@ mod tests {
             enriched_at: None,
             skip_traced_at: None,
             blocked_reason: None,
+            snoozed_until: None,
+            snooze_reason: None,
             contracts: vec![],
         }
     }
@@ -770,7 +851,79 @@ mod tests {
     }
 
     fn pipeline_health(blocked: bool, entered: i64) -> Health {
-        health(blocked, Stage::New, entered, &StaleDays::default(), NOW)
+        health(
+            blocked,
+            Stage::New,
+            entered,
+            None,
+            &StaleDays::default(),
+            NOW,
+        )
+    }
+
+    #[test]
+    fn a_snoozed_property_is_neither_healthy_nor_stale_and_its_clock_restarts_on_resume() {
+        let mut f = facts();
+        f.enriched_at = Some(NOW - 31 * DAY_SECS);
+        f.skip_traced_at = Some(NOW - 30 * DAY_SECS);
+        f.snoozed_until = Some(NOW + 10 * DAY_SECS);
+        f.snooze_reason = Some("waiting on probate".into());
+        let stale = StaleDays::default();
+        let hb = heartbeat(&f, &stale, NOW);
+        assert_eq!(hb.health, Health::Snoozed);
+        assert_eq!((hb.snoozed_until, hb.clock_from), (f.snoozed_until, None));
+        assert!(
+            hb.voice_summary.contains(
+                "is Researched and snoozed until 2027-01-25 (waiting on probate). Next step: attach"
+            ),
+            "{}",
+            hb.voice_summary
+        );
+        // On the resume date its clock starts again: healthy for the stage's 7 days...
+        let resume = NOW + 10 * DAY_SECS;
+        let hb = heartbeat(&f, &stale, resume);
+        assert_eq!((hb.health, hb.clock_from), (Health::Healthy, Some(resume)));
+        assert_eq!(hb.snoozed_until, None, "no longer snoozed");
+        assert_eq!(
+            heartbeat(&f, &stale, resume + 7 * DAY_SECS).health,
+            Health::Healthy
+        );
+        // ...then judged as usual.
+        let later = heartbeat(&f, &stale, resume + 7 * DAY_SECS + 1);
+        assert_eq!(later.health, Health::Stale);
+        assert!(
+            later
+                .voice_summary
+                .contains("stale after 7.0 days since its snooze ended (limit 7)"),
+            "{}",
+            later.voice_summary
+        );
+        // A blocker still blocks a snoozed property, and says it is snoozed too.
+        f.blocked_reason = Some("Title dispute".into());
+        let blocked = heartbeat(&f, &stale, NOW);
+        assert_eq!(blocked.health, Health::Blocked);
+        assert!(
+            blocked.voice_summary.contains("blocked (and snoozed until"),
+            "{}",
+            blocked.voice_summary
+        );
+        assert_eq!(
+            clock_start(100, Some(50)),
+            100,
+            "a snooze that ended before the stage began"
+        );
+        assert_eq!(
+            snooze(NOW + 1, " probate ", NOW),
+            Ok((NOW + 1, "probate".into()))
+        );
+        assert!(snooze(NOW, "probate", NOW)
+            .unwrap_err()
+            .contains("not after now"));
+        assert!(snooze(NOW + 1, " ", NOW).unwrap_err().contains("--reason"));
+        assert!(
+            !is_snoozed(Some(NOW), NOW),
+            "the resume date itself is not snoozed"
+        );
     }
 
     #[test]

@@ -194,9 +194,18 @@ pub fn no_store() -> String {
 }
 
 /// `hb insights`: "Twelve things need attention: five stale properties, ...".
-pub fn insights(total: i64, by_kind: &[(FindingKind, i64)]) -> String {
+pub fn insights(total: i64, by_kind: &[(FindingKind, i64)], snoozed: u64) -> String {
+    // Snoozed properties wait for a known reason: said apart, never as attention.
+    let waiting = match snoozed {
+        0 => String::new(),
+        1 => " One property is snoozed.".to_string(),
+        n => format!(
+            " {} properties are snoozed.",
+            capitalized(&number(n as i64))
+        ),
+    };
     if total == 0 {
-        return "Nothing needs attention: no stale, blocked or overdue work.".into();
+        return format!("Nothing needs attention: no stale, blocked or overdue work.{waiting}");
     }
     let kinds: Vec<String> = by_kind
         .iter()
@@ -209,7 +218,7 @@ pub fn insights(total: i64, by_kind: &[(FindingKind, i64)]) -> String {
         ("things", "need")
     };
     format!(
-        "{} {noun} {verb} attention: {}.",
+        "{} {noun} {verb} attention: {}.{waiting}",
         capitalized(&number(total)),
         and_list(&kinds)
     )
@@ -618,6 +627,10 @@ mod tests {
             counted_message: None,
             counted_at: None,
             counted_latency_ms: None,
+            alerting: false,
+            flapping: false,
+            note: None,
+            silenced: None,
             mark: "",
             window: checks::window_stats(&[]),
         }
@@ -639,6 +652,12 @@ mod tests {
             checks,
             metrics: Vec::new(),
             rejected_recipients: Vec::new(),
+            silences: crate::view::status::SilencesStatus {
+                silences: Vec::new(),
+                windows: Vec::new(),
+                held: Vec::new(),
+            },
+            brief: None,
             window: crate::view::status::WindowStats {
                 window: "24h".into(),
                 cycles: 0,
@@ -783,12 +802,17 @@ mod tests {
     #[test]
     fn insights_count_things_and_kinds() {
         assert_eq!(
-            insights(0, &[(FindingKind::StaleProperty, 0)]),
+            insights(0, &[(FindingKind::StaleProperty, 0)], 0),
             "Nothing needs attention: no stale, blocked or overdue work."
         );
         assert_eq!(
-            insights(1, &[(FindingKind::StaleProperty, 1)]),
-            "One thing needs attention: one stale property."
+            insights(1, &[(FindingKind::StaleProperty, 1)], 1),
+            "One thing needs attention: one stale property. One property is snoozed."
+        );
+        assert_eq!(
+            insights(0, &[], 3),
+            "Nothing needs attention: no stale, blocked or overdue work. Three properties are \
+             snoozed."
         );
         assert_eq!(
             insights(
@@ -798,13 +822,14 @@ mod tests {
                     (FindingKind::DeadlinePassed, 0),
                     (FindingKind::StaleProperty, 5),
                     (FindingKind::MissingEnrichment, 5),
-                ]
+                ],
+                0
             ),
             "Twelve things need attention: two blocked properties, five stale properties and \
              five properties missing enrichment."
         );
         assert_eq!(
-            insights(656_000, &[(FindingKind::StaleProperty, 656_000)]),
+            insights(656_000, &[(FindingKind::StaleProperty, 656_000)], 0),
             "656,000 things need attention: 656,000 stale properties."
         );
     }
@@ -823,6 +848,7 @@ mod tests {
             pruned_runs: 0,
             warnings: Vec::new(),
             runlog: None,
+            brief: None,
             line: String::new(),
             voice_summary: String::new(),
         }
@@ -942,6 +968,8 @@ mod tests {
             overdue_days,
             score: None,
             blocked_reason: None,
+            snoozed_until: None,
+            snooze_reason: None,
         }
     }
 
@@ -1049,6 +1077,7 @@ mod tests {
             message: String::new(),
             value: None,
             remediation: None,
+            silenced: None,
         }
     }
 
@@ -1132,8 +1161,19 @@ mod tests {
             consecutive_successes: 0,
             alert_after: 1,
             escalate_after: 3,
+            fail_within: None,
+            recover_after: 1,
+            flap_changes: 6,
+            flap_window: 20,
             alerting: false,
+            recovering: false,
             escalated: false,
+            recent: None,
+            flapping: false,
+            flapping_since: None,
+            changes: 0,
+            note: None,
+            silenced: None,
             mark: "",
             since_ts: None,
             next_due_ts: None,

@@ -124,7 +124,8 @@ impl Routes {
         kind: AlertKind,
         route_override: Option<&'a [String]>,
     ) -> Vec<&'a str> {
-        if kind == AlertKind::Test {
+        // A test goes to the channel under test, the brief to `[brief] route`.
+        if matches!(kind, AlertKind::Test | AlertKind::Brief) {
             return Vec::new();
         }
         let mut out: Vec<&str> = match route_override {

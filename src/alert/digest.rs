@@ -42,6 +42,7 @@ pub fn headline(alert: &Alert) -> String {
         AlertKind::Recovery => format!("[resolved] {subject}"),
         AlertKind::Escalation => format!("[{}, escalated] {subject}", alert.priority),
         AlertKind::Test => format!("[test] {subject}"),
+        AlertKind::Brief => format!("[brief] {subject}"),
     }
 }
 
@@ -152,11 +153,11 @@ fn context_line(alert: &Alert) -> String {
 }
 
 /// Embed colours: red, orange, yellow, grey by priority; green for a recovery, blue for
-/// a test.
+/// a test or the daily brief.
 pub fn color(alert: &Alert) -> u32 {
     match alert.kind {
         AlertKind::Recovery => 0x2E_CC_71,
-        AlertKind::Test => 0x34_98_DB,
+        AlertKind::Test | AlertKind::Brief => 0x34_98_DB,
         _ => match alert.priority {
             Priority::Critical => 0xE7_4C_3C,
             Priority::High => 0xE6_7E_22,

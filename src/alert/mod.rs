@@ -140,15 +140,18 @@ pub enum AlertKind {
     Escalation,
     /// `hb alerts test`: proves a channel works.
     Test,
+    /// The daily brief (`[brief]`): a digest of what needs attention, once a day.
+    Brief,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 5] = [
+    pub const ALL: [AlertKind; 6] = [
         AlertKind::New,
         AlertKind::Renotify,
         AlertKind::Recovery,
         AlertKind::Escalation,
         AlertKind::Test,
+        AlertKind::Brief,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +161,7 @@ impl AlertKind {
             AlertKind::Recovery => "recovery",
             AlertKind::Escalation => "escalation",
             AlertKind::Test => "test",
+            AlertKind::Brief => "brief",
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Queueing alerts and delivering the outbox: one digest per channel per run, retried
-//! with backoff until the server accepts, so an outage of a channel loses nothing.
+//! Queueing alerts and delivering the outbox: one digest per channel per run (and the
+//! daily brief as a message of its own), retried with backoff until the server accepts,
+//! so an outage of a channel loses nothing.
 //!
 //! Guarantee: at-least-once. A row is marked delivered only after its server accepted
 //! the message; a process killed between the two sends it again after the lease, and a
@@ -17,7 +18,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::channels::{self, Rejected, SendContext};
-use super::{Alert, AlertsConfig};
+use super::{Alert, AlertKind, AlertsConfig};
 use crate::store::{NewOutboxRow, OutboxRow, Store, Tx};
 
 /// How long a claimed row is reserved for the process that claimed it: longer than
@@ -228,56 +229,98 @@ pub fn deliver_pending(
         if items.is_empty() {
             continue;
         }
-        let ids: Vec<i64> = readable.iter().map(|r| r.id).collect();
-        let entry = match channels::send(channel, &items, &cx) {
-            Ok(accepted) => {
-                store.outbox_mark_delivered(&ids, now)?;
-                note_recipients(store, &name, &accepted.rejected, true, now)?;
-                // It works again: what waits out a backoff for it goes on the next run.
-                store.outbox_wake_channel(&name, now)?;
-                ChannelDelivery {
-                    channel: name,
-                    alerts: ids.len(),
-                    delivered: true,
-                    permanent: false,
-                    answer: Some(accepted.answer),
-                    error: None,
-                    rejected: accepted.rejected.iter().map(Rejected::describe).collect(),
-                    next_attempt_at: None,
-                }
+        // The daily brief is a digest itself: it goes as its own message, after the rest.
+        let mut messages: Vec<(Vec<Item>, Vec<OutboxRow>)> = Vec::new();
+        let (mut rest, mut rest_rows) = (Vec::new(), Vec::new());
+        for (item, row) in items.into_iter().zip(readable) {
+            if item.1.kind == AlertKind::Brief {
+                messages.push((vec![item], vec![row]));
+            } else {
+                rest.push(item);
+                rest_rows.push(row);
             }
-            Err(failure) if failure.permanent => {
-                let error = format!("refused for good, not retried: {}", failure.error);
-                store.outbox_mark_failed(&ids, &error, now)?;
-                note_recipients(store, &name, &failure.rejected, false, now)?;
-                ChannelDelivery {
-                    channel: name,
-                    alerts: ids.len(),
-                    delivered: false,
-                    permanent: true,
-                    answer: None,
-                    error: Some(error),
-                    rejected: failure.rejected.iter().map(Rejected::describe).collect(),
-                    next_attempt_at: None,
-                }
+        }
+        if !rest.is_empty() {
+            messages.insert(0, (rest, rest_rows));
+        }
+        let mut down: Option<String> = None;
+        for (items, readable) in messages {
+            let entry = match &down {
+                // The channel failed this run: the rest waits with the same error.
+                Some(error) => retry(store, name.clone(), &readable, error, None, Vec::new(), now)?,
+                None => send_message(store, channel, &name, &items, &readable, &cx, now)?,
+            };
+            if !entry.delivered && !entry.permanent {
+                down = entry.error.clone();
             }
-            Err(failure) => {
-                note_recipients(store, &name, &failure.rejected, false, now)?;
-                let rejected = failure.rejected.iter().map(Rejected::describe).collect();
-                retry(
-                    store,
-                    name,
-                    &readable,
-                    &failure.error,
-                    failure.retry_after,
-                    rejected,
-                    now,
-                )?
-            }
-        };
-        report.channels.push(entry);
+            report.channels.push(entry);
+        }
     }
     Ok(report)
+}
+
+/// An alert to send, with its outbox row's id.
+type Item = (Option<i64>, Alert);
+
+/// Send one message of `items` (the rows `readable`) to `channel`, and record the outcome:
+/// delivered, refused for good, or kept for a retry with backoff.
+fn send_message(
+    store: &mut Store,
+    channel: &super::config::ChannelConfig,
+    name: &str,
+    items: &[(Option<i64>, Alert)],
+    readable: &[OutboxRow],
+    cx: &SendContext<'_>,
+    now: i64,
+) -> Result<ChannelDelivery> {
+    let name = name.to_string();
+    let ids: Vec<i64> = readable.iter().map(|r| r.id).collect();
+    Ok(match channels::send(channel, items, cx) {
+        Ok(accepted) => {
+            store.outbox_mark_delivered(&ids, now)?;
+            note_recipients(store, &name, &accepted.rejected, true, now)?;
+            // It works again: what waits out a backoff for it goes on the next run.
+            store.outbox_wake_channel(&name, now)?;
+            ChannelDelivery {
+                channel: name,
+                alerts: ids.len(),
+                delivered: true,
+                permanent: false,
+                answer: Some(accepted.answer),
+                error: None,
+                rejected: accepted.rejected.iter().map(Rejected::describe).collect(),
+                next_attempt_at: None,
+            }
+        }
+        Err(failure) if failure.permanent => {
+            let error = format!("refused for good, not retried: {}", failure.error);
+            store.outbox_mark_failed(&ids, &error, now)?;
+            note_recipients(store, &name, &failure.rejected, false, now)?;
+            ChannelDelivery {
+                channel: name,
+                alerts: ids.len(),
+                delivered: false,
+                permanent: true,
+                answer: None,
+                error: Some(error),
+                rejected: failure.rejected.iter().map(Rejected::describe).collect(),
+                next_attempt_at: None,
+            }
+        }
+        Err(failure) => {
+            note_recipients(store, &name, &failure.rejected, false, now)?;
+            let rejected = failure.rejected.iter().map(Rejected::describe).collect();
+            retry(
+                store,
+                name,
+                readable,
+                &failure.error,
+                failure.retry_after,
+                rejected,
+                now,
+            )?
+        }
+    })
 }
 
 /// Keep `rows` pending, each due again after its own backoff (or the server's

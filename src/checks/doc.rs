@@ -11,10 +11,17 @@ use super::model::{
 use super::runner::ActionsConfig;
 use crate::clock;
 use crate::duration::Span;
+use crate::silence::Window;
 
 /// The document of `checks`, run by a heartbeat every `system` (`[schedule] system`),
 /// with the full protocol every `protocol`, remediation as `actions` allows.
-pub fn markdown(checks: &[Check], system: Span, protocol: Span, actions: &ActionsConfig) -> String {
+pub fn markdown(
+    checks: &[Check],
+    silences: &[Window],
+    system: Span,
+    protocol: Span,
+    actions: &ActionsConfig,
+) -> String {
     let mut out = String::new();
     let active = checks.iter().filter(|c| c.common.enabled).count();
     let human = |secs: i64| clock::format_duration(Duration::from_secs(secs.max(0) as u64));
@@ -132,22 +139,54 @@ pub fn markdown(checks: &[Check], system: Span, protocol: Span, actions: &Action
         "A failed run is a warning, critical or unknown result of a heartbeat (`hb cycle`); \
          manual runs (`hb checks run`, the demo's run) are recorded and shown but do not \
          count. Each check alerts after \
-         `alert_after` consecutive failed runs (default 1) and escalates after \
-         `escalate_after` (default 3). A condition that stays bad is \
-         re-notified on the configured interval, not on every cycle; one recovery notice \
-         follows when it heals. Severity is the worst a failure counts as: a `warning` \
-         check never reports critical.\n\n",
+         `alert_after` consecutive failed runs (default 1), or once X of its last Y runs \
+         failed (`fail_within = \"X of Y\"`), recovers after `recover_after` successes in a \
+         row (default 1), and escalates after `escalate_after` critical runs in a row \
+         (default 3). A condition that stays bad is re-notified on the configured interval, \
+         not on every cycle; one recovery notice follows when it heals. A check whose \
+         status changes `flap_changes` times within its last `flap_window` runs (default 6 \
+         in 20) is flapping: one notice instead of an alert per change, and one when it \
+         settles. A silenced check (`hb silence`, `[[silence]]`) runs and records, and \
+         alerts, escalates and remediates nothing. Severity is the worst a failure counts \
+         as: a `warning` check never reports critical.\n\n",
     );
     if !checks.is_empty() {
-        out.push_str("| Check | Severity | Alert after | Escalate after |\n|---|---|---|---|\n");
+        out.push_str(
+            "| Check | Severity | Alerts | Recovers after | Escalates after | Flapping |\n\
+             |---|---|---|---|---|---|\n",
+        );
         for check in checks.iter().map(|c| &c.common) {
+            let alerts = match check.fail_within {
+                Some(within) => format!("{within} runs failed"),
+                None => format!("{} failed in a row", check.alert_after),
+            };
+            let flapping = match check.flap {
+                Some(flap) => format!("{} changes in {} runs", flap.changes, flap.window),
+                None => "off".to_string(),
+            };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
+                "| `{}` | {} | {alerts} | {} | {} | {flapping} |",
                 check.name,
                 check.severity.as_str(),
-                check.alert_after,
+                check.recover_after,
                 check.escalate_after
+            );
+        }
+        out.push('\n');
+    }
+    if !silences.is_empty() {
+        out.push_str("## Maintenance windows\n\n");
+        out.push_str("| Window | Silences | Every (UTC) | For | Why |\n|---|---|---|---|---|\n");
+        for window in silences {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                window.label(),
+                window.describe_scope(),
+                window.every,
+                window.length,
+                window.reason
             );
         }
         out.push('\n');
@@ -467,6 +506,8 @@ crit_above = 100
 every = "5m"
 on_failure = [["systemctl", "restart", "worker"]]
 recheck = true
+fail_within = "3 of 5"
+recover_after = 2
 
 [[check]]
 name = "xero"
@@ -474,11 +515,19 @@ group = "integration"
 type = "command"
 command = ["/usr/local/bin/check_xero"]
 skip_unless_env = "XERO_TOKEN"
+flap_changes = 0
+
+[[silence]]
+groups = ["queue"]
+every = "sunday 02:00"
+for = "1h"
+reason = "queue maintenance"
 "#,
         )
         .unwrap();
         let doc = super::markdown(
             &config.check,
+            &config.silences,
             config.schedule.system,
             config.schedule.protocol,
             &config.actions,
@@ -501,5 +550,19 @@ skip_unless_env = "XERO_TOKEN"
             "{doc}"
         );
         assert!(doc.contains("| 4h | `xero` |"), "{doc}");
+        assert!(
+            doc.contains(
+                "| `queue-depth` | critical | 3 of 5 runs failed | 2 | 3 | 6 changes in 20 runs |"
+            ),
+            "{doc}"
+        );
+        assert!(
+            doc.contains("| `xero` | critical | 1 failed in a row | 1 | 3 | off |"),
+            "{doc}"
+        );
+        assert!(
+            doc.contains("| [[silence]] 1 | group queue | sunday 02:00 | 1h | queue maintenance |"),
+            "{doc}"
+        );
     }
 }

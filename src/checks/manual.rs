@@ -77,12 +77,24 @@ pub fn run(
         Actions::Off(NOT_ASKED)
     };
     let mut run_ctx = loaded.check_context(Some(store_path.to_path_buf()), now);
-    if actions == Actions::On && store_path.exists() {
-        // Remediation waits until a check has passed once (a wrong address is no outage).
-        let remediable = selected.iter().filter(|c| !c.common.on_failure.is_empty());
-        let passed = Store::open_existing(store_path)?
-            .passed_checks(remediable.map(|c| c.common.name.as_str()))?;
-        run_ctx = run_ctx.with_passed(passed);
+    if store_path.exists() {
+        let store = Store::open_read_only(store_path)?;
+        // A silenced check is being worked on: a manual run remediates nothing either.
+        let silences = crate::cycle::system::silences(&store, &loaded.config, now)?;
+        let silenced = selected
+            .iter()
+            .filter_map(|c| {
+                let cover = silences.covering(&c.common.name, c.common.group, now)?;
+                Some((c.common.name.clone(), cover))
+            })
+            .collect();
+        run_ctx = run_ctx.with_silenced(silenced);
+        if actions == Actions::On {
+            // Remediation waits until a check has passed once (a wrong address is no outage).
+            let remediable = selected.iter().filter(|c| !c.common.on_failure.is_empty());
+            let passed = store.passed_checks(remediable.map(|c| c.common.name.as_str()))?;
+            run_ctx = run_ctx.with_passed(passed);
+        }
     }
     if !options.record || selected.is_empty() {
         return Ok(ManualRun {

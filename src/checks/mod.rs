@@ -32,6 +32,7 @@ mod tcp;
 mod tls;
 
 pub use judge::{format_number, summary, window_stats, worst, WindowStats};
+pub use model::Silenced;
 pub use model::{
     display_argv, Check, CheckOutcome, Group, Kind, Metric, Remediation, Severity, Status, Written,
 };
@@ -39,4 +40,7 @@ pub use runner::{
     due_checks, is_due, run_checks, Actions, ActionsConfig, RemediationStatus, RunContext,
 };
 pub use spec::{resolve, CheckSpec};
-pub use state::{CheckState, RecordedResult, Shown};
+pub use state::{
+    decode_history, encode_history, next_states, AlertRules, CheckState, Flap, Incident,
+    RecordedResult, Shown, Trigger,
+};

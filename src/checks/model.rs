@@ -12,6 +12,7 @@ use crate::alert::secret::Redactor;
 use crate::duration::Span;
 
 use super::judge::format_number;
+use super::state::{Flap, Within};
 
 /// The protocol's groups, in the order the protocol lists them.
 #[derive(
@@ -25,6 +26,7 @@ use super::judge::format_number;
     Hash,
     Serialize,
     Deserialize,
+    clap::ValueEnum,
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
@@ -388,8 +390,15 @@ pub struct CheckCommon {
     pub enabled: bool,
     /// Skipped (not failed) when this environment variable is unset or empty.
     pub skip_unless_env: Option<String>,
+    /// Alert after this many failed runs in a row (unless `fail_within` is set).
     pub alert_after: u32,
+    /// Alert once X of the last Y runs failed, instead of `alert_after`.
+    pub fail_within: Option<Within>,
+    /// An alerting check recovers after this many successes in a row.
+    pub recover_after: u32,
     pub escalate_after: u32,
+    /// Flap detection (`flap_changes` in `flap_window`); None when `flap_changes = 0`.
+    pub flap: Option<Flap>,
     /// Channels this check alerts instead of its priority's route (`[alerts.routes]`).
     pub route: Option<Vec<String>>,
     /// Remediation commands (argv arrays, each with a program), run in order when the
@@ -779,6 +788,22 @@ pub struct CheckOutcome {
     pub duration_ms: u64,
     pub metrics: Vec<Metric>,
     pub remediation: Option<Remediation>,
+    /// The silence this run fell in, and what it held back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silenced: Option<Silenced>,
+}
+
+/// What a silence (a maintenance window) held back in one run of a check: the check ran
+/// and its result was recorded; these did not happen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Silenced {
+    /// Which silence: `silence #3`, or `[[silence]] 1` of the config.
+    pub by: String,
+    pub reason: String,
+    /// When it ends (unix seconds).
+    pub until: i64,
+    /// What it held back: `alert`, `escalation`, `flapping notice`, `remediation`.
+    pub held: Vec<String>,
 }
 
 impl CheckOutcome {

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use super::judge::{evaluate, Evaluated, Observation};
 use super::model::{
-    ActionResult, Check, CheckKind, CheckOutcome, FanOut, Kind, Metric, Remediation, Status,
+    ActionResult, Check, CheckKind, CheckOutcome, FanOut, Kind, Metric, Remediation, Silenced,
+    Status,
 };
 use super::{command, CheckState};
 use crate::alert::secret::Redactor;
 use crate::duration::Span;
+use crate::silence::Cover;
 
 /// One check type: what it observes of its target, given its typed config and the
 /// check's `timeout`. Each type implements it in its own file.
@@ -102,11 +104,13 @@ pub enum RemediationPlan {
 ///   resolve), and restarting a service over it would do harm;
 /// - a check that has never passed cannot tell a broken target from a wrong address or
 ///   an app that is not installed here, and remediation repairs what once worked.
+/// - a silenced check (a maintenance window) is being worked on: nothing restarts it.
 pub fn remediation_plan(
     check: &Check,
     status: Status,
     actions: Actions,
     has_passed: bool,
+    silence: Option<&Cover>,
 ) -> RemediationPlan {
     if check.common.on_failure.is_empty() || !status.is_failure() {
         return RemediationPlan::None;
@@ -127,6 +131,14 @@ pub fn remediation_plan(
             check.common.name
         ));
     }
+    if let Some(cover) = silence {
+        return RemediationPlan::Held(format!(
+            "silenced by {} until {} ({})",
+            cover.by,
+            crate::clock::format_ts(cover.until),
+            cover.reason
+        ));
+    }
     RemediationPlan::Run
 }
 
@@ -145,6 +157,8 @@ pub struct RunContext {
     pub passed: Arc<HashSet<String>>,
     /// The config's redactor: applied to every outcome before anyone sees it.
     pub redactor: Arc<Redactor>,
+    /// The checks a silence covers now, with the silence: they run, and remediate nothing.
+    pub silenced: Arc<HashMap<String, Cover>>,
     /// The run's PostgreSQL connections: one per database, shared by its checks.
     pub postgres: Arc<super::postgres::Connections>,
 }
@@ -153,6 +167,12 @@ impl RunContext {
     /// Remember which checks have passed here before (`Store::passed_checks`).
     pub fn with_passed(mut self, passed: HashSet<String>) -> Self {
         self.passed = Arc::new(passed);
+        self
+    }
+
+    /// The checks under a silence now (`silence::Silences::covering`).
+    pub fn with_silenced(mut self, silenced: HashMap<String, Cover>) -> Self {
+        self.silenced = Arc::new(silenced);
         self
     }
 
@@ -247,8 +267,13 @@ fn run_unredacted(check: &Check, ctx: &RunContext, actions: Actions) -> CheckOut
     }
     let first = execute(check, ctx);
     let has_passed = ctx.passed.contains(&common.name);
-    match remediation_plan(check, first.status, actions, has_passed) {
-        RemediationPlan::None => return outcome_of(check, ctx.now, started.elapsed(), first, None),
+    let silence = ctx.silenced.get(&common.name);
+    let plan = remediation_plan(check, first.status, actions, has_passed, silence);
+    // What the silence held back: remediation that would have run without it.
+    let held_by_silence = silence.is_some()
+        && remediation_plan(check, first.status, actions, has_passed, None) == RemediationPlan::Run;
+    let mut outcome = match plan {
+        RemediationPlan::None => outcome_of(check, ctx.now, started.elapsed(), first, None),
         RemediationPlan::Held(why) => {
             let held = Remediation {
                 initial_status: first.status,
@@ -258,10 +283,26 @@ fn run_unredacted(check: &Check, ctx: &RunContext, actions: Actions) -> CheckOut
                 recovered: false,
                 held: Some(why),
             };
-            return outcome_of(check, ctx.now, started.elapsed(), first, Some(held));
+            outcome_of(check, ctx.now, started.elapsed(), first, Some(held))
         }
-        RemediationPlan::Run => {}
-    }
+        RemediationPlan::Run => remediate(check, ctx, started, first),
+    };
+    outcome.silenced = silence.map(|cover| Silenced {
+        by: cover.by.clone(),
+        reason: cover.reason.clone(),
+        until: cover.until,
+        held: if held_by_silence {
+            vec!["remediation".into()]
+        } else {
+            Vec::new()
+        },
+    });
+    outcome
+}
+
+/// Run the check's `on_failure` commands after `first`, then its re-check if it has one.
+fn remediate(check: &Check, ctx: &RunContext, started: Instant, first: Evaluated) -> CheckOutcome {
+    let common = &check.common;
     let actions: Vec<ActionResult> = common
         .on_failure
         .iter()
@@ -315,6 +356,7 @@ fn outcome_of(
         duration_ms: elapsed.as_millis() as u64,
         metrics: evaluated.metrics,
         remediation,
+        silenced: None,
     }
 }
 
@@ -523,6 +565,7 @@ mod tests {
             cycle_cadence: Span::secs(300),
             passed: Arc::default(),
             redactor: Arc::default(),
+            silenced: Arc::default(),
             postgres: Arc::default(),
         };
         let started = Instant::now();
@@ -546,7 +589,7 @@ mod tests {
         .unwrap();
         let (api, plain) = (&config.check[0], &config.check[1]);
         let plan =
-            |check, status, actions, passed| remediation_plan(check, status, actions, passed);
+            |check, status, actions, passed| remediation_plan(check, status, actions, passed, None);
         assert_eq!(
             plan(api, Status::Critical, Actions::On, true),
             RemediationPlan::Run
@@ -577,6 +620,22 @@ mod tests {
             "off"
         );
         assert!(held(plan(api, Status::Critical, Actions::On, false)).contains("never passed"));
+        // A silenced check is being worked on: it is never restarted.
+        let cover = Cover {
+            by: "silence #3".into(),
+            reason: "gateway migration".into(),
+            until: 3600,
+        };
+        assert_eq!(
+            held(remediation_plan(
+                api,
+                Status::Critical,
+                Actions::On,
+                true,
+                Some(&cover)
+            )),
+            "silenced by silence #3 until 1970-01-01T01:00:00Z (gateway migration)"
+        );
         let off = ActionsConfig { enabled: false };
         assert_eq!(Actions::On.under(&off), Actions::Off(ACTIONS_DISABLED));
         assert_eq!(

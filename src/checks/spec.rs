@@ -17,6 +17,7 @@ use super::model::{
     JsonSelection, Kind, Recheck, RlsCheck, Severity, SqlCheck, SslMode, Target, TcpCheck,
     Thresholds, TlsCheck, TlsSource, Value, Written,
 };
+use super::state::{Flap, Within, MAX_WINDOW};
 use super::{http, json, postgres};
 use crate::duration::{de, Span};
 use crate::issue::{ConfigIssue, Position};
@@ -44,7 +45,11 @@ pub struct CheckSpec {
     enabled: Option<bool>,
     skip_unless_env: Option<String>,
     alert_after: Option<u32>,
+    fail_within: Option<String>,
+    recover_after: Option<u32>,
     escalate_after: Option<u32>,
+    flap_changes: Option<u32>,
+    flap_window: Option<u32>,
     route: Option<Vec<String>>,
     on_failure: Option<Vec<Vec<String>>>,
     recheck: Option<bool>,
@@ -246,8 +251,13 @@ impl CheckSpec {
         let timeout = read!(r, s.timeout).unwrap_or(DEFAULT_TIMEOUT);
         let enabled = read!(r, s.enabled).unwrap_or(true);
         let skip_unless_env = read!(r, s.skip_unless_env);
-        let alert_after = read!(r, s.alert_after).unwrap_or(1);
+        let written_alert_after = read!(r, s.alert_after);
+        let alert_after = written_alert_after.unwrap_or(1);
+        let fail_within = read!(r, s.fail_within);
+        let recover_after = read!(r, s.recover_after).unwrap_or(1);
         let escalate_after = read!(r, s.escalate_after).unwrap_or(3);
+        let flap_changes = read!(r, s.flap_changes);
+        let flap_window = read!(r, s.flap_window);
         let route = read!(r, s.route);
         let on_failure = read!(r, s.on_failure).unwrap_or_default();
         let recheck = read!(r, s.recheck).unwrap_or(false);
@@ -258,12 +268,29 @@ impl CheckSpec {
         if alert_after == 0 {
             return Err(r.issue("alert_after", "alert_after must be at least 1"));
         }
-        if escalate_after < alert_after {
+        let fail_within = match fail_within {
+            Some(_) if written_alert_after.is_some() => {
+                return Err(r.issue(
+                    "fail_within",
+                    "set either alert_after (failures in a row) or fail_within (X of the last                      Y runs), not both",
+                ))
+            }
+            Some(text) => Some(Within::parse(&text).map_err(|e| r.issue("fail_within", e))?),
+            None => None,
+        };
+        if recover_after == 0 {
+            return Err(r.issue("recover_after", "recover_after must be at least 1"));
+        }
+        if escalate_after == 0 {
+            return Err(r.issue("escalate_after", "escalate_after must be at least 1"));
+        }
+        if fail_within.is_none() && escalate_after < alert_after {
             return Err(r.issue(
                 "escalate_after",
                 format!("escalate_after ({escalate_after}) must be at least alert_after ({alert_after})"),
             ));
         }
+        let flap = flap_rule(&r, flap_changes, flap_window)?;
         if on_failure
             .iter()
             .any(|argv| argv.first().is_none_or(|p| p.is_empty()))
@@ -307,7 +334,10 @@ impl CheckSpec {
                 enabled,
                 skip_unless_env,
                 alert_after,
+                fail_within,
+                recover_after,
                 escalate_after,
+                flap,
                 route,
                 on_failure,
                 recheck: recheck.then_some(Recheck {
@@ -884,6 +914,36 @@ impl ValueKeys {
             unit: self.unit.or(defaults.unit.map(str::to_string)),
         })
     }
+}
+
+/// Flap detection from `flap_changes` and `flap_window` (defaults 6 in 20; `flap_changes
+/// = 0` turns it off).
+fn flap_rule(
+    r: &Reader,
+    changes: Option<u32>,
+    window: Option<u32>,
+) -> Result<Option<Flap>, ConfigIssue> {
+    let changes = changes.unwrap_or(Flap::DEFAULT.changes);
+    let window = window.unwrap_or(Flap::DEFAULT.window);
+    if changes == 0 {
+        return Ok(None);
+    }
+    if !(2..=MAX_WINDOW).contains(&window) {
+        return Err(r.issue(
+            "flap_window",
+            format!("flap_window is a number of runs from 2 to {MAX_WINDOW} (hb keeps that many)"),
+        ));
+    }
+    if changes > window {
+        return Err(r.issue(
+            "flap_changes",
+            format!(
+                "flap_changes ({changes}) cannot exceed flap_window ({window}): a window of \
+                 {window} runs holds at most {window} changes (0 turns flap detection off)"
+            ),
+        ));
+    }
+    Ok(Some(Flap { changes, window }))
 }
 
 /// How a target written as a plain string is named in messages: a URL or address as

@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::store::Store;
 
 mod alerts;
+mod brief;
 mod checks;
 mod contract;
 mod cycle;
@@ -25,6 +26,7 @@ mod mcp;
 mod property;
 mod schedule;
 mod serve;
+mod silence;
 mod status;
 
 /// What every command gets: the global flags, the clock, the output mode.
@@ -105,6 +107,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Logs(args) => logs::run(&mut ctx, args),
         Command::Checks(args) => checks::run(&mut ctx, args),
         Command::Alerts(args) => alerts::run(&mut ctx, args),
+        Command::Silence(args) => silence::run(&mut ctx, args),
+        Command::Brief => brief::run(&mut ctx),
         Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::Mcp(args) => mcp::run(&mut ctx, args),
         Command::Serve(args) => serve::run(&mut ctx, args),

@@ -3,7 +3,9 @@
 use anyhow::Result;
 
 use super::Ctx;
-use crate::cli::{PropertyArgs, PropertyCommand, PropertyListArgs, PropertySetArgs};
+use crate::cli::{
+    PropertyArgs, PropertyCommand, PropertyListArgs, PropertySetArgs, PropertySnoozeArgs,
+};
 use crate::clock;
 use crate::exit::{self, HbError};
 use crate::store::PropertyFactsUpdate;
@@ -13,6 +15,7 @@ pub fn run(ctx: &mut Ctx, args: PropertyArgs) -> Result<u8> {
     match (args.command, args.id) {
         (Some(PropertyCommand::List(list)), _) => run_list(ctx, list),
         (Some(PropertyCommand::Set(set)), _) => run_set(ctx, set),
+        (Some(PropertyCommand::Snooze(snooze)), _) => run_snooze(ctx, snooze),
         (None, Some(id)) => {
             let (store, now) = (ctx.read_store()?, ctx.clock.now_ts());
             let heartbeat = property::heartbeat(&store, &ctx.config()?.config, id, now)?;
@@ -63,6 +66,22 @@ fn run_set(ctx: &mut Ctx, args: PropertySetArgs) -> Result<u8> {
     let mut store = ctx.write_store()?;
     let now = clock.now_ts();
     store.update_property_facts(args.id, &update, now)?;
+    let heartbeat = property::heartbeat(&store, &ctx.config()?.config, args.id, now)?;
+    ctx.out.show(&heartbeat)?;
+    Ok(exit::OK)
+}
+
+fn run_snooze(ctx: &mut Ctx, args: PropertySnoozeArgs) -> Result<u8> {
+    let now = ctx.clock.now_ts();
+    let hold = match (args.until, args.reason.as_deref()) {
+        (Some(until), Some(reason)) => {
+            Some(crate::pipeline::snooze(until.timestamp(), reason, now).map_err(HbError::Usage)?)
+        }
+        // clap: --until needs --reason; --clear takes neither.
+        _ => None,
+    };
+    let mut store = ctx.write_store()?;
+    store.snooze_property(args.id, hold.as_ref().map(|(u, r)| (*u, r.as_str())), now)?;
     let heartbeat = property::heartbeat(&store, &ctx.config()?.config, args.id, now)?;
     ctx.out.show(&heartbeat)?;
     Ok(exit::OK)

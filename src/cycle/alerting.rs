@@ -21,13 +21,26 @@ const LISTED: usize = 10;
 /// Notices fetched per query while planning: memory stays flat however many changed.
 const CHUNK: usize = 500;
 
-/// What a recovery alert says instead of the failure's own text, by dedup key: what
-/// recovered and how long it failed (`system::recovery`).
+/// What a recovery alert says instead of the failure's own text: what recovered and how
+/// long it failed (`system::recovery`), or that a check stopped flapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recovery {
-    /// After "Recovered: ": "payments is ok again after 4 failed runs (2h 5m)".
+    /// The whole subject: "Recovered: payments is ok again after 4 failed runs (2h 5m)".
     pub subject: String,
     pub message: String,
+}
+
+/// How a resolved notice is announced, by dedup key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    Say(Recovery),
+    /// Not at all: another notice says it (a check's failure, when it starts flapping).
+    Quiet,
+}
+
+/// The subject of a recovery alert for a notice whose subject is `subject`.
+fn recovery_subject(subject: &str) -> String {
+    format!("Recovered: {subject}")
 }
 
 /// Queue the alerts for `transitions`. Resolved notices are announced only when
@@ -38,7 +51,7 @@ pub fn enqueue_transitions(
     tx: &Tx<'_>,
     alerts: &AlertsConfig,
     transitions: &Transitions,
-    recoveries: Option<&HashMap<String, Recovery>>,
+    recoveries: Option<&HashMap<String, Resolution>>,
     routes: &HashMap<String, Vec<String>>,
     now: i64,
 ) -> Result<usize> {
@@ -62,12 +75,15 @@ pub fn enqueue_transitions(
         for chunk in ids.chunks(CHUNK) {
             for mut row in tx.notifications_by_id(chunk)? {
                 // A recovery tells what healed, not the failure it replaces.
-                if let Some(text) = recoveries
-                    .filter(|_| kind == AlertKind::Recovery)
-                    .and_then(|texts| texts.get(&row.dedup_key))
-                {
-                    row.subject = text.subject.clone();
-                    row.message = text.message.clone();
+                if kind == AlertKind::Recovery {
+                    match recoveries.and_then(|texts| texts.get(&row.dedup_key)) {
+                        Some(Resolution::Quiet) => continue,
+                        Some(Resolution::Say(text)) => {
+                            row.subject = text.subject.clone();
+                            row.message = text.message.clone();
+                        }
+                        None => row.subject = recovery_subject(&row.subject),
+                    }
                 }
                 let route = routes.get(&row.dedup_key).map(Vec::as_slice);
                 let channels = alerts.routes.channels_for(row.priority, kind, route);
@@ -134,8 +150,8 @@ impl Planner {
             let out = by_channel.entry(channel).or_default();
             if count <= AGGREGATE_OVER {
                 for row in rows {
+                    // A recovery's subject was chosen with its words (`enqueue_transitions`).
                     let subject = match kind {
-                        AlertKind::Recovery => format!("Recovered: {}", row.subject),
                         AlertKind::Renotify => format!("Still open: {}", row.subject),
                         _ => row.subject.clone(),
                     };
@@ -255,9 +271,8 @@ mod tests {
             plan(&rows, AlertKind::Renotify, 0)[0].subject,
             "Still open: subject 1"
         );
-        assert_eq!(
-            plan(&rows, AlertKind::Recovery, 0)[0].subject,
-            "Recovered: subject 1"
-        );
+        assert_eq!(recovery_subject("subject 1"), "Recovered: subject 1");
+        // A recovery keeps the subject it was given (its own words, or the line above).
+        assert_eq!(plan(&rows, AlertKind::Recovery, 0)[0].subject, "subject 1");
     }
 }

@@ -85,13 +85,15 @@ fn maybe(rng: &mut Rng, p: f64, value: impl FnOnce(&mut Rng) -> i64) -> Field<i6
 /// that cannot move, say) is part of the history.
 #[derive(Debug, Clone)]
 enum Step {
-    Import(PropertyImport),
+    Import(Box<PropertyImport>),
     ImportContract(ContractImport),
     Set(i64, PropertyFactsUpdate),
     Attach(i64, Option<i64>, i64),
     Move(i64, ContractStatus, i64),
     Deadline(i64, Option<i64>),
     Ack(usize),
+    /// `hb property snooze ID --until` (Some) or `--clear` (None).
+    Snooze(i64, Option<i64>),
     Thresholds(u64),
     Clock(i64),
 }
@@ -99,7 +101,7 @@ enum Step {
 fn generate(rng: &mut Rng, now: i64) -> Step {
     let property = rng.int(1, 12);
     match rng.int(0, 99) {
-        0..=19 => Step::Import(PropertyImport {
+        0..=19 => Step::Import(Box::new(PropertyImport {
             id: Some(property),
             address: Some(format!("{property} Main St")),
             score: if rng.chance(0.5) {
@@ -116,8 +118,14 @@ fn generate(rng: &mut Rng, now: i64) -> Step {
                 _ => Field::Keep,
             },
             last_action_at: maybe(rng, 0.3, |r| around(r, now, 6, 0)),
+            // A snooze carried by an import: ahead, already over, or cleared.
+            snoozed_until: match rng.int(0, 9) {
+                0 => Field::Set(around(rng, now, 4, 4)),
+                1 => Field::Clear,
+                _ => Field::Keep,
+            },
             ..Default::default()
-        }),
+        })),
         20..=29 => Step::ImportContract(ContractImport {
             id: rng.chance(0.5).then(|| rng.int(1, 10)),
             property_id: Some(property),
@@ -162,6 +170,10 @@ fn generate(rng: &mut Rng, now: i64) -> Step {
         ),
         70..=73 => Step::Ack(rng.int(0, 50) as usize),
         74..=77 => Step::Thresholds(rng.next()),
+        78..=81 => Step::Snooze(
+            property,
+            rng.chance(0.7).then(|| now + rng.int(HOUR, 6 * DAY_SECS)),
+        ),
         // Mostly the timers' beat, sometimes hours or days.
         _ => Step::Clock(match rng.int(0, 9) {
             0..=5 => rng.int(60, 15 * 60),
@@ -178,7 +190,12 @@ fn thresholds(config: &mut Config, bits: u64) {
     match bits % 4 {
         0 => config.property.stale_days.new = pick(8, &[1.0, 2.5, 3.0, 4.0]),
         1 => config.property.stale_days.enriched = pick(8, &[2.0, 5.0, 6.5]),
-        2 => config.insights.deadline_within_days = pick(8, &[3.0, 7.0, 10.0]),
+        2 => {
+            let ladders: [&[f64]; 3] = [&[3.0], &[7.0, 3.0, 1.0], &[10.0, 2.0]];
+            let ladder = ladders[((bits >> 8) % 3) as usize].to_vec();
+            config.insights.deadline_ladder_days =
+                crate::config::DeadlineLadder::new(ladder).expect("a valid ladder");
+        }
         _ => config.insights.high_score = pick(8, &[70.0, 80.0, 90.0]),
     }
 }
@@ -204,6 +221,9 @@ fn apply(store: &mut Store, step: &Step, now: i64) -> bool {
                 },
                 None => Ok(()),
             }
+        }
+        Step::Snooze(id, until) => {
+            store.snooze_property(*id, until.map(|until| (until, "waiting on probate")), now)
         }
         Step::Thresholds(_) | Step::Clock(_) => Ok(()),
     };

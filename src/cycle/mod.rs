@@ -17,6 +17,7 @@ use crate::store::{
 use scan::ScanKind;
 
 pub mod alerting;
+pub mod brief;
 #[cfg(test)]
 mod equivalence;
 pub mod heartbeat;
@@ -328,6 +329,8 @@ pub struct CycleReport {
     pub pruned_runs: usize,
     /// What the operator must know though the cycle ran: stored times after the clock.
     pub warnings: Vec<String>,
+    /// The daily brief this cycle queued, if it was due.
+    pub brief: Option<brief::BriefSent>,
     /// The `agent_runs` rows written for this cycle and earlier ones (`[runlog]`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runlog: Option<crate::runlog::RunlogReport>,
@@ -432,6 +435,13 @@ impl CycleReport {
         }
         if n.resolved > 0 {
             tail.push_str(&format!(", {} resolved", n.resolved));
+        }
+        if let Some(brief) = &self.brief {
+            tail.push_str(&format!(
+                "; daily brief {} to {}",
+                brief.day,
+                brief.channels.join(", ")
+            ));
         }
         if self.alerts.failed > 0 || self.alerts.error.is_some() {
             tail.push_str(&format!(
@@ -676,6 +686,7 @@ pub fn run_cycle(
         aborted_runs,
         pruned_runs: 0,
         warnings,
+        brief: None,
         runlog: None,
         line: String::new(),
         voice_summary: String::new(),
@@ -731,6 +742,10 @@ pub fn run_cycle(
             }
             Ok(queued)
         })?;
+        report.brief = store.transaction(|tx| brief::send_if_due(tx, config, now, run_id))?;
+        if let Some(sent) = &report.brief {
+            report.alerts.queued += sent.channels.len();
+        }
         // After hb's commit: the application gets its rows; a failure is alerted like a
         // failing check and retried next cycle, and never fails this one.
         if let Some(runlog) = &config.runlog {
@@ -821,7 +836,7 @@ const RUNLOG_KEY: &str = "runlog:agent_runs";
 fn runlog_recovery(
     config: &crate::runlog::RunlogConfig,
     report: &crate::runlog::RunlogReport,
-) -> HashMap<String, alerting::Recovery> {
+) -> HashMap<String, alerting::Resolution> {
     let text = format!(
         "the heartbeat log is written to {} again ({} {} caught up)",
         config.table,
@@ -834,10 +849,10 @@ fn runlog_recovery(
     );
     HashMap::from([(
         RUNLOG_KEY.to_string(),
-        alerting::Recovery {
-            subject: format!("Runlog: {text}"),
+        alerting::Resolution::Say(alerting::Recovery {
+            subject: format!("Recovered: Runlog: {text}"),
             message: format!("{}.", capitalize_first(&text)),
-        },
+        }),
     )])
 }
 
@@ -1003,6 +1018,7 @@ mod tests {
             aborted_runs: vec![],
             pruned_runs: 0,
             warnings: vec![],
+            brief: None,
             runlog: None,
             line: String::new(),
             voice_summary: String::new(),

@@ -16,7 +16,7 @@ use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::config::Config;
 use crate::insights::{self, Finding, FindingKind};
 use crate::notification::NotificationKind;
-use crate::store::{NotificationDraft, Tx};
+use crate::store::{NotificationDraft, Reconciler, Tx};
 
 /// The notification source of the portfolio's findings.
 pub const SOURCE: &str = "portfolio";
@@ -71,6 +71,18 @@ fn draft(finding: Finding) -> NotificationDraft {
     }
 }
 
+/// Hand a finding to the reconciler. The deadline ladder tells each step once, and a
+/// passed deadline once: never again on a timer.
+fn tell(reconciler: &mut Reconciler<'_>, finding: Finding) -> Result<()> {
+    let once = !finding.kind.renotifies();
+    let draft = draft(finding);
+    if once {
+        reconciler.add_once(&draft)
+    } else {
+        reconciler.add(&draft)
+    }
+}
+
 pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
     let fingerprint = fingerprint(config);
@@ -96,7 +108,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 None,
                 |finding| {
                     tally.count(&finding);
-                    reconciler.add(&draft(finding))
+                    tell(&mut reconciler, finding)
                 },
             )?;
             let transitions = reconciler.apply()?;
@@ -127,7 +139,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 &touched,
                 |finding| {
                     tally.count(&finding);
-                    reconciler.add(&draft(finding))
+                    tell(&mut reconciler, finding)
                 },
             )?;
             let transitions = reconciler.apply_to_properties(&touched)?;

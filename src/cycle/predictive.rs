@@ -35,7 +35,8 @@ pub fn stage_base(stage: Stage) -> f64 {
 
 pub fn health_factor(health: Health) -> f64 {
     match health {
-        Health::Healthy => 1.0,
+        // On hold for a known reason: not rotting, so as likely as a healthy one.
+        Health::Healthy | Health::Snoozed => 1.0,
         Health::Stale => 0.8,
         Health::Blocked => 0.5,
     }

@@ -491,6 +491,8 @@ fn property(id: i64, now: i64, stale: &StaleDays) -> (DemoProperty, Plan) {
         skip_traced_at,
         blocked_reason: (plan == Plan::BlockedReason).then(|| rng.pick(BLOCKERS).to_string()),
         last_action_at: Some(last_action_at),
+        snoozed_until: None,
+        snooze_reason: None,
     };
 
     let mut contacts = Vec::new();
@@ -829,7 +831,14 @@ pub struct StageCounts {
 pub struct HealthCounts {
     pub healthy: u64,
     pub stale: u64,
+    /// The demo snoozes none; kept out of its document while so.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub snoozed: u64,
     pub blocked: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Counts {
@@ -855,6 +864,7 @@ impl Counts {
         *match health {
             Health::Healthy => &mut self.by_health.healthy,
             Health::Stale => &mut self.by_health.stale,
+            Health::Snoozed => &mut self.by_health.snoozed,
             Health::Blocked => &mut self.by_health.blocked,
         } += 1;
     }
@@ -867,7 +877,14 @@ pub fn stage_and_health(p: &DemoProperty, stale: &StaleDays, now: i64) -> (Stage
         || p.contracts
             .iter()
             .any(|c| pipeline::deadline_missed(c.status, c.deadline_at, now));
-    let health = pipeline::health(blocked, derived.stage, derived.stage_entered_at, stale, now);
+    let health = pipeline::health(
+        blocked,
+        derived.stage,
+        derived.stage_entered_at,
+        p.property.snoozed_until,
+        stale,
+        now,
+    );
     (derived.stage, health)
 }
 

@@ -25,6 +25,8 @@ pub fn columns(kind: ImportKind) -> &'static [&'static str] {
             "skip_traced_at",
             "blocked_reason",
             "last_action_at",
+            "snoozed_until",
+            "snooze_reason",
         ],
         ImportKind::Contracts => &[
             "id",

@@ -231,6 +231,8 @@ fn parse_property(row: &dyn Row) -> Result<PropertyImport, ColumnError> {
         skip_traced_at: time(row, "skip_traced_at")?,
         blocked_reason: text(row, "blocked_reason")?,
         last_action_at: time(row, "last_action_at")?,
+        snoozed_until: time(row, "snoozed_until")?,
+        snooze_reason: text(row, "snooze_reason")?,
     })
 }
 

@@ -96,6 +96,9 @@ pub struct PropertyImport {
     pub skip_traced_at: Field<i64>,
     pub blocked_reason: Field<String>,
     pub last_action_at: Field<i64>,
+    /// A hold's resume date (ahead: snoozed; past: its clock runs from it), and why.
+    pub snoozed_until: Field<i64>,
+    pub snooze_reason: Field<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

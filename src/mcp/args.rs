@@ -183,7 +183,7 @@ mod tests {
             .expect_err("not a health");
         assert!(
             err.to_string()
-                .starts_with(r#""sick" is not one of healthy, stale, blocked"#),
+                .starts_with(r#""sick" is not one of healthy, stale, snoozed, blocked"#),
             "{err}"
         );
         let err = serde_json::from_str::<ListPropertiesArgs>(r#"{"colour":"red"}"#)

@@ -212,7 +212,7 @@ impl Heartbeat {
 impl Heartbeat {
     #[tool(
         description = "One property's pipeline heartbeat, as `hb property ID --json`: its stage, \
-            the four-item checklist, days in stage, health (healthy, stale or blocked), the next \
+            the four-item checklist, days in stage, health (healthy, stale, snoozed or blocked), the next \
             action and a sentence to say. Answers \"What's the heartbeat on property 5?\". Reads only.",
         output_schema = output::<PropertyHeartbeat>(),
         annotations(title = "Property heartbeat", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)

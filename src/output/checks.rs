@@ -43,7 +43,7 @@ impl Render for Board {
         for row in &self.checks {
             uncounted |= row.shown_uncounted();
             let status = match row.status {
-                Some(status) => format!("{status}{}", row.mark),
+                Some(status) => format!("{status}{}{}", row.mark, row.state_mark()),
                 None => "never run".to_string(),
             };
             let next = if !row.enabled {
@@ -65,6 +65,11 @@ impl Render for Board {
             ]);
         }
         print(table)?;
+        for row in &self.checks {
+            for note in row.notes() {
+                print(format!("  {}: {note}", row.name))?;
+            }
+        }
         if uncounted {
             print(
                 "not counted: results of `hb checks run` and `hb demo` are shown, but only `hb cycle` \

@@ -8,6 +8,40 @@ use crate::view::insights::Insights;
 
 impl Render for Insights {
     fn render(&self, out: &Output) -> Result<()> {
+        self.render_findings(out)?;
+        if self.snoozed.total > 0 {
+            let listed: Vec<String> = self
+                .snoozed
+                .properties
+                .iter()
+                .map(|p| {
+                    let why = p
+                        .snooze_reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default();
+                    let until = p.snoozed_until.get(..10).unwrap_or(&p.snoozed_until);
+                    format!("#{} until {until}{why}", p.property_id)
+                })
+                .collect();
+            let more = self.snoozed.total as usize - listed.len();
+            print(format!(
+                "snoozed ({}): {}{}",
+                self.snoozed.total,
+                listed.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+impl Insights {
+    fn render_findings(&self, out: &Output) -> Result<()> {
         if self.total == 0 {
             return print("nothing needs attention: no stale, blocked or overdue work");
         }

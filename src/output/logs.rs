@@ -61,7 +61,7 @@ impl Render for RunDetail {
         for m in &self.modules {
             let message = m.message.as_deref().unwrap_or("");
             if message.chars().count() > CELL_MAX {
-                long.push((m.module.as_str(), message));
+                long.push((m.module.as_str(), message.to_string()));
             }
             table.add_row(vec![
                 Cell::new(m.module.as_str()),
@@ -84,14 +84,23 @@ impl Render for RunDetail {
                     (Some(_), Some(why)) => format!(" (remediation not run: {why})"),
                     (Some(_), None) => " (remediation ran)".to_string(),
                 };
-                let message = format!("{}{remediated}", c.message);
+                let silenced = c
+                    .silenced
+                    .as_ref()
+                    .map(|s| format!(" ({})", s.line()))
+                    .unwrap_or_default();
+                let message = format!("{}{remediated}{silenced}", c.message);
                 if message.chars().count() > CELL_MAX {
-                    long.push((c.name.as_str(), &c.message));
+                    long.push((c.name.as_str(), message.clone()));
                 }
+                let status = match c.silenced {
+                    Some(_) => format!("{} (silenced)", c.status),
+                    None => c.status.to_string(),
+                };
                 table.add_row(vec![
                     Cell::new(&c.name),
                     Cell::new(c.group.as_str()),
-                    out.status_cell(c.status.as_str()),
+                    out.status_cell(&status),
                     Cell::new(ms(c.latency_ms)),
                     Cell::new(ellipsize(&message, CELL_MAX)),
                 ]);

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::cli::ColorChoice;
 
 mod alerts;
+mod brief;
 mod checks;
 mod contracts;
 mod cycle;
@@ -23,6 +24,7 @@ mod insights;
 mod logs;
 mod property;
 mod schedule;
+mod silences;
 mod status;
 
 /// A document as people read it: what `hb` prints without `--json`.

@@ -29,6 +29,23 @@ impl Render for PropertyHeartbeat {
         if let Some(reason) = &self.blocked_reason {
             table.add_row(vec![Cell::new("Blocked"), Cell::new(reason)]);
         }
+        if let Some(until) = &self.snoozed_until {
+            let why = self
+                .snooze_reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            table.add_row(vec![
+                Cell::new("Snoozed"),
+                Cell::new(format!("until {until}{why}")),
+            ]);
+        }
+        if let Some(from) = &self.clock_from {
+            table.add_row(vec![
+                Cell::new("Clock"),
+                Cell::new(format!("since {from} (its snooze ended)")),
+            ]);
+        }
         for item in &self.checklist {
             let mark = if item.done { "[x]" } else { "[ ]" };
             let when = item
@@ -75,7 +92,15 @@ impl Render for PropertyList {
                 Cell::new(row.property_id),
                 Cell::new(place),
                 Cell::new(row.stage.label()),
-                out.status_cell(row.health.as_str()),
+                out.status_cell(&match (&row.snoozed_until, &row.snooze_reason) {
+                    (Some(until), Some(why)) => {
+                        format!("snoozed until {} ({why})", until.get(..10).unwrap_or(until))
+                    }
+                    (Some(until), None) => {
+                        format!("snoozed until {}", until.get(..10).unwrap_or(until))
+                    }
+                    _ => row.health.as_str().to_string(),
+                }),
                 Cell::new(format!("{:.1}", row.days_in_stage)),
                 Cell::new(
                     row.overdue_days

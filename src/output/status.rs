@@ -69,7 +69,17 @@ fn render(status: &SystemStatus, o: &Output) -> Result<()> {
         ]);
         for c in &status.checks {
             let shown = if c.enabled {
-                format!("{}{}", c.status.map_or("never ran", |s| s.as_str()), c.mark)
+                let flapping = if c.flapping { ", flapping" } else { "" };
+                let silenced = if c.silenced.is_some() {
+                    " (silenced)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}{}{flapping}{silenced}",
+                    c.status.map_or("never ran", |s| s.as_str()),
+                    c.mark
+                )
             } else {
                 "disabled".to_string()
             };
@@ -88,6 +98,38 @@ fn render(status: &SystemStatus, o: &Output) -> Result<()> {
             ]);
         }
         print(board)?;
+        for c in &status.checks {
+            if let Some(note) = &c.note {
+                print(format!("  {}: {note}", c.name))?;
+            }
+        }
+    }
+    let silences = &status.silences;
+    for s in &silences.silences {
+        print(format!(
+            "silence #{} ({}): {} from {} until {} ({})",
+            s.id,
+            s.phase.as_str(),
+            s.covers,
+            s.starts_at,
+            s.ends_at,
+            s.reason
+        ))?;
+    }
+    for w in silences.windows.iter().filter(|w| w.active) {
+        print(format!(
+            "{} ({}): {} until {} ({})",
+            w.window, w.every, w.covers, w.ends_at, w.reason
+        ))?;
+    }
+    if !silences.held.is_empty() {
+        print(format!(
+            "held back by silences in the last {}:",
+            status.window.window
+        ))?;
+        for held in &silences.held {
+            print(format!("  {}", held.line()))?;
+        }
     }
     for m in &status.metrics {
         print(format!(
@@ -118,6 +160,17 @@ fn render(status: &SystemStatus, o: &Output) -> Result<()> {
             open.join(", ")
         }
     ))?;
+    if let Some(brief) = &status.brief {
+        print(format!(
+            "daily brief at {} UTC to {}; last sent: {}",
+            brief.at,
+            brief.route.join(", "),
+            match (&brief.last_sent_at, &brief.last_subject) {
+                (Some(at), Some(subject)) => format!("{at} ({subject})"),
+                _ => "never".to_string(),
+            }
+        ))?;
+    }
     let w = &status.window;
     print(format!(
         "last {}: {} cycles, {} ok, {} failed, {} aborted{}",

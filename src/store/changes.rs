@@ -9,6 +9,7 @@ use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
 use super::column::{literal, OPEN_CONTRACT_STATUSES};
+use super::notifications::RETOLD_SQL;
 use super::{Store, Tx};
 use crate::cycle::Module;
 use crate::pipeline::{ContractStatus, Stage};
@@ -30,6 +31,8 @@ pub enum Moment {
     Enriched { from: i64, to: i64 },
     /// Properties scoring at least `min_score` idle since then (last action or stage entry).
     Idle { min_score: f64, from: i64, to: i64 },
+    /// Properties whose snooze ended then: their clock started again.
+    Resumed { from: i64, to: i64 },
 }
 
 /// Where a module's incremental state stands (all `None` before its first run).
@@ -73,6 +76,9 @@ fn moment_sql(moment: &Moment) -> String {
                AND max(coalesce(last_action_at, 0), stage_entered_at) BETWEEN ?1 AND ?2
                AND score >= ?3"
             .into(),
+        Moment::Resumed { .. } => {
+            "SELECT id FROM properties WHERE snoozed_until BETWEEN ?1 AND ?2".into()
+        }
     }
 }
 
@@ -130,7 +136,8 @@ impl Store {
             Moment::Deadline { from, to }
             | Moment::Sent { from, to }
             | Moment::Created { from, to }
-            | Moment::Enriched { from, to } => self.collect_ids(&sql, params![from, to], into),
+            | Moment::Enriched { from, to }
+            | Moment::Resumed { from, to } => self.collect_ids(&sql, params![from, to], into),
         }
     }
 
@@ -142,13 +149,12 @@ impl Store {
         cutoff: i64,
         into: &mut BTreeSet<i64>,
     ) -> Result<usize> {
-        self.collect_ids(
+        let sql = format!(
             "SELECT property_id FROM notifications
-             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2
-               AND +source = ?1 AND property_id IS NOT NULL",
-            params![source, cutoff],
-            into,
-        )
+             WHERE resolved_at IS NULL AND acked_at IS NULL AND {RETOLD_SQL} AND notified_at <= ?2
+               AND +source = ?1 AND property_id IS NOT NULL"
+        );
+        self.collect_ids(&sql, params![source, cutoff], into)
     }
 
     fn collect_ids(
@@ -192,6 +198,21 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The told-once kinds in SQL are the ones `FindingKind::renotifies` says, and the
+    /// migration's partial index has the same condition.
+    #[test]
+    fn the_notices_never_told_again_are_the_ladders() {
+        let once: Vec<String> = crate::insights::FindingKind::ALL
+            .into_iter()
+            .filter(|kind| !kind.renotifies())
+            .map(|kind| format!("'{}'", kind.as_str()))
+            .collect();
+        assert_eq!(RETOLD_SQL, format!("kind NOT IN ({})", once.join(", ")));
+        assert!(super::super::schema::MIGRATIONS
+            .iter()
+            .any(|m| m.contains(&format!("AND {RETOLD_SQL};"))));
+    }
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -238,7 +259,8 @@ mod tests {
         // Due to be told again: by the time range, never by the source's every notice.
         let plan = store.query_plan(
             "SELECT property_id FROM notifications
-             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= 5
+             WHERE resolved_at IS NULL AND acked_at IS NULL
+               AND kind NOT IN ('deadline_passed', 'deadline_near') AND notified_at <= 5
                AND +source = 'portfolio' AND property_id IS NOT NULL",
         );
         assert!(plan.contains("notifications_renotify"), "{plan}");

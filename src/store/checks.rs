@@ -7,7 +7,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::runs::RunStatus;
 use super::{Store, Tx};
-use crate::checks::{CheckOutcome, CheckState, Group, RecordedResult, Status};
+use crate::checks::{
+    decode_history, encode_history, CheckOutcome, CheckState, Group, Incident, RecordedResult,
+    Silenced, Status,
+};
 
 /// The `runs.trigger` of `hb checks run`.
 pub const CHECKS_TRIGGER: &str = "checks";
@@ -23,10 +26,11 @@ pub fn trigger_counts(trigger: &str) -> bool {
 }
 
 /// Whether recorded results move the checks' counted state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counting {
-    /// A heartbeat: results and state.
-    Counts,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Counting<'a> {
+    /// A heartbeat: results, and each check's state after them (`CheckState::next`,
+    /// computed by the caller under the check's rules), by name.
+    Counts(&'a HashMap<String, CheckState>),
     /// A manual or demo run: results only (shown on the boards as not counted).
     Shown,
 }
@@ -42,6 +46,17 @@ pub struct CheckResultRow {
     pub value: Option<f64>,
     /// JSON written by the checks engine: the remediation commands and the re-check.
     pub remediation: Option<String>,
+    /// The silence the result fell in and what it held back.
+    pub silenced: Option<Silenced>,
+}
+
+/// A result recorded under a silence: which check, when, and what was held back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilencedResult {
+    pub check: String,
+    pub status: Status,
+    pub started_at: i64,
+    pub silenced: Silenced,
 }
 
 /// One recorded result of one check, with the run that recorded it.
@@ -196,7 +211,8 @@ impl Store {
     /// The check results recorded under one run, in the order they were recorded.
     pub fn check_results(&self, run_id: i64) -> Result<Vec<CheckResultRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT check_name, check_group, status, latency_ms, message, value, remediation
+            "SELECT check_name, check_group, status, latency_ms, message, value, remediation,
+                    silenced
              FROM check_results WHERE run_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([run_id], |row| {
@@ -208,6 +224,30 @@ impl Store {
                 message: row.get(4)?,
                 value: row.get(5)?,
                 remediation: row.get(6)?,
+                silenced: silenced_column(row, 7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The results recorded under a silence since `since`, oldest first: what the
+    /// silences held back, for `hb status`.
+    pub fn silenced_results_since(&self, since: i64) -> Result<Vec<SilencedResult>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT check_name, status, started_at, silenced FROM check_results
+             WHERE started_at >= ?1 AND silenced IS NOT NULL ORDER BY started_at, id",
+        )?;
+        let rows = stmt.query_map([since], |row| {
+            Ok(SilencedResult {
+                check: row.get(0)?,
+                status: row.get(1)?,
+                started_at: row.get(2)?,
+                silenced: silenced_column(row, 3)?.unwrap_or_else(|| Silenced {
+                    by: String::new(),
+                    reason: String::new(),
+                    until: 0,
+                    held: Vec::new(),
+                }),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -261,7 +301,8 @@ impl Store {
 
 impl Tx<'_> {
     /// Insert each outcome's result and metric values under `run_id`, and, when the run
-    /// counts, move each check's state on. Times come from the outcomes (`started_at`).
+    /// counts, write each check's state after it. Times come from the outcomes
+    /// (`started_at`).
     pub fn record_check_results(
         &self,
         run_id: i64,
@@ -271,8 +312,9 @@ impl Tx<'_> {
         let conn = self.conn();
         let mut insert_result = conn.prepare_cached(
             "INSERT INTO check_results (run_id, check_name, check_group, check_type, severity,
-                 status, latency_ms, message, value, started_at, duration_ms, remediation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 status, latency_ms, message, value, started_at, duration_ms, remediation,
+                 silenced)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         let mut insert_metric = conn.prepare_cached(
             "INSERT INTO metric_values (run_id, check_name, label, value, unit, at)
@@ -281,6 +323,11 @@ impl Tx<'_> {
         for outcome in outcomes {
             let remediation = outcome
                 .remediation
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?;
+            let silenced = outcome
+                .silenced
                 .as_ref()
                 .map(serde_json::to_string)
                 .transpose()?;
@@ -297,6 +344,7 @@ impl Tx<'_> {
                 outcome.started_at,
                 outcome.duration_ms as i64,
                 remediation,
+                silenced,
             ])?;
             for metric in &outcome.metrics {
                 insert_metric.execute(params![
@@ -308,10 +356,10 @@ impl Tx<'_> {
                     outcome.started_at
                 ])?;
             }
-            if counting == Counting::Counts {
-                let prev = check_state(conn, &outcome.name)?;
-                let next = CheckState::next(prev.as_ref(), outcome, Some(run_id));
-                write_state(conn, &next)?;
+            if let Counting::Counts(states) = counting {
+                if let Some(next) = states.get(&outcome.name) {
+                    write_state(conn, next)?;
+                }
             }
         }
         Ok(())
@@ -320,9 +368,40 @@ impl Tx<'_> {
 
 const STATE_COLUMNS: &str = "name, status, since, failing_since, consecutive_failures,
     consecutive_successes, last_run_at, last_run_id, last_ok_at, last_failure_at,
-    last_message, last_value, last_latency_ms";
+    last_message, last_value, last_latency_ms, history, incident_since, incident_failures,
+    incident_status, incident_message, flapping_since";
+
+/// `check_results.silenced`: JSON the cycle wrote (`Silenced`).
+fn silenced_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Silenced>> {
+    let Some(text) = row.get::<_, Option<String>>(index)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into())
+    })
+}
 
 fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
+    let history: String = row.get(13)?;
+    let history = decode_history(&history).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            13,
+            rusqlite::types::Type::Text,
+            format!("check_state.history holds {history:?}, which this hb does not know").into(),
+        )
+    })?;
+    let incident = match (
+        row.get::<_, Option<i64>>(14)?,
+        row.get::<_, Option<Status>>(16)?,
+    ) {
+        (Some(since), Some(status)) => Some(Incident {
+            since,
+            failures: row.get::<_, Option<u32>>(15)?.unwrap_or(0),
+            status,
+            message: row.get::<_, Option<String>>(17)?.unwrap_or_default(),
+        }),
+        _ => None,
+    };
     Ok(CheckState {
         name: row.get(0)?,
         status: row.get(1)?,
@@ -337,15 +416,10 @@ fn state_from_row(row: &Row<'_>) -> rusqlite::Result<CheckState> {
         last_message: row.get(10)?,
         last_value: row.get(11)?,
         last_latency_ms: row.get::<_, Option<i64>>(12)?.map(|l| l.max(0) as u64),
+        history,
+        incident,
+        flapping_since: row.get(18)?,
     })
-}
-
-fn check_state(conn: &Connection, name: &str) -> Result<Option<CheckState>> {
-    let sql = format!("SELECT {STATE_COLUMNS} FROM check_state WHERE name = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([name], state_from_row)
-        .optional()?)
 }
 
 fn check_states(conn: &Connection) -> Result<HashMap<String, CheckState>> {
@@ -363,8 +437,10 @@ fn check_states(conn: &Connection) -> Result<HashMap<String, CheckState>> {
 fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
     let sql = format!(
         "INSERT OR REPLACE INTO check_state ({STATE_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19)"
     );
+    let incident = s.incident.as_ref();
     conn.prepare_cached(&sql)?.execute(params![
         s.name,
         s.status,
@@ -379,6 +455,12 @@ fn write_state(conn: &Connection, s: &CheckState) -> Result<()> {
         s.last_message,
         s.last_value,
         s.last_latency_ms.map(|l| l as i64),
+        encode_history(&s.history),
+        incident.map(|i| i.since),
+        incident.map(|i| i.failures),
+        incident.map(|i| i.status),
+        incident.map(|i| i.message.as_str()),
+        s.flapping_since,
     ])?;
     Ok(())
 }
@@ -406,6 +488,7 @@ mod tests {
                 unit: None,
             }],
             remediation: None,
+            silenced: None,
         }
     }
 
@@ -440,8 +523,10 @@ mod tests {
                 outcome("a", Status::Ok, at),
                 outcome("b", Status::Critical, at),
             ];
+            let prev = store.check_states().unwrap();
+            let next = crate::checks::next_states(&[], &prev, &results, Some(run));
             store
-                .record_check_results(run, &results, Counting::Counts)
+                .record_check_results(run, &results, Counting::Counts(&next))
                 .unwrap();
             store.finish_run(run, RunStatus::Ok, at, 1, "{}").unwrap();
             counted.push(run);
@@ -451,6 +536,11 @@ mod tests {
         assert_eq!(states["b"].consecutive_failures, 2);
         assert_eq!(states["b"].since, 400);
         assert_eq!(states["b"].last_run_id, Some(counted[1]));
+        // The rules' state reads back as it was written.
+        assert_eq!(encode_history(&states["b"].history), "cc");
+        let incident = states["b"].incident.as_ref().unwrap();
+        assert_eq!((incident.since, incident.failures), (400, 2));
+        assert_eq!(states["a"].incident, None);
         assert_eq!(store.latest_results(["b"]).unwrap()["b"].run_id, counted[1]);
         // Uptime figures read the heartbeat's results only.
         assert_eq!(store.check_results_since(0).unwrap().len(), 4);

@@ -130,6 +130,8 @@ impl Importer<'_> {
                 skip_traced_at: p.skip_traced_at.value().copied(),
                 blocked_reason: p.blocked_reason.value().cloned(),
                 last_action_at: p.last_action_at.value().copied(),
+                snoozed_until: p.snoozed_until.value().copied(),
+                snooze_reason: p.snooze_reason.value().cloned(),
             };
             self.tx.insert_property(&record, self.now)?;
             return Ok(Upsert::New);
@@ -152,6 +154,8 @@ impl Importer<'_> {
         push(&mut sets, "skip_traced_at", &p.skip_traced_at);
         push(&mut sets, "blocked_reason", &p.blocked_reason);
         push(&mut sets, "last_action_at", &p.last_action_at);
+        push(&mut sets, "snoozed_until", &p.snoozed_until);
+        push(&mut sets, "snooze_reason", &p.snooze_reason);
         if sets.is_empty() {
             return Ok(Upsert::Unchanged);
         }

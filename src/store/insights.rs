@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use rusqlite::Row;
 
 use super::column::{literal, OPEN_CONTRACT_STATUSES};
-use super::properties::{stale_sql, BLOCKED_SQL};
+use super::properties::{resumed_before_sql, stale_sql, BLOCKED_SQL};
 use super::Store;
 use crate::pipeline::{ContractStatus, Stage};
 
@@ -46,6 +46,8 @@ pub struct FindingRow {
     pub contract_name: Option<String>,
     pub blocked_reason: Option<String>,
     pub score: Option<f64>,
+    /// The property's latest resume date: `at` of a stale property counts from it.
+    pub snoozed_until: Option<i64>,
 }
 
 struct Plan {
@@ -55,14 +57,16 @@ struct Plan {
     count_from: &'static str,
     filter: String,
     order: &'static str,
-    /// Columns: property id, address, stage, at, contract id, contract name, blocker, score.
+    /// Columns: property id, address, stage, at, contract id, contract name, blocker,
+    /// score, resume date.
     columns: &'static str,
 }
 
 /// The properties the missing-enrichment finding can hold at `:b` (the new stage's stale
 /// cutoff), as `properties p`: those past the new stage, and the new ones not stale
-/// (`stage_entered_at >= :b`, the negation of `stale_sql`); both branches read an index
-/// in creation order. A new property entered its stage when it was created
+/// (`stage_entered_at >= :b`, or a snooze that ended at or after `:b`: the negation of
+/// `stale_sql`); the first two branches read an index in creation order, the third the
+/// few snoozed ones. A new property entered its stage when it was created
 /// (`pipeline::derive`), so `created_at >= :b` only restates the second branch's
 /// condition as a range of the creation index (the `+`s keep the planner off the stage
 /// index, whose order would need sorting every new property).
@@ -72,12 +76,15 @@ static UNENRICHED: LazyLock<String> = LazyLock::new(|| {
         "(SELECT * FROM properties WHERE enriched_at IS NULL AND stage <> {new}
           UNION ALL
           SELECT * FROM properties WHERE +stage = {new} AND +stage_entered_at >= :b
-            AND enriched_at IS NULL AND created_at >= :b) p"
+            AND enriched_at IS NULL AND created_at >= :b
+          UNION ALL
+          SELECT * FROM properties WHERE +stage = {new} AND +stage_entered_at < :b
+            AND snoozed_until >= :b AND enriched_at IS NULL) p"
     )
 });
 
-const PROPERTY_COLUMNS_AT_STAGE: &str =
-    "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL, p.blocked_reason, p.score";
+const PROPERTY_COLUMNS_AT_STAGE: &str = "p.id, p.address, p.stage, p.stage_entered_at, NULL, NULL,
+     p.blocked_reason, p.score, p.snoozed_until";
 
 fn plan(query: &FindingQuery) -> Plan {
     let blocked = &*BLOCKED_SQL;
@@ -90,7 +97,10 @@ fn plan(query: &FindingQuery) -> Plan {
             count_from: property,
             filter: format!("p.stage = :stage AND {} AND NOT {blocked}", stale_sql(":a")),
             order: "p.stage_entered_at, p.id",
-            columns: PROPERTY_COLUMNS_AT_STAGE,
+            // Its clock: from its resume date when a snooze ended since it entered the stage.
+            columns: "p.id, p.address, p.stage,
+                      max(p.stage_entered_at, coalesce(p.snoozed_until, p.stage_entered_at)),
+                      NULL, NULL, p.blocked_reason, p.score, p.snoozed_until",
         },
         FindingQuery::Blocked => Plan {
             from: property,
@@ -107,54 +117,59 @@ fn plan(query: &FindingQuery) -> Plan {
                 *OPEN_CONTRACT_STATUSES
             ),
             order: "c.deadline_at, c.id",
-            columns:
-                "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, c.deadline_at, c.id, c.name, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::Unsigned { .. } => Plan {
             from: contract,
-            count_from: contract_only,
+            // The property's snooze counts too: the join is needed.
+            count_from: contract,
             filter: format!(
-                "c.status = {} AND c.sent_at < :a",
-                literal(ContractStatus::Sent.as_str())
+                "c.status = {} AND c.sent_at < :a AND {}",
+                literal(ContractStatus::Sent.as_str()),
+                resumed_before_sql(":a")
             ),
             order: "c.sent_at, c.id",
-            columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, c.sent_at, c.id, c.name, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         // Not enriched, and not stale as new: past the new stage (a small partial
         // index), or new and not yet stale (a range of the stage index).
         FindingQuery::MissingEnrichment { .. } => Plan {
             from: UNENRICHED.as_str(),
             count_from: UNENRICHED.as_str(),
-            filter: "p.created_at < :a".into(),
+            filter: format!("p.created_at < :a AND {}", resumed_before_sql(":a")),
             order: "p.created_at, p.id",
-            columns:
-                "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, p.created_at, NULL, NULL, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::MissingSkipTrace { .. } => Plan {
             from: property,
             count_from: property,
             filter: format!(
                 "p.skip_traced_at IS NULL AND p.enriched_at IS NOT NULL AND p.enriched_at < :a
-                 AND NOT (p.stage = {} AND {})",
+                 AND {} AND NOT (p.stage = {} AND {})",
+                resumed_before_sql(":a"),
                 literal(Stage::Enriched.as_str()),
                 stale_sql(":b")
             ),
             order: "p.enriched_at, p.id",
-            columns:
-                "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason, p.score",
+            columns: "p.id, p.address, p.stage, p.enriched_at, NULL, NULL, p.blocked_reason,
+                      p.score, p.snoozed_until",
         },
         FindingQuery::HighScoreIdle { .. } => Plan {
             from: property,
             count_from: property,
             filter: format!(
                 "p.score IS NOT NULL AND p.score >= :score AND p.stage <> {}
-                 AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a",
-                literal(Stage::Complete.as_str())
+                 AND max(coalesce(p.last_action_at, 0), p.stage_entered_at) < :a AND {}",
+                literal(Stage::Complete.as_str()),
+                resumed_before_sql(":a")
             ),
             order: "p.score DESC, p.id",
             columns:
                 "p.id, p.address, p.stage, max(coalesce(p.last_action_at, 0), p.stage_entered_at),
-                      NULL, NULL, p.blocked_reason, p.score",
+                      NULL, NULL, p.blocked_reason, p.score, p.snoozed_until",
         },
     }
 }
@@ -297,5 +312,6 @@ fn finding_row(row: &Row<'_>) -> rusqlite::Result<FindingRow> {
         contract_name: row.get(5)?,
         blocked_reason: row.get(6)?,
         score: row.get(7)?,
+        snoozed_until: row.get(8)?,
     })
 }

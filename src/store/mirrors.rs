@@ -116,6 +116,36 @@ fn add_edge_cases(store: &mut Store, stale: &StaleDays) {
                 .unwrap();
         }
     }
+    // Snoozes: one ahead (snoozed), one ending a second after the clock (snoozed at NOW,
+    // resumed at NOW + 1), and one that resumed exactly a stage's limit ago and a second
+    // more (its clock: healthy, then stale), all in stages they are long overdue in.
+    for (snoozed_until, reason) in [
+        (NOW + 5 * DAY_SECS, Some("waiting on probate")),
+        (NOW + 1, None),
+        (NOW - limit(Stage::Enriched), Some("done waiting")),
+        (NOW - limit(Stage::Enriched) - 1, None),
+    ] {
+        add_property(
+            store,
+            PropertyRecord {
+                created_at: NOW - 40 * DAY_SECS,
+                enriched_at: Some(NOW - 30 * DAY_SECS),
+                snoozed_until: Some(snoozed_until),
+                snooze_reason: reason.map(str::to_string),
+                ..base("snoozed in enriched")
+            },
+        );
+    }
+    // A snooze does not lift a block: blocked wins.
+    add_property(
+        store,
+        PropertyRecord {
+            created_at: NOW - 30 * DAY_SECS,
+            blocked_reason: Some("Lien".into()),
+            snoozed_until: Some(NOW + DAY_SECS),
+            ..base("blocked and snoozed")
+        },
+    );
     // Blocked wins over stale, and over complete.
     add_property(
         store,
@@ -219,7 +249,11 @@ fn sql_health_agrees_with_pipeline_health() {
             *by_health.entry((j.stage, j.health)).or_default() += 1;
         }
         // Every stage and health shows up, or the comparison proves little.
-        for health in [Health::Healthy, Health::Stale, Health::Blocked] {
+        for health in Health::ALL {
+            // The snoozes end within the clocks: at the last, nothing is snoozed.
+            if health == Health::Snoozed && now >= NOW + 5 * DAY_SECS {
+                continue;
+            }
             assert!(
                 by_health.keys().any(|(_, h)| *h == health),
                 "{health:?} at {now}"
@@ -238,6 +272,7 @@ fn sql_health_agrees_with_pipeline_health() {
                 (HealthFilter::Any, None),
                 (HealthFilter::Healthy, Some(Health::Healthy)),
                 (HealthFilter::Stale, Some(Health::Stale)),
+                (HealthFilter::Snoozed, Some(Health::Snoozed)),
                 (HealthFilter::Blocked, Some(Health::Blocked)),
             ] {
                 let want: BTreeSet<i64> = judged

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::exit::HbError;
 
+mod briefs;
 mod changes;
 mod checks;
 mod column;
@@ -31,7 +32,9 @@ mod properties;
 mod runlog;
 mod runs;
 mod schema;
+mod silences;
 
+pub use briefs::SentBrief;
 pub use changes::{Moment, Watermark};
 pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
@@ -39,13 +42,14 @@ pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchl
 pub use insights::{FindingQuery, FindingRow};
 pub use market::{Area, WindowMedian};
 pub use notifications::{
-    NotificationDraft, NotificationFilter, NotificationRow, Transitions, REMINDER_SOURCE,
-    WATCHLIST_SOURCE,
+    NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+    REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};
 pub use properties::{HealthFilter, PropertyFactsUpdate, PropertyListRow, PropertyRecord};
 pub use runlog::RunlogEntry;
 pub use runs::{LockOutcome, ModuleResultRow, RunFilter, RunRow, RunStatus};
+pub use silences::Removal;
 
 pub struct Store {
     conn: Connection,

@@ -174,10 +174,11 @@ impl Store {
     /// The keys of `source`'s open, unacknowledged notices last told at or before
     /// `cutoff`: due to be told again.
     pub fn keys_to_renotify(&self, source: &str, cutoff: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT dedup_key FROM notifications
-             WHERE resolved_at IS NULL AND acked_at IS NULL AND notified_at <= ?2 AND +source = ?1",
-        )?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT dedup_key FROM notifications WHERE resolved_at IS NULL AND acked_at IS NULL
+               AND {} AND notified_at <= ?2 AND +source = ?1",
+            super::notifications::RETOLD_SQL
+        ))?;
         let rows = stmt.query_map(params![source, cutoff], |row| row.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -232,6 +232,37 @@ fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
 
 impl Reconciler<'_> {
     pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, self.renotify_after)
+    }
+
+    /// Add a finding that is told once: never re-notified on the timer (only when it gets
+    /// worse).
+    pub fn add_once(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, i64::MAX / 4)
+    }
+
+    /// Add a finding that is due to be told again now if its notice is open: what a
+    /// silence held back goes out as soon as it ends.
+    pub fn add_due(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.add_with(draft, 0)
+    }
+
+    /// Leave the open notice of `dedup_key` as it is (not re-notified, not resolved):
+    /// a silenced check's notices wait for the silence to end.
+    pub fn keep(&mut self, dedup_key: &str) -> Result<()> {
+        let open: Option<i64> = self
+            .tx
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM notifications WHERE dedup_key = ?1 AND resolved_at IS NULL",
+            )?
+            .query_row([dedup_key], |row| row.get(0))
+            .optional()?;
+        self.seen.extend(open);
+        Ok(())
+    }
+
+    fn add_with(&mut self, draft: &NotificationDraft, renotify_after: i64) -> Result<()> {
         let conn = self.tx.conn();
         let open = conn
             .prepare_cached(
@@ -253,7 +284,7 @@ impl Reconciler<'_> {
             Some(draft.priority),
             open.as_ref().map(|(_, notice)| notice),
             self.now,
-            self.renotify_after,
+            renotify_after,
         );
         match (decision, open) {
             (Decision::New, _) => {
@@ -478,6 +509,12 @@ fn stage_draft(conn: &Connection, draft: &NotificationDraft) -> Result<()> {
 /// (source, kind, priority, acked, kept, counted) of a maintained count that is wrong.
 #[cfg(test)]
 pub(crate) type CountDrift = (String, String, String, bool, i64, i64);
+
+/// SQL for "a notice of this kind is told again on the timer": the told-once kinds of
+/// the deadline ladder (`FindingKind::renotifies`) left out. The partial index
+/// `notifications_renotify` (migration 12) has this condition word for word, so the
+/// queries of the notices due again read only those.
+pub(crate) const RETOLD_SQL: &str = "kind NOT IN ('deadline_passed', 'deadline_near')";
 
 /// The sources of event notifications (`insert_event`): a reminder due, a watchlist match.
 pub const REMINDER_SOURCE: &str = "scheduled";

@@ -30,6 +30,9 @@ pub struct PropertyRecord {
     pub skip_traced_at: Option<i64>,
     pub blocked_reason: Option<String>,
     pub last_action_at: Option<i64>,
+    /// A hold with a resume date (`hb property snooze`), and why.
+    pub snoozed_until: Option<i64>,
+    pub snooze_reason: Option<String>,
 }
 
 /// A row of `hb property list`: what the list shows, health computed by SQL.
@@ -46,6 +49,17 @@ pub struct PropertyListRow {
     pub blocked_reason: Option<String>,
     /// Without a recorded blocker: the open contract whose deadline passed first.
     pub missed: Option<MissedDeadline>,
+    pub snoozed_until: Option<i64>,
+    pub snooze_reason: Option<String>,
+}
+
+/// A property on hold (`hb property snooze`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnoozedProperty {
+    pub id: i64,
+    pub address: String,
+    pub until: i64,
+    pub reason: Option<String>,
 }
 
 /// Which properties a list wants, by health.
@@ -54,6 +68,7 @@ pub enum HealthFilter {
     Any,
     Healthy,
     Stale,
+    Snoozed,
     Blocked,
 }
 
@@ -88,14 +103,28 @@ pub(crate) static BLOCKED_SQL: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// SQL for "property `p` is stale at `cutoff`" (an SQL expression holding
-/// `pipeline::stale_cutoff` of its stage): the comparison of `pipeline::is_stale`.
+/// `pipeline::stale_cutoff` of its stage): the comparison of `pipeline::is_stale` on
+/// `pipeline::clock_start`, written as two conditions so the planner keeps its range on
+/// stage_entered_at. A snoozed property's resume date is after any cutoff: never stale.
 pub(crate) fn stale_sql(cutoff: &str) -> String {
-    format!("p.stage_entered_at < {cutoff}")
+    format!(
+        "p.stage_entered_at < {cutoff} AND {}",
+        resumed_before_sql(cutoff)
+    )
 }
 
-/// The negation of [`stale_sql`], written so the planner keeps its index range.
+/// SQL for "property `p`'s clock started before `cutoff`" as far as its snooze goes:
+/// never snoozed, or resumed before it (`pipeline::clock_start`).
+pub(crate) fn resumed_before_sql(cutoff: &str) -> String {
+    format!("(p.snoozed_until IS NULL OR p.snoozed_until < {cutoff})")
+}
+
+/// SQL for "property `p` is snoozed at `:now`" (`pipeline::is_snoozed`).
+pub(crate) const SNOOZED_SQL: &str = "coalesce(p.snoozed_until > :now, 0)";
+
+/// The negation of [`stale_sql`].
 fn not_stale_sql(cutoff: &str) -> String {
-    format!("p.stage_entered_at >= {cutoff}")
+    format!("(p.stage_entered_at >= {cutoff} OR p.snoozed_until >= {cutoff})")
 }
 
 impl Store {
@@ -137,6 +166,59 @@ impl Store {
         })
     }
 
+    /// Snooze a property until `until` for `reason` (`hb property snooze`), or, with
+    /// None, end its snooze now: its clock starts again now either way once it resumes.
+    pub fn snooze_property(
+        &mut self,
+        id: i64,
+        snooze: Option<(i64, &str)>,
+        now: i64,
+    ) -> Result<()> {
+        self.transaction(|tx| {
+            let changed = match snooze {
+                Some((until, reason)) => tx.conn().execute(
+                    "UPDATE properties SET snoozed_until = ?2, snooze_reason = ?3, updated_at = ?4
+                     WHERE id = ?1",
+                    params![id, until, reason, now],
+                )?,
+                // Ended now, if it was snoozed; the resume date stays as its clock's start.
+                None => tx.conn().execute(
+                    "UPDATE properties SET snoozed_until = CASE WHEN snoozed_until > ?2
+                        THEN ?2 ELSE snoozed_until END, snooze_reason = NULL, updated_at = ?2
+                     WHERE id = ?1",
+                    params![id, now],
+                )?,
+            };
+            ensure_changed(changed, "property", id)
+        })
+    }
+
+    /// The properties snoozed at `now`, soonest resume first (at most `limit`), and how
+    /// many there are.
+    pub fn snoozed_properties(
+        &self,
+        now: i64,
+        limit: Option<usize>,
+    ) -> Result<(u64, Vec<SnoozedProperty>)> {
+        let total: u64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM properties WHERE snoozed_until > ?1")?
+            .query_row([now], |row| row.get(0))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, address, snoozed_until, snooze_reason FROM properties
+             WHERE snoozed_until > ?1 ORDER BY snoozed_until, id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now, limit.map_or(-1, |l| l as i64)], |row| {
+            Ok(SnoozedProperty {
+                id: row.get(0)?,
+                address: row.get(1)?,
+                until: row.get(2)?,
+                reason: row.get(3)?,
+            })
+        })?;
+        Ok((total, rows.collect::<rusqlite::Result<Vec<_>>>()?))
+    }
+
     /// Properties of one stage, oldest in stage first, filtered by health at `now`; `limit`
     /// None: all of them. Uses the (stage, stage_entered_at) index, so a limit stays cheap
     /// on big stores.
@@ -154,7 +236,8 @@ impl Store {
         // The first missed deadline, for the same blocked_reason `hb property ID` gives.
         let sql = format!(
             "SELECT p.id, p.address, p.city, p.state, p.stage, p.stage_entered_at, p.score,
-                    {blocked} AS blocked, p.blocked_reason, m.id, m.name, m.deadline_at
+                    {blocked} AS blocked, p.blocked_reason, m.id, m.name, m.deadline_at,
+                    p.snoozed_until, p.snooze_reason
              FROM properties p
              LEFT JOIN contracts m ON p.blocked_reason IS NULL AND m.id = (
                  SELECT c.id FROM contracts c WHERE c.property_id = p.id AND {missed}
@@ -218,16 +301,19 @@ impl StageClause {
         let cutoff = pipeline::stale_cutoff(stage, stale, now);
         let blocked = &*BLOCKED_SQL;
         let stale_sql = stale_sql(":cutoff");
-        // `pipeline::health`: blocked, then stale, then healthy.
+        let snoozed = SNOOZED_SQL;
+        // `pipeline::health`: blocked, then snoozed, then stale, then healthy.
         let sql = match (health, cutoff) {
             (HealthFilter::Any, _) => String::new(),
             (HealthFilter::Blocked, _) => format!("AND {blocked}"),
+            (HealthFilter::Snoozed, _) => format!("AND {snoozed} AND NOT {blocked}"),
             (HealthFilter::Stale, None) => return None,
             (HealthFilter::Stale, Some(_)) => format!("AND {stale_sql} AND NOT {blocked}"),
-            (HealthFilter::Healthy, None) => format!("AND NOT {blocked}"),
-            (HealthFilter::Healthy, Some(_)) => {
-                format!("AND {} AND NOT {blocked}", not_stale_sql(":cutoff"))
-            }
+            (HealthFilter::Healthy, None) => format!("AND NOT {snoozed} AND NOT {blocked}"),
+            (HealthFilter::Healthy, Some(_)) => format!(
+                "AND {} AND NOT {snoozed} AND NOT {blocked}",
+                not_stale_sql(":cutoff")
+            ),
         };
         Some(StageClause {
             sql,
@@ -269,13 +355,16 @@ fn list_row(row: &Row<'_>) -> rusqlite::Result<PropertyListRow> {
             }),
             None => None,
         },
+        snoozed_until: row.get(12)?,
+        snooze_reason: row.get(13)?,
     })
 }
 
 pub(crate) fn property_facts(conn: &Connection, id: i64) -> Result<Option<PropertyFacts>> {
     let property = conn
         .prepare_cached(
-            "SELECT id, address, created_at, enriched_at, skip_traced_at, blocked_reason
+            "SELECT id, address, created_at, enriched_at, skip_traced_at, blocked_reason,
+                    snoozed_until, snooze_reason
              FROM properties WHERE id = ?1",
         )?
         .query_row([id], |row| {
@@ -286,6 +375,8 @@ pub(crate) fn property_facts(conn: &Connection, id: i64) -> Result<Option<Proper
                 enriched_at: row.get(3)?,
                 skip_traced_at: row.get(4)?,
                 blocked_reason: row.get(5)?,
+                snoozed_until: row.get(6)?,
+                snooze_reason: row.get(7)?,
                 contracts: Vec::new(),
             })
         })
@@ -351,9 +442,9 @@ impl Tx<'_> {
         conn.prepare_cached(
             "INSERT INTO properties (id, external_ref, address, city, state, zip, kind, list_price,
                 beds, baths, sqft, score, created_at, enriched_at, skip_traced_at, blocked_reason,
-                last_action_at, stage, stage_entered_at, updated_at)
+                last_action_at, stage, stage_entered_at, updated_at, snoozed_until, snooze_reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20)",
+                ?18, ?19, ?20, ?21, ?22)",
         )?
         .execute(params![
             p.id,
@@ -375,7 +466,9 @@ impl Tx<'_> {
             p.last_action_at,
             derived.stage,
             derived.stage_entered_at,
-            now
+            now,
+            p.snoozed_until,
+            p.snooze_reason
         ])?;
         Ok(conn.last_insert_rowid())
     }

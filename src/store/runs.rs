@@ -190,6 +190,8 @@ impl Store {
                 "DELETE FROM notifications WHERE resolved_at IS NOT NULL AND resolved_at < ?1",
                 [cutoff],
             )?;
+            // Silences that ended before it: the results they covered are gone too.
+            tx.prune_silences(cutoff)?;
             Ok(runs)
         })
     }

@@ -4,7 +4,7 @@
 use anyhow::{bail, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: the portfolio (foundation).
     r#"
     CREATE TABLE properties (
@@ -579,6 +579,118 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE contact_scores ADD COLUMN next_at INTEGER;
     CREATE INDEX contact_scores_next ON contact_scores (next_at);
     "#,
+    // 10: alerting rules (checks::state): each check's recent statuses, the incident it is
+    // alerting on (from the run its rule fired until it recovers) and since when it flaps;
+    // silences, and what a silence held back in each run.
+    r#"
+    -- One character per counted run, oldest first: o w c u s.
+    ALTER TABLE check_state ADD COLUMN history TEXT NOT NULL DEFAULT '';
+    ALTER TABLE check_state ADD COLUMN incident_since INTEGER;
+    ALTER TABLE check_state ADD COLUMN incident_failures INTEGER;
+    ALTER TABLE check_state ADD COLUMN incident_status TEXT
+        CHECK (incident_status IN ('ok','warning','critical','unknown','skipped'));
+    ALTER TABLE check_state ADD COLUMN incident_message TEXT;
+    ALTER TABLE check_state ADD COLUMN flapping_since INTEGER;
+    -- A check alerting when this migration runs keeps its open notification as its
+    -- incident, so its recovery is told as before.
+    UPDATE check_state SET incident_since = coalesce(failing_since, since),
+        incident_failures = consecutive_failures, incident_status = status,
+        incident_message = last_message
+    WHERE consecutive_failures > 0 AND EXISTS (
+        SELECT 1 FROM notifications n
+        WHERE n.dedup_key = 'check:' || check_state.name AND n.resolved_at IS NULL);
+
+    -- JSON {by, reason, until, held}: the silence a result fell in and what it held back.
+    ALTER TABLE check_results ADD COLUMN silenced TEXT;
+
+    -- `hb silence add`: one check, one group or every check, from starts_at until
+    -- ends_at, or until removed (`hb silence remove`).
+    CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('check','group','all')),
+        target TEXT,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        removed_at INTEGER,
+        CHECK ((scope = 'all') = (target IS NULL))
+    );
+    CREATE INDEX silences_ends ON silences (ends_at);
+    "#,
+    // 11: the daily brief: which days' briefs were sent, and 'brief' as an outbox kind
+    // (SQLite cannot change a CHECK: the outbox is rebuilt with the same columns, rows
+    // and indexes).
+    r#"
+    CREATE TABLE briefs (
+        day INTEGER PRIMARY KEY,
+        sent_at INTEGER NOT NULL,
+        run_id INTEGER,
+        channels TEXT NOT NULL,
+        subject TEXT NOT NULL
+    );
+
+    CREATE TABLE alert_outbox_rebuilt (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        priority TEXT NOT NULL CHECK (priority IN ('low','medium','high','critical')),
+        kind TEXT NOT NULL
+            CHECK (kind IN ('new','renotify','recovery','escalation','test','brief')),
+        subject TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        notification_id INTEGER REFERENCES notifications (id) ON DELETE SET NULL,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),
+        leased_until INTEGER
+    );
+    INSERT INTO alert_outbox_rebuilt (id, channel, priority, kind, subject, dedup_key,
+        notification_id, payload, created_at, attempts, last_attempt_at, last_error,
+        next_attempt_at, delivered_at, status, leased_until)
+    SELECT id, channel, priority, kind, subject, dedup_key, notification_id, payload,
+        created_at, attempts, last_attempt_at, last_error, next_attempt_at, delivered_at,
+        status, leased_until
+    FROM alert_outbox;
+    DROP TABLE alert_outbox;
+    ALTER TABLE alert_outbox_rebuilt RENAME TO alert_outbox;
+    CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+    CREATE INDEX alert_outbox_open ON alert_outbox (status, id) WHERE status != 'delivered';
+    CREATE INDEX alert_outbox_notification ON alert_outbox (notification_id);
+    CREATE INDEX alert_outbox_channel_due ON alert_outbox (channel, next_attempt_at)
+        WHERE status = 'pending';
+    "#,
+    // 12: property snoozes: a hold with a resume date (`hb property snooze`). A property is
+    // snoozed while snoozed_until is ahead; after it, its stale clock runs from then.
+    r#"
+    ALTER TABLE properties ADD COLUMN snoozed_until INTEGER;
+    ALTER TABLE properties ADD COLUMN snooze_reason TEXT;
+    CREATE INDEX properties_snoozed ON properties (snoozed_until) WHERE snoozed_until IS NOT NULL;
+
+    -- The deadline ladder's notices are told once (never again on a timer): the index of
+    -- the notices due to be told again leaves them out, so the incremental cycle does not
+    -- re-check every property with an old deadline notice on every run
+    -- (`notifications::RETOLD_SQL` is this condition).
+    DROP INDEX notifications_renotify;
+    CREATE INDEX notifications_renotify ON notifications (notified_at)
+        WHERE resolved_at IS NULL AND acked_at IS NULL
+          AND kind NOT IN ('deadline_passed', 'deadline_near');
+
+    -- A snooze set, moved or cleared changes the property's findings: it bumps the change
+    -- watermark as the facts of migration 9 do (the trigger is recreated with the columns).
+    DROP TRIGGER properties_updated;
+    CREATE TRIGGER properties_updated AFTER UPDATE OF external_ref, address, city, state, zip,
+        kind, list_price, beds, baths, sqft, score, created_at, enriched_at, skip_traced_at,
+        blocked_reason, last_action_at, contracts_attached_at, contracts_completed_at, stage,
+        stage_entered_at, snoozed_until, snooze_reason ON properties BEGIN
+        UPDATE change_clock SET seq = seq + 1;
+        UPDATE properties SET change_seq = (SELECT seq FROM change_clock) WHERE id = NEW.id;
+    END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -638,6 +750,9 @@ mod tests {
         "52577c0afdd237083b41b73ae9c8580ab32b19e09e3170bf82b3e2f26d0cbe8e",
         "a90938e89c54e83287c3897053d8e4d45ada24caf217b1742dbc02b9666891e7",
         "cda9bab5043e903e1d7358c0a403083141f3fdcccd17b1b2b4cded62666ab078",
+        "6bab3cecb8bdf82450d472523aa341b28e3efc5fc28abb55abc556f3a47365af",
+        "4e11c1ce7f48fae5d063428dc3f6aeb446178e46399a0069054dd61c033292d7",
+        "dac9b0600ddd36288a4e47585f5ae8de05de67c760003c8d165da8af0d0893ec",
     ];
 
     fn sha256(text: &str) -> String {
@@ -750,6 +865,43 @@ mod tests {
         for (name, sql) in indexes(&today) {
             assert_eq!(want.get(&name), Some(&sql), "{name}");
         }
+    }
+
+    /// Migration 10 rebuilds the outbox for its new kind: every row and index survives.
+    #[test]
+    fn the_outbox_rebuild_keeps_rows_and_indexes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &MIGRATIONS[..9] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 9).unwrap();
+        tx.commit().unwrap();
+        conn.execute_batch(
+            "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,
+                 created_at, attempts, next_attempt_at, status, leased_until)
+             VALUES ('ops', 'high', 'new', 's', 'k', '{}', 10, 3, 20, 'pending', 30)",
+        )
+        .unwrap();
+        let before = indexes(&conn);
+        migrate(&mut conn).unwrap();
+        let row: (i64, String, i64, i64) = conn
+            .query_row(
+                "SELECT id, channel, attempts, leased_until FROM alert_outbox",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (1, "ops".to_string(), 3, 30));
+        let after = indexes(&conn);
+        for (name, sql) in before.iter().filter(|(n, _)| n.starts_with("alert_outbox")) {
+            assert_eq!(after.get(name), Some(sql), "{name}");
+        }
+        conn.execute_batch(
+            "INSERT INTO alert_outbox (channel, priority, kind, subject, dedup_key, payload,
+                 created_at, next_attempt_at) VALUES ('ops', 'low', 'brief', 's', 'brief:x', '{}', 1, 1)",
+        )
+        .unwrap();
     }
 
     #[test]

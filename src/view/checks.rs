@@ -7,12 +7,14 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::checks::lint::{self, Level, Problem};
-use crate::checks::{self, Check, CheckOutcome, CheckState, Shown, Status};
+use crate::checks::{self, AlertRules, Check, CheckOutcome, CheckState, Shown, Status, Trigger};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::{self, Config, Loaded};
 use crate::exit::HbError;
+use crate::silence::{Cover, Silences};
 use crate::store::{trigger_counts, CheckHistoryRow, Store};
+use crate::view::silences::CoverView;
 
 /// `hb checks --json`: every configured check, in config order.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -54,11 +56,30 @@ pub struct BoardCheck {
     pub consecutive_failures: u32,
     pub consecutive_successes: u32,
     pub alert_after: u32,
+    /// `"3 of 5"`: alerts once that many of the last runs failed (instead of alert_after).
+    pub fail_within: Option<String>,
+    pub recover_after: u32,
     pub escalate_after: u32,
-    /// `consecutive_failures >= alert_after`.
+    /// Flap detection: this many changes within `flap_window` runs (0: off).
+    pub flap_changes: u32,
+    pub flap_window: u32,
+    /// Its alert rule fired and it has not recovered (`recover_after` successes) since.
     pub alerting: bool,
-    /// `consecutive_failures >= escalate_after`.
+    /// Alerting, but passing now: waiting for `recover_after` successes in a row.
+    pub recovering: bool,
+    /// Critical for `escalate_after` runs in a row.
     pub escalated: bool,
+    /// With `fail_within`: failed runs among the last Y, and how many runs that was.
+    pub recent: Option<Recent>,
+    pub flapping: bool,
+    pub flapping_since: Option<String>,
+    /// Status changes within the last `flap_window` runs.
+    pub changes: u32,
+    /// What the rules' windows say: "2 of the last 5 runs failed (alerts at 3 of 5)",
+    /// "flapping: 7 changes in 20 runs", "recovering: 1 of 3 successes (critical before)".
+    pub note: Option<String>,
+    /// The silence covering it now: it runs and records, and alerts nothing.
+    pub silenced: Option<CoverView>,
     /// After a status that did not count: " (manual, not counted)".
     #[serde(skip)]
     pub mark: &'static str,
@@ -72,6 +93,33 @@ impl BoardCheck {
     /// The latest result did not count (a manual or demo run).
     pub fn shown_uncounted(&self) -> bool {
         self.status.is_some() && !self.counted
+    }
+
+    /// After the status on the board: ", flapping", ", recovering", " (silenced)".
+    pub fn state_mark(&self) -> String {
+        let mut mark = String::new();
+        if self.flapping {
+            mark.push_str(", flapping");
+        } else if self.recovering {
+            mark.push_str(", recovering");
+        }
+        if self.silenced.is_some() {
+            mark.push_str(" (silenced)");
+        }
+        mark
+    }
+
+    /// What the board says under the table about this check: its rules' windows and the
+    /// silence covering it.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = self.note.iter().cloned().collect();
+        if let Some(cover) = &self.silenced {
+            notes.push(format!(
+                "{}: it runs and records, and alerts, escalates and remediates nothing",
+                cover.line()
+            ));
+        }
+        notes
     }
 
     /// The counted streak: "3 failed", "12 ok", "skipped", "-" (no cycle ran it).
@@ -89,6 +137,16 @@ impl BoardCheck {
     }
 }
 
+/// Failed runs among the last ones (`fail_within`).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Recent {
+    pub failed: u32,
+    pub runs: u32,
+    /// The rule: alert at this many failures of `of` runs.
+    pub alerts_at: u32,
+    pub of: u32,
+}
+
 /// The board at `now` (`store`: None when there is none yet, so nothing ran).
 pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> {
     let (mut states, latest) = match store {
@@ -98,6 +156,7 @@ pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> 
         }
         None => Default::default(),
     };
+    let silences = silences_at(store, config, now)?;
     let checks = config
         .check
         .iter()
@@ -108,7 +167,8 @@ pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> 
                 latest.get(&check.common.name),
                 trigger_counts,
             );
-            board_check(check, state.as_ref(), shown.as_ref(), now)
+            let cover = silences.covering(&check.common.name, check.common.group, now);
+            board_check(check, state.as_ref(), shown.as_ref(), cover, now)
         })
         .collect();
     Ok(Board {
@@ -117,13 +177,39 @@ pub fn board(store: Option<&Store>, config: &Config, now: i64) -> Result<Board> 
     })
 }
 
+/// What may silence a check at `now`: the stored silences (none without a store) and
+/// the config's windows.
+pub fn silences_at(store: Option<&Store>, config: &Config, now: i64) -> Result<Silences> {
+    match store {
+        Some(store) => crate::cycle::system::silences(store, config, now),
+        None => Ok(Silences {
+            stored: Vec::new(),
+            windows: config.silences.clone(),
+        }),
+    }
+}
+
 /// One check on the board: its config, what the board shows, its counted state.
 fn board_check(
     check: &Check,
     state: Option<&CheckState>,
     shown: Option<&Shown>,
+    silenced: Option<Cover>,
     now: i64,
 ) -> BoardCheck {
+    let rules = AlertRules::of(check);
+    let recent = match (rules.trigger, state) {
+        (Trigger::Within(within), Some(state)) => {
+            let (failed, runs) = state.failed_within(within.runs);
+            Some(Recent {
+                failed,
+                runs,
+                alerts_at: within.failures,
+                of: within.runs,
+            })
+        }
+        _ => None,
+    };
     let last = state.map(|s| s.last_run_at);
     let next_due = check
         .common
@@ -154,9 +240,20 @@ fn board_check(
         consecutive_failures: state.map_or(0, |s| s.consecutive_failures),
         consecutive_successes: state.map_or(0, |s| s.consecutive_successes),
         alert_after: check.common.alert_after,
+        fail_within: check.common.fail_within.map(|w| w.to_string()),
+        recover_after: check.common.recover_after,
         escalate_after: check.common.escalate_after,
-        alerting: state.is_some_and(|s| s.should_alert(check)),
-        escalated: state.is_some_and(|s| s.should_escalate(check)),
+        flap_changes: rules.flap.map_or(0, |f| f.changes),
+        flap_window: rules.flap.map_or(0, |f| f.window),
+        alerting: state.is_some_and(|s| s.is_alerting()),
+        recovering: state.is_some_and(|s| s.is_recovering()),
+        escalated: state.is_some_and(|s| s.should_escalate(&rules)),
+        recent,
+        flapping: state.is_some_and(|s| s.is_flapping()),
+        flapping_since: format_opt(state.and_then(|s| s.flapping_since)),
+        changes: state.map_or(0, |s| s.changes_within(rules.flap.map_or(0, |f| f.window))),
+        note: state.and_then(|s| s.window_note(&rules)),
+        silenced: silenced.map(CoverView::from),
         mark: shown.map_or("", Shown::mark),
         since_ts: shown.map(|s| s.since),
         next_due_ts: next_due,
@@ -232,8 +329,9 @@ pub fn detail(
         .map(|r| (r.status, r.latency_ms))
         .collect();
     let figures = checks::window_stats(&counted);
+    let cover = silences_at(Some(store), config, now)?.covering(name, check.common.group, now);
     Ok(CheckDetail {
-        check: board_check(check, state.as_ref(), shown.as_ref(), now),
+        check: board_check(check, state.as_ref(), shown.as_ref(), cover, now),
         window: clock::format_duration(window),
         figures,
         results: history
@@ -368,6 +466,7 @@ pub fn doc(config: &Config) -> ProtocolDoc {
     ProtocolDoc {
         markdown: checks::doc::markdown(
             &config.check,
+            &config.silences,
             config.schedule.system,
             config.schedule.protocol,
             &config.actions,
@@ -419,6 +518,7 @@ every = "5m"
             duration_ms: latency_ms,
             metrics: Vec::new(),
             remediation: None,
+            silenced: None,
         }
     }
 
@@ -436,8 +536,11 @@ every = "5m"
                 busy => panic!("{busy:?}"),
             };
             let outcomes = [outcome("api", status, at, 10 * (i as u64 + 1))];
+            let states = store.check_states().expect("states");
+            let next =
+                crate::checks::next_states(&config().check, &states, &outcomes, Some(run_id));
             store
-                .record_check_results(run_id, &outcomes, Counting::Counts)
+                .record_check_results(run_id, &outcomes, Counting::Counts(&next))
                 .expect("record");
             store
                 .finish_run(run_id, crate::store::RunStatus::Ok, at, 5, "{}")

@@ -133,15 +133,23 @@ fn components(assessment: &Assessment) -> Components {
     );
     let mut components = vec![(HEARTBEAT_KEY.to_string(), heartbeat)];
     for row in &assessment.checks {
-        // What the check adds to the verdict: its counted state, unknown as a warning.
+        // What the check adds to the verdict: its counted state, unknown as a warning;
+        // nothing while a silence covers it (its failure is said, as in the verdict).
         let status = match row.counted_status {
+            _ if row.silenced.is_some() => HealthStatus::Pass,
             Some(Status::Critical) if row.enabled => HealthStatus::Fail,
             Some(Status::Warning | Status::Unknown) if row.enabled => HealthStatus::Warn,
             _ => HealthStatus::Pass,
         };
-        let output = (status != HealthStatus::Pass).then(|| {
+        let failing = row.enabled && row.counted_status.is_some_and(Status::is_failure);
+        let output = failing.then(|| {
+            let silenced = row
+                .silenced
+                .as_ref()
+                .map(|c| format!(" ({})", c.line()))
+                .unwrap_or_default();
             format!(
-                "{} since {}: {}",
+                "{} since {}: {}{silenced}",
                 row.counted_status.map_or("", Status::as_str),
                 row.counted_since.as_deref().unwrap_or("-"),
                 row.counted_message.as_deref().unwrap_or("")
@@ -325,6 +333,10 @@ mod tests {
             counted_at: Some("2026-11-25T11:55:00Z".into()),
             counted_latency_ms: Some(12),
             mark: "",
+            alerting: false,
+            flapping: false,
+            note: None,
+            silenced: None,
             window: checks::window_stats(&[]),
         }
     }

@@ -24,7 +24,28 @@ pub struct Insights {
     /// Findings per kind, in priority order (the table's summary line).
     #[serde(skip)]
     pub by_kind: Vec<(FindingKind, i64)>,
+    /// Properties on hold until a resume date: not findings, listed so they are not lost.
+    pub snoozed: Snoozed,
 }
+
+/// The properties snoozed now, soonest resume first.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Snoozed {
+    pub total: u64,
+    /// At most [`SNOOZED_LISTED`].
+    pub properties: Vec<SnoozedEntry>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SnoozedEntry {
+    pub property_id: i64,
+    pub address: String,
+    pub snoozed_until: String,
+    pub snooze_reason: Option<String>,
+}
+
+/// How many snoozed properties the insights list.
+pub const SNOOZED_LISTED: usize = 20;
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct InsightFinding {
@@ -52,12 +73,13 @@ pub fn insights(
     if let Some(limit) = limit {
         findings.truncate(limit);
     }
+    let (snoozed_total, snoozed) = store.snoozed_properties(now, Some(SNOOZED_LISTED))?;
     let total = by_kind.iter().map(|(_, n)| n).sum();
     Ok(Insights {
         generated_at: crate::clock::format_ts(now),
         total,
         counts: by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
-        voice_summary: crate::voice::insights(total, &by_kind),
+        voice_summary: crate::voice::insights(total, &by_kind, snoozed_total),
         findings: findings
             .into_iter()
             .map(|finding| InsightFinding {
@@ -66,6 +88,18 @@ pub fn insights(
             })
             .collect(),
         by_kind,
+        snoozed: Snoozed {
+            total: snoozed_total,
+            properties: snoozed
+                .into_iter()
+                .map(|p| SnoozedEntry {
+                    property_id: p.id,
+                    address: p.address,
+                    snoozed_until: crate::clock::format_ts(p.until),
+                    snooze_reason: p.reason,
+                })
+                .collect(),
+        },
     })
 }
 

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::checks::{Group, Status};
+use crate::checks::{Group, Silenced, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::Config;
@@ -88,6 +88,45 @@ pub struct CheckResult {
     pub value: Option<f64>,
     /// What the remediation commands did, when the check failed and had some.
     pub remediation: Option<serde_json::Value>,
+    /// The silence the result fell in and what it held back (null: none).
+    pub silenced: Option<SilencedView>,
+}
+
+/// What a silence held back in one run of a check.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SilencedView {
+    /// `silence #3`, `[[silence]] 1`.
+    pub by: String,
+    pub reason: String,
+    pub until: String,
+    /// `alert`, `escalation`, `flapping notice`, `remediation`.
+    pub held: Vec<String>,
+}
+
+impl From<&Silenced> for SilencedView {
+    fn from(s: &Silenced) -> Self {
+        SilencedView {
+            by: s.by.clone(),
+            reason: s.reason.clone(),
+            until: clock::format_ts(s.until),
+            held: s.held.clone(),
+        }
+    }
+}
+
+impl SilencedView {
+    /// `silenced by silence #3 until 2026-11-25T14:00:00Z (db migration): held alert`.
+    pub fn line(&self) -> String {
+        let held = if self.held.is_empty() {
+            "nothing to hold".to_string()
+        } else {
+            format!("held {}", self.held.join(", "))
+        };
+        format!(
+            "silenced by {} until {} ({}): {held}",
+            self.by, self.until, self.reason
+        )
+    }
 }
 
 impl CheckResult {
@@ -161,6 +200,7 @@ pub fn run(store: &Store, id: i64) -> Result<RunDetail> {
                 .remediation
                 .as_deref()
                 .and_then(|r| serde_json::from_str(r).ok()),
+            silenced: c.silenced.as_ref().map(SilencedView::from),
         })
         .collect();
     Ok(RunDetail {

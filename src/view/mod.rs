@@ -15,10 +15,13 @@
 //! - [`logs`]: the run log, and one run in detail.
 //! - [`checks`]: the check board, one check over a window, and a manual run's results.
 //! - [`alerts`]: notifications, the outbox, and what a delivery did.
+//! - [`brief`]: the daily brief (`hb brief`), as the cycle sends it.
 //! - [`contracts`]: a property's contracts.
 //! - [`schedule`]: the timer entries (`hb schedule`).
+//! - [`silences`]: the silences and the config's maintenance windows (`hb silence`).
 
 pub mod alerts;
+pub mod brief;
 pub mod checks;
 pub mod contracts;
 pub mod health;
@@ -26,4 +29,5 @@ pub mod insights;
 pub mod logs;
 pub mod property;
 pub mod schedule;
+pub mod silences;
 pub mod status;

@@ -23,6 +23,12 @@ pub struct PropertyHeartbeat {
     pub days_in_stage: f64,
     pub stale_after_days: Option<f64>,
     pub blocked_reason: Option<String>,
+    /// While snoozed (`hb property snooze`): its resume date and why; null otherwise.
+    pub snoozed_until: Option<String>,
+    pub snooze_reason: Option<String>,
+    /// When its stale clock started, if not when it entered its stage: the resume date
+    /// of a snooze that ended since.
+    pub clock_from: Option<String>,
     pub next_action: String,
     pub voice_summary: String,
     pub contracts: Vec<ContractEntry>,
@@ -70,6 +76,9 @@ pub fn heartbeat(store: &Store, config: &Config, id: i64, now: i64) -> Result<Pr
         days_in_stage: hb.days_in_stage,
         stale_after_days: hb.stale_after_days,
         blocked_reason: hb.blocked_reason,
+        snoozed_until: format_opt(hb.snoozed_until),
+        snooze_reason: hb.snooze_reason,
+        clock_from: format_opt(hb.clock_from),
         next_action: hb.next_action,
         voice_summary: hb.voice_summary,
         contracts: facts
@@ -116,6 +125,11 @@ pub struct ListedProperty {
     pub overdue_days: Option<f64>,
     pub score: Option<f64>,
     pub blocked_reason: Option<String>,
+    /// While snoozed: its resume date and why (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snooze_reason: Option<String>,
 }
 
 /// The properties that match `filter` at `now`, most overdue first.
@@ -158,6 +172,7 @@ pub fn health_filter(health: Option<Health>) -> HealthFilter {
         None => HealthFilter::Any,
         Some(Health::Healthy) => HealthFilter::Healthy,
         Some(Health::Stale) => HealthFilter::Stale,
+        Some(Health::Snoozed) => HealthFilter::Snoozed,
         Some(Health::Blocked) => HealthFilter::Blocked,
     }
 }
@@ -167,8 +182,18 @@ pub fn health_filter(health: Option<Health>) -> HealthFilter {
 pub fn listed_property(row: PropertyListRow, stale: &StaleDays, now: i64) -> ListedProperty {
     let stage = row.stage;
     let stale_after_days = stage.stale_after_days(stale);
-    let exact_days = (now - row.stage_entered_at) as f64 / clock::DAY_SECS as f64;
-    let health = pipeline::health(row.blocked, stage, row.stage_entered_at, stale, now);
+    // Overdue by its clock: from its resume date when a snooze ended since it entered.
+    let clock = pipeline::clock_start(row.stage_entered_at, row.snoozed_until);
+    let exact_days = (now - clock) as f64 / clock::DAY_SECS as f64;
+    let snoozed = pipeline::is_snoozed(row.snoozed_until, now);
+    let health = pipeline::health(
+        row.blocked,
+        stage,
+        row.stage_entered_at,
+        row.snoozed_until,
+        stale,
+        now,
+    );
     ListedProperty {
         property_id: row.id,
         address: row.address,
@@ -184,6 +209,8 @@ pub fn listed_property(row: PropertyListRow, stale: &StaleDays, now: i64) -> Lis
             row.blocked_reason.as_deref(),
             row.missed.as_ref(),
         ),
+        snoozed_until: format_opt(row.snoozed_until.filter(|_| snoozed)),
+        snooze_reason: row.snooze_reason.filter(|_| snoozed),
     }
 }
 
@@ -217,6 +244,8 @@ mod tests {
             blocked: false,
             blocked_reason: None,
             missed: None,
+            snoozed_until: None,
+            snooze_reason: None,
         }
     }
 
@@ -231,6 +260,34 @@ mod tests {
         let p = listed_property(row(2, Stage::New, 1.0), &stale, NOW);
         assert_eq!(p.health, Health::Healthy);
         assert_eq!(p.overdue_days, Some(-2.0));
+        // Snoozed: says until when and why; once resumed, overdue counts from then.
+        let snoozed = PropertyListRow {
+            snoozed_until: Some(NOW + DAY),
+            snooze_reason: Some("probate".into()),
+            ..row(3, Stage::Enriched, 30.0)
+        };
+        let p = listed_property(snoozed, &stale, NOW);
+        assert_eq!(
+            (
+                p.health,
+                p.snoozed_until.as_deref(),
+                p.snooze_reason.as_deref()
+            ),
+            (
+                Health::Snoozed,
+                Some("2027-01-16T08:00:00Z"),
+                Some("probate")
+            )
+        );
+        let resumed = PropertyListRow {
+            snoozed_until: Some(NOW - DAY),
+            ..row(4, Stage::Enriched, 30.0)
+        };
+        let p = listed_property(resumed, &stale, NOW);
+        assert_eq!(
+            (p.health, p.overdue_days, p.snoozed_until),
+            (Health::Healthy, Some(-4.0), None)
+        );
         let p = listed_property(row(3, Stage::Complete, 40.0), &stale, NOW);
         assert_eq!((p.health, p.overdue_days), (Health::Healthy, None));
 

@@ -9,9 +9,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::alerts::RejectedRecipient;
+use super::silences::{CoverView, SilenceView, WindowView};
 use crate::alert::Priority;
 use crate::cadence;
-use crate::checks::{self, Status};
+use crate::checks::{self, AlertRules, CheckState, Status};
 use crate::clock;
 use crate::clock::format_opt;
 use crate::config::Config;
@@ -66,7 +67,19 @@ pub struct SystemStatus {
     pub metrics: Vec<MetricValue>,
     /// Recipients a mail server refuses for good: they get no alerts until fixed.
     pub rejected_recipients: Vec<RejectedRecipient>,
+    pub silences: SilencesStatus,
+    /// The daily brief: when and where it goes, and the last one sent (null: no route).
+    pub brief: Option<BriefStatus>,
     pub window: WindowStats,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BriefStatus {
+    /// `08:00` (UTC).
+    pub at: String,
+    pub route: Vec<String>,
+    pub last_sent_at: Option<String>,
+    pub last_subject: Option<String>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -95,8 +108,69 @@ pub struct CheckBoardRow {
     /// After a status that did not count: " (manual, not counted)".
     #[serde(skip)]
     pub mark: &'static str,
+    /// Alerting by its rules (and not recovered yet).
+    pub alerting: bool,
+    pub flapping: bool,
+    /// What its rules' windows say ("2 of the last 5 runs failed (alerts at 3 of 5)").
+    pub note: Option<String>,
+    /// The silence covering it now: its failure alerts nothing and leaves the verdict.
+    pub silenced: Option<CoverView>,
     #[serde(flatten)]
     pub window: checks::WindowStats,
+}
+
+/// Silences in effect or to come, the config's windows, and what silences held back in
+/// the window.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SilencesStatus {
+    pub silences: Vec<SilenceView>,
+    pub windows: Vec<WindowView>,
+    /// Per check and silence: the results recorded under it in the window.
+    pub held: Vec<Held>,
+}
+
+/// What one silence held back of one check in the window.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Held {
+    pub check: String,
+    /// `silence #3`, `[[silence]] 1`.
+    pub by: String,
+    pub reason: String,
+    /// Results recorded under it, and how many of them failed.
+    pub results: usize,
+    pub failed: usize,
+    /// How often each thing was held back: `alert`, `escalation`, `remediation`, ...
+    pub counts: BTreeMap<String, usize>,
+    pub first_at: String,
+    pub last_at: String,
+    pub last_status: Status,
+}
+
+impl Held {
+    /// `payments under silence #3 (db migration): 12 results, 12 failed; held alert 12, remediation 3`.
+    pub fn line(&self) -> String {
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let held = if counts.is_empty() {
+            "nothing held back".to_string()
+        } else {
+            format!("held back {}", counts.join(", "))
+        };
+        format!(
+            "{} under {} ({}): {} result{}, {} failed, the last {} at {}; {held}",
+            self.check,
+            self.by,
+            self.reason,
+            self.results,
+            if self.results == 1 { "" } else { "s" },
+            self.failed,
+            self.last_status,
+            self.last_at
+        )
+    }
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -194,7 +268,7 @@ pub fn assess(
         .into_iter()
         .map(|(priority, n)| (priority.to_string(), n))
         .collect();
-    let board = board(store, config, window_start)?;
+    let board = board(store, config, window_start, now)?;
     // A channel no longer declared sends nothing: its old refusals are news no more.
     let rejected_recipients: Vec<RejectedRecipient> = store
         .outbox_rejections()?
@@ -259,6 +333,8 @@ pub fn report(
             })
             .collect(),
         rejected_recipients: assessment.rejected_recipients,
+        silences: silences_status(store, config, now, window_start)?,
+        brief: brief_status(store, config)?,
         window: cycle_window(store, now, window)?,
     };
     full.voice_summary = crate::voice::status(&full, config.schedule.system.as_secs());
@@ -348,14 +424,21 @@ pub fn verdict(
             Some(Status::Warning | Status::Unknown) => Status::Warning,
             _ => continue,
         };
-        reasons.push(format!(
+        let reason = format!(
             "check {} is {} since {}: {}",
             row.name,
             row.counted_status.map_or("", Status::as_str),
             row.counted_since.as_deref().unwrap_or("-"),
             row.counted_message.as_deref().unwrap_or("")
-        ));
-        status = worse(status, level);
+        );
+        // Under a maintenance window a failure is expected: said, but not the verdict.
+        match &row.silenced {
+            Some(cover) => reasons.push(format!("{reason} ({}; not counted)", cover.line())),
+            None => {
+                reasons.push(reason);
+                status = worse(status, level);
+            }
+        }
     }
     for r in rejected {
         reasons.push(format!("alerts do not reach a recipient: {}", r.line()));
@@ -446,9 +529,76 @@ fn cycle_window(store: &Store, now: i64, window: Duration) -> Result<WindowStats
     })
 }
 
+/// Where the daily brief goes and the last one sent; None when it goes nowhere.
+fn brief_status(store: &Store, config: &Config) -> Result<Option<BriefStatus>> {
+    if config.brief.route.is_empty() {
+        return Ok(None);
+    }
+    let last = store.last_brief()?;
+    Ok(Some(BriefStatus {
+        at: config.brief.at_text(),
+        route: config.brief.route.clone(),
+        last_sent_at: format_opt(last.as_ref().map(|b| b.sent_at)),
+        last_subject: last.map(|b| b.subject),
+    }))
+}
+
+/// The silences in effect or to come at `now`, the windows, and what silences held back
+/// since `window_start`.
+fn silences_status(
+    store: &Store,
+    config: &Config,
+    now: i64,
+    window_start: i64,
+) -> Result<SilencesStatus> {
+    let list = super::silences::list(Some(store), config, now, false)?;
+    let mut held: Vec<Held> = Vec::new();
+    for result in store.silenced_results_since(window_start)? {
+        let at = clock::format_ts(result.started_at);
+        let entry = match held
+            .iter_mut()
+            .find(|h| h.check == result.check && h.by == result.silenced.by)
+        {
+            Some(entry) => entry,
+            None => {
+                held.push(Held {
+                    check: result.check.clone(),
+                    by: result.silenced.by.clone(),
+                    reason: result.silenced.reason.clone(),
+                    results: 0,
+                    failed: 0,
+                    counts: BTreeMap::new(),
+                    first_at: at.clone(),
+                    last_at: at.clone(),
+                    last_status: result.status,
+                });
+                held.last_mut().expect("just pushed")
+            }
+        };
+        entry.results += 1;
+        entry.failed += usize::from(result.status.is_failure());
+        for what in &result.silenced.held {
+            *entry.counts.entry(what.clone()).or_default() += 1;
+        }
+        entry.last_at = at;
+        entry.last_status = result.status;
+    }
+    Ok(SilencesStatus {
+        silences: list.silences,
+        windows: list.windows,
+        held,
+    })
+}
+
 /// Each configured check: what the board shows, its counted state, and its figures since
-/// `window_start` (None: none).
-fn board(store: &Store, config: &Config, window_start: Option<i64>) -> Result<Vec<CheckBoardRow>> {
+/// `window_start` (None: none), and the silence covering each at `now`.
+fn board(
+    store: &Store,
+    config: &Config,
+    window_start: Option<i64>,
+    now: i64,
+) -> Result<Vec<CheckBoardRow>> {
+    let silences = super::checks::silences_at(Some(store), config, now)?;
     let states = store.check_states()?;
     let latest = store.latest_results(config.check.iter().map(|c| c.common.name.as_str()))?;
     let results = match window_start {
@@ -484,6 +634,12 @@ fn board(store: &Store, config: &Config, window_start: Option<i64>) -> Result<Ve
                 counted_at: state.map(|s| clock::format_ts(s.last_run_at)),
                 counted_latency_ms: state.and_then(|s| s.last_latency_ms),
                 mark: shown.as_ref().map_or("", |s| s.mark()),
+                alerting: state.is_some_and(CheckState::is_alerting),
+                flapping: state.is_some_and(CheckState::is_flapping),
+                note: state.and_then(|s| s.window_note(&AlertRules::of(check))),
+                silenced: silences
+                    .covering(&check.common.name, check.common.group, now)
+                    .map(CoverView::from),
                 window: checks::window_stats(&in_window),
             }
         })
@@ -520,6 +676,10 @@ mod tests {
             counted_at: Some("2026-11-25T11:55:00Z".into()),
             counted_latency_ms: Some(12),
             mark: "",
+            alerting: false,
+            flapping: false,
+            note: None,
+            silenced: None,
             window: checks::window_stats(&[]),
         }
     }
@@ -562,6 +722,26 @@ mod tests {
                 "2 critical notifications open",
                 "the last cycle (run 7) failed",
                 "1 high-priority notification open",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_silenced_failure_is_said_but_leaves_the_verdict() {
+        let mut silenced = check("payments", Some(Status::Critical));
+        silenced.silenced = Some(CoverView {
+            by: "silence #3".into(),
+            reason: "gateway migration".into(),
+            until: "2026-11-25T14:00:00Z".into(),
+        });
+        let last = last(RunStatus::Ok, 60);
+        let (status, reasons) = verdict(Some(&last), &open(&[]), 300, &[silenced], &[]);
+        assert_eq!(status, Status::Ok);
+        assert_eq!(
+            reasons,
+            [
+                "check payments is critical since 2026-11-25T11:00:00Z: down (silenced by silence \
+              #3 until 2026-11-25T14:00:00Z (gateway migration); not counted)"
             ]
         );
     }

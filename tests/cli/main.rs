@@ -2,6 +2,7 @@
 //! One test binary, a module per subcommand.
 
 mod alerts;
+mod brief;
 mod checks;
 mod cycle;
 mod demo;
@@ -13,8 +14,10 @@ mod messages;
 mod output;
 mod pg;
 mod property;
+mod rules;
 mod runlog;
 mod serve;
+mod silence;
 mod store;
 mod support;
 mod validate;

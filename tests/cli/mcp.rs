@@ -246,7 +246,7 @@ fn bad_calls() -> Vec<(Value, &'static str)> {
         ),
         (
             json!({"name": "list_properties", "arguments": {"health": "sick"}}),
-            "\"sick\" is not one of healthy, stale, blocked",
+            "\"sick\" is not one of healthy, stale, snoozed, blocked",
         ),
         (
             json!({"name": "get_system_heartbeat_status", "arguments": {"window": "soon"}}),

@@ -69,7 +69,7 @@ fn big_portfolio() -> Hb {
     hb.write(
         "heartbeat.toml",
         "[store]\npath = \"hb.db\"\n\n[[alerts.channel]]\nname = \"console\"\ntype = \"stderr\"\n\n\
-         [alerts.routes]\nmedium = [\"console\"]\nhigh = [\"console\"]\n",
+         [alerts.routes]\nmedium = [\"console\"]\nhigh = [\"console\"]\ncritical = [\"console\"]\n",
     );
     let mut csv = String::from("id,address,created_at\n");
     for id in 1..=60 {
@@ -248,7 +248,7 @@ fn filters_are_validated_and_case_insensitive() {
         ),
         (
             &["property", "list", "--health", "sick"],
-            "healthy, stale, blocked",
+            "healthy, stale, snoozed, blocked",
         ),
     ] {
         let (code, stdout, stderr) = run(&hb, args);
@@ -257,9 +257,9 @@ fn filters_are_validated_and_case_insensitive() {
         assert_eq!(stdout, "");
     }
     // Accepted in any case, and they work.
-    let high = hb.json(&["alerts", "--priority", "HIGH"]);
-    assert_eq!(high["total"], 1, "the missed deadline: {high}");
-    assert_eq!(high["notifications"][0]["priority"], "high");
+    let critical = hb.json(&["alerts", "--priority", "CRITICAL"]);
+    assert_eq!(critical["total"], 1, "the missed deadline: {critical}");
+    assert_eq!(critical["notifications"][0]["priority"], "critical");
     let stale = hb.json(&["alerts", "--kind", "Stale_Property", "--limit", "0"]);
     assert_eq!(stale["total"], 59);
     assert_eq!(hb.json(&["logs", "--status", "OK"])["total"], 1);

@@ -301,7 +301,8 @@ fn insights_highest_priority_first() {
         .map(|f| f["dedup_key"].as_str().unwrap())
         .collect();
     assert!(keys.contains(&"stale:7:researched"), "{keys:?}");
-    assert!(keys.contains(&"deadline_near:1"), "{keys:?}");
+    // Keyed by the step of the deadline ladder it is at (3 days ahead, of 7, 3, 1).
+    assert!(keys.contains(&"deadline_near:1:3d"), "{keys:?}");
     let total = v["total"].as_i64().unwrap();
     assert_eq!(total as usize, findings.len());
 
@@ -374,4 +375,95 @@ fn contract_times_cannot_run_backwards() {
         .code(65);
     hb.ok(&["contract", "completed", &id, "--at", "2026-11-23T10:00:00Z"]);
     assert_eq!(hb.json(&["property", "5"])["stage"], "complete");
+}
+
+#[test]
+fn a_snooze_holds_a_property_until_its_resume_date_and_clear_ends_it() {
+    let hb = Hb::new();
+    let file = hb.write(
+        "p.csv",
+        "id,address,created_at,enriched_at\n5,123 Main St,2026-11-01,2026-11-02\n",
+    );
+    hb.ok(&["import", "properties", file.to_str().unwrap()]);
+    assert_eq!(hb.json(&["property", "5"])["health"], "stale");
+    let held = hb.json(&[
+        "property",
+        "snooze",
+        "5",
+        "--until",
+        "2026-12-20",
+        "--reason",
+        "waiting on probate",
+    ]);
+    assert_eq!(held["health"], "snoozed");
+    assert_eq!(held["snoozed_until"], "2026-12-20T00:00:00Z");
+    assert_eq!(held["snooze_reason"], "waiting on probate");
+    assert_eq!(
+        held["voice_summary"],
+        "Property #5 at 123 Main St is Enriched and snoozed until 2026-12-20 (waiting on probate). \
+         Next step: run skip trace to find owner."
+    );
+    let table = hb.ok(&["property", "list", "--health", "SNOOZED"]);
+    assert!(
+        table.contains("snoozed until 2026-12-20 (waiting on probate)"),
+        "{table}"
+    );
+    assert_eq!(
+        hb.json(&["property", "list", "--health", "stale"])["total"],
+        0
+    );
+    // Refused, and nothing changes: a date not ahead, no reason, an unknown property.
+    for (args, code, says) in [
+        (
+            &[
+                "property",
+                "snooze",
+                "5",
+                "--until",
+                "2026-11-01",
+                "--reason",
+                "x",
+            ][..],
+            64,
+            "is not after now",
+        ),
+        (
+            &["property", "snooze", "5", "--until", "2026-12-24"],
+            64,
+            "--reason",
+        ),
+        (&["property", "snooze", "5"], 64, "--until"),
+        (
+            &[
+                "property",
+                "snooze",
+                "9",
+                "--until",
+                "2026-12-24",
+                "--reason",
+                "x",
+            ],
+            1,
+            "no property with id 9",
+        ),
+    ] {
+        let out = hb.cmd().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        hb.json(&["property", "5"])["snoozed_until"],
+        "2026-12-20T00:00:00Z"
+    );
+    // Cleared: the hold ends now, and its clock starts again now.
+    let cleared = hb.json(&["property", "snooze", "5", "--clear"]);
+    assert_eq!(cleared["health"], "healthy", "{cleared}");
+    assert_eq!(cleared["clock_from"], crate::NOW);
+    assert_eq!(cleared["snoozed_until"], serde_json::Value::Null);
+    let later = hb.json(&["property", "5", "--now", "2026-12-01T12:00:01Z"]);
+    assert_eq!(
+        later["health"], "stale",
+        "5 days for enriched, from the clear"
+    );
 }
