@@ -330,6 +330,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let mut rows = matches.len();
     let mut transitions = Transitions::default();
     let mut matched_properties = Vec::new();
+    let mut events = tx.events(WATCHLIST_SOURCE, env.now, env.run_id);
     for m in &matches {
         tx.record_watchlist_match(m.watchlist_id, m.property_id, env.now)?;
         let price = m
@@ -356,13 +357,15 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: Some(m.property_id),
         };
-        if let Some(id) = tx.insert_event(WATCHLIST_SOURCE, &draft, env.now, env.run_id)? {
-            transitions.new.push(id);
-        }
-        if !matched_properties.contains(&m.property_id) {
+        events.add(&draft)?;
+        // Matches come by property: its first match is the one after another property's.
+        if matched_properties.len() < super::KEPT
+            && matched_properties.last() != Some(&m.property_id)
+        {
             matched_properties.push(m.property_id);
         }
     }
+    transitions.new.extend(events.finish()?);
 
     let window = cfg.price_window.as_secs();
     rows += match scan {

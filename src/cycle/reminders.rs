@@ -13,6 +13,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let due = tx.due_reminders(env.now)?;
     let mut transitions = Transitions::default();
     let mut ids = Vec::new();
+    let mut events = tx.events(REMINDER_SOURCE, env.now, env.run_id);
     for reminder in &due {
         let on = reminder
             .property_id
@@ -32,9 +33,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
             ),
             property_id: reminder.property_id,
         };
-        if let Some(id) = tx.insert_event(REMINDER_SOURCE, &draft, env.now, env.run_id)? {
-            transitions.new.push(id);
-        }
+        events.add(&draft)?;
         // An unreadable recurrence (imported before validation) fires once, like a one-off.
         let next = reminder
             .recurrence
@@ -45,6 +44,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
         tx.advance_reminder(reminder.id, next, env.now)?;
         ids.push(reminder.id);
     }
+    transitions.new.extend(events.finish()?);
     Ok(ModuleOutcome {
         findings: due.len() as i64,
         message: format!("{} reminders due", due.len()),

@@ -156,6 +156,21 @@ impl<'s> Tx<'s> {
         Ok(id)
     }
 
+    /// Event notifications to insert together, each as [`Tx::insert_event`] would: past
+    /// [`PENDING`] of them in one statement (a first run matches tens of thousands).
+    pub fn events<'t>(&'t self, source: &str, now: i64, run_id: Option<i64>) -> Events<'t>
+    where
+        's: 't,
+    {
+        Events {
+            tx: self,
+            source: source.to_string(),
+            now,
+            run_id,
+            staged: Staged::default(),
+        }
+    }
+
     /// Resolve the event notifications that are settled: acknowledged with every alert
     /// of theirs delivered (or none queued), or created at least `ttl` seconds ago. An
     /// event has no condition that could clear it, so without this it stays open
@@ -433,31 +448,52 @@ impl Reconciler<'_> {
             }
             return Ok(true);
         }
-        // Ids are given in order past the largest: the new rows are those past it.
-        let before: i64 = conn
-            .prepare_cached("SELECT coalesce(max(id), 0) FROM notifications")?
-            .query_row([], |row| row.get(0))?;
-        // In the order staged, the open-key index keeps the first of a key and IGNORE
-        // skips the rest (a GROUP BY would sort every key, in up to 32 MiB of memory).
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO notifications (source, dedup_key, kind, priority, subject,
-                message, property_id, created_at, notified_at, last_seen_at, run_id)
-             SELECT ?1, dedup_key, kind, priority, subject, message, property_id, ?2, ?2, ?2, ?3
-             FROM temp.notification_drafts ORDER BY seq",
-        )?
-        .execute(params![self.source, self.now, self.run_id])?;
-        let mut stmt =
-            conn.prepare_cached("SELECT id FROM notifications WHERE id > ?1 ORDER BY id")?;
-        for id in stmt.query_map([before], |row| row.get(0))? {
-            self.transitions.new.push(id?);
-        }
-        conn.prepare_cached("DELETE FROM temp.notification_drafts")?
-            .execute([])?;
+        let new = insert_staged(conn, "", &self.source, self.now, self.run_id)?;
+        self.transitions.new.extend(new);
         Ok(true)
     }
 
     fn finish(self) -> Result<Transitions> {
         Ok(self.transitions)
+    }
+}
+
+/// Event notifications staged by [`Tx::events`].
+pub struct Events<'t> {
+    tx: &'t Tx<'t>,
+    source: String,
+    now: i64,
+    run_id: Option<i64>,
+    staged: Staged,
+}
+
+impl Events<'_> {
+    pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
+        self.staged.add(self.tx, draft)
+    }
+
+    /// Insert them, in the order added: the ids of those inserted (none of a key ever
+    /// recorded, the first of a key added twice).
+    pub fn finish(self) -> Result<Vec<i64>> {
+        if !self.staged.spilled {
+            let mut new = Vec::new();
+            for draft in &self.staged.pending {
+                new.extend(
+                    self.tx
+                        .insert_event(&self.source, draft, self.now, self.run_id)?,
+                );
+            }
+            return Ok(new);
+        }
+        // The SELECT reads the table it fills, so SQLite runs it to the end first: NOT
+        // EXISTS sees only the keys recorded before.
+        insert_staged(
+            self.tx.conn(),
+            "WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = d.dedup_key)",
+            &self.source,
+            self.now,
+            self.run_id,
+        )
     }
 }
 
@@ -488,6 +524,39 @@ impl Staged {
         }
         stage_draft(conn, draft)
     }
+}
+
+/// `INSERT ... SELECT` the staged drafts `condition` (over `d`) lets through, in the
+/// order staged, each new and first notified now; their ids. The open-key index keeps
+/// the first of a key staged twice and IGNORE skips the rest (a GROUP BY would sort
+/// every key, in up to the page cache's size of memory).
+fn insert_staged(
+    conn: &Connection,
+    condition: &str,
+    source: &str,
+    now: i64,
+    run_id: Option<i64>,
+) -> Result<Vec<i64>> {
+    // Ids are given in order past the largest: the new rows are those past it.
+    let before: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM notifications")?
+        .query_row([], |row| row.get(0))?;
+    conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO notifications (source, dedup_key, kind, priority, subject,
+            message, property_id, created_at, notified_at, last_seen_at, run_id)
+         SELECT ?1, d.dedup_key, d.kind, d.priority, d.subject, d.message, d.property_id,
+                ?2, ?2, ?2, ?3
+         FROM temp.notification_drafts d {condition} ORDER BY d.seq"
+    ))?
+    .execute(params![source, now, run_id])?;
+    let mut new = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT id FROM notifications WHERE id > ?1 ORDER BY id")?;
+    for id in stmt.query_map([before], |row| row.get(0))? {
+        new.push(id?);
+    }
+    conn.prepare_cached("DELETE FROM temp.notification_drafts")?
+        .execute([])?;
+    Ok(new)
 }
 
 fn stage_draft(conn: &Connection, draft: &NotificationDraft) -> Result<()> {
@@ -832,6 +901,47 @@ mod tests {
                 (gone.new.len(), gone.resolved),
                 (0, vec![*first.new.last().unwrap()])
             );
+            assert!(store.notification_count_drift().unwrap().is_empty());
+        }
+    }
+
+    /// Events, few or many: each key once ever (not again after it was resolved), the
+    /// first of a key added twice, ids in the order added, as `insert_event` one by one.
+    #[test]
+    fn events_few_or_many_are_inserted_once_per_key() {
+        for n in [3, PENDING + 40] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+            let old = store
+                .transaction(|tx| {
+                    let id = tx.insert_event(REMINDER_SOURCE, &draft("k0001"), 100, None)?;
+                    assert_eq!(tx.settle_events(100 + 10, 5)?, 1);
+                    Ok(id)
+                })
+                .unwrap();
+            assert!(old.is_some());
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i:04}")).collect();
+            keys.insert(1, "k0000".to_string());
+            let ids = store
+                .transaction(|tx| {
+                    let mut events = tx.events(REMINDER_SOURCE, 200, None);
+                    for key in &keys {
+                        events.add(&draft(key))?;
+                    }
+                    events.finish()
+                })
+                .unwrap();
+            assert_eq!(ids.len(), n - 1, "n = {n}");
+            assert!(ids.windows(2).all(|w| w[0] < w[1]));
+            let written: Vec<String> = store
+                .notifications_by_id(&ids)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.dedup_key)
+                .collect();
+            let expected: Vec<String> =
+                (0..n).filter(|i| *i != 1).map(|i| format!("k{i:04}")).collect();
+            assert_eq!(written, expected);
             assert!(store.notification_count_drift().unwrap().is_empty());
         }
     }
