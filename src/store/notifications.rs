@@ -939,8 +939,10 @@ mod tests {
                 .into_iter()
                 .map(|r| r.dedup_key)
                 .collect();
-            let expected: Vec<String> =
-                (0..n).filter(|i| *i != 1).map(|i| format!("k{i:04}")).collect();
+            let expected: Vec<String> = (0..n)
+                .filter(|i| *i != 1)
+                .map(|i| format!("k{i:04}"))
+                .collect();
             assert_eq!(written, expected);
             assert!(store.notification_count_drift().unwrap().is_empty());
         }
