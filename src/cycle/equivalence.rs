@@ -314,9 +314,14 @@ fn history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverage) {
     }
 }
 
-#[test]
-fn incremental_portfolio_equals_the_full_reconcile() {
-    // In memory where there is a tmpfs: thousands of small commits, no disk to wait on.
+/// Run `histories` generated histories from `base` on copies of one empty store, in
+/// memory where there is a tmpfs (thousands of small commits, no disk to wait on), and
+/// return how much of the work the incremental copies did.
+fn run_histories(
+    base: u64,
+    histories: u64,
+    history: fn(u64, &Path, &Path, &mut Coverage),
+) -> Coverage {
     let shm = Path::new("/dev/shm");
     let dir = if shm.is_dir() {
         tempfile::tempdir_in(shm).unwrap()
@@ -325,6 +330,16 @@ fn incremental_portfolio_equals_the_full_reconcile() {
     };
     let template = dir.path().join("template.db");
     drop(Store::open(&template).unwrap());
+    let mut coverage = Coverage::default();
+    for i in 0..histories {
+        let work = tempfile::tempdir_in(dir.path()).unwrap();
+        history(base + i, &template, work.path(), &mut coverage);
+    }
+    coverage
+}
+
+#[test]
+fn incremental_portfolio_equals_the_full_reconcile() {
     let base: u64 = std::env::var("HB_EQUIVALENCE_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -333,13 +348,9 @@ fn incremental_portfolio_equals_the_full_reconcile() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(500);
-    let mut coverage = Coverage::default();
-    for i in 0..histories {
-        let work = tempfile::tempdir_in(dir.path()).unwrap();
-        // The seed of a failing history is in the message; HB_EQUIVALENCE_SEED=<it> and
-        // HB_EQUIVALENCE_HISTORIES=1 replay just that one.
-        history(base + i, &template, work.path(), &mut coverage);
-    }
+    // The seed of a failing history is in the message; HB_EQUIVALENCE_SEED=<it> and
+    // HB_EQUIVALENCE_HISTORIES=1 replay just that one.
+    let coverage = run_histories(base, histories, history);
     // The incremental copy must have done the work, not left it to full reconciles.
     assert!(
         coverage.incremental_runs as u64 > histories * 8 && coverage.transitions as u64 > histories,
@@ -488,19 +499,7 @@ fn market_history(seed: u64, template: &Path, dir: &Path, coverage: &mut Coverag
 
 #[test]
 fn incremental_market_equals_the_full_recount() {
-    let dir = tempfile::tempdir_in(if Path::new("/dev/shm").is_dir() {
-        Path::new("/dev/shm")
-    } else {
-        Path::new(".")
-    })
-    .unwrap();
-    let template = dir.path().join("template.db");
-    drop(Store::open(&template).unwrap());
-    let mut coverage = Coverage::default();
-    for i in 0..150 {
-        let work = tempfile::tempdir_in(dir.path()).unwrap();
-        market_history(7_000 + i, &template, work.path(), &mut coverage);
-    }
+    let coverage = run_histories(7_000, 150, market_history);
     assert!(
         coverage.incremental_runs > 5000 && coverage.transitions > 250,
         "{} incremental runs, {} transitions",
@@ -611,19 +610,7 @@ fn contacts_history(seed: u64, template: &Path, dir: &Path, coverage: &mut Cover
 
 #[test]
 fn incremental_relationships_equal_the_full_scoring() {
-    let dir = tempfile::tempdir_in(if Path::new("/dev/shm").is_dir() {
-        Path::new("/dev/shm")
-    } else {
-        Path::new(".")
-    })
-    .unwrap();
-    let template = dir.path().join("template.db");
-    drop(Store::open(&template).unwrap());
-    let mut coverage = Coverage::default();
-    for i in 0..250 {
-        let work = tempfile::tempdir_in(dir.path()).unwrap();
-        contacts_history(9_000 + i, &template, work.path(), &mut coverage);
-    }
+    let coverage = run_histories(9_000, 250, contacts_history);
     assert!(
         coverage.incremental_runs > 5000 && coverage.transitions > 250,
         "{} incremental runs, {} transitions",
