@@ -315,31 +315,7 @@ pub fn liveness() -> Liveness {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks;
-    use crate::view::status::CheckBoardRow;
-
-    fn row(name: &str, enabled: bool, counted: Option<Status>) -> CheckBoardRow {
-        CheckBoardRow {
-            name: name.into(),
-            group: "system",
-            enabled,
-            status: counted,
-            since: None,
-            message: None,
-            counted: true,
-            counted_status: counted,
-            counted_since: Some("2026-11-25T11:00:00Z".into()),
-            counted_message: Some("down".into()),
-            counted_at: Some("2026-11-25T11:55:00Z".into()),
-            counted_latency_ms: Some(12),
-            mark: "",
-            alerting: false,
-            flapping: false,
-            note: None,
-            silenced: None,
-            window: checks::window_stats(&[]),
-        }
-    }
+    use crate::view::status::board_row as row;
 
     fn full(status: Status, reasons: &[&str], last: Option<LastCycle>) -> Assessment {
         Assessment {

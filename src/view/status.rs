@@ -646,6 +646,32 @@ fn board(
         .collect())
 }
 
+/// A board row whose counted status is `counted` (failing since 11:00, last run 11:55),
+/// for the tests of the views that judge the board.
+#[cfg(test)]
+pub(crate) fn board_row(name: &str, enabled: bool, counted: Option<Status>) -> CheckBoardRow {
+    CheckBoardRow {
+        name: name.into(),
+        group: "system",
+        enabled,
+        status: counted,
+        since: None,
+        message: None,
+        counted: true,
+        counted_status: counted,
+        counted_since: Some("2026-11-25T11:00:00Z".into()),
+        counted_message: Some("down".into()),
+        counted_at: Some("2026-11-25T11:55:00Z".into()),
+        counted_latency_ms: Some(12),
+        mark: "",
+        alerting: false,
+        flapping: false,
+        note: None,
+        silenced: None,
+        window: checks::window_stats(&[]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,26 +688,7 @@ mod tests {
     }
 
     fn check(name: &str, counted: Option<Status>) -> CheckBoardRow {
-        CheckBoardRow {
-            name: name.into(),
-            group: "system",
-            enabled: true,
-            status: counted,
-            since: None,
-            message: None,
-            counted: true,
-            counted_status: counted,
-            counted_since: Some("2026-11-25T11:00:00Z".into()),
-            counted_message: Some("down".into()),
-            counted_at: Some("2026-11-25T11:55:00Z".into()),
-            counted_latency_ms: Some(12),
-            mark: "",
-            alerting: false,
-            flapping: false,
-            note: None,
-            silenced: None,
-            window: checks::window_stats(&[]),
-        }
+        board_row(name, true, counted)
     }
 
     fn open(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
