@@ -368,41 +368,33 @@ impl Reconciler<'_> {
 
     /// Resolve the open notices of the properties `ids` that were not seen in this pass:
     /// an incremental pass saw every finding of these properties, and no other's.
-    pub fn apply_to_properties(mut self, ids: &BTreeSet<i64>) -> Result<Transitions> {
-        if self.write_staged()? {
-            return self.finish();
-        }
-        let mut open = Vec::new();
-        {
-            let mut stmt = self.tx.conn().prepare_cached(
-                "SELECT id, notified_at, acked_at, priority FROM notifications
-                 WHERE property_id = ?1 AND resolved_at IS NULL AND +source = ?2",
-            )?;
-            for id in ids {
-                let rows = stmt.query_map(params![id, self.source], open_notice)?;
-                for row in rows {
-                    open.push(row?);
-                }
-            }
-        }
-        self.resolve_unseen(&open)?;
-        self.finish()
+    pub fn apply_to_properties(self, ids: &BTreeSet<i64>) -> Result<Transitions> {
+        self.apply_to("property_id", ids)
     }
 
     /// Resolve the open notices of `keys` that were not seen in this pass: an
     /// incremental pass saw every finding these keys could have, and no other's.
-    pub fn apply_to_keys(mut self, keys: &[String]) -> Result<Transitions> {
+    pub fn apply_to_keys(self, keys: &[String]) -> Result<Transitions> {
+        self.apply_to("dedup_key", keys)
+    }
+
+    /// Resolve the unseen open notices of this source whose `column` is one of `values`.
+    fn apply_to<V: rusqlite::ToSql>(
+        mut self,
+        column: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Result<Transitions> {
         if self.write_staged()? {
             return self.finish();
         }
         let mut open = Vec::new();
         {
-            let mut stmt = self.tx.conn().prepare_cached(
+            let mut stmt = self.tx.conn().prepare_cached(&format!(
                 "SELECT id, notified_at, acked_at, priority FROM notifications
-                 WHERE dedup_key = ?1 AND resolved_at IS NULL AND +source = ?2",
-            )?;
-            for key in keys {
-                let rows = stmt.query_map(params![key, self.source], open_notice)?;
+                 WHERE {column} = ?1 AND resolved_at IS NULL AND +source = ?2"
+            ))?;
+            for value in values {
+                let rows = stmt.query_map(params![value, self.source], open_notice)?;
                 for row in rows {
                     open.push(row?);
                 }
