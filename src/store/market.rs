@@ -170,8 +170,7 @@ impl Tx<'_> {
         let (from, mid) = (now - 2 * window, now - window);
         let empty = String::new();
         let (state, city) = area.map_or((&empty, &empty), |(s, c)| (s, c));
-        // By area through its index; all of them in the history's own order (a scan,
-        // joined to properties in id order).
+        // By area through its index.
         let points = match area {
             Some((state, _)) if state.is_empty() => {
                 "FROM properties p JOIN price_history h ON h.property_id = p.id
@@ -182,9 +181,13 @@ impl Tx<'_> {
                 "FROM properties p JOIN price_history h ON h.property_id = p.id
                  WHERE p.state = ?4 AND p.city = ?5 AND h.at >= ?1 AND h.at < ?3"
             }
+            // Properties outer (CROSS JOIN keeps the order), each one's points by the
+            // history's key: the planner would rather walk the history by `at` and look
+            // every property up at random, re-reading its pages (5 s instead of 0.6 s on
+            // the 1M demo store).
             None => {
-                "FROM price_history h JOIN properties p ON p.id = h.property_id
-                 WHERE +h.at >= ?1 AND +h.at < ?3 AND p.city IS NOT NULL AND ?4 = ?5"
+                "FROM properties p CROSS JOIN price_history h ON h.property_id = p.id
+                 WHERE p.city IS NOT NULL AND +h.at >= ?1 AND +h.at < ?3 AND ?4 = ?5"
             }
         };
         // Each point counted into its row of the kept counts (their primary key), not
