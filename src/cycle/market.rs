@@ -312,15 +312,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
     let cfg = &config.modules.market;
     let fingerprint = fingerprint(config);
-    let mark = tx.watermark(Module::Market)?;
-    let seq = tx.change_seq()?;
-    let scan = scan::decide(
-        &mark,
-        &fingerprint,
-        env.now,
-        config.modules.portfolio.full_every.as_secs(),
-        env.full,
-    );
+    let scan::Start { mark, seq, scan } = scan::start(tx, env, Module::Market, &fingerprint)?;
     // Matches are events: each (watchlist, property) once, from the properties that
     // changed since the last run; on the very first run, those added in the last week.
     let matches = match mark.seen_seq {

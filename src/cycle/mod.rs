@@ -12,7 +12,8 @@ use crate::config::{Config, Loaded};
 use crate::exit::HbError;
 use crate::notification::NotificationKind;
 use crate::store::{
-    End, LockOutcome, ModuleResultRow, NotificationDraft, RunStatus, Store, Transitions, Tx,
+    End, LockOutcome, MemoryBudget, ModuleResultRow, NotificationDraft, RunStatus, Store,
+    Transitions, Tx,
 };
 use scan::ScanKind;
 
@@ -525,6 +526,8 @@ pub fn run_cycle(
         }
     };
 
+    // Modules that scan in full ask for more (`scan::start`).
+    store.set_memory_budget(MemoryBudget::Incremental)?;
     let env = ModuleEnv {
         config,
         now,

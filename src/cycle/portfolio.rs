@@ -86,16 +86,7 @@ fn tell(reconciler: &mut Reconciler<'_>, finding: Finding) -> Result<()> {
 pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
     let fingerprint = fingerprint(config);
-    let mark = tx.watermark(Module::Portfolio)?;
-    // The write lock is held: nothing commits between this read and the module's end.
-    let seq = tx.change_seq()?;
-    let scan = scan::decide(
-        &mark,
-        &fingerprint,
-        env.now,
-        config.modules.portfolio.full_every.as_secs(),
-        env.full,
-    );
+    let scan::Start { mark, seq, scan } = scan::start(tx, env, Module::Portfolio, &fingerprint)?;
     let mut reconciler = tx.reconciler(SOURCE, env.now, env.renotify_after, env.run_id);
     let mut tally = Tally::default();
     let (transitions, rows, message) = match scan {

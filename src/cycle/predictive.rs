@@ -92,15 +92,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
     let stale = &config.property.stale_days;
     let fingerprint = fingerprint(config);
-    let mark = tx.watermark(Module::Predictive)?;
-    let seq = tx.change_seq()?;
-    let scan = scan::decide(
-        &mark,
-        &fingerprint,
-        env.now,
-        config.modules.portfolio.full_every.as_secs(),
-        env.full,
-    );
+    let scan::Start { mark, seq, scan } = scan::start(tx, env, Module::Predictive, &fingerprint)?;
     let (changed, rows) = match scan {
         Scan::Full(_) => {
             let changed = tx.update_close_probabilities(stale, env.now)?;

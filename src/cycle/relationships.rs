@@ -142,15 +142,8 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let then = env.now - window;
     let frequency = FREQUENCY_WINDOW_DAYS * DAY_SECS;
     let fingerprint = fingerprint(config);
-    let mark = tx.watermark(Module::Relationships)?;
-    let seq = tx.change_seq()?;
-    let scan = scan::decide(
-        &mark,
-        &fingerprint,
-        env.now,
-        config.modules.portfolio.full_every.as_secs(),
-        env.full,
-    );
+    let scan::Start { mark, seq, scan } =
+        scan::start(tx, env, Module::Relationships, &fingerprint)?;
     let over = crate::clock::format_duration(cfg.window.0);
     let mut reconciler = tx.reconciler(SOURCE, env.now, env.renotify_after, env.run_id);
     let mut cooling = Vec::new();

@@ -6,9 +6,11 @@
 //! settings its findings depend on changed, when the clock went back, and every
 //! `[modules.portfolio] full_every`.
 
+use anyhow::Result;
 use serde::Serialize;
 
-use crate::store::Watermark;
+use super::{Module, ModuleEnv};
+use crate::store::{MemoryBudget, Tx, Watermark};
 
 /// Why a run reconciles in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +50,31 @@ pub enum Scan {
     },
 }
 
+/// Where a module stands as its run begins.
+pub struct Start {
+    pub mark: Watermark,
+    /// The change sequence now: the write lock is held, so nothing commits between this
+    /// read and the module's end.
+    pub seq: i64,
+    pub scan: Scan,
+}
+
+/// A module's watermark, the change sequence and its scan, with SQLite's memory set for
+/// that scan (the small budget keeps the 5-minute cycle's peak down).
+pub fn start(tx: &Tx<'_>, env: &ModuleEnv, module: Module, fingerprint: &str) -> Result<Start> {
+    let mark = tx.watermark(module)?;
+    let seq = tx.change_seq()?;
+    let scan = decide(
+        &mark,
+        fingerprint,
+        env.now,
+        env.config.modules.portfolio.full_every.as_secs(),
+        env.full,
+    );
+    tx.set_memory_budget(scan.memory_budget())?;
+    Ok(Start { mark, seq, scan })
+}
+
 /// The decision, from the module's watermark and the run's inputs.
 pub fn decide(mark: &Watermark, fingerprint: &str, now: i64, full_every: i64, asked: bool) -> Scan {
     if asked {
@@ -71,6 +98,15 @@ pub fn decide(mark: &Watermark, fingerprint: &str, now: i64, full_every: i64, as
 }
 
 impl Scan {
+    /// What SQLite may hold for this scan: a full one reads everything, an incremental
+    /// one a few pages.
+    pub fn memory_budget(&self) -> MemoryBudget {
+        match self {
+            Scan::Full(_) => MemoryBudget::Bulk,
+            Scan::Incremental { .. } => MemoryBudget::Incremental,
+        }
+    }
+
     /// The watermark after this run, which saw everything up to `seq` at `now`.
     pub fn next_mark(
         &self,
@@ -135,6 +171,22 @@ mod tests {
             seen_at: Some(seen_at),
             fingerprint: Some("f".into()),
             full_at: Some(full_at),
+        }
+    }
+
+    #[test]
+    fn a_full_scan_gets_the_bulk_memory_and_an_incremental_one_the_small() {
+        let day = 86_400;
+        assert_eq!(
+            decide(&mark(100, 50), "f", 400, day, false).memory_budget(),
+            MemoryBudget::Incremental
+        );
+        for full in [
+            decide(&mark(100, 50), "f", 400, day, true),
+            decide(&Watermark::default(), "f", 400, day, false),
+            decide(&mark(100, 50), "g", 400, day, false),
+        ] {
+            assert_eq!(full.memory_budget(), MemoryBudget::Bulk, "{full:?}");
         }
     }
 
