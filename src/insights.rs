@@ -329,128 +329,170 @@ pub fn all_moments(cfg: &InsightsConfig, stale: &StaleDays, last: i64, now: i64)
     all
 }
 
+/// A finding as its query found it: what a reconcile decides on (kind, priority, key)
+/// at once, its words (`into_finding`) only when they are told. A full reconcile over
+/// hundreds of thousands of persisting findings formats none of them.
+pub struct Found<'c> {
+    pub kind: FindingKind,
+    pub priority: Priority,
+    /// Same condition, same key: the cycle notifies a key once, not every run.
+    pub dedup_key: String,
+    /// When the condition began (unix seconds); `None` when unknown (a recorded blocker).
+    pub since: Option<i64>,
+    row: FindingRow,
+    stale: &'c StaleDays,
+    now: i64,
+}
+
 /// What a row of a query means, at `now`.
-pub fn finding(
+pub fn found<'c>(
     kind: FindingKind,
     row: FindingRow,
     cfg: &InsightsConfig,
-    stale: &StaleDays,
+    stale: &'c StaleDays,
     now: i64,
-) -> Finding {
+) -> Found<'c> {
     let id = row.property_id;
-    let stage = row.stage;
-    let days_since = |at: i64| clock::days_between(at, now);
-    let date = |at: i64| clock::from_ts(at).format("%Y-%m-%d").to_string();
-    let contract = || {
-        format!(
-            "contract #{} \"{}\"",
-            row.contract_id.unwrap_or_default(),
-            row.contract_name.as_deref().unwrap_or("")
-        )
-    };
+    let contract_id = row.contract_id.unwrap_or_default();
     let mut priority = kind.priority();
     // A property's clock starts again on its resume date (`pipeline::clock_start`).
     let clock = |at: i64| pipeline::clock_start(at, row.snoozed_until);
-    let (subject, since, key) = match kind {
-        FindingKind::BlockedProperty => (
-            format!(
-                "Property #{id} is blocked: {}",
-                row.blocked_reason.as_deref().unwrap_or("no reason given")
-            ),
-            None,
-            format!("blocked:{id}"),
-        ),
-        FindingKind::DeadlinePassed => (
-            format!(
-                "Property #{id}: {} missed its deadline of {}",
-                contract(),
-                date(row.at)
-            ),
-            Some(row.at),
-            format!("deadline_passed:{}", row.contract_id.unwrap_or_default()),
-        ),
+    let (since, dedup_key) = match kind {
+        FindingKind::BlockedProperty => (None, format!("blocked:{id}")),
+        FindingKind::DeadlinePassed => (Some(row.at), format!("deadline_passed:{contract_id}")),
         FindingKind::DeadlineNear => {
             let (step, step_priority) = deadline_step(&cfg.deadline_ladder_days, row.at - now)
                 .unwrap_or((cfg.deadline_ladder_days.widest(), kind.priority()));
             priority = step_priority;
             (
-                format!(
-                    "Property #{id}: {} is due {} (in {:.1} days)",
-                    contract(),
-                    date(row.at),
-                    (row.at - now) as f64 / DAY_SECS as f64
-                ),
                 // When this step of the ladder began.
                 Some(row.at.saturating_sub(pipeline::days_to_secs(step))),
                 format!(
-                    "deadline_near:{}:{}d",
-                    row.contract_id.unwrap_or_default(),
+                    "deadline_near:{contract_id}:{}d",
                     pipeline::format_days(step)
                 ),
             )
         }
         FindingKind::StaleProperty => {
-            let limit = stage.stale_after_days(stale).unwrap_or_default();
-            // `at` is its clock's start: the resume date when a snooze ended in the stage.
-            let counted = if row.snoozed_until == Some(row.at) {
-                format!("days in {} since its snooze ended", stage.label())
-            } else {
-                format!("days in {}", stage.label())
-            };
+            let limit = row.stage.stale_after_days(stale).unwrap_or_default();
             (
-                format!(
-                    "Property #{id} is stale: {:.1} {counted} (limit {})",
-                    days_since(row.at),
-                    pipeline::format_days(limit)
-                ),
                 Some(row.at.saturating_add(pipeline::days_to_secs(limit))),
-                format!("stale:{id}:{}", stage.as_str()),
+                format!("stale:{id}:{}", row.stage.as_str()),
             )
         }
         FindingKind::ContractUnsigned => (
-            format!(
-                "Property #{id}: {} sent {:.1} days ago and still unsigned",
-                contract(),
-                days_since(row.at)
-            ),
             Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.unsigned_after_days))),
-            format!("unsigned:{}", row.contract_id.unwrap_or_default()),
+            format!("unsigned:{contract_id}"),
         ),
         FindingKind::HighScoreIdle => (
-            format!(
-                "Property #{id} scores {:.0} but nothing happened for {:.1} days",
-                row.score.unwrap_or_default(),
-                days_since(row.at)
-            ),
             Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.high_score_idle_days))),
             format!("high_score_idle:{id}"),
         ),
         FindingKind::MissingEnrichment => (
-            format!(
-                "Property #{id} has no Zillow enrichment {:.1} days after it was added",
-                days_since(row.at)
-            ),
             Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.enrichment_after_days))),
             format!("missing_enrichment:{id}"),
         ),
         FindingKind::MissingSkipTrace => (
-            format!(
-                "Property #{id} has no skip trace {:.1} days after enrichment",
-                days_since(row.at)
-            ),
             Some(clock(row.at).saturating_add(pipeline::days_to_secs(cfg.skip_trace_after_days))),
             format!("missing_skip_trace:{id}"),
         ),
     };
-    Finding {
+    Found {
         kind,
         priority,
-        property_id: id,
-        contract_id: row.contract_id,
-        address: row.address,
-        subject,
+        dedup_key,
         since,
-        dedup_key: key,
+        row,
+        stale,
+        now,
+    }
+}
+
+impl Found<'_> {
+    pub fn property_id(&self) -> i64 {
+        self.row.property_id
+    }
+
+    /// The finding in words.
+    pub fn into_finding(self) -> Finding {
+        let Found {
+            kind,
+            priority,
+            dedup_key,
+            since,
+            row,
+            stale,
+            now,
+        } = self;
+        let id = row.property_id;
+        let days_since = |at: i64| clock::days_between(at, now);
+        let date = |at: i64| clock::from_ts(at).format("%Y-%m-%d").to_string();
+        let contract = || {
+            format!(
+                "contract #{} \"{}\"",
+                row.contract_id.unwrap_or_default(),
+                row.contract_name.as_deref().unwrap_or("")
+            )
+        };
+        let subject = match kind {
+            FindingKind::BlockedProperty => format!(
+                "Property #{id} is blocked: {}",
+                row.blocked_reason.as_deref().unwrap_or("no reason given")
+            ),
+            FindingKind::DeadlinePassed => format!(
+                "Property #{id}: {} missed its deadline of {}",
+                contract(),
+                date(row.at)
+            ),
+            FindingKind::DeadlineNear => format!(
+                "Property #{id}: {} is due {} (in {:.1} days)",
+                contract(),
+                date(row.at),
+                (row.at - now) as f64 / DAY_SECS as f64
+            ),
+            FindingKind::StaleProperty => {
+                let limit = row.stage.stale_after_days(stale).unwrap_or_default();
+                // `at` is its clock's start: the resume date when a snooze ended in the stage.
+                let counted = if row.snoozed_until == Some(row.at) {
+                    format!("days in {} since its snooze ended", row.stage.label())
+                } else {
+                    format!("days in {}", row.stage.label())
+                };
+                format!(
+                    "Property #{id} is stale: {:.1} {counted} (limit {})",
+                    days_since(row.at),
+                    pipeline::format_days(limit)
+                )
+            }
+            FindingKind::ContractUnsigned => format!(
+                "Property #{id}: {} sent {:.1} days ago and still unsigned",
+                contract(),
+                days_since(row.at)
+            ),
+            FindingKind::HighScoreIdle => format!(
+                "Property #{id} scores {:.0} but nothing happened for {:.1} days",
+                row.score.unwrap_or_default(),
+                days_since(row.at)
+            ),
+            FindingKind::MissingEnrichment => format!(
+                "Property #{id} has no Zillow enrichment {:.1} days after it was added",
+                days_since(row.at)
+            ),
+            FindingKind::MissingSkipTrace => format!(
+                "Property #{id} has no skip trace {:.1} days after enrichment",
+                days_since(row.at)
+            ),
+        };
+        Finding {
+            kind,
+            priority,
+            property_id: id,
+            contract_id: row.contract_id,
+            address: row.address,
+            subject,
+            since,
+            dedup_key,
+        }
     }
 }
 
@@ -462,14 +504,14 @@ pub fn scan(
     stale: &StaleDays,
     now: i64,
     limit_per_kind: Option<usize>,
-    mut each: impl FnMut(Finding) -> Result<()>,
+    mut each: impl FnMut(Found<'_>) -> Result<()>,
 ) -> Result<()> {
     for (kind, query) in queries(cfg, stale, now) {
         store.scan_findings(&query, now, limit_per_kind, |row| {
             if kind == FindingKind::DeadlineNear && row.at <= now {
                 return Ok(());
             }
-            each(finding(kind, row, cfg, stale, now))
+            each(found(kind, row, cfg, stale, now))
         })?;
     }
     Ok(())
@@ -483,7 +525,7 @@ pub fn scan_properties(
     stale: &StaleDays,
     now: i64,
     ids: &BTreeSet<i64>,
-    mut each: impl FnMut(Finding) -> Result<()>,
+    mut each: impl FnMut(Found<'_>) -> Result<()>,
 ) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
@@ -493,7 +535,7 @@ pub fn scan_properties(
             if kind == FindingKind::DeadlineNear && row.at <= now {
                 return Ok(());
             }
-            each(finding(kind, row, cfg, stale, now))
+            each(found(kind, row, cfg, stale, now))
         })?;
     }
     Ok(())
@@ -673,6 +715,16 @@ mod tests {
             score: Some(91.0),
             snoozed_until: None,
         }
+    }
+
+    fn finding(
+        kind: FindingKind,
+        row: FindingRow,
+        cfg: &InsightsConfig,
+        stale: &StaleDays,
+        now: i64,
+    ) -> Finding {
+        found(kind, row, cfg, stale, now).into_finding()
     }
 
     #[test]

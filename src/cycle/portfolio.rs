@@ -13,10 +13,11 @@ use anyhow::Result;
 
 use super::scan::{self, Scan, ScanKind};
 use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
+use crate::alert::Priority;
 use crate::config::Config;
-use crate::insights::{self, Finding, FindingKind};
+use crate::insights::{self, Finding, FindingKind, Found};
 use crate::notification::NotificationKind;
-use crate::store::{NotificationDraft, Reconciler, Tx};
+use crate::store::{Draftable, NotificationDraft, Reconciler, Tx};
 
 /// The notification source of the portfolio's findings.
 pub const SOURCE: &str = "portfolio";
@@ -40,22 +41,23 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, finding: &Finding) {
+    fn count(&mut self, found: &Found<'_>) {
         self.total += 1;
-        let slot = match self.order.iter().position(|k| *k == finding.kind) {
+        let slot = match self.order.iter().position(|k| *k == found.kind) {
             Some(i) => i,
             None => {
-                self.order.push(finding.kind);
+                self.order.push(found.kind);
                 self.order.len() - 1
             }
         };
         let entry = self
             .per_kind
             .entry(slot)
-            .or_insert((finding.kind, 0, Vec::new()));
+            .or_insert((found.kind, 0, Vec::new()));
         entry.1 += 1;
-        if entry.2.len() < super::KEPT && !entry.2.contains(&finding.property_id) {
-            entry.2.push(finding.property_id);
+        let property_id = found.property_id();
+        if entry.2.len() < super::KEPT && !entry.2.contains(&property_id) {
+            entry.2.push(property_id);
         }
     }
 }
@@ -71,15 +73,26 @@ fn draft(finding: Finding) -> NotificationDraft {
     }
 }
 
+/// A finding's words are written only when it is told.
+impl Draftable for Found<'_> {
+    fn dedup_key(&self) -> &str {
+        &self.dedup_key
+    }
+    fn priority(&self) -> Priority {
+        self.priority
+    }
+    fn into_draft(self) -> NotificationDraft {
+        draft(self.into_finding())
+    }
+}
+
 /// Hand a finding to the reconciler. The deadline ladder tells each step once, and a
 /// passed deadline once: never again on a timer.
-fn tell(reconciler: &mut Reconciler<'_>, finding: Finding) -> Result<()> {
-    let once = !finding.kind.renotifies();
-    let draft = draft(finding);
-    if once {
-        reconciler.add_once(&draft)
+fn tell(reconciler: &mut Reconciler<'_>, found: Found<'_>) -> Result<()> {
+    if found.kind.renotifies() {
+        reconciler.add(found)
     } else {
-        reconciler.add(&draft)
+        reconciler.add_once(found)
     }
 }
 
@@ -88,6 +101,9 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let fingerprint = fingerprint(config);
     let scan::Start { mark, seq, scan } = scan::start(tx, env, Module::Portfolio, &fingerprint)?;
     let mut reconciler = tx.reconciler(SOURCE, env.now, env.renotify_after, env.run_id);
+    if scan.kind() == ScanKind::Full {
+        reconciler = reconciler.reading_open_notices()?;
+    }
     let mut tally = Tally::default();
     let (transitions, rows, message) = match scan {
         Scan::Full(_) => {
@@ -97,9 +113,9 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 &config.property.stale_days,
                 env.now,
                 None,
-                |finding| {
-                    tally.count(&finding);
-                    tell(&mut reconciler, finding)
+                |found| {
+                    tally.count(&found);
+                    tell(&mut reconciler, found)
                 },
             )?;
             let transitions = reconciler.apply()?;
@@ -128,9 +144,9 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
                 &config.property.stale_days,
                 env.now,
                 &touched,
-                |finding| {
-                    tally.count(&finding);
-                    tell(&mut reconciler, finding)
+                |found| {
+                    tally.count(&found);
+                    tell(&mut reconciler, found)
                 },
             )?;
             let transitions = reconciler.apply_to_properties(&touched)?;

@@ -27,6 +27,7 @@ mod metrics;
 mod mirrors;
 pub mod modules;
 mod notifications;
+mod open_notices;
 pub mod outbox;
 mod properties;
 mod runlog;
@@ -42,7 +43,7 @@ pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchl
 pub use insights::{FindingQuery, FindingRow};
 pub use market::{Area, WindowMedian};
 pub use notifications::{
-    NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
+    Draftable, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
     REMINDER_SOURCE, WATCHLIST_SOURCE,
 };
 pub use outbox::{NewOutboxRow, OutboxRow, OutboxStatus};

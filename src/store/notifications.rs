@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashSet};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::column::priority_rank_sql;
+use super::open_notices::OpenNotices;
 use super::outbox::OutboxStatus;
 use super::{Store, Tx};
 use crate::alert::{self, Decision, OpenNotice, Priority};
@@ -72,6 +73,26 @@ pub struct NotificationFilter {
     pub limit: Option<usize>,
 }
 
+/// A finding to reconcile, drafted in words only when they are told (a new notice, or
+/// one told again): its key and priority decide, and most findings of a pass persist.
+pub trait Draftable {
+    fn dedup_key(&self) -> &str;
+    fn priority(&self) -> Priority;
+    fn into_draft(self) -> NotificationDraft;
+}
+
+impl Draftable for &NotificationDraft {
+    fn dedup_key(&self) -> &str {
+        &self.dedup_key
+    }
+    fn priority(&self) -> Priority {
+        self.priority
+    }
+    fn into_draft(self) -> NotificationDraft {
+        self.clone()
+    }
+}
+
 /// Compares one source's current findings with its open notices, one finding at a time,
 /// and does what `alert::decide` says; memory holds only the ids of the notices seen.
 pub struct Reconciler<'t> {
@@ -86,6 +107,8 @@ pub struct Reconciler<'t> {
     /// finding is new and nothing can be re-notified or resolved, so the findings are
     /// written together at the end, in one statement when there are many.
     staged: Option<Staged>,
+    /// Some for a pass that read its source's open notices ahead (`reading_open_notices`).
+    open: Option<OpenNotices>,
 }
 
 /// The new findings of a pass that began with no open notice of its source.
@@ -133,6 +156,7 @@ impl<'s> Tx<'s> {
             seen: HashSet::new(),
             transitions: Transitions::default(),
             staged: nothing_open.then(Staged::default),
+            open: None,
         }
     }
 
@@ -233,6 +257,13 @@ fn insert_notification(
     })
 }
 
+/// The open notice of a finding's key, and where it sits among those read ahead.
+struct Open {
+    id: i64,
+    notice: OpenNotice,
+    read_ahead: Option<usize>,
+}
+
 /// An open notice as `SELECT id, notified_at, acked_at, priority` reads it.
 fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
     Ok((
@@ -246,70 +277,125 @@ fn open_notice(row: &Row<'_>) -> rusqlite::Result<(i64, OpenNotice)> {
 }
 
 impl Reconciler<'_> {
-    pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
-        self.add_with(draft, self.renotify_after)
+    /// For a pass that adds every finding of its source (one that ends in `apply`): read
+    /// the source's open notices in one statement and look each finding up among them,
+    /// not in the index. Memory for every open notice (about 40 bytes and its key) buys
+    /// two B-tree descents per finding.
+    pub fn reading_open_notices(mut self) -> Result<Self> {
+        if self.staged.is_none() {
+            self.open = Some(OpenNotices::read(self.tx.conn(), &self.source)?);
+        }
+        Ok(self)
+    }
+
+    /// The open notice of `dedup_key`, under any source: from those read ahead when it
+    /// is one of them, else from the index.
+    fn open_notice_of(&self, dedup_key: &str) -> Result<Option<Open>> {
+        if let Some((open, i)) = self
+            .open
+            .as_ref()
+            .and_then(|open| open.find(dedup_key).map(|i| (open, i)))
+        {
+            let (id, notice) = open.notice(i);
+            return Ok(Some(Open {
+                id,
+                notice,
+                read_ahead: Some(i),
+            }));
+        }
+        // Not this source's when the pass began: a key new to it, or open under another.
+        Ok(self
+            .tx
+            .conn()
+            .prepare_cached(
+                "SELECT id, notified_at, acked_at, priority FROM notifications
+                 WHERE dedup_key = ?1 AND resolved_at IS NULL",
+            )?
+            .query_row([dedup_key], open_notice)
+            .optional()?
+            .map(|(id, notice)| Open {
+                id,
+                notice,
+                read_ahead: None,
+            }))
+    }
+
+    fn was_seen(&self, open: &Open) -> bool {
+        match (open.read_ahead, &self.open) {
+            (Some(i), Some(read)) => read.is_seen(i),
+            _ => self.seen.contains(&open.id),
+        }
+    }
+
+    fn mark_seen(&mut self, open: &Open) {
+        match (open.read_ahead, &mut self.open) {
+            (Some(i), Some(read)) => read.mark_seen(i),
+            _ => {
+                self.seen.insert(open.id);
+            }
+        }
+    }
+
+    /// Whether the notice `id` was seen in this pass, however it was found.
+    fn saw(&self, id: i64) -> bool {
+        self.seen.contains(&id) || self.open.as_ref().is_some_and(|open| open.saw_id(id))
+    }
+
+    pub fn add(&mut self, finding: impl Draftable) -> Result<()> {
+        self.add_with(finding, self.renotify_after)
     }
 
     /// Add a finding that is told once: never re-notified on the timer (only when it gets
     /// worse).
-    pub fn add_once(&mut self, draft: &NotificationDraft) -> Result<()> {
-        self.add_with(draft, i64::MAX / 4)
+    pub fn add_once(&mut self, finding: impl Draftable) -> Result<()> {
+        self.add_with(finding, i64::MAX / 4)
     }
 
     /// Add a finding that is due to be told again now if its notice is open: what a
     /// silence held back goes out as soon as it ends.
-    pub fn add_due(&mut self, draft: &NotificationDraft) -> Result<()> {
-        self.add_with(draft, 0)
+    pub fn add_due(&mut self, finding: impl Draftable) -> Result<()> {
+        self.add_with(finding, 0)
     }
 
     /// Leave the open notice of `dedup_key` as it is (not re-notified, not resolved):
     /// a silenced check's notices wait for the silence to end.
     pub fn keep(&mut self, dedup_key: &str) -> Result<()> {
-        let open: Option<i64> = self
-            .tx
-            .conn()
-            .prepare_cached(
-                "SELECT id FROM notifications WHERE dedup_key = ?1 AND resolved_at IS NULL",
-            )?
-            .query_row([dedup_key], |row| row.get(0))
-            .optional()?;
-        self.seen.extend(open);
+        if let Some(open) = self.open_notice_of(dedup_key)? {
+            self.mark_seen(&open);
+        }
         Ok(())
     }
 
-    fn add_with(&mut self, draft: &NotificationDraft, renotify_after: i64) -> Result<()> {
-        let conn = self.tx.conn();
-        let open = conn
-            .prepare_cached(
-                "SELECT id, notified_at, acked_at, priority FROM notifications
-                 WHERE dedup_key = ?1 AND resolved_at IS NULL",
-            )?
-            .query_row([&draft.dedup_key], open_notice)
-            .optional()?;
+    fn add_with(&mut self, finding: impl Draftable, renotify_after: i64) -> Result<()> {
+        let open = self.open_notice_of(finding.dedup_key())?;
         // A staged pass writes its new findings at the end; a key open under another
         // source is decided now, as in any pass.
         if let (Some(staged), None) = (self.staged.as_mut(), &open) {
-            return staged.add(self.tx, draft);
+            return staged.add(self.tx, finding.into_draft());
         }
         // The same key twice in one pass counts once.
-        if open.is_some_and(|(id, _)| self.seen.contains(&id)) {
+        if open.as_ref().is_some_and(|open| self.was_seen(open)) {
             return Ok(());
         }
+        let conn = self.tx.conn();
         let decision = alert::decide(
-            Some(draft.priority),
-            open.as_ref().map(|(_, notice)| notice),
+            Some(finding.priority()),
+            open.as_ref().map(|open| &open.notice),
             self.now,
             renotify_after,
         );
         match (decision, open) {
             (Decision::New, _) => {
-                let id = insert_notification(conn, "", &self.source, draft, self.now, self.run_id)?
-                    .ok_or_else(|| anyhow::anyhow!("a notification insert returned no id"))?;
+                let draft = finding.into_draft();
+                let id =
+                    insert_notification(conn, "", &self.source, &draft, self.now, self.run_id)?
+                        .ok_or_else(|| anyhow::anyhow!("a notification insert returned no id"))?;
                 self.seen.insert(id);
                 self.transitions.new.push(id);
             }
-            (Decision::Renotify, Some((id, _))) => {
-                self.seen.insert(id);
+            (Decision::Renotify, Some(open)) => {
+                self.mark_seen(&open);
+                let (id, draft) = (open.id, finding.into_draft());
                 conn.prepare_cached(
                     "UPDATE notifications SET notified_at = ?2, notify_count = notify_count + 1,
                         last_seen_at = ?2, subject = ?3, message = ?4, priority = ?5, run_id = ?6
@@ -325,8 +411,8 @@ impl Reconciler<'_> {
                 ])?;
                 self.transitions.renotified.push(id);
             }
-            (_, Some((id, _))) => {
-                self.seen.insert(id);
+            (_, Some(open)) => {
+                self.mark_seen(&open);
             }
             (_, None) => {}
         }
@@ -336,6 +422,11 @@ impl Reconciler<'_> {
     /// Resolve the source's open notices that were not seen in this pass.
     pub fn apply(mut self) -> Result<Transitions> {
         if self.write_staged()? {
+            return self.finish();
+        }
+        if let Some(open) = &self.open {
+            let unseen = open.unseen();
+            self.resolve_unseen(&unseen)?;
             return self.finish();
         }
         // The ids from the index alone; the rows only of the few not seen.
@@ -408,13 +499,15 @@ impl Reconciler<'_> {
         let conn = self.tx.conn();
         let mut resolve =
             conn.prepare_cached("UPDATE notifications SET resolved_at = ?2 WHERE id = ?1")?;
-        for (id, notice) in open.iter().filter(|(id, _)| !self.seen.contains(id)) {
+        let mut resolved = Vec::new();
+        for (id, notice) in open.iter().filter(|(id, _)| !self.saw(*id)) {
             if alert::decide(None, Some(notice), self.now, self.renotify_after) == Decision::Resolve
             {
                 resolve.execute(params![id, self.now])?;
-                self.transitions.resolved.push(*id);
+                resolved.push(*id);
             }
         }
+        self.transitions.resolved.extend(resolved);
         Ok(())
     }
 
@@ -461,7 +554,7 @@ pub struct Events<'t> {
 
 impl Events<'_> {
     pub fn add(&mut self, draft: &NotificationDraft) -> Result<()> {
-        self.staged.add(self.tx, draft)
+        self.staged.add(self.tx, draft.clone())
     }
 
     /// Insert them, in the order added: the ids of those inserted (none of a key ever
@@ -490,9 +583,9 @@ impl Events<'_> {
 }
 
 impl Staged {
-    fn add(&mut self, tx: &Tx<'_>, draft: &NotificationDraft) -> Result<()> {
+    fn add(&mut self, tx: &Tx<'_>, draft: NotificationDraft) -> Result<()> {
         if !self.spilled && self.pending.len() < PENDING {
-            self.pending.push(draft.clone());
+            self.pending.push(draft);
             return Ok(());
         }
         let conn = tx.conn();
@@ -514,7 +607,7 @@ impl Staged {
                 stage_draft(conn, &pending)?;
             }
         }
-        stage_draft(conn, draft)
+        stage_draft(conn, &draft)
     }
 }
 
@@ -844,15 +937,98 @@ mod tests {
     }
 
     fn reconcile(store: &mut Store, source: &str, keys: &[String], now: i64) -> Transitions {
+        reconcile_with(store, source, keys, now, false)
+    }
+
+    /// A full pass over `keys`; `ahead`: reading the source's open notices first.
+    fn reconcile_with(
+        store: &mut Store,
+        source: &str,
+        keys: &[String],
+        now: i64,
+        ahead: bool,
+    ) -> Transitions {
         store
             .transaction(|tx| {
                 let mut reconciler = tx.reconciler(source, now, 86_400, None);
+                if ahead {
+                    reconciler = reconciler.reading_open_notices()?;
+                }
                 for key in keys {
-                    reconciler.add(&draft(key))?;
+                    match key.strip_prefix("kept:") {
+                        Some(kept) => reconciler.keep(kept)?,
+                        None => reconciler.add(&draft(key))?,
+                    }
                 }
                 reconciler.apply()
             })
             .unwrap()
+    }
+
+    /// A pass that reads its open notices ahead decides as one that asks the index for
+    /// each: persisting, told again when due, a key twice once, a key open under another
+    /// source left to it, one kept, the rest resolved, new ones added; acked ones alike.
+    #[test]
+    fn reading_the_open_notices_ahead_decides_as_asking_for_each() {
+        let keys = |range: std::ops::Range<usize>| -> Vec<String> {
+            range.map(|i| format!("k{i:04}")).collect()
+        };
+        let mut passes: Vec<Vec<String>> = vec![keys(0..40)];
+        // Persisting, one twice, a key of another source, one kept, some gone, some new.
+        let mut second = keys(5..50);
+        second.insert(3, "k0007".to_string());
+        second.push("shared".to_string());
+        second.push("kept:k0001".to_string());
+        passes.push(second);
+        passes.push(keys(0..30)); // a day later: the persisting ones are told again
+        let mut stores = Vec::new();
+        for ahead in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+            reconcile(&mut store, "other", &["shared".to_string()], 50);
+            let mut transitions = Vec::new();
+            for (pass, now) in passes.iter().zip([100, 3_700, 100_000]) {
+                transitions.push(reconcile_with(&mut store, "mine", pass, now, ahead));
+                if now == 100 {
+                    store
+                        .ack_notifications(&transitions[0].new[..3], 150)
+                        .unwrap();
+                }
+            }
+            let open: Vec<(String, String, i64, i64)> = store
+                .notifications(&NotificationFilter {
+                    all: true,
+                    ..Default::default()
+                })
+                .unwrap()
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.source,
+                        r.dedup_key,
+                        r.notified_at,
+                        r.resolved_at.unwrap_or(-1),
+                    )
+                })
+                .collect();
+            assert!(store.notification_count_drift().unwrap().is_empty());
+            stores.push((transitions, open, dir));
+        }
+        assert_eq!(stores[0].0, stores[1].0);
+        assert_eq!(stores[0].1, stores[1].1);
+        let [_, second, third] = &stores[1].0[..] else {
+            panic!("three passes")
+        };
+        assert_eq!(second.new.len(), 10, "k0040..k0049");
+        assert!(second.renotified.is_empty(), "not due an hour later");
+        assert_eq!(second.resolved.len(), 4, "k0000, k0002..k0004 (k0001 kept)");
+        assert_eq!(third.new.len(), 4, "k0000, k0002..k0004 again");
+        assert_eq!(third.renotified.len(), 25, "k0005..k0029 a day later");
+        assert_eq!(
+            third.resolved.len(),
+            20,
+            "k0030..k0049, not the other source's shared"
+        );
     }
 
     /// A source's first pass writes its findings at the end (past `PENDING` of them in

@@ -65,8 +65,8 @@ pub fn insights(
     let by_kind = insights::counts(store, cfg, stale, now)?;
     // The top `limit` overall are among the top `limit` of each kind.
     let mut findings = Vec::new();
-    insights::scan(store, cfg, stale, now, limit, |f| {
-        findings.push(f);
+    insights::scan(store, cfg, stale, now, limit, |found| {
+        findings.push(found.into_finding());
         Ok(())
     })?;
     most_urgent_first(&mut findings);
