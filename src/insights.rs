@@ -415,15 +415,7 @@ impl Found<'_> {
 
     /// The finding in words.
     pub fn into_finding(self) -> Finding {
-        let Found {
-            kind,
-            priority,
-            dedup_key,
-            since,
-            row,
-            stale,
-            now,
-        } = self;
+        let (kind, row, stale, now) = (self.kind, self.row, self.stale, self.now);
         let id = row.property_id;
         let days_since = |at: i64| clock::days_between(at, now);
         let date = |at: i64| clock::from_ts(at).format("%Y-%m-%d").to_string();
@@ -485,13 +477,13 @@ impl Found<'_> {
         };
         Finding {
             kind,
-            priority,
+            priority: self.priority,
             property_id: id,
             contract_id: row.contract_id,
             address: row.address,
             subject,
-            since,
-            dedup_key,
+            since: self.since,
+            dedup_key: self.dedup_key,
         }
     }
 }
