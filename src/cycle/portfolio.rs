@@ -100,10 +100,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let config = env.config;
     let fingerprint = fingerprint(config);
     let scan::Start { mark, seq, scan } = scan::start(tx, env, Module::Portfolio, &fingerprint)?;
-    let mut reconciler = tx.reconciler(SOURCE, env.now, env.renotify_after, env.run_id);
-    if scan.kind() == ScanKind::Full {
-        reconciler = reconciler.reading_open_notices()?;
-    }
+    let mut reconciler = scan.reconciler(tx, SOURCE, env)?;
     let mut tally = Tally::default();
     let (transitions, rows, message) = match scan {
         Scan::Full(_) => {

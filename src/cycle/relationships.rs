@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use anyhow::Result;
 
-use super::scan::{self, Scan, ScanKind};
+use super::scan::{self, Scan};
 use super::{Module, ModuleEnv, ModuleOutcome, SummaryItem};
 use crate::alert::Priority;
 use crate::clock::DAY_SECS;
@@ -145,10 +145,7 @@ pub fn run(tx: &Tx<'_>, env: &ModuleEnv) -> Result<ModuleOutcome> {
     let scan::Start { mark, seq, scan } =
         scan::start(tx, env, Module::Relationships, &fingerprint)?;
     let over = crate::clock::format_duration(cfg.window.0);
-    let mut reconciler = tx.reconciler(SOURCE, env.now, env.renotify_after, env.run_id);
-    if scan.kind() == ScanKind::Full {
-        reconciler = reconciler.reading_open_notices()?;
-    }
+    let mut reconciler = scan.reconciler(tx, SOURCE, env)?;
     let mut cooling = Vec::new();
     let mut scored = 0;
     let mut rows = 0;

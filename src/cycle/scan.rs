@@ -10,7 +10,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Module, ModuleEnv};
-use crate::store::{MemoryBudget, Tx, Watermark};
+use crate::store::{MemoryBudget, Reconciler, Tx, Watermark};
 
 /// Why a run reconciles in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +104,22 @@ impl Scan {
         match self {
             Scan::Full(_) => MemoryBudget::Bulk,
             Scan::Incremental { .. } => MemoryBudget::Incremental,
+        }
+    }
+
+    /// The reconciler of `source`'s findings for this scan: a full one adds every
+    /// finding, so it reads the source's open notices ahead instead of asking the index
+    /// for each.
+    pub fn reconciler<'t, 's: 't>(
+        &self,
+        tx: &'t Tx<'s>,
+        source: &str,
+        env: &ModuleEnv,
+    ) -> Result<Reconciler<'t>> {
+        let reconciler = tx.reconciler(source, env.now, env.renotify_after, env.run_id);
+        match self {
+            Scan::Full(_) => reconciler.reading_open_notices(),
+            Scan::Incremental { .. } => Ok(reconciler),
         }
     }
 
