@@ -1,11 +1,10 @@
 //! `heartbeat.toml`: discovery, defaults, and errors that name file, line and key.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use toml::Spanned;
+use toml::de::DeTable;
 
 use crate::alert::secret::{Secret, SecretSource};
 use crate::alert::AlertsConfig;
@@ -576,7 +575,7 @@ impl ParseError {
 }
 
 pub fn parse(text: &str) -> Result<Config, ParseError> {
-    let mut config = deserialize(text)?;
+    let (mut config, written) = deserialize(text)?;
     let at = |issue: ConfigIssue| ParseError {
         line: issue.at.map(|at| at.line(text)),
         key: Some(issue.key),
@@ -586,7 +585,6 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
     // the checks, and the routes of checks (they name declared channels).
     config.alerts.validate().map_err(at)?;
     let specs = std::mem::take(&mut config.check_specs);
-    let written = check_tables(text);
     let tables = specs
         .into_iter()
         .enumerate()
@@ -624,27 +622,26 @@ pub fn parse(text: &str) -> Result<Config, ParseError> {
     Ok(config)
 }
 
-/// Where each `[[check]]` table and its keys are written, from the TOML parser's spans
-/// (a second, lenient pass over a text that already parsed).
-fn check_tables(text: &str) -> Vec<Written> {
-    type Keys = BTreeMap<Spanned<String>, serde::de::IgnoredAny>;
-    #[derive(Deserialize)]
-    struct Tables {
-        #[serde(default)]
-        check: Vec<Spanned<Keys>>,
-    }
-    let Ok(tables) = toml::from_str::<Tables>(text) else {
+/// Where each `[[check]]` table and its keys are written, from the parsed document's
+/// spans.
+fn check_tables(text: &str, document: &DeTable<'_>) -> Vec<Written> {
+    let Some(checks) = document
+        .iter()
+        .find(|(key, _)| key.get_ref() == "check")
+        .and_then(|(_, value)| value.get_ref().as_array())
+    else {
         return Vec::new();
     };
     let lines = Lines::new(text);
-    tables
-        .check
+    checks
         .iter()
         .map(|table| {
             let mut keys: Vec<(String, usize)> = table
                 .get_ref()
-                .keys()
-                .map(|key| (key.get_ref().clone(), lines.line_of(key.span().start)))
+                .as_table()
+                .into_iter()
+                .flat_map(|keys| keys.keys())
+                .map(|key| (key.get_ref().to_string(), lines.line_of(key.span().start)))
                 .collect();
             keys.sort_by_key(|(_, line)| *line);
             Written {
@@ -675,19 +672,22 @@ fn secrets_outside_channels(config: &Config) -> (Vec<SecretSource>, Vec<Secret>)
     (sources, values)
 }
 
-fn deserialize(text: &str) -> Result<Config, ParseError> {
-    let deserializer = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        let line = inner.span().map(|span| line_of(text, span.start));
-        let key = (!path.is_empty() && path != ".").then_some(path);
-        ParseError {
-            line,
-            key,
-            message: inner.message().trim().to_string(),
-        }
-    })
+/// The config and where its `[[check]]` tables are written, from one parse of `text`.
+fn deserialize(text: &str) -> Result<(Config, Vec<Written>), ParseError> {
+    let error = |path: String, err: toml::de::Error| ParseError {
+        line: err.span().map(|span| line_of(text, span.start)),
+        key: (!path.is_empty() && path != ".").then_some(path),
+        message: err.message().trim().to_string(),
+    };
+    let document = DeTable::parse(text).map_err(|err| error(String::new(), err))?;
+    let written = check_tables(text, document.get_ref());
+    let config = serde_path_to_error::deserialize(toml::de::Deserializer::from(document)).map_err(
+        |err| {
+            let path = err.path().to_string();
+            error(path, err.into_inner())
+        },
+    )?;
+    Ok((config, written))
 }
 
 #[cfg(test)]
