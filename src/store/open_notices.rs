@@ -13,6 +13,11 @@ use rusqlite::Connection;
 
 use crate::alert::{OpenNotice, Priority};
 
+/// The most notices a pass reserves room for ahead (more still fit, growing).
+const MAX_RESERVED: usize = 1 << 24;
+/// About a key's length (22 bytes on average on the demo store, up to 34).
+const KEY_BYTES: usize = 24;
+
 /// Column by column, in ascending id; about 40 bytes a notice with its slot in `by_key`.
 pub(super) struct OpenNotices {
     ids: Vec<i64>,
@@ -35,15 +40,24 @@ impl OpenNotices {
     /// Read `source`'s open notices: their ids from the open-notice index, then their
     /// rows in id order (the order they sit in the table, so each page is read once).
     pub(super) fn read(conn: &Connection, source: &str) -> Result<OpenNotices> {
+        // Sized once from the kept counts: growing by doubling rehashed the table and
+        // copied the columns, and held old and new at once (a hint: a wrong count only
+        // costs the growing again).
+        let expected: i64 = conn
+            .prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM notification_counts WHERE source = ?1",
+            )?
+            .query_row([source], |row| row.get(0))?;
+        let n = usize::try_from(expected).unwrap_or(0).min(MAX_RESERVED);
         let mut open = OpenNotices {
-            ids: Vec::new(),
-            notified_at: Vec::new(),
-            priority: Vec::new(),
-            acknowledged: Vec::new(),
-            seen: Vec::new(),
-            keys: String::new(),
-            key_ends: Vec::new(),
-            by_key: HashTable::new(),
+            ids: Vec::with_capacity(n),
+            notified_at: Vec::with_capacity(n),
+            priority: Vec::with_capacity(n),
+            acknowledged: Vec::with_capacity(n),
+            seen: Vec::with_capacity(n),
+            keys: String::with_capacity(n * KEY_BYTES),
+            key_ends: Vec::with_capacity(n),
+            by_key: HashTable::with_capacity(n),
             hasher: RandomState::new(),
             next: Cell::new(0),
         };
