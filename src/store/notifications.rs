@@ -283,7 +283,13 @@ impl Reconciler<'_> {
     /// two B-tree descents per finding.
     pub fn reading_open_notices(mut self) -> Result<Self> {
         if self.staged.is_none() {
-            self.open = Some(OpenNotices::read(self.tx.conn(), &self.source)?);
+            let expected = self
+                .tx
+                .open_counts_by_kind(&self.source)?
+                .iter()
+                .map(|(_, n)| n)
+                .sum();
+            self.open = Some(OpenNotices::read(self.tx.conn(), &self.source, expected)?);
         }
         Ok(self)
     }
