@@ -106,17 +106,7 @@ impl Deadman {
 fn describe(err: &ureq::Error) -> String {
     match err {
         ureq::Error::Status(code, _) => format!("HTTP {code}"),
-        ureq::Error::Transport(transport) => {
-            let mut text = transport.kind().to_string();
-            if let Some(message) = transport.message() {
-                text.push_str(": ");
-                text.push_str(message);
-            }
-            if let Some(source) = std::error::Error::source(transport) {
-                text.push_str(&format!(": {source}"));
-            }
-            text
-        }
+        ureq::Error::Transport(transport) => crate::error_text::transport(transport),
     }
 }
 

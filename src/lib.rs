@@ -22,6 +22,7 @@ mod cycle;
 mod deadman;
 mod demo;
 pub mod duration;
+mod error_text;
 mod exit;
 mod export;
 mod import;

@@ -300,11 +300,12 @@ impl Writer {
                     .map(|(_, v)| v as &(dyn ::postgres::types::ToSql + Sync))
                     .collect();
                 let ms = postgres::statement_timeout_ms(Span(*timeout));
-                let mut tx = client.transaction().map_err(|e| pg_error(&e))?;
+                let mut tx = client.transaction().map_err(|e| postgres::db_message(&e))?;
                 tx.batch_execute(&format!("SET LOCAL statement_timeout = {ms}"))
-                    .map_err(|e| pg_error(&e))?;
-                tx.execute(&sql, &params).map_err(|e| pg_error(&e))?;
-                tx.commit().map_err(|e| pg_error(&e))
+                    .map_err(|e| postgres::db_message(&e))?;
+                tx.execute(&sql, &params)
+                    .map_err(|e| postgres::db_message(&e))?;
+                tx.commit().map_err(|e| postgres::db_message(&e))
             }
         }
     }
@@ -371,7 +372,7 @@ fn open_postgres(pg: &Postgres, config: &RunlogConfig, base_dir: &Path) -> Resul
     let mut client = connector.connect()?;
     let found = client
         .query_opt("SELECT to_regclass($1)::text", &[&config.table])
-        .map_err(|e| pg_error(&e))?
+        .map_err(|e| postgres::db_message(&e))?
         .and_then(|row| row.get::<_, Option<String>>(0));
     let Some(table) = found else {
         return Err(format!(
@@ -386,7 +387,7 @@ fn open_postgres(pg: &Postgres, config: &RunlogConfig, base_dir: &Path) -> Resul
              WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
             &[&config.table],
         )
-        .map_err(|e| pg_error(&e))?
+        .map_err(|e| postgres::db_message(&e))?
         .iter()
         .map(|row| (row.get(0), row.get(1), row.get(2)))
         .collect();
@@ -420,21 +421,6 @@ fn check_layout(config: &RunlogConfig, layout: Layout, database: &str) -> Result
 
 fn sqlite_error(config: &RunlogConfig, err: &rusqlite::Error) -> String {
     format!("{}: {err}", config.database.describe())
-}
-
-fn pg_error(err: &::postgres::Error) -> String {
-    match err.as_db_error() {
-        Some(db) => db.message().to_string(),
-        None => {
-            let mut text = err.to_string();
-            let mut source = std::error::Error::source(err);
-            while let Some(cause) = source {
-                text.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            text
-        }
-    }
 }
 
 #[cfg(test)]

@@ -248,14 +248,7 @@ fn transport_message(err: &ureq::Transport, timeout: Span) -> String {
     if timed_out && err.message() == Some("tls connection init failed") {
         return super::tls::handshake_timed_out(timeout);
     }
-    let mut message = err.kind().to_string();
-    if let Some(detail) = err.message() {
-        message = format!("{message}: {detail}");
-    }
-    if let Some(source) = source {
-        message = format!("{message}: {source}");
-    }
-    message
+    crate::error_text::transport(err)
 }
 
 /// `a.b.0.c`: object keys, and indexes into arrays.

@@ -312,7 +312,7 @@ impl Connector {
             None => format!(
                 "cannot connect to PostgreSQL {}: {}",
                 self.display,
-                chain(err)
+                crate::error_text::chain(err)
             ),
         }
     }
@@ -352,22 +352,11 @@ fn tls_config(
 }
 
 /// The server's own words for an error it sent, else the error and its causes.
-fn db_message(err: &postgres::Error) -> String {
+pub fn db_message(err: &postgres::Error) -> String {
     match err.as_db_error() {
         Some(db) => db.message().to_string(),
-        None => chain(err),
+        None => crate::error_text::chain(err),
     }
-}
-
-/// The error and each of its causes: "error connecting to server: Connection refused".
-fn chain(err: &postgres::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }
 
 /// The connections of one run: one per database, opened by the first check that needs
@@ -510,9 +499,12 @@ pub fn statement_timeout_ms(timeout: Span) -> u64 {
 pub fn classify(err: &postgres::Error, timeout: Span) -> Observation {
     let Some(code) = err.code() else {
         return if err.is_closed() {
-            Observation::failed(format!("the connection closed: {}", chain(err)))
+            Observation::failed(format!(
+                "the connection closed: {}",
+                crate::error_text::chain(err)
+            ))
         } else {
-            Observation::unknown(format!("query failed: {}", chain(err)))
+            Observation::unknown(format!("query failed: {}", crate::error_text::chain(err)))
         };
     };
     let message = db_message(err);

@@ -207,8 +207,12 @@ fn credential_redactor(base: &Redactor, login: &Login) -> Redactor {
 }
 
 fn tls_parameters(host: &str) -> Result<TlsParameters, ChannelError> {
-    TlsParameters::new(host.to_string())
-        .map_err(|e| ChannelError::new(format!("TLS setup for {host}: {}", error_chain(&e))))
+    TlsParameters::new(host.to_string()).map_err(|e| {
+        ChannelError::new(format!(
+            "TLS setup for {host}: {}",
+            crate::error_text::chain(&e)
+        ))
+    })
 }
 
 /// The email of a digest: sender, recipients, subject and plain-text body.
@@ -238,25 +242,8 @@ fn reply(err: &SmtpError) -> String {
     match (err.status(), std::error::Error::source(err)) {
         (Some(code), Some(text)) => format!("{code} {text}"),
         (Some(code), None) => code.to_string(),
-        _ => error_chain(err),
+        _ => crate::error_text::chain(err),
     }
-}
-
-/// lettre's error and its causes ("connection refused" is a cause, not the message).
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    // Bounded: error chains are short, but never trust a cycle.
-    for _ in 0..8 {
-        let Some(cause) = source else { break };
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
 }
 
 #[cfg(test)]

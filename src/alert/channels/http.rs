@@ -34,7 +34,9 @@ pub fn post_json(
         let response = match request.send_string(body) {
             Ok(response) => response,
             Err(ureq::Error::Status(_, response)) => response,
-            Err(ureq::Error::Transport(t)) => return Err(ChannelError::new(transport(&t))),
+            Err(ureq::Error::Transport(t)) => {
+                return Err(ChannelError::new(crate::error_text::transport(&t)))
+            }
         };
         let status = response.status();
         let status_text = response.status_text().to_string();
@@ -69,20 +71,6 @@ pub fn post_json(
     Err(ChannelError::new(format!(
         "still rate limited (HTTP 429) after {MAX_TRIES} tries"
     )))
-}
-
-/// A transport error without its URL (which may hold a token): kind, message, cause.
-fn transport(t: &ureq::Transport) -> String {
-    let mut out = t.kind().to_string();
-    if let Some(message) = t.message() {
-        out.push_str(": ");
-        out.push_str(message);
-    }
-    if let Some(source) = std::error::Error::source(t) {
-        out.push_str(": ");
-        out.push_str(&source.to_string());
-    }
-    out
 }
 
 /// Discord's 429 body: `{"retry_after": 0.2, ...}` in seconds (a float).
