@@ -88,7 +88,12 @@ def raw(plan, out, command):
 
     errors = []
     threading.Thread(target=read_stdout, daemon=True).start()
-    threading.Thread(target=lambda: errors.append(child.stderr.read()), daemon=True).start()
+    # Joined before the report is written: the child exiting does not mean this thread
+    # has read its stderr to the end yet.
+    stderr_reader = threading.Thread(
+        target=lambda: errors.append(child.stderr.read()), daemon=True
+    )
+    stderr_reader.start()
     stdout, replies = [], []
     for step in plan:
         child.stdin.write(step["send"].encode() + b"\n")
@@ -115,6 +120,7 @@ def raw(plan, out, command):
         if line is None:
             break
         stdout.append(line)
+    stderr_reader.join(timeout=5)
     with open(out, "w") as f:
         json.dump(
             {
