@@ -18,10 +18,10 @@ use crate::pipeline::ContractStatus;
 use crate::store::{PropertyFactsUpdate, Store};
 
 /// splitmix64: small, fast, and the same sequence everywhere for a seed.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -30,11 +30,11 @@ impl Rng {
     }
 
     /// In `[lo, hi]`.
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(super) fn int(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next() % (hi - lo + 1) as u64) as i64
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(super) fn chance(&mut self, p: f64) -> bool {
         (self.next() % 1_000_000) as f64 / 1_000_000.0 < p
     }
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
-use super::modules::WatchlistMatch;
 use super::{Store, Tx};
+use crate::cycle::market::{Listing, Watchlist};
 
 /// An area of the price windows: state ('' for none) and city.
 pub type Area = (String, String);
@@ -25,56 +25,89 @@ pub struct WindowMedian {
     pub below: i64,
 }
 
-/// By the change index: the planner, asked for `ORDER BY p.id`, would rather walk every
-/// property in id order (the hourly run read the whole table, and filled the page cache).
-const MATCH_SQL: &str = "SELECT w.id, w.name, p.id, p.address, p.city, p.list_price
-     FROM properties p INDEXED BY properties_changed JOIN watchlists w
-       ON (w.city IS NULL OR p.city = w.city COLLATE NOCASE)
-      AND (w.state IS NULL OR p.state = w.state COLLATE NOCASE)
-      AND (w.zip IS NULL OR p.zip = w.zip)
-      AND (w.kind IS NULL OR p.kind = w.kind COLLATE NOCASE)
-      AND (w.max_price IS NULL OR p.list_price <= w.max_price)
-      AND (w.min_beds IS NULL OR p.beds >= w.min_beds)
-      AND (w.min_score IS NULL OR p.score >= w.min_score)
-     WHERE p.change_seq > ?1 AND p.created_at >= ?2
-       AND NOT EXISTS (SELECT 1 FROM watchlist_matches m
-                       WHERE m.watchlist_id = w.id AND m.property_id = p.id)
-     ORDER BY p.id, w.id";
+/// The properties a run matches against the watchlists.
+#[derive(Debug, Clone, Copy)]
+pub enum Listings {
+    /// Changed (new or updated) after this change sequence: by the change index.
+    ChangedAfter(i64),
+    /// Created at or after this moment: a first run's look back.
+    CreatedSince(i64),
+}
 
 impl Store {
-    /// A first run's matches: properties created at or after `created_since`.
-    pub fn watchlist_matches_created(&self, created_since: i64) -> Result<Vec<WatchlistMatch>> {
-        self.matches(
-            &MATCH_SQL
-                .replace("INDEXED BY properties_changed", "")
-                .replace(
-                    "p.change_seq > ?1 AND p.created_at >= ?2",
-                    "p.created_at >= ?2 AND ?1 IS NOT NULL",
-                ),
-            0,
-            created_since,
-        )
-    }
-
-    /// Properties changed after `seq` (new or updated), created at or after
-    /// `created_since`, matching a watchlist they never matched before.
-    pub fn watchlist_matches_since(&self, seq: i64) -> Result<Vec<WatchlistMatch>> {
-        self.matches(MATCH_SQL, seq, i64::MIN)
-    }
-
-    fn matches(&self, sql: &str, seq: i64, created_since: i64) -> Result<Vec<WatchlistMatch>> {
-        let mut stmt = self.conn().prepare_cached(sql)?;
-        let rows = stmt.query_map(params![seq, created_since], |row| {
-            Ok(WatchlistMatch {
-                watchlist_id: row.get(0)?,
-                watchlist_name: row.get(1)?,
-                property_id: row.get(2)?,
-                address: row.get(3)?,
-                city: row.get(4)?,
-                list_price: row.get(5)?,
+    /// Every saved watchlist, by id.
+    pub fn watchlists(&self) -> Result<Vec<Watchlist>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, city, state, zip, kind, max_price, min_beds, min_score
+             FROM watchlists ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(Watchlist {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                city: row.get(2)?,
+                state: row.get(3)?,
+                zip: row.get(4)?,
+                kind: row.get(5)?,
+                max_price: number(row.get_ref(6)?),
+                min_beds: number(row.get_ref(7)?),
+                min_score: number(row.get_ref(8)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Call `each` with every listing of `which`, by id; returns how many were read.
+    pub fn each_listing(
+        &self,
+        which: Listings,
+        mut each: impl FnMut(&Listing) -> Result<()>,
+    ) -> Result<usize> {
+        // By the change index: the planner, asked for `ORDER BY id`, would rather walk
+        // every property in id order (the hourly run read the whole table).
+        let (sql, bound) = match which {
+            Listings::ChangedAfter(seq) => (
+                "SELECT id, address, city, state, zip, kind, list_price, beds, score
+                 FROM properties INDEXED BY properties_changed WHERE change_seq > ?1
+                 ORDER BY id",
+                seq,
+            ),
+            Listings::CreatedSince(at) => (
+                "SELECT id, address, city, state, zip, kind, list_price, beds, score
+                 FROM properties WHERE created_at >= ?1 ORDER BY id",
+                at,
+            ),
+        };
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut rows = stmt.query([bound])?;
+        let mut read = 0;
+        while let Some(row) = rows.next()? {
+            read += 1;
+            each(&Listing {
+                id: row.get(0)?,
+                address: row.get(1)?,
+                city: row.get(2)?,
+                state: row.get(3)?,
+                zip: row.get(4)?,
+                kind: row.get(5)?,
+                list_price: number(row.get_ref(6)?),
+                beds: number(row.get_ref(7)?),
+                score: number(row.get_ref(8)?),
+            })?;
+        }
+        Ok(read)
+    }
+
+    /// Whether `property_id` matched `watchlist_id` before (and was notified).
+    pub fn watchlist_matched(&self, watchlist_id: i64, property_id: i64) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM watchlist_matches WHERE watchlist_id = ?1 AND property_id = ?2",
+            )?
+            .query_row([watchlist_id, property_id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// The areas of the price points changed after `seq`, and of the properties that
@@ -277,5 +310,15 @@ impl Tx<'_> {
                 m.state, m.city, m.window, m.total, m.pivot, m.below
             ])?;
         Ok(())
+    }
+}
+
+/// A number column as the watchlist rule compares it: an integer or a real; anything
+/// else (NULL, or text an import let through) holds no number.
+fn number(value: rusqlite::types::ValueRef<'_>) -> Option<f64> {
+    match value {
+        rusqlite::types::ValueRef::Integer(i) => Some(i as f64),
+        rusqlite::types::ValueRef::Real(r) => Some(r),
+        _ => None,
     }
 }

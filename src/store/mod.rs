@@ -41,7 +41,7 @@ pub use checks::{trigger_counts, CheckHistoryRow, Counting, DEMO_TRIGGER};
 pub use contracts::ContractRow;
 pub use demo::{DemoContact, DemoContract, DemoProperty, DemoReminder, DemoWatchlist, LoadStep};
 pub use insights::{FindingQuery, FindingRow};
-pub use market::{Area, WindowMedian};
+pub use market::{Area, Listings, WindowMedian};
 pub use notifications::{
     Draftable, NotificationDraft, NotificationFilter, NotificationRow, Reconciler, Transitions,
     REMINDER_SOURCE, WATCHLIST_SOURCE,
