@@ -21,7 +21,7 @@ use crate::store::{PropertyFactsUpdate, Store};
 pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    pub(super) fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -65,20 +65,17 @@ impl Store {
     ) -> Result<usize> {
         // By the change index: the planner, asked for `ORDER BY id`, would rather walk
         // every property in id order (the hourly run read the whole table).
-        let (sql, bound) = match which {
+        let (from, bound) = match which {
             Listings::ChangedAfter(seq) => (
-                "SELECT id, address, city, state, zip, kind, list_price, beds, score
-                 FROM properties INDEXED BY properties_changed WHERE change_seq > ?1
-                 ORDER BY id",
+                "properties INDEXED BY properties_changed WHERE change_seq > ?1",
                 seq,
             ),
-            Listings::CreatedSince(at) => (
-                "SELECT id, address, city, state, zip, kind, list_price, beds, score
-                 FROM properties WHERE created_at >= ?1 ORDER BY id",
-                at,
-            ),
+            Listings::CreatedSince(at) => ("properties WHERE created_at >= ?1", at),
         };
-        let mut stmt = self.conn().prepare_cached(sql)?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT id, address, city, state, zip, kind, list_price, beds, score
+             FROM {from} ORDER BY id"
+        ))?;
         let mut rows = stmt.query([bound])?;
         let mut read = 0;
         while let Some(row) = rows.next()? {
