@@ -689,8 +689,14 @@ fn insert_staged_in_bulk(
     if staged.added < rows {
         return Ok(None);
     }
+    // An index build sorts in up to the page cache's size of memory: 8 MiB builds as
+    // fast here as 32 MiB, and the same pass peaks at 22 MB instead of 58 MB (sqlite3 CLI).
+    let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |row| row.get(0))?;
+    conn.pragma_update(None, "cache_size", -8_192)?;
     conn.execute_batch("SAVEPOINT notifications_bulk")?;
-    match rebuild_around_insert(conn, staged, source, now, run_id) {
+    let rebuilt = rebuild_around_insert(conn, staged, source, now, run_id);
+    conn.pragma_update(None, "cache_size", cache_size)?;
+    match rebuilt {
         Ok(new) => {
             conn.execute_batch("RELEASE notifications_bulk")?;
             Ok(Some(new))
