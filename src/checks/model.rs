@@ -208,12 +208,44 @@ impl fmt::Display for Status {
 }
 
 /// `expect = 0`, `expect = "ok"`, `expect = true`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expected {
     Bool(bool),
     Number(f64),
     Text(String),
+}
+
+/// By the value's own type, not `untagged`: that buffers the value, tries each variant
+/// in turn, and says only "did not match any variant of untagged enum Expected".
+impl<'de> Deserialize<'de> for Expected {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Expected;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, a string or a boolean")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Expected, E> {
+                Ok(Expected::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Expected, E> {
+                Ok(Expected::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Expected, E> {
+                Ok(Expected::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Expected, E> {
+                Ok(Expected::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Expected, E> {
+                Ok(Expected::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Expected, E> {
+                Ok(Expected::Text(v))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl fmt::Display for Expected {

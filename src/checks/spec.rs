@@ -116,14 +116,41 @@ pub struct CheckSpec {
 
 /// One of `targets`: the URL, address or database itself (also its name in messages),
 /// or a table that names it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a string (a URL, host:port or database), or a table with `name` and one of `url`, `address`, `database`"
-)]
+#[derive(Debug, Clone)]
 enum TargetSpec {
     Plain(String),
     Named(NamedTarget),
+}
+
+/// By the value's own type, not `untagged` (which tries each variant in turn): a table's
+/// own error, an unknown key in it say, is told as itself.
+impl<'de> Deserialize<'de> for TargetSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TargetSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a string (a URL, host:port or database), or a table with `name` and one \
+                     of `url`, `address`, `database`",
+                )
+            }
+            fn visit_str<E>(self, v: &str) -> Result<TargetSpec, E> {
+                Ok(TargetSpec::Plain(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<TargetSpec, E> {
+                Ok(TargetSpec::Plain(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<TargetSpec, A::Error> {
+                NamedTarget::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(TargetSpec::Named)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -140,6 +140,18 @@ fn targets_are_checked_when_the_config_loads() {
             "check[0].targets",
             "does not apply to a disk check",
         ),
+        // A target's own mistake, at its place: a key misspelt, a value of no use.
+        (
+            "type = \"tcp\"\ntargets = [\"127.0.0.1:2\", { name = \"a\", adress = \"127.0.0.1:3\" }]\n",
+            "check[0].targets[1].adress",
+            "unknown field `adress`, expected one of `name`, `url`, `address`, `database`",
+        ),
+        (
+            "type = \"tcp\"\ntargets = [5]\n",
+            "check[0].targets[0]",
+            "invalid type: integer `5`, expected a string (a URL, host:port or database), or a \
+             table with `name` and one of `url`, `address`, `database`",
+        ),
     ] {
         hb.write(
             "heartbeat.toml",

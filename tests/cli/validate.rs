@@ -55,6 +55,37 @@ fn stale_days_must_be_positive() {
     assert_eq!(validate(&hb).0, Some(0));
 }
 
+/// `expect` is a number, a string or a boolean; anything else is named as what it is.
+#[test]
+fn an_expected_value_of_another_type_says_which_types_are_meant() {
+    let hb = Hb::new();
+    for (value, says) in [
+        ("[1, 2]", "invalid type: sequence"),
+        ("{ a = 1 }", "invalid type: map"),
+    ] {
+        hb.write(
+            "heartbeat.toml",
+            &format!("{}expect = {value}\n", command_check("c", "[\"true\"]")),
+        );
+        let (code, out) = validate(&hb);
+        assert_eq!(code, Some(78), "{out}");
+        assert!(
+            out.contains(&format!(
+                "heartbeat.toml:7: key `check[0].expect`: {says}, expected a number, a string or \
+                 a boolean"
+            )),
+            "{out}"
+        );
+    }
+    for value in ["0", "2.5", "\"ok\"", "true"] {
+        hb.write(
+            "heartbeat.toml",
+            &format!("{}expect = {value}\n", command_check("c", "[\"true\"]")),
+        );
+        assert_eq!(validate(&hb).0, Some(0), "{value}");
+    }
+}
+
 #[test]
 fn inverted_thresholds_say_what_to_do() {
     let hb = Hb::new();
